@@ -1,0 +1,210 @@
+//! Collaboration tasks (협업과제): their type, source, status and the moves between statuses.
+
+use std::str::FromStr;
+
+/// 과제 유형: the three kinds of task the release names (①②③).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskType {
+    /// ① 구조적 갈등 해소·협력
+    ConflictResolution,
+    /// ② 부처간 전문성 공유
+    ExpertiseSharing,
+    /// ③ 부처간 칸막이 해소
+    SiloRemoval,
+}
+
+impl TaskType {
+    pub const ALL: [TaskType; 3] = [TaskType::ConflictResolution, TaskType::ExpertiseSharing, TaskType::SiloRemoval];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskType::ConflictResolution => "conflict_resolution",
+            TaskType::ExpertiseSharing => "expertise_sharing",
+            TaskType::SiloRemoval => "silo_removal",
+        }
+    }
+
+    pub fn label_ko(self) -> &'static str {
+        match self {
+            TaskType::ConflictResolution => "구조적 갈등 해소·협력",
+            TaskType::ExpertiseSharing => "부처간 전문성 공유",
+            TaskType::SiloRemoval => "부처간 칸막이 해소",
+        }
+    }
+
+    /// What makes a task this type, in the release's words.
+    pub fn criterion_ko(self) -> &'static str {
+        match self {
+            TaskType::ConflictResolution => {
+                "본질적인 업무특성 차이 등으로 부처간 갈등 발생 소지가 있어 상호 이해가 필요한 과제"
+            }
+            TaskType::ExpertiseSharing => "신기술·산업 등장 등으로 상호 전문성 공유로 시너지를 창출할 수 있는 과제",
+            TaskType::SiloRemoval => "부처간 칸막이를 해소하여 국민편의를 증진할 수 있는 과제",
+        }
+    }
+}
+
+/// 과제 출처: where a task came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskSource {
+    /// 전략적 인사교류
+    Exchange,
+    /// 국정과제
+    NationalAgenda,
+    /// 민생토론회
+    LivelihoodDebate,
+    Other,
+}
+
+impl TaskSource {
+    pub const ALL: [TaskSource; 4] =
+        [TaskSource::Exchange, TaskSource::NationalAgenda, TaskSource::LivelihoodDebate, TaskSource::Other];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskSource::Exchange => "exchange",
+            TaskSource::NationalAgenda => "national_agenda",
+            TaskSource::LivelihoodDebate => "livelihood_debate",
+            TaskSource::Other => "other",
+        }
+    }
+
+    pub fn label_ko(self) -> &'static str {
+        match self {
+            TaskSource::Exchange => "전략적 인사교류",
+            TaskSource::NationalAgenda => "국정과제",
+            TaskSource::LivelihoodDebate => "민생토론회",
+            TaskSource::Other => "기타",
+        }
+    }
+}
+
+/// Where a task stands. A task is found (발굴), confirmed at a council meeting (상정·확정),
+/// carried out, and finished or dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskStatus {
+    Proposed,
+    Confirmed,
+    InProgress,
+    Completed,
+    Dropped,
+}
+
+impl TaskStatus {
+    pub const ALL: [TaskStatus; 5] =
+        [TaskStatus::Proposed, TaskStatus::Confirmed, TaskStatus::InProgress, TaskStatus::Completed, TaskStatus::Dropped];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskStatus::Proposed => "proposed",
+            TaskStatus::Confirmed => "confirmed",
+            TaskStatus::InProgress => "in_progress",
+            TaskStatus::Completed => "completed",
+            TaskStatus::Dropped => "dropped",
+        }
+    }
+
+    pub fn label_ko(self) -> &'static str {
+        match self {
+            TaskStatus::Proposed => "발굴",
+            TaskStatus::Confirmed => "확정",
+            TaskStatus::InProgress => "추진 중",
+            TaskStatus::Completed => "완료",
+            TaskStatus::Dropped => "중단",
+        }
+    }
+}
+
+/// What can happen to a task's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskAction {
+    /// Tabled and confirmed at a review council meeting.
+    Confirm,
+    Start,
+    Complete,
+    Drop,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{}' 상태의 과제는 이 작업을 할 수 없습니다.", from.label_ko())]
+pub struct LifecycleError {
+    pub from: TaskStatus,
+    pub action: TaskAction,
+}
+
+/// The task lifecycle: the only moves a task's status may make.
+pub fn transition(from: TaskStatus, action: TaskAction) -> Result<TaskStatus, LifecycleError> {
+    use TaskAction as A;
+    use TaskStatus as S;
+    match (from, action) {
+        (S::Proposed, A::Confirm) => Ok(S::Confirmed),
+        (S::Confirmed, A::Start) => Ok(S::InProgress),
+        (S::InProgress, A::Complete) => Ok(S::Completed),
+        (S::Proposed | S::Confirmed | S::InProgress, A::Drop) => Ok(S::Dropped),
+        _ => Err(LifecycleError { from, action }),
+    }
+}
+
+macro_rules! from_str_by_name {
+    ($ty:ty, $what:literal) => {
+        impl FromStr for $ty {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Self::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| {
+                    let names: Vec<&str> = Self::ALL.iter().map(|v| v.as_str()).collect();
+                    format!("알 수 없는 {}입니다: '{}'. 다음 중 하나를 쓰세요: {}", $what, s, names.join(", "))
+                })
+            }
+        }
+    };
+}
+from_str_by_name!(TaskType, "과제 유형");
+from_str_by_name!(TaskSource, "과제 출처");
+from_str_by_name!(TaskStatus, "과제 상태");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_unknown_names_are_refused_in_korean() {
+        for t in TaskType::ALL {
+            assert_eq!(t.as_str().parse::<TaskType>(), Ok(t));
+        }
+        for s in TaskStatus::ALL {
+            assert_eq!(s.as_str().parse::<TaskStatus>(), Ok(s));
+        }
+        for s in TaskSource::ALL {
+            assert_eq!(s.as_str().parse::<TaskSource>(), Ok(s));
+        }
+        let err = "merger".parse::<TaskType>().unwrap_err();
+        assert!(err.contains("과제 유형") && err.contains("silo_removal"), "{err}");
+    }
+
+    #[test]
+    fn a_task_is_confirmed_then_carried_out_then_completed() {
+        let s = transition(TaskStatus::Proposed, TaskAction::Confirm).unwrap();
+        let s = transition(s, TaskAction::Start).unwrap();
+        assert_eq!(transition(s, TaskAction::Complete), Ok(TaskStatus::Completed));
+    }
+
+    #[test]
+    fn finished_tasks_do_not_move_and_steps_cannot_be_skipped() {
+        for action in [TaskAction::Confirm, TaskAction::Start, TaskAction::Complete, TaskAction::Drop] {
+            assert!(transition(TaskStatus::Completed, action).is_err());
+            assert!(transition(TaskStatus::Dropped, action).is_err());
+        }
+        assert!(transition(TaskStatus::Proposed, TaskAction::Complete).is_err());
+        assert!(transition(TaskStatus::Confirmed, TaskAction::Confirm).is_err());
+    }
+
+    #[test]
+    fn an_open_task_can_be_dropped() {
+        for from in [TaskStatus::Proposed, TaskStatus::Confirmed, TaskStatus::InProgress] {
+            assert_eq!(transition(from, TaskAction::Drop), Ok(TaskStatus::Dropped));
+        }
+    }
+}
