@@ -3,7 +3,7 @@
 use std::str::FromStr;
 
 /// 과제 유형: the three kinds of task the release names (①②③).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TaskType {
     /// ① 구조적 갈등 해소·협력
@@ -46,7 +46,7 @@ impl TaskType {
 }
 
 /// 과제 출처: where a task came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TaskSource {
     /// 전략적 인사교류
@@ -83,7 +83,7 @@ impl TaskSource {
 
 /// Where a task stands. A task is found (발굴), confirmed at a council meeting (상정·확정),
 /// carried out, and finished or dropped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TaskStatus {
     Proposed,
@@ -146,6 +146,13 @@ pub fn transition(from: TaskStatus, action: TaskAction) -> Result<TaskStatus, Li
         (S::Proposed | S::Confirmed | S::InProgress, A::Drop) => Ok(S::Dropped),
         _ => Err(LifecycleError { from, action }),
     }
+}
+
+/// Whether some action moves a task from `from` to `to`.
+pub fn can_move(from: TaskStatus, to: TaskStatus) -> bool {
+    [TaskAction::Confirm, TaskAction::Start, TaskAction::Complete, TaskAction::Drop]
+        .into_iter()
+        .any(|a| transition(from, a) == Ok(to))
 }
 
 macro_rules! from_str_by_name {

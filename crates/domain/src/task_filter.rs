@@ -8,15 +8,24 @@ const MAX_QUERY_CHARS: usize = 100;
 const MAX_QUERY_TERMS: usize = 5;
 
 /// The filters as they arrive: strings, possibly empty (an HTML form sends every field).
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TaskFilterInput {
+    /// Agency id or short name (환경부).
     pub agency: Option<String>,
+    /// Exchange pair id.
     pub pair: Option<String>,
+    /// conflict_resolution, expertise_sharing, silo_removal, or unset (no type yet).
     #[serde(rename = "type")]
+    #[param(rename = "type")]
     pub task_type: Option<String>,
+    /// proposed, confirmed, in_progress, completed, dropped.
     pub status: Option<String>,
+    /// Words that must all appear in the title, description or an agency's role (two-syllable words work).
     pub q: Option<String>,
+    /// Page size, 1–500, default 50.
     pub limit: Option<String>,
+    /// Items to skip, default 0.
     pub offset: Option<String>,
 }
 

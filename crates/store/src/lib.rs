@@ -1,1 +1,135 @@
+//! Storage for hanteam: one code path for SQLite (the default, an embedded file) and PostgreSQL
+//! (several stateless instances sharing one database).
+//!
+//! Each query is written once. `with_db!` expands the same body for each pool, so sqlx checks the
+//! types for both backends; where the dialects must differ, a small function says so.
 
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+
+mod migrate;
+mod queries;
+mod seed;
+pub mod views;
+
+pub use seed::SeedOutcome;
+
+/// Run the same body against whichever pool `db` holds.
+macro_rules! with_db {
+    ($db:expr, |$pool:ident| $body:expr) => {
+        match $db {
+            $crate::Db::Sqlite($pool) => $body,
+            $crate::Db::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use with_db;
+
+/// The default database: a SQLite file in the working directory.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://hanteam.db";
+
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("DATABASE_URL은 sqlite:// 또는 postgres:// 로 시작해야 합니다 (입력한 형식: '{0}')")]
+    UnsupportedUrl(String),
+    #[error("데이터베이스 오류: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("데이터베이스의 값이 올바르지 않습니다: {0}")]
+    Corrupt(String),
+    #[error("내장 데이터를 읽을 수 없습니다: {0}")]
+    Dataset(#[from] hanteam_domain::dataset::DatasetError),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+impl Db {
+    /// Connects to `sqlite://…` (the file is created if missing; WAL, foreign keys on) or
+    /// `postgres://…`.
+    pub async fn connect(url: &str) -> Result<Db> {
+        if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+            Ok(Db::Sqlite(pool))
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let options = PgConnectOptions::from_str(url)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await?;
+            Ok(Db::Postgres(pool))
+        } else {
+            // Only the scheme: the rest may hold a password.
+            let scheme = url.split_once(':').map_or("", |(scheme, _)| scheme);
+            Err(StoreError::UnsupportedUrl(format!("{scheme}:")))
+        }
+    }
+
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Db::Sqlite(_) => "sqlite",
+            Db::Postgres(_) => "postgres",
+        }
+    }
+
+    pub async fn close(&self) {
+        with_db!(self, |pool| pool.close().await)
+    }
+
+    /// Applies the migrations embedded in the binary that this database has not seen yet.
+    pub async fn migrate(&self) -> Result<Vec<i64>> {
+        migrate::run(self).await
+    }
+
+    /// Loads the built-in 2024 dataset unless it was loaded before.
+    pub async fn seed_builtin(&self) -> Result<SeedOutcome> {
+        let dataset = hanteam_domain::dataset::Dataset::builtin_2024()?;
+        seed::load(self, &dataset, hanteam_domain::dataset::DATASET_2024).await
+    }
+
+    /// Connects and brings the schema up to date: what every command does first.
+    pub async fn open(url: &str) -> Result<Db> {
+        let db = Db::connect(url).await?;
+        let applied = db.migrate().await?;
+        if !applied.is_empty() {
+            tracing::info!(?applied, backend = db.backend(), "database migrated");
+        }
+        Ok(db)
+    }
+
+    /// On first start (nothing in the database yet) loads the built-in dataset, so a newcomer sees
+    /// the 41 tasks at once.
+    pub async fn seed_if_empty(&self) -> Result<Option<SeedOutcome>> {
+        if !self.is_empty().await? {
+            return Ok(None);
+        }
+        let outcome = self.seed_builtin().await?;
+        if let SeedOutcome::Loaded { tasks } = outcome {
+            tracing::info!(tasks, "empty database: loaded the built-in 2024 dataset");
+        }
+        Ok(Some(outcome))
+    }
+
+    /// Whether nothing has been loaded or entered yet (so the first `serve` seeds it).
+    pub async fn is_empty(&self) -> Result<bool> {
+        let n: i64 = with_db!(self, |pool| {
+            sqlx::query_scalar("SELECT (SELECT COUNT(*) FROM agencies) + (SELECT COUNT(*) FROM tasks)")
+                .fetch_one(pool)
+                .await?
+        });
+        Ok(n == 0)
+    }
+}

@@ -1,0 +1,234 @@
+//! Read models: what the API and the pages show. Field names are the API v1 contract.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use hanteam_domain::{PositionLevel, TaskSource, TaskStatus, TaskType};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AgencyBrief {
+    pub id: i64,
+    pub short_name: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema, sqlx::FromRow)]
+pub struct Agency {
+    pub id: i64,
+    /// 약칭, e.g. 환경부, 국토부.
+    pub short_name: String,
+    /// Official name, e.g. 국토교통부.
+    pub name: String,
+    /// English name (our translation).
+    pub name_en: Option<String>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct NameVariant {
+    pub text: String,
+    /// Where in the source this wording appears.
+    pub found_in: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CareerEntry {
+    pub agency: Option<AgencyBrief>,
+    pub title: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Exchangee {
+    pub id: i64,
+    /// Not given in the release: empty until OPC enters it.
+    pub name: Option<String>,
+    pub expertise: Option<String>,
+    pub careers: Vec<CareerEntry>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Position {
+    pub id: i64,
+    pub agency: AgencyBrief,
+    pub title: String,
+    pub level: Option<PositionLevel>,
+    pub variants: Vec<NameVariant>,
+    pub exchangees: Vec<Exchangee>,
+}
+
+impl Position {
+    pub fn level_label(&self) -> &'static str {
+        self.level.map(PositionLevel::label_ko).unwrap_or("미정")
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ExchangePair {
+    pub id: i64,
+    /// 연번 in the annex.
+    pub seq: i64,
+    pub theme: String,
+    pub designated_on: Option<NaiveDate>,
+    pub positions: Vec<Position>,
+    pub task_ids: Vec<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TaskAgency {
+    pub id: i64,
+    pub short_name: String,
+    /// What this agency does in the task; empty where the release does not say.
+    pub role: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TaskSummary {
+    pub id: i64,
+    pub seq: i64,
+    pub title: String,
+    #[serde(rename = "type")]
+    #[schema(rename = "type")]
+    pub task_type: Option<TaskType>,
+    pub status: TaskStatus,
+    pub source: TaskSource,
+    pub pair_id: Option<i64>,
+    pub agencies: Vec<TaskAgency>,
+}
+
+impl TaskSummary {
+    pub fn type_label(&self) -> &'static str {
+        self.task_type.map(TaskType::label_ko).unwrap_or("미정")
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Kpi {
+    pub id: i64,
+    pub name: String,
+    pub baseline: Option<f64>,
+    pub target: Option<f64>,
+    pub unit: Option<String>,
+    pub due: Option<NaiveDate>,
+    pub note: Option<String>,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Milestone {
+    pub id: i64,
+    pub title: String,
+    pub due: Option<NaiveDate>,
+    pub done_on: Option<NaiveDate>,
+    pub note: Option<String>,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MeetingBrief {
+    pub id: i64,
+    pub title: String,
+    pub held_at: DateTime<Utc>,
+    /// What the meeting decided on the task: tabled, confirmed or deferred.
+    pub outcome: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TaskDetail {
+    #[serde(flatten)]
+    pub summary: TaskSummary,
+    pub description: Option<String>,
+    pub lead_agency: Option<AgencyBrief>,
+    pub variants: Vec<NameVariant>,
+    pub kpis: Vec<Kpi>,
+    pub milestones: Vec<Milestone>,
+    pub pair: Option<ExchangePair>,
+    pub meetings: Vec<MeetingBrief>,
+    pub archived_at: Option<DateTime<Utc>>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MeetingSummary {
+    pub id: i64,
+    pub council: String,
+    pub seq: i64,
+    pub title: String,
+    pub held_at: DateTime<Utc>,
+    pub place: Option<String>,
+    pub chair: Option<String>,
+    pub task_count: i64,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Decision {
+    pub id: i64,
+    pub seq: i64,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TabledTask {
+    pub id: i64,
+    pub seq: i64,
+    pub title: String,
+    pub outcome: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AgendaItem {
+    pub id: i64,
+    pub seq: i64,
+    pub title: String,
+    pub decisions: Vec<Decision>,
+    pub tasks: Vec<TabledTask>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SourceDocument {
+    pub id: i64,
+    pub title: String,
+    pub publisher: String,
+    pub department: Option<String>,
+    pub released_on: NaiveDate,
+    pub contacts: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MeetingDetail {
+    #[serde(flatten)]
+    pub summary: MeetingSummary,
+    pub chair_name: Option<String>,
+    pub purpose: Option<String>,
+    pub remarks: Option<String>,
+    pub agenda: Vec<AgendaItem>,
+    pub source: Option<SourceDocument>,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Count<K> {
+    pub key: K,
+    pub count: i64,
+}
+
+/// The home page's numbers.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Overview {
+    pub pairs: i64,
+    pub tasks: i64,
+    pub agencies: i64,
+    pub meetings: i64,
+    /// Tasks per type; `key` null counts the tasks whose type is not set yet.
+    pub tasks_by_type: Vec<Count<Option<TaskType>>>,
+    pub tasks_by_status: Vec<Count<TaskStatus>>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+}

@@ -1,0 +1,69 @@
+//! Layers every response goes through: request ids, tracing, limits, security headers, and
+//! server errors that name their request id.
+
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::DefaultBodyLimit;
+use axum::extract::{MatchedPath, Request};
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::{Json, Router};
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::error::{internal_detail, ErrorBody};
+
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// No inline script or style anywhere, nothing from other origins, never framed.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+     img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; \
+     form-action 'self'; frame-ancestors 'none'";
+
+/// Request bodies above this are refused with 413 before a handler sees them.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// Wraps every route of `router` in the layers above.
+pub fn apply(router: Router, timeout: Duration) -> Router {
+    let layers = ServiceBuilder::new()
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
+                let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned());
+                let request_id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+                // The path, never the query string: it may carry what a user typed.
+                tracing::info_span!("request", method = %req.method(), route = route.as_deref().unwrap_or(req.uri().path()), request_id)
+            }),
+        )
+        .layer(axum::middleware::from_fn(name_request_in_server_errors))
+        .layer(CatchPanicLayer::new())
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, timeout))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
+    router.layer(layers)
+}
+
+/// A 500 from the API gets the standard error body with the request id, so a user can quote it and
+/// an operator can find the cause in the log. Pages keep their own error page.
+async fn name_request_in_server_errors(req: Request, next: Next) -> Response {
+    let request_id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let is_api = req.uri().path().starts_with("/api/");
+    let response = next.run(req).await;
+    if response.status() == StatusCode::INTERNAL_SERVER_ERROR && is_api {
+        return (StatusCode::INTERNAL_SERVER_ERROR, Json(ErrorBody { error: internal_detail(request_id) })).into_response();
+    }
+    response
+}
