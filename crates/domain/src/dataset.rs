@@ -267,7 +267,7 @@ mod tests {
         assert_eq!(numbered[0].0, 1);
         assert_eq!(numbered[40].0, 41);
         assert_eq!(numbered[40].1, 11);
-        
+
         assert_eq!(numbered[28].2.title, "더 안심하고 달걀을 먹을 수 있도록 안전관리");
     }
 
@@ -328,7 +328,11 @@ mod tests {
 
     #[test]
     fn a_role_for_an_agency_outside_the_pair_is_refused() {
-        let text = DATASET_2024_TOML.replacen("{ agency = \"환경부\", text = \"환경영향평가", "{ agency = \"식약처\", text = \"환경영향평가", 1);
+        let text = DATASET_2024_TOML.replacen(
+            "{ agency = \"환경부\", text = \"환경영향평가",
+            "{ agency = \"식약처\", text = \"환경영향평가",
+            1,
+        );
         assert!(matches!(Dataset::parse(&text), Err(DatasetError::Inconsistent(_))));
     }
 }

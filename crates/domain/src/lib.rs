@@ -2,7 +2,11 @@
 //!
 //! Names follow the glossary in DOMAIN.md. Storage and HTTP live in other crates and call in here.
 
+pub mod access;
+pub mod account;
+pub mod audit;
 pub mod dataset;
+pub mod edit;
 pub mod position;
 pub mod task;
 pub mod task_filter;

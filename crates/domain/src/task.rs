@@ -94,8 +94,13 @@ pub enum TaskStatus {
 }
 
 impl TaskStatus {
-    pub const ALL: [TaskStatus; 5] =
-        [TaskStatus::Proposed, TaskStatus::Confirmed, TaskStatus::InProgress, TaskStatus::Completed, TaskStatus::Dropped];
+    pub const ALL: [TaskStatus; 5] = [
+        TaskStatus::Proposed,
+        TaskStatus::Confirmed,
+        TaskStatus::InProgress,
+        TaskStatus::Completed,
+        TaskStatus::Dropped,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -66,7 +66,15 @@ pub struct TaskFilter {
 
 impl Default for TaskFilter {
     fn default() -> Self {
-        Self { agency: None, pair_id: None, task_type: None, status: None, terms: vec![], limit: DEFAULT_LIMIT, offset: 0 }
+        Self {
+            agency: None,
+            pair_id: None,
+            task_type: None,
+            status: None,
+            terms: vec![],
+            limit: DEFAULT_LIMIT,
+            offset: 0,
+        }
     }
 }
 
@@ -77,7 +85,10 @@ fn present(v: &Option<String>) -> Option<&str> {
 fn whole_number(field: &str, raw: &str, min: i64, max: i64, what: &str) -> Result<i64, ValidationError> {
     match raw.parse::<i64>() {
         Ok(n) if (min..=max).contains(&n) => Ok(n),
-        _ => Err(ValidationError::new(field, format!("{what}은(는) {min}부터 {max}까지의 정수로 입력해 주세요. (입력값: '{raw}')"))),
+        _ => Err(ValidationError::new(
+            field,
+            format!("{what}은(는) {min}부터 {max}까지의 정수로 입력해 주세요. (입력값: '{raw}')"),
+        )),
     }
 }
 
@@ -106,7 +117,10 @@ impl TaskFilter {
             }
             f.terms = raw.split_whitespace().map(str::to_lowercase).collect();
             if f.terms.len() > MAX_QUERY_TERMS {
-                return Err(ValidationError::new("q", format!("검색어는 {MAX_QUERY_TERMS}개 단어 이내로 입력해 주세요.")));
+                return Err(ValidationError::new(
+                    "q",
+                    format!("검색어는 {MAX_QUERY_TERMS}개 단어 이내로 입력해 주세요."),
+                ));
             }
         }
         if let Some(raw) = present(&input.limit) {

@@ -10,10 +10,13 @@ use std::time::Duration;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 
+pub mod accounts;
+pub mod audit;
 mod migrate;
 mod queries;
 mod seed;
 pub mod views;
+pub mod writes;
 
 pub use seed::SeedOutcome;
 

@@ -22,6 +22,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite_only: "",
         postgres_only: "",
     },
+    Migration {
+        version: 2,
+        name: "accounts_audit",
+        sql: include_str!("../migrations/0002_accounts_audit.sql"),
+        sqlite_only: include_str!("../migrations/0002_accounts_audit.sqlite.sql"),
+        postgres_only: include_str!("../migrations/0002_accounts_audit.postgres.sql"),
+    },
 ];
 
 /// The dialect differences in our schema: how an auto-numbered primary key is spelled, and the

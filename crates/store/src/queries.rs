@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use hanteam_domain::access::TaskScope;
 use hanteam_domain::task_filter::TypeFilter;
 use hanteam_domain::{AgencyRef, PositionLevel, TaskFilter, TaskSource, TaskStatus, TaskType};
 
@@ -64,11 +65,13 @@ struct TaskAgencyRow {
     agency_id: i64,
     short_name: String,
     role: Option<String>,
+    version: i64,
 }
 
 #[derive(sqlx::FromRow)]
 struct PositionRow {
     id: i64,
+    version: i64,
     agency_id: i64,
     short_name: String,
     title: String,
@@ -78,6 +81,7 @@ struct PositionRow {
 #[derive(sqlx::FromRow)]
 struct ExchangeeRow {
     id: i64,
+    version: i64,
     position_id: i64,
     name: Option<String>,
     expertise: Option<String>,
@@ -102,6 +106,7 @@ struct VariantRow {
 #[derive(sqlx::FromRow)]
 struct PairRow {
     id: i64,
+    version: i64,
     seq: i64,
     theme: String,
     position_a_id: i64,
@@ -234,16 +239,27 @@ impl Db {
 
     /// Tasks matching `filter` (archived ones left out), in annex order, with the total before paging.
     /// `agency_id` is the filter's agency, already resolved by [`Db::find_agency`].
-    pub async fn list_tasks(&self, filter: &TaskFilter, agency_id: Option<i64>) -> Result<Page<TaskSummary>> {
+    /// Only the tasks `scope` admits are counted and listed.
+    pub async fn list_tasks(
+        &self,
+        scope: &TaskScope,
+        filter: &TaskFilter,
+        agency_id: Option<i64>,
+    ) -> Result<Page<TaskSummary>> {
         let mut conditions = vec!["t.archived_at IS NULL".to_string()];
         let mut params: Vec<Param> = Vec::new();
         let next = |params: &mut Vec<Param>, p: Param| {
             params.push(p);
             format!("${}", params.len())
         };
+        if let Some(c) = scope_condition(scope, &mut params) {
+            conditions.push(c);
+        }
         if let Some(id) = agency_id {
             let p = next(&mut params, Param::Int(id));
-            conditions.push(format!("EXISTS (SELECT 1 FROM task_agency_roles r WHERE r.task_id = t.id AND r.agency_id = {p})"));
+            conditions.push(format!(
+                "EXISTS (SELECT 1 FROM task_agency_roles r WHERE r.task_id = t.id AND r.agency_id = {p})"
+            ));
         }
         if let Some(pair) = filter.pair_id {
             let p = next(&mut params, Param::Int(pair));
@@ -275,7 +291,9 @@ impl Db {
         let count_sql = format!("SELECT COUNT(*) FROM tasks t WHERE {where_sql}");
         let limit = next(&mut params, Param::Int(filter.limit));
         let offset = next(&mut params, Param::Int(filter.offset));
-        let page_sql = format!("SELECT {TASK_COLUMNS} FROM tasks t WHERE {where_sql} ORDER BY t.seq, t.id LIMIT {limit} OFFSET {offset}");
+        let page_sql = format!(
+            "SELECT {TASK_COLUMNS} FROM tasks t WHERE {where_sql} ORDER BY t.seq, t.id LIMIT {limit} OFFSET {offset}"
+        );
         let count_params = &params[..params.len() - 2];
         let (total, rows): (i64, Vec<TaskRow>) = with_db!(self, |pool| {
             let total = bind_all!(sqlx::query_scalar(&count_sql), count_params).fetch_one(pool).await?;
@@ -310,7 +328,7 @@ impl Db {
             return Ok(HashMap::new());
         }
         let sql = format!(
-            "SELECT r.task_id, a.id AS agency_id, a.short_name, r.role FROM task_agency_roles r
+            "SELECT r.task_id, a.id AS agency_id, a.short_name, r.role, r.version FROM task_agency_roles r
              JOIN agencies a ON a.id = r.agency_id WHERE r.task_id IN ({}) ORDER BY r.task_id, r.id",
             placeholders(1, task_ids.len())
         );
@@ -323,7 +341,12 @@ impl Db {
         });
         let mut by_task: HashMap<i64, Vec<TaskAgency>> = HashMap::new();
         for r in rows {
-            by_task.entry(r.task_id).or_default().push(TaskAgency { id: r.agency_id, short_name: r.short_name, role: r.role });
+            by_task.entry(r.task_id).or_default().push(TaskAgency {
+                id: r.agency_id,
+                short_name: r.short_name,
+                role: r.role,
+                role_version: r.version,
+            });
         }
         Ok(by_task)
     }
@@ -335,11 +358,11 @@ impl Db {
         }
         let list = placeholders(1, ids.len());
         let positions_sql = format!(
-            "SELECT p.id, p.agency_id, a.short_name, p.title, p.level FROM positions p
+            "SELECT p.id, p.version, p.agency_id, a.short_name, p.title, p.level FROM positions p
              JOIN agencies a ON a.id = p.agency_id WHERE p.id IN ({list})"
         );
         let exchangees_sql =
-            format!("SELECT id, position_id, name, expertise FROM exchangees WHERE position_id IN ({list}) ORDER BY id");
+            format!("SELECT id, version, position_id, name, expertise FROM exchangees WHERE position_id IN ({list}) ORDER BY id");
         let careers_sql = format!(
             "SELECT c.exchangee_id, c.agency_id, a.short_name, c.title, c.note FROM exchangee_careers c
              JOIN exchangees e ON e.id = c.exchangee_id LEFT JOIN agencies a ON a.id = c.agency_id
@@ -370,6 +393,7 @@ impl Db {
             exchangees.entry(e.position_id).or_default().push(Exchangee {
                 careers: careers.remove(&e.id).unwrap_or_default(),
                 id: e.id,
+                version: e.version,
                 name: e.name,
                 expertise: e.expertise,
             });
@@ -387,6 +411,7 @@ impl Db {
                         variants: variants.remove(&p.id).unwrap_or_default(),
                         exchangees: exchangees.remove(&p.id).unwrap_or_default(),
                         id: p.id,
+                        version: p.version,
                     },
                 ))
             })
@@ -395,12 +420,11 @@ impl Db {
 
     async fn pairs_where(&self, condition: &str, params: Vec<Param>) -> Result<Vec<ExchangePair>> {
         let sql = format!(
-            "SELECT p.id, p.seq, p.theme, p.position_a_id, p.position_b_id, d.designated_on FROM exchange_pairs p
+            "SELECT p.id, p.version, p.seq, p.theme, p.position_a_id, p.position_b_id, d.designated_on FROM exchange_pairs p
              LEFT JOIN exchange_designations d ON d.id = p.designation_id WHERE {condition} ORDER BY p.seq"
         );
-        let rows: Vec<PairRow> = with_db!(self, |pool| {
-            bind_all!(sqlx::query_as::<_, PairRow>(&sql), &params).fetch_all(pool).await?
-        });
+        let rows: Vec<PairRow> =
+            with_db!(self, |pool| { bind_all!(sqlx::query_as::<_, PairRow>(&sql), &params).fetch_all(pool).await? });
         if rows.is_empty() {
             return Ok(vec![]);
         }
@@ -424,6 +448,7 @@ impl Db {
                     positions: vec![take(r.position_a_id)?, take(r.position_b_id)?],
                     task_ids: task_rows.iter().filter(|(_, pair)| *pair == r.id).map(|(id, _)| *id).collect(),
                     id: r.id,
+                    version: r.version,
                     seq: r.seq,
                     theme: r.theme,
                     designated_on: r.designated_on,
@@ -524,7 +549,14 @@ impl Db {
                 .collect(),
             milestones: milestones
                 .into_iter()
-                .map(|m| Milestone { id: m.id, title: m.title, due: m.due, done_on: m.done_on, note: m.note, version: m.version })
+                .map(|m| Milestone {
+                    id: m.id,
+                    title: m.title,
+                    due: m.due,
+                    done_on: m.done_on,
+                    note: m.note,
+                    version: m.version,
+                })
                 .collect(),
             pair,
             meetings: meetings
@@ -546,9 +578,7 @@ impl Db {
                     m.chair_name, m.purpose, m.remarks, m.source_document_id, m.version
              FROM council_meetings m WHERE {condition} ORDER BY m.held_at, m.id"
         );
-        Ok(with_db!(self, |pool| {
-            bind_all!(sqlx::query_as::<_, MeetingRow>(&sql), &params).fetch_all(pool).await?
-        }))
+        Ok(with_db!(self, |pool| { bind_all!(sqlx::query_as::<_, MeetingRow>(&sql), &params).fetch_all(pool).await? }))
     }
 
     pub async fn list_meetings(&self) -> Result<Vec<MeetingSummary>> {
@@ -625,34 +655,79 @@ impl Db {
         }))
     }
 
-    /// The counts on the home page.
-    pub async fn overview(&self) -> Result<Overview> {
+    /// The counts on the home page, of the tasks `scope` admits.
+    pub async fn overview(&self, scope: &TaskScope) -> Result<Overview> {
+        let mut params = Vec::new();
+        let visible = match scope_condition(scope, &mut params) {
+            Some(c) => format!("t.archived_at IS NULL AND {c}"),
+            None => "t.archived_at IS NULL".to_string(),
+        };
+        let tasks_sql = format!("SELECT COUNT(*) FROM tasks t WHERE {visible}");
+        let by_type_sql =
+            format!("SELECT t.task_type AS key, COUNT(*) AS count FROM tasks t WHERE {visible} GROUP BY t.task_type");
+        let by_status_sql =
+            format!("SELECT t.status AS key, COUNT(*) AS count FROM tasks t WHERE {visible} GROUP BY t.status");
         let (pairs, tasks, agencies, meetings, by_type, by_status) = with_db!(self, |pool| {
             let count = |sql: &'static str| sqlx::query_scalar::<_, i64>(sql).fetch_one(pool);
             (
                 count("SELECT COUNT(*) FROM exchange_pairs").await?,
-                count("SELECT COUNT(*) FROM tasks WHERE archived_at IS NULL").await?,
+                bind_all!(sqlx::query_scalar::<_, i64>(&tasks_sql), &params).fetch_one(pool).await?,
                 count("SELECT COUNT(*) FROM agencies").await?,
                 count("SELECT COUNT(*) FROM council_meetings").await?,
-                sqlx::query_as::<_, CountRow>(
-                    "SELECT task_type AS key, COUNT(*) AS count FROM tasks WHERE archived_at IS NULL GROUP BY task_type",
-                )
-                .fetch_all(pool)
-                .await?,
-                sqlx::query_as::<_, CountRow>(
-                    "SELECT status AS key, COUNT(*) AS count FROM tasks WHERE archived_at IS NULL GROUP BY status",
-                )
-                .fetch_all(pool)
-                .await?,
+                bind_all!(sqlx::query_as::<_, CountRow>(&by_type_sql), &params).fetch_all(pool).await?,
+                bind_all!(sqlx::query_as::<_, CountRow>(&by_status_sql), &params).fetch_all(pool).await?,
             )
         });
-        let count_of = |rows: &[CountRow], key: Option<&str>| rows.iter().find(|r| r.key.as_deref() == key).map_or(0, |r| r.count);
-        let mut tasks_by_type: Vec<Count<Option<TaskType>>> =
-            TaskType::ALL.iter().map(|t| Count { key: Some(*t), count: count_of(&by_type, Some(t.as_str())) }).collect();
+        let count_of =
+            |rows: &[CountRow], key: Option<&str>| rows.iter().find(|r| r.key.as_deref() == key).map_or(0, |r| r.count);
+        let mut tasks_by_type: Vec<Count<Option<TaskType>>> = TaskType::ALL
+            .iter()
+            .map(|t| Count { key: Some(*t), count: count_of(&by_type, Some(t.as_str())) })
+            .collect();
         tasks_by_type.push(Count { key: None, count: count_of(&by_type, None) });
         let tasks_by_status =
             TaskStatus::ALL.iter().map(|s| Count { key: *s, count: count_of(&by_status, Some(s.as_str())) }).collect();
         Ok(Overview { pairs, tasks, agencies, meetings, tasks_by_type, tasks_by_status })
+    }
+}
+
+/// The SQL condition (on `tasks t`) that admits what `scope` admits; binds go to `params`.
+fn scope_condition(scope: &TaskScope, params: &mut Vec<Param>) -> Option<String> {
+    const PUBLISHED: &str = "(t.archived_at IS NULL AND t.status <> 'proposed')";
+    let list = |ids: &[i64], params: &mut Vec<Param>| {
+        let first = params.len() + 1;
+        params.extend(ids.iter().map(|i| Param::Int(*i)));
+        placeholders(first, ids.len())
+    };
+    match scope {
+        TaskScope::All => None,
+        TaskScope::Published => Some(PUBLISHED.to_string()),
+        TaskScope::Limited { agency_ids, position_ids, evaluator_id, include_published } => {
+            let mut any = Vec::new();
+            if *include_published {
+                any.push(PUBLISHED.to_string());
+            }
+            if !agency_ids.is_empty() {
+                let l = list(agency_ids, params);
+                any.push(format!(
+                    "EXISTS (SELECT 1 FROM task_agency_roles r WHERE r.task_id = t.id AND r.agency_id IN ({l}))"
+                ));
+            }
+            if !position_ids.is_empty() {
+                let a = list(position_ids, params);
+                let b = list(position_ids, params);
+                any.push(format!(
+                    "EXISTS (SELECT 1 FROM exchange_pairs x WHERE x.id = t.pair_id AND (x.position_a_id IN ({a}) OR x.position_b_id IN ({b})))"
+                ));
+            }
+            if let Some(e) = evaluator_id {
+                let l = list(&[*e], params);
+                any.push(format!(
+                    "EXISTS (SELECT 1 FROM evaluator_assignments v WHERE v.task_id = t.id AND v.user_id = {l})"
+                ));
+            }
+            Some(if any.is_empty() { "1 = 0".to_string() } else { format!("({})", any.join(" OR ")) })
+        }
     }
 }
 

@@ -24,8 +24,10 @@ pub(crate) async fn load(db: &Db, d: &Dataset, name: &str) -> Result<SeedOutcome
         if let Some(lock) = lock {
             sqlx::query(lock).execute(&mut *tx).await?;
         }
-        let seen: Option<String> =
-            sqlx::query_scalar("SELECT name FROM dataset_loads WHERE name = $1").bind(name).fetch_optional(&mut *tx).await?;
+        let seen: Option<String> = sqlx::query_scalar("SELECT name FROM dataset_loads WHERE name = $1")
+            .bind(name)
+            .fetch_optional(&mut *tx)
+            .await?;
         if seen.is_some() {
             return Ok(SeedOutcome::AlreadyLoaded);
         }

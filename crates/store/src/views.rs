@@ -42,6 +42,7 @@ pub struct CareerEntry {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Exchangee {
     pub id: i64,
+    pub version: i64,
     /// Not given in the release: empty until OPC enters it.
     pub name: Option<String>,
     pub expertise: Option<String>,
@@ -51,6 +52,7 @@ pub struct Exchangee {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Position {
     pub id: i64,
+    pub version: i64,
     pub agency: AgencyBrief,
     pub title: String,
     pub level: Option<PositionLevel>,
@@ -67,6 +69,7 @@ impl Position {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ExchangePair {
     pub id: i64,
+    pub version: i64,
     /// 연번 in the annex.
     pub seq: i64,
     pub theme: String,
@@ -81,6 +84,8 @@ pub struct TaskAgency {
     pub short_name: String,
     /// What this agency does in the task; empty where the release does not say.
     pub role: Option<String>,
+    /// Version of this agency's part of the task (for editing the role).
+    pub role_version: i64,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]

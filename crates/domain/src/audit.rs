@@ -1,0 +1,224 @@
+//! The audit trail: an append-only list of changes whose entries are chained by hash, so that an
+//! entry edited, removed or moved afterwards shows.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use sha2::{Digest, Sha256};
+
+/// The hash before the first entry.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// One change, as recorded. `before` and `after` are JSON texts (absent on creation / removal).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub occurred_at: DateTime<Utc>,
+    pub actor_user_id: Option<i64>,
+    /// Who, as shown (login name, or "system").
+    pub actor: String,
+    pub client_addr: Option<String>,
+    /// e.g. task.update, agency_role.update, auth.sign_in, auth.sign_in_failed
+    pub action: String,
+    pub record_type: String,
+    pub record_id: Option<i64>,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// An entry as stored, with its links.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainedEntry {
+    pub entry: AuditEntry,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// The hash of an entry given the hash of the one before. Each field is length-prefixed so that no
+/// two different entries serialise alike.
+pub fn entry_hash(prev_hash: &str, e: &AuditEntry) -> String {
+    let mut h = Sha256::new();
+    let mut field = |s: &str| {
+        h.update((s.len() as u64).to_be_bytes());
+        h.update(s.as_bytes());
+    };
+    let opt_i = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_else(|| "-".into());
+    field(prev_hash);
+    field(&e.seq.to_string());
+    field(&e.occurred_at.to_rfc3339_opts(SecondsFormat::Micros, true));
+    field(&opt_i(e.actor_user_id));
+    field(&e.actor);
+    field(e.client_addr.as_deref().unwrap_or("-"));
+    field(&e.action);
+    field(&e.record_type);
+    field(&opt_i(e.record_id));
+    field(e.before.as_deref().unwrap_or("-"));
+    field(e.after.as_deref().unwrap_or("-"));
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Where the chain first breaks.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChainBreak {
+    #[error("감사기록 {seq}번의 내용이 기록 후에 바뀌었습니다.")]
+    Edited { seq: i64 },
+    #[error("감사기록 {seq}번 앞의 기록이 지워졌습니다 (기대한 번호: {expected}).")]
+    Removed { seq: i64, expected: i64 },
+    #[error("감사기록 {seq}번이 다른 기록과 연결되지 않습니다 (순서가 바뀌었거나 앞의 기록이 바뀌었습니다).")]
+    Relinked { seq: i64 },
+    #[error("마지막 감사기록(기대: {expected_count}건)이 지워졌습니다. 남은 기록은 {found_count}건입니다.")]
+    Truncated { expected_count: i64, found_count: i64 },
+}
+
+/// The state recorded beside the chain on every append: how many entries and the last hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainHead {
+    pub count: i64,
+    pub last_hash: String,
+}
+
+/// Checks entries in storage order (by seq) against each other and against the head.
+/// Returns the number of entries checked.
+pub fn verify<'a>(
+    entries: impl IntoIterator<Item = &'a ChainedEntry>,
+    head: Option<&ChainHead>,
+) -> Result<i64, ChainBreak> {
+    let mut prev = GENESIS.to_string();
+    let mut expected_seq = 1;
+    for c in entries {
+        let seq = c.entry.seq;
+        if seq != expected_seq {
+            return Err(if seq > expected_seq {
+                ChainBreak::Removed { seq, expected: expected_seq }
+            } else {
+                ChainBreak::Relinked { seq }
+            });
+        }
+        if entry_hash(&c.prev_hash, &c.entry) != c.hash {
+            return Err(ChainBreak::Edited { seq });
+        }
+        if c.prev_hash != prev {
+            return Err(ChainBreak::Relinked { seq });
+        }
+        prev = c.hash.clone();
+        expected_seq += 1;
+    }
+    let count = expected_seq - 1;
+    if let Some(head) = head {
+        if head.count != count || head.last_hash != prev {
+            return Err(ChainBreak::Truncated { expected_count: head.count, found_count: count });
+        }
+    }
+    Ok(count)
+}
+
+impl ChainHead {
+    pub fn empty() -> ChainHead {
+        ChainHead { count: 0, last_hash: GENESIS.to_string() }
+    }
+}
+
+/// Appends `entry` after the chain's current head, giving it its seq and hashes.
+pub fn chain(head: &ChainHead, mut entry: AuditEntry) -> ChainedEntry {
+    entry.seq = head.count + 1;
+    let hash = entry_hash(&head.last_hash, &entry);
+    ChainedEntry { entry, prev_hash: head.last_hash.clone(), hash }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(action: &str) -> AuditEntry {
+        AuditEntry {
+            seq: 0,
+            occurred_at: DateTime::parse_from_rfc3339("2024-04-15T06:00:00.123456Z").unwrap().with_timezone(&Utc),
+            actor_user_id: Some(1),
+            actor: "admin".into(),
+            client_addr: Some("127.0.0.1".into()),
+            action: action.into(),
+            record_type: "task".into(),
+            record_id: Some(1),
+            before: Some(r#"{"title":"a"}"#.into()),
+            after: Some(r#"{"title":"b"}"#.into()),
+        }
+    }
+
+    fn log(n: usize) -> Vec<ChainedEntry> {
+        let mut out: Vec<ChainedEntry> = Vec::new();
+        for i in 0..n {
+            let next = chain(&head(&out), entry(&format!("task.update.{i}")));
+            out.push(next);
+        }
+        out
+    }
+
+    fn head(log: &[ChainedEntry]) -> ChainHead {
+        log.last().map_or(ChainHead::empty(), |e| ChainHead { count: e.entry.seq, last_hash: e.hash.clone() })
+    }
+
+    #[test]
+    fn an_untouched_log_verifies() {
+        let l = log(5);
+        assert_eq!(verify(&l, Some(&head(&l))), Ok(5));
+        assert_eq!(verify(&[], None), Ok(0));
+    }
+
+    #[test]
+    fn an_edited_entry_is_found() {
+        let mut l = log(5);
+        let h = head(&l);
+        l[2].entry.after = Some(r#"{"title":"forged"}"#.into());
+        assert_eq!(verify(&l, Some(&h)), Err(ChainBreak::Edited { seq: 3 }));
+    }
+
+    #[test]
+    fn an_entry_edited_with_its_hash_recomputed_breaks_the_next_link() {
+        let mut l = log(5);
+        let h = head(&l);
+        l[1].entry.actor = "someone else".into();
+        l[1].hash = entry_hash(&l[1].prev_hash, &l[1].entry);
+        assert_eq!(verify(&l, Some(&h)), Err(ChainBreak::Relinked { seq: 3 }));
+    }
+
+    #[test]
+    fn a_removed_entry_is_found() {
+        let mut l = log(5);
+        let h = head(&l);
+        l.remove(1);
+        assert_eq!(verify(&l, Some(&h)), Err(ChainBreak::Removed { seq: 3, expected: 2 }));
+    }
+
+    #[test]
+    fn swapped_entries_are_found() {
+        let mut l = log(5);
+        let h = head(&l);
+        let (a, b) = (l[1].entry.seq, l[2].entry.seq);
+        l.swap(1, 2);
+        l[1].entry.seq = a;
+        l[2].entry.seq = b;
+        assert!(matches!(verify(&l, Some(&h)), Err(ChainBreak::Edited { seq: 2 })));
+    }
+
+    #[test]
+    fn removing_the_last_entries_is_found_through_the_head() {
+        let mut l = log(5);
+        let h = head(&l);
+        l.truncate(3);
+        assert_eq!(verify(&l, Some(&h)), Err(ChainBreak::Truncated { expected_count: 5, found_count: 3 }));
+    }
+
+    #[test]
+    fn every_field_is_covered_by_the_hash() {
+        let base = entry("x");
+        let h = entry_hash(GENESIS, &base);
+        let variants = [
+            AuditEntry { actor_user_id: None, ..base.clone() },
+            AuditEntry { client_addr: Some("10.0.0.1".into()), ..base.clone() },
+            AuditEntry { record_id: Some(2), ..base.clone() },
+            AuditEntry { before: None, ..base.clone() },
+            AuditEntry { occurred_at: base.occurred_at + chrono::Duration::microseconds(1), ..base.clone() },
+        ];
+        for v in variants {
+            assert_ne!(entry_hash(GENESIS, &v), h, "{v:?}");
+        }
+    }
+}

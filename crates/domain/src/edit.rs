@@ -1,0 +1,483 @@
+//! What a user submits to change a record, checked field by field. Every problem is reported at once
+//! (the form shows each next to its field), and nothing is written unless all fields pass.
+//!
+//! Inputs are strings as forms send them; JSON clients may send numbers where numbers are meant.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Deserializer};
+
+use crate::{PositionLevel, TaskSource, TaskStatus, TaskType, ValidationError};
+
+/// Accepts a JSON string, number or null as an optional string (forms send strings, scripts numbers).
+pub fn lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        S(String),
+        I(i64),
+        F(f64),
+        B(bool),
+    }
+    Ok(Option::<Raw>::deserialize(d)?.map(|r| match r {
+        Raw::S(s) => s,
+        Raw::I(i) => i.to_string(),
+        Raw::F(f) => f.to_string(),
+        Raw::B(b) => b.to_string(),
+    }))
+}
+
+#[derive(Default)]
+struct Check {
+    errors: Vec<ValidationError>,
+}
+
+impl Check {
+    fn fail(&mut self, field: &str, message: impl Into<String>) {
+        self.errors.push(ValidationError::new(field, message));
+    }
+
+    fn text(&mut self, field: &str, label: &str, raw: &Option<String>, max: usize, required: bool) -> Option<String> {
+        let v = raw.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+        match &v {
+            None if required => self.fail(field, format!("{label}을(를) 입력해 주세요.")),
+            Some(s) if s.chars().count() > max => {
+                self.fail(field, format!("{label}은(는) {max}자 이내로 입력해 주세요."))
+            }
+            Some(s) if s.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') => {
+                self.fail(field, format!("{label}에 쓸 수 없는 제어 문자가 있습니다."))
+            }
+            _ => {}
+        }
+        v
+    }
+
+    fn number(&mut self, field: &str, label: &str, raw: &Option<String>) -> Option<f64> {
+        let s = raw.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
+        match s.replace(',', "").parse::<f64>() {
+            Ok(n) if n.is_finite() && n.abs() < 1e15 => Some(n),
+            _ => {
+                self.fail(field, format!("{label}은(는) 숫자로 입력해 주세요. (입력값: '{s}')"));
+                None
+            }
+        }
+    }
+
+    fn date(&mut self, field: &str, label: &str, raw: &Option<String>) -> Option<NaiveDate> {
+        let s = raw.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
+        match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => {
+                self.fail(field, format!("{label}은(는) 2024-06-30 처럼 연-월-일로 입력해 주세요. (입력값: '{s}')"));
+                None
+            }
+        }
+    }
+
+    fn id(&mut self, field: &str, label: &str, raw: &Option<String>) -> Option<i64> {
+        let s = raw.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
+        match s.parse::<i64>() {
+            Ok(n) if n > 0 => Some(n),
+            _ => {
+                self.fail(field, format!("{label}을(를) 목록에서 골라 주세요."));
+                None
+            }
+        }
+    }
+
+    fn choice<T: std::str::FromStr<Err = String>>(&mut self, field: &str, raw: &Option<String>) -> Option<T> {
+        let s = raw.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
+        match s.parse::<T>() {
+            Ok(v) => Some(v),
+            Err(m) => {
+                self.fail(field, m);
+                None
+            }
+        }
+    }
+
+    fn version(&mut self, raw: &Option<String>) -> i64 {
+        match raw.as_deref().map(str::trim).and_then(|s| s.parse::<i64>().ok()) {
+            Some(v) if v > 0 => v,
+            _ => {
+                self.fail("version", "수정할 기록의 버전(version)이 없습니다. 화면을 새로 고친 뒤 다시 시도해 주세요.");
+                0
+            }
+        }
+    }
+
+    fn done<T>(self, value: T) -> Result<T, Vec<ValidationError>> {
+        if self.errors.is_empty() {
+            Ok(value)
+        } else {
+            Err(self.errors)
+        }
+    }
+}
+
+pub const MAX_TITLE: usize = 200;
+pub const MAX_LONG_TEXT: usize = 5000;
+pub const MAX_ROLE: usize = 1000;
+
+/// A task as submitted on the create or edit form.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
+pub struct TaskInput {
+    pub title: Option<String>,
+    #[serde(rename = "type", default, deserialize_with = "lenient_string")]
+    #[schema(rename = "type")]
+    pub task_type: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub source: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub status: Option<String>,
+    pub description: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub pair_id: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub lead_agency_id: Option<String>,
+    /// Required when editing: the version the change is based on.
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub version: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskDraft {
+    pub title: String,
+    pub task_type: Option<TaskType>,
+    pub source: TaskSource,
+    pub status: TaskStatus,
+    pub description: Option<String>,
+    pub pair_id: Option<i64>,
+    pub lead_agency_id: Option<i64>,
+}
+
+impl TaskDraft {
+    /// A new task starts as found (발굴) unless a status is given.
+    pub fn parse_new(input: &TaskInput) -> Result<TaskDraft, Vec<ValidationError>> {
+        let mut c = Check::default();
+        let draft = Self::fields(&mut c, input, TaskStatus::Proposed);
+        c.done(draft)
+    }
+
+    /// An edit of a task whose status is now `current`; the status may only make a lifecycle move.
+    pub fn parse_edit(input: &TaskInput, current: TaskStatus) -> Result<(TaskDraft, i64), Vec<ValidationError>> {
+        let mut c = Check::default();
+        let version = c.version(&input.version);
+        let draft = Self::fields(&mut c, input, current);
+        if draft.status != current && !crate::task::can_move(current, draft.status) {
+            c.fail(
+                "status",
+                format!("'{}' 상태에서 '{}' 상태로 바꿀 수 없습니다.", current.label_ko(), draft.status.label_ko()),
+            );
+        }
+        c.done((draft, version))
+    }
+
+    fn fields(c: &mut Check, input: &TaskInput, default_status: TaskStatus) -> TaskDraft {
+        TaskDraft {
+            title: c.text("title", "과제명", &input.title, MAX_TITLE, true).unwrap_or_default(),
+            task_type: c.choice("type", &input.task_type),
+            source: c.choice("source", &input.source).unwrap_or(TaskSource::Exchange),
+            status: c.choice("status", &input.status).unwrap_or(default_status),
+            description: c.text("description", "과제 내용", &input.description, MAX_LONG_TEXT, false),
+            pair_id: c.id("pair_id", "교류직위 쌍", &input.pair_id),
+            lead_agency_id: c.id("lead_agency_id", "주관 기관", &input.lead_agency_id),
+        }
+    }
+}
+
+/// The role text of one agency in a task.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
+pub struct RoleInput {
+    pub role: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub version: Option<String>,
+}
+
+/// Empty text clears the role (shown as 미정).
+pub fn parse_role(input: &RoleInput) -> Result<(Option<String>, i64), Vec<ValidationError>> {
+    let mut c = Check::default();
+    let version = c.version(&input.version);
+    let role = c.text("role", "기관별 역할", &input.role, MAX_ROLE, false);
+    c.done((role, version))
+}
+
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
+pub struct KpiInput {
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub baseline: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub target: Option<String>,
+    pub unit: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub due: Option<String>,
+    pub note: Option<String>,
+    /// Required when editing.
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub version: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct KpiDraft {
+    pub name: String,
+    pub baseline: Option<f64>,
+    pub target: Option<f64>,
+    pub unit: Option<String>,
+    pub due: Option<NaiveDate>,
+    pub note: Option<String>,
+}
+
+impl KpiDraft {
+    pub fn parse(input: &KpiInput) -> Result<KpiDraft, Vec<ValidationError>> {
+        let mut c = Check::default();
+        let d = Self::fields(&mut c, input);
+        c.done(d)
+    }
+
+    pub fn parse_edit(input: &KpiInput) -> Result<(KpiDraft, i64), Vec<ValidationError>> {
+        let mut c = Check::default();
+        let version = c.version(&input.version);
+        let d = Self::fields(&mut c, input);
+        c.done((d, version))
+    }
+
+    fn fields(c: &mut Check, input: &KpiInput) -> KpiDraft {
+        KpiDraft {
+            name: c.text("name", "성과지표 이름", &input.name, MAX_TITLE, true).unwrap_or_default(),
+            baseline: c.number("baseline", "기준값", &input.baseline),
+            target: c.number("target", "목표값", &input.target),
+            unit: c.text("unit", "단위", &input.unit, 20, false),
+            due: c.date("due", "기한", &input.due),
+            note: c.text("note", "비고", &input.note, MAX_ROLE, false),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
+pub struct MilestoneInput {
+    pub title: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub due: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub done_on: Option<String>,
+    pub note: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub version: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MilestoneDraft {
+    pub title: String,
+    pub due: Option<NaiveDate>,
+    pub done_on: Option<NaiveDate>,
+    pub note: Option<String>,
+}
+
+impl MilestoneDraft {
+    pub fn parse(input: &MilestoneInput) -> Result<MilestoneDraft, Vec<ValidationError>> {
+        let mut c = Check::default();
+        let d = Self::fields(&mut c, input);
+        c.done(d)
+    }
+
+    pub fn parse_edit(input: &MilestoneInput) -> Result<(MilestoneDraft, i64), Vec<ValidationError>> {
+        let mut c = Check::default();
+        let version = c.version(&input.version);
+        let d = Self::fields(&mut c, input);
+        c.done((d, version))
+    }
+
+    fn fields(c: &mut Check, input: &MilestoneInput) -> MilestoneDraft {
+        MilestoneDraft {
+            title: c.text("title", "추진일정", &input.title, MAX_TITLE, true).unwrap_or_default(),
+            due: c.date("due", "기한", &input.due),
+            done_on: c.date("done_on", "완료일", &input.done_on),
+            note: c.text("note", "비고", &input.note, MAX_ROLE, false),
+        }
+    }
+}
+
+/// Only the version: for archiving and other changes that carry no fields.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
+pub struct VersionInput {
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub version: Option<String>,
+}
+
+pub fn parse_version(input: &VersionInput) -> Result<i64, Vec<ValidationError>> {
+    let mut c = Check::default();
+    let v = c.version(&input.version);
+    c.done(v)
+}
+
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
+pub struct AgencyInput {
+    pub short_name: Option<String>,
+    pub name: Option<String>,
+    pub name_en: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub version: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgencyDraft {
+    pub short_name: String,
+    pub name: String,
+    pub name_en: Option<String>,
+}
+
+pub fn parse_agency_edit(input: &AgencyInput) -> Result<(AgencyDraft, i64), Vec<ValidationError>> {
+    let mut c = Check::default();
+    let version = c.version(&input.version);
+    let d = AgencyDraft {
+        short_name: c.text("short_name", "약칭", &input.short_name, 20, true).unwrap_or_default(),
+        name: c.text("name", "기관명", &input.name, 100, true).unwrap_or_default(),
+        name_en: c.text("name_en", "영문명", &input.name_en, 200, false),
+    };
+    c.done((d, version))
+}
+
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
+pub struct PositionInput {
+    pub title: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub level: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub version: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PositionDraft {
+    pub title: String,
+    pub level: Option<PositionLevel>,
+}
+
+pub fn parse_position_edit(input: &PositionInput) -> Result<(PositionDraft, i64), Vec<ValidationError>> {
+    let mut c = Check::default();
+    let version = c.version(&input.version);
+    let d = PositionDraft {
+        title: c.text("title", "직위명", &input.title, 100, true).unwrap_or_default(),
+        level: c.choice("level", &input.level),
+    };
+    c.done((d, version))
+}
+
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
+pub struct PairInput {
+    pub theme: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub version: Option<String>,
+}
+
+pub fn parse_pair_edit(input: &PairInput) -> Result<(String, i64), Vec<ValidationError>> {
+    let mut c = Check::default();
+    let version = c.version(&input.version);
+    let theme = c.text("theme", "주제", &input.theme, MAX_TITLE, true).unwrap_or_default();
+    c.done((theme, version))
+}
+
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
+pub struct ExchangeeInput {
+    pub name: Option<String>,
+    pub expertise: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub version: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExchangeeDraft {
+    pub name: Option<String>,
+    pub expertise: Option<String>,
+}
+
+pub fn parse_exchangee_edit(input: &ExchangeeInput) -> Result<(ExchangeeDraft, i64), Vec<ValidationError>> {
+    let mut c = Check::default();
+    let version = c.version(&input.version);
+    let d = ExchangeeDraft {
+        name: c.text("name", "교류자 이름", &input.name, 50, false),
+        expertise: c.text("expertise", "전문성", &input.expertise, MAX_ROLE, false),
+    };
+    c.done((d, version))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(v: &str) -> Option<String> {
+        Some(v.to_string())
+    }
+
+    #[test]
+    fn a_new_task_needs_a_title_and_reports_every_bad_field_at_once() {
+        let errors = TaskDraft::parse_new(&TaskInput {
+            title: s("  "),
+            task_type: s("merger"),
+            pair_id: s("x"),
+            ..Default::default()
+        })
+        .unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, vec!["title", "type", "pair_id"]);
+        assert!(errors[0].message.contains("과제명"));
+    }
+
+    #[test]
+    fn a_new_task_starts_as_proposed_from_the_exchange() {
+        let d = TaskDraft::parse_new(&TaskInput { title: s(" 새 과제 "), ..Default::default() }).unwrap();
+        assert_eq!(d.title, "새 과제");
+        assert_eq!(d.status, TaskStatus::Proposed);
+        assert_eq!(d.source, TaskSource::Exchange);
+        assert_eq!(d.task_type, None);
+    }
+
+    #[test]
+    fn an_edit_needs_a_version_and_a_lifecycle_move() {
+        let input = TaskInput { title: s("과제"), status: s("completed"), ..Default::default() };
+        let errors = TaskDraft::parse_edit(&input, TaskStatus::Confirmed).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, vec!["version", "status"]);
+        let ok = TaskInput { title: s("과제"), status: s("in_progress"), version: s("3"), ..Default::default() };
+        let (d, v) = TaskDraft::parse_edit(&ok, TaskStatus::Confirmed).unwrap();
+        assert_eq!((d.status, v), (TaskStatus::InProgress, 3));
+    }
+
+    #[test]
+    fn numbers_and_dates_are_checked_with_the_expected_form() {
+        let e = KpiDraft::parse(&KpiInput {
+            name: s("지표"),
+            target: s("절반"),
+            due: s("2024/6/30"),
+            ..Default::default()
+        })
+        .unwrap_err();
+        assert_eq!(e[0].field, "target");
+        assert_eq!(e[1].field, "due");
+        assert!(e[1].message.contains("2024-06-30"));
+        let d = KpiDraft::parse(&KpiInput {
+            name: s("지표"),
+            target: s("1,500"),
+            due: s("2024-06-30"),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(d.target, Some(1500.0));
+    }
+
+    #[test]
+    fn too_long_or_control_characters_are_refused() {
+        let long = "가".repeat(MAX_ROLE + 1);
+        let e = parse_role(&RoleInput { role: Some(long), version: s("1") }).unwrap_err();
+        assert!(e[0].message.contains("1000자"));
+        let e = parse_role(&RoleInput { role: s("a\u{0}b"), version: s("1") }).unwrap_err();
+        assert_eq!(e[0].field, "role");
+        assert_eq!(parse_role(&RoleInput { role: s("  "), version: s("2") }).unwrap(), (None, 2));
+    }
+
+    #[test]
+    fn json_numbers_are_accepted_where_forms_send_strings() {
+        let input: KpiInput = serde_json::from_str(r#"{"name":"지표","target":50,"version":2}"#).unwrap();
+        let (d, v) = KpiDraft::parse_edit(&input).unwrap();
+        assert_eq!((d.target, v), (Some(50.0), 2));
+    }
+}
