@@ -15,10 +15,8 @@ fn main() {
     if marker.exists() {
         return;
     }
-    let status = Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund", "--ignore-scripts"])
-        .current_dir(&root)
-        .status();
+    let status =
+        Command::new("npm").args(["ci", "--no-audit", "--no-fund", "--ignore-scripts"]).current_dir(&root).status();
     match status {
         Ok(s) if s.success() && marker.exists() => {}
         Ok(s) => panic!("`npm ci` failed ({s}); run `npm ci` in {} and build again", root.display()),

@@ -13,8 +13,13 @@ pub const SESSION_IDLE: Duration = Duration::minutes(30);
 /// …and after this long in any case.
 pub const SESSION_ABSOLUTE: Duration = Duration::hours(8);
 
-/// Failures allowed before sign-in is locked for a while (per account and per client address).
+/// Failures allowed before sign-in to an account is locked for a while.
 pub const FREE_FAILURES: u32 = 5;
+/// Failures allowed from one client address (over all accounts) before it is locked: higher, since
+/// many people may share an office's address.
+pub const FREE_ADDRESS_FAILURES: u32 = 20;
+/// A count of failures is forgotten after this long without a failure.
+pub const FAILURES_FORGOTTEN_AFTER: Duration = Duration::hours(1);
 const FIRST_LOCK_SECONDS: i64 = 60;
 const LONGEST_LOCK_SECONDS: i64 = 60 * 60;
 
@@ -58,14 +63,40 @@ pub fn check_password(password: &str, login: &str) -> Result<(), ValidationError
     Ok(())
 }
 
-/// How long sign-in stays locked after `failures` consecutive failures: nothing for the first five,
-/// then one minute, doubling with each further failure, at most an hour.
-pub fn lock_duration(failures: u32) -> Option<Duration> {
-    if failures < FREE_FAILURES {
-        return None;
+/// What a sign-in failure is counted against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Throttle {
+    Account,
+    ClientAddress,
+}
+
+impl Throttle {
+    fn free_failures(self) -> u32 {
+        match self {
+            Throttle::Account => FREE_FAILURES,
+            Throttle::ClientAddress => FREE_ADDRESS_FAILURES,
+        }
     }
-    let doublings = (failures - FREE_FAILURES).min(10);
-    Some(Duration::seconds((FIRST_LOCK_SECONDS << doublings).min(LONGEST_LOCK_SECONDS)))
+
+    /// How long sign-in stays locked after `failures` failures: nothing up to the free ones, then
+    /// one minute, doubling with each further failure, at most an hour.
+    pub fn lock_duration(self, failures: u32) -> Option<Duration> {
+        let free = self.free_failures();
+        if failures < free {
+            return None;
+        }
+        let doublings = (failures - free).min(10);
+        Some(Duration::seconds((FIRST_LOCK_SECONDS << doublings).min(LONGEST_LOCK_SECONDS)))
+    }
+}
+
+/// The failures still counted at `now`: a quiet hour since the last one forgets them.
+pub fn failures_still_counted(failures: u32, last_failure: DateTime<Utc>, now: DateTime<Utc>) -> u32 {
+    if now - last_failure >= FAILURES_FORGOTTEN_AFTER {
+        0
+    } else {
+        failures
+    }
 }
 
 /// Whether a session started at `created` and last used at `last_seen` is still valid at `now`.
@@ -96,12 +127,22 @@ mod tests {
 
     #[test]
     fn lock_out_starts_after_five_failures_and_doubles_up_to_an_hour() {
-        assert_eq!(lock_duration(4), None);
-        assert_eq!(lock_duration(5), Some(Duration::minutes(1)));
-        assert_eq!(lock_duration(6), Some(Duration::minutes(2)));
-        assert_eq!(lock_duration(8), Some(Duration::minutes(8)));
-        assert_eq!(lock_duration(12), Some(Duration::hours(1)));
-        assert_eq!(lock_duration(1000), Some(Duration::hours(1)));
+        let lock = |n| Throttle::Account.lock_duration(n);
+        assert_eq!(lock(4), None);
+        assert_eq!(lock(5), Some(Duration::minutes(1)));
+        assert_eq!(lock(6), Some(Duration::minutes(2)));
+        assert_eq!(lock(8), Some(Duration::minutes(8)));
+        assert_eq!(lock(12), Some(Duration::hours(1)));
+        assert_eq!(lock(1000), Some(Duration::hours(1)));
+    }
+
+    #[test]
+    fn an_address_shared_by_an_office_allows_more_failures_and_quiet_time_forgets_them() {
+        assert_eq!(Throttle::ClientAddress.lock_duration(19), None);
+        assert_eq!(Throttle::ClientAddress.lock_duration(20), Some(Duration::minutes(1)));
+        let t0 = DateTime::parse_from_rfc3339("2024-04-15T09:00:00Z").unwrap().with_timezone(&Utc);
+        assert_eq!(failures_still_counted(7, t0, t0 + Duration::minutes(59)), 7);
+        assert_eq!(failures_still_counted(7, t0, t0 + Duration::hours(1)), 0);
     }
 
     #[test]

@@ -66,6 +66,8 @@ pub enum ChainBreak {
     Relinked { seq: i64 },
     #[error("마지막 감사기록(기대: {expected_count}건)이 지워졌습니다. 남은 기록은 {found_count}건입니다.")]
     Truncated { expected_count: i64, found_count: i64 },
+    #[error("감사기록 {seq}번의 해시가 따로 적어 둔 값과 다릅니다. 그때까지의 기록이 고쳐진 뒤 체인 전체가 다시 계산되었습니다.")]
+    Rewritten { seq: i64 },
 }
 
 /// The state recorded beside the chain on every append: how many entries and the last hash.
@@ -113,6 +115,19 @@ pub fn verify<'a>(
 impl ChainHead {
     pub fn empty() -> ChainHead {
         ChainHead { count: 0, last_hash: GENESIS.to_string() }
+    }
+}
+
+/// Checks a head recorded earlier outside the database (`count` entries, ending in `last_hash`)
+/// against the chain now: a chain recomputed after an edit passes [`verify`] but not this.
+pub fn check_anchor(entries: &[ChainedEntry], anchor: &ChainHead) -> Result<(), ChainBreak> {
+    if anchor.count == 0 {
+        return Ok(());
+    }
+    match entries.iter().find(|c| c.entry.seq == anchor.count) {
+        None => Err(ChainBreak::Truncated { expected_count: anchor.count, found_count: entries.len() as i64 }),
+        Some(c) if c.hash != anchor.last_hash => Err(ChainBreak::Rewritten { seq: anchor.count }),
+        Some(_) => Ok(()),
     }
 }
 
@@ -204,6 +219,25 @@ mod tests {
         let h = head(&l);
         l.truncate(3);
         assert_eq!(verify(&l, Some(&h)), Err(ChainBreak::Truncated { expected_count: 5, found_count: 3 }));
+    }
+
+    #[test]
+    fn a_chain_recomputed_after_an_edit_passes_verify_but_not_an_anchor_kept_outside() {
+        let original = log(5);
+        let anchor = head(&original[..3]);
+        let mut forged: Vec<ChainedEntry> = Vec::new();
+        for (i, c) in original.iter().enumerate() {
+            let mut e = c.entry.clone();
+            if i == 1 {
+                e.actor = "mallory".into();
+            }
+            let next = chain(&head(&forged), e);
+            forged.push(next);
+        }
+        assert_eq!(verify(&forged, Some(&head(&forged))), Ok(5), "recomputing hides the edit from verify alone");
+        assert_eq!(check_anchor(&forged, &anchor), Err(ChainBreak::Rewritten { seq: 3 }));
+        assert_eq!(check_anchor(&original, &anchor), Ok(()));
+        assert!(matches!(check_anchor(&original[..2], &anchor), Err(ChainBreak::Truncated { .. })));
     }
 
     #[test]

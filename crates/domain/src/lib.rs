@@ -2,6 +2,8 @@
 //!
 //! Names follow the glossary in DOMAIN.md. Storage and HTTP live in other crates and call in here.
 
+#![forbid(unsafe_code)]
+
 pub mod access;
 pub mod account;
 pub mod audit;

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use hanteam_domain::access::{Grant, Right, Role};
+use hanteam_domain::account::{failures_still_counted, Throttle};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -495,52 +496,58 @@ impl Db {
         })
     }
 
-    /// When sign-in is locked for any of `keys` (account and client address), the latest end.
-    pub async fn sign_in_locked_until(&self, keys: &[String]) -> Result<Option<DateTime<Utc>>> {
-        let mut latest: Option<DateTime<Utc>> = None;
-        for key in keys {
-            let until: Option<Option<DateTime<Utc>>> = with_db!(self, |pool| {
-                sqlx::query_scalar("SELECT locked_until FROM sign_in_throttle WHERE key = $1")
-                    .bind(key)
-                    .fetch_optional(pool)
-                    .await?
-            });
-            if let Some(Some(u)) = until {
-                latest = latest.max(Some(u));
+    /// Counts a sign-in attempt for each key (account and client address) before the password is
+    /// checked, so that attempts sent at the same moment cannot slip past the limit. Returns the end
+    /// of the lock when any key is locked (nothing is counted then); a successful sign-in clears the
+    /// count with [`Db::clear_sign_in_failures`].
+    pub async fn reserve_sign_in_attempt(&self, keys: &[(String, Throttle)]) -> Result<Option<DateTime<Utc>>> {
+        let begin = begin_write_sql(self);
+        let select = match self {
+            Db::Sqlite(_) => "SELECT failures, last_failure_at, locked_until FROM sign_in_throttle WHERE key = $1",
+            Db::Postgres(_) => {
+                "SELECT failures, last_failure_at, locked_until FROM sign_in_throttle WHERE key = $1 FOR UPDATE"
             }
-        }
-        Ok(latest)
-    }
-
-    /// Counts a failure for each key and locks it as `lock_for(failures)` says.
-    pub async fn record_sign_in_failure(
-        &self,
-        keys: &[String],
-        lock_for: impl Fn(u32) -> Option<chrono::Duration>,
-    ) -> Result<()> {
+        };
         let t = now();
-        for key in keys {
-            let failures: i64 = with_db!(self, |pool| {
-                sqlx::query_scalar(
-                    "INSERT INTO sign_in_throttle (key, failures, last_failure_at) VALUES ($1, 1, $2)
-                     ON CONFLICT (key) DO UPDATE SET failures = sign_in_throttle.failures + 1, last_failure_at = $2
-                     RETURNING failures",
+        with_db!(self, |pool| {
+            let mut tx = pool.begin_with(begin).await?;
+            let mut counts = Vec::new();
+            let mut locked: Option<DateTime<Utc>> = None;
+            for (key, throttle) in keys {
+                sqlx::query(
+                    "INSERT INTO sign_in_throttle (key, failures, last_failure_at) VALUES ($1, 0, $2) ON CONFLICT (key) DO NOTHING",
                 )
                 .bind(key)
                 .bind(t)
-                .fetch_one(pool)
-                .await?
-            });
-            let until = lock_for(failures.clamp(0, u32::MAX as i64) as u32).map(|d| t + d);
-            with_db!(self, |pool| {
-                sqlx::query("UPDATE sign_in_throttle SET locked_until = $2 WHERE key = $1")
-                    .bind(key)
-                    .bind(until)
-                    .execute(pool)
-                    .await?;
-            });
-        }
-        Ok(())
+                .execute(&mut *tx)
+                .await?;
+                let (failures, last, until): (i64, DateTime<Utc>, Option<DateTime<Utc>>) =
+                    sqlx::query_as(select).bind(key).fetch_one(&mut *tx).await?;
+                if let Some(u) = until.filter(|u| *u > t) {
+                    locked = locked.max(Some(u));
+                }
+                let failures = failures_still_counted(failures.clamp(0, u32::MAX as i64) as u32, last, t);
+                counts.push((key, *throttle, failures, until));
+            }
+            if locked.is_some() {
+                return Ok(locked);
+            }
+            for (key, throttle, failures, until) in counts {
+                let failures = failures.saturating_add(1);
+                let new_lock = throttle.lock_duration(failures).map(|d| t + d);
+                sqlx::query(
+                    "UPDATE sign_in_throttle SET failures = $2, last_failure_at = $3, locked_until = $4 WHERE key = $1",
+                )
+                .bind(key)
+                .bind(i64::from(failures))
+                .bind(t)
+                .bind(new_lock.max(until))
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(None)
+        })
     }
 
     pub async fn clear_sign_in_failures(&self, keys: &[String]) -> Result<()> {

@@ -2,7 +2,7 @@
 //! record, so a change and its audit row are kept or lost together.
 
 use chrono::{DateTime, Utc};
-use hanteam_domain::audit::{verify, AuditEntry, ChainBreak, ChainHead, ChainedEntry};
+use hanteam_domain::audit::{check_anchor, verify, AuditEntry, ChainBreak, ChainHead, ChainedEntry};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -73,6 +73,15 @@ pub(crate) fn begin_write_sql(db: &Db) -> &'static str {
     match db {
         Db::Sqlite(_) => "BEGIN IMMEDIATE",
         Db::Postgres(_) => "BEGIN",
+    }
+}
+
+/// A read transaction that sees one snapshot throughout, so the chain and its head are read as of
+/// the same moment even while others append (SQLite read transactions are snapshots already).
+fn begin_snapshot_sql(db: &Db) -> &'static str {
+    match db {
+        Db::Sqlite(_) => "BEGIN",
+        Db::Postgres(_) => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
     }
 }
 
@@ -180,9 +189,19 @@ const AUDIT_COLUMNS: &str = "seq, occurred_at, actor_user_id, actor, client_addr
 impl Db {
     /// Verifies the whole chain: Ok(number of rows), or the first row edited, removed or reordered.
     pub async fn verify_audit(&self) -> Result<std::result::Result<i64, ChainBreak>> {
+        Ok(self.verify_audit_against(None).await?.map(|head| head.count))
+    }
+
+    /// As [`Db::verify_audit`], also checking a head recorded earlier outside the database; returns
+    /// the chain's head now (to be recorded for the next check).
+    pub async fn verify_audit_against(
+        &self,
+        anchor: Option<&ChainHead>,
+    ) -> Result<std::result::Result<ChainHead, ChainBreak>> {
         let sql = format!("SELECT {AUDIT_COLUMNS} FROM audit_log ORDER BY seq");
+        let begin = begin_snapshot_sql(self);
         let (rows, head): (Vec<AuditRow>, (i64, String)) = with_db!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(begin).await?;
             let rows = sqlx::query_as::<_, AuditRow>(&sql).fetch_all(&mut *tx).await?;
             let head =
                 sqlx::query_as("SELECT count, last_hash FROM audit_head WHERE id = 1").fetch_one(&mut *tx).await?;
@@ -190,7 +209,12 @@ impl Db {
             (rows, head)
         });
         let entries: Vec<ChainedEntry> = rows.into_iter().map(ChainedEntry::from).collect();
-        Ok(verify(&entries, Some(&ChainHead { count: head.0, last_hash: head.1 })))
+        let head = ChainHead { count: head.0, last_hash: head.1 };
+        let checked = verify(&entries, Some(&head)).and_then(|_| match anchor {
+            Some(a) => check_anchor(&entries, a),
+            None => Ok(()),
+        });
+        Ok(checked.map(|_| head))
     }
 
     /// Records an event that changes nothing else (sign-ins, failed sign-ins, sign-outs).

@@ -4,6 +4,8 @@
 //! Each query is written once. `with_db!` expands the same body for each pool, so sqlx checks the
 //! types for both backends; where the dialects must differ, a small function says so.
 
+#![forbid(unsafe_code)]
+
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -46,6 +48,8 @@ pub enum StoreError {
     UnsupportedUrl(String),
     #[error("데이터베이스 오류: {0}")]
     Database(#[from] sqlx::Error),
+    #[error("데이터베이스 파일을 만들 수 없습니다: {0}")]
+    File(String),
     #[error("데이터베이스의 값이 올바르지 않습니다: {0}")]
     Corrupt(String),
     #[error("내장 데이터를 읽을 수 없습니다: {0}")]
@@ -54,12 +58,31 @@ pub enum StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// Official records: a new database file is readable by its owner only (SQLite gives its -wal and
+/// -shm files the same permissions).
+fn create_private_file(path: &std::path::Path) -> Result<()> {
+    if path.as_os_str().is_empty() || path.as_os_str() == ":memory:" || path.exists() {
+        return Ok(());
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(StoreError::File(format!("{}: {e}", path.display()))),
+    }
+}
+
 impl Db {
     /// Connects to `sqlite://…` (the file is created if missing; WAL, foreign keys on) or
     /// `postgres://…`.
     pub async fn connect(url: &str) -> Result<Db> {
         if url.starts_with("sqlite:") {
-            let options = SqliteConnectOptions::from_str(url)?
+            let options = SqliteConnectOptions::from_str(url)?;
+            create_private_file(options.get_filename())?;
+            let options = options
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
                 .foreign_keys(true)

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use chrono::Utc;
 use hanteam_domain::dataset::{Dataset, SEED_TASK_SOURCE, SEED_TASK_STATUS};
 
+use crate::audit::{append_audit, entry, head_sql, snapshot, Actor};
 use crate::{migrate::schema_lock_sql, with_db, Db, Result, StoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,12 +16,13 @@ pub enum SeedOutcome {
 
 pub(crate) async fn load(db: &Db, d: &Dataset, name: &str) -> Result<SeedOutcome> {
     let lock = schema_lock_sql(db);
-    let now = Utc::now();
+    let (head, begin) = (head_sql(db), crate::audit::begin_write_sql(db));
+    let now = crate::audit::now();
     let agency_id = |ids: &HashMap<String, i64>, short: &str| {
         ids.get(short).copied().ok_or_else(|| StoreError::Corrupt(format!("기관 '{short}'이(가) 없습니다")))
     };
     with_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_with(begin).await?;
         if let Some(lock) = lock {
             sqlx::query(lock).execute(&mut *tx).await?;
         }
@@ -296,6 +298,9 @@ pub(crate) async fn load(db: &Db, d: &Dataset, name: &str) -> Result<SeedOutcome
             .bind(now)
             .execute(&mut *tx)
             .await?;
+        let detail = serde_json::json!({ "dataset": name, "tasks": task_ids.len(), "agencies": agencies.len() });
+        let e = entry(&Actor::system(), "dataset.load", "dataset", None, None, snapshot(&detail));
+        append_audit!(tx, head, e);
         tx.commit().await?;
         Ok(SeedOutcome::Loaded { tasks: task_ids.len() })
     })

@@ -1,21 +1,31 @@
 //! JSON API v1. The OpenAPI document is generated from these handlers and the view types, so it
-//! cannot drift from what the server does.
+//! cannot drift from what the server does. Who may call what is in `routes.rs`.
 
 use std::sync::OnceLock;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::Json;
+use hanteam_domain::access::{Right, Role};
+use hanteam_domain::edit::{
+    AgencyInput, ExchangeeInput, KpiInput, MilestoneInput, PairInput, PositionInput, RoleInput, TaskInput, VersionInput,
+};
 use hanteam_domain::TaskFilterInput;
+use hanteam_store::accounts::ApiTokenView;
+use hanteam_store::audit::AuditRecord;
 use hanteam_store::views::{
     Agency, ExchangePair, MeetingDetail, MeetingSummary, Overview, Page, TaskDetail, TaskSummary,
 };
 use serde::Serialize;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::OpenApi as OpenApiDoc;
-use utoipa::{OpenApi, ToSchema};
+use utoipa::{Modify, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::error::{AppError, ErrorBody};
+use crate::account::{self, AuditQuery, CreatedToken, TokenInput};
+use crate::auth::Viewer;
+use crate::error::{ApiJson, ApiQuery, AppError, ErrorBody};
 use crate::{shared, AppState};
 
 #[derive(OpenApi)]
@@ -24,14 +34,31 @@ use crate::{shared, AppState};
         title = "hanteam API",
         version = "1",
         description = "한팀(hanteam): 범정부 협업과제 관리 시스템의 JSON API. 오류는 언제나 \
-                       {\"error\":{\"code\",\"message\",\"field\"}} 형태이며 message는 한국어입니다."
+                       {\"error\":{\"code\",\"message\",\"field\"}} 형태이며 message는 한국어입니다. \
+                       쓰기 요청은 `Authorization: Bearer <API 토큰>`으로 인증하고, 고칠 기록의 version을 함께 보냅니다 \
+                       (버전이 다르면 409, 아무것도 저장되지 않음)."
     ),
+    modifiers(&BearerAuth),
     tags(
         (name = "registry", description = "기관, 교류직위 쌍, 협업과제, 협의회"),
+        (name = "account", description = "내 정보와 API 토큰"),
+        (name = "audit", description = "감사기록"),
         (name = "system", description = "상태 확인과 API 문서")
     )
 )]
 struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut OpenApiDoc) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
@@ -39,12 +66,25 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(openapi_json))
         .routes(routes!(overview))
         .routes(routes!(list_agencies))
-        .routes(routes!(get_agency))
+        .routes(routes!(get_agency, update_agency))
         .routes(routes!(list_exchange_pairs))
-        .routes(routes!(list_tasks))
-        .routes(routes!(get_task))
+        .routes(routes!(update_pair))
+        .routes(routes!(update_position))
+        .routes(routes!(update_exchangee))
+        .routes(routes!(list_tasks, create_task))
+        .routes(routes!(get_task, update_task))
+        .routes(routes!(archive_task))
+        .routes(routes!(update_role))
+        .routes(routes!(create_kpi))
+        .routes(routes!(update_kpi, remove_kpi))
+        .routes(routes!(create_milestone))
+        .routes(routes!(update_milestone, remove_milestone))
         .routes(routes!(list_meetings))
         .routes(routes!(get_meeting))
+        .routes(routes!(me))
+        .routes(routes!(list_tokens, create_token))
+        .routes(routes!(revoke_token))
+        .routes(routes!(audit_log))
 }
 
 /// The OpenAPI 3 document of every endpoint above.
@@ -63,7 +103,7 @@ pub struct Health {
 #[utoipa::path(get, path = "/healthz", tag = "system",
     responses((status = 200, body = Health), (status = 500, body = ErrorBody)))]
 async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, AppError> {
-    state.db.overview().await?;
+    state.db.count_users().await?;
     Ok(Json(Health { status: "ok" }))
 }
 
@@ -73,10 +113,10 @@ async fn openapi_json() -> Json<&'static OpenApiDoc> {
     Json(openapi_document())
 }
 
-/// Counts for a dashboard: pairs, tasks by type and status, agencies, meetings.
+/// Counts for a dashboard: pairs, tasks by type and status (those the caller may see), agencies, meetings.
 #[utoipa::path(get, path = "/api/v1/overview", tag = "registry", responses((status = 200, body = Overview)))]
-async fn overview(State(state): State<AppState>) -> Result<Json<Overview>, AppError> {
-    Ok(Json(state.db.overview().await?))
+async fn overview(State(state): State<AppState>, viewer: Viewer) -> Result<Json<Overview>, AppError> {
+    Ok(Json(shared::overview(&state.db, &viewer).await?))
 }
 
 /// All agencies.
@@ -92,7 +132,7 @@ pub struct AgencyDetail {
     agency: Agency,
     /// The exchange pairs the agency takes part in.
     exchange_pairs: Vec<ExchangePair>,
-    /// Its tasks, in annex order.
+    /// Its tasks (those the caller may see), in annex order.
     tasks: Page<TaskSummary>,
 }
 
@@ -100,9 +140,35 @@ pub struct AgencyDetail {
 #[utoipa::path(get, path = "/api/v1/agencies/{id}", tag = "registry",
     params(("id" = String, Path, description = "Agency id or short name (환경부)")),
     responses((status = 200, body = AgencyDetail), (status = 404, body = ErrorBody)))]
-async fn get_agency(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<AgencyDetail>, AppError> {
-    let page = shared::agency(&state.db, &id).await?;
+async fn get_agency(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Json<AgencyDetail>, AppError> {
+    let page = shared::agency(&state.db, &viewer, &id).await?;
     Ok(Json(AgencyDetail { agency: page.agency, exchange_pairs: page.pairs, tasks: page.tasks }))
+}
+
+/// The outcome of a change: the record and its version now.
+#[derive(Serialize, ToSchema)]
+pub struct Written {
+    pub id: i64,
+    pub version: i64,
+}
+
+/// Edit an agency (OPC admin).
+#[utoipa::path(put, path = "/api/v1/agencies/{id}", tag = "registry", request_body = AgencyInput,
+    params(("id" = String, Path, description = "Agency id")), security(("token" = [])),
+    responses((status = 200, body = Written), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+               (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn update_agency(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<AgencyInput>,
+) -> Result<Json<Written>, AppError> {
+    let version = shared::update_agency(&state.db, &viewer, &id, &input).await?;
+    Ok(Json(Written { id: crate::error::parse_id(&id, "기관")?, version }))
 }
 
 /// The exchange pairs (교류직위 쌍) in annex order, with their positions and task ids.
@@ -112,15 +178,73 @@ async fn list_exchange_pairs(State(state): State<AppState>) -> Result<Json<Page<
     Ok(Json(Page { total: items.len() as i64, items }))
 }
 
-/// Collaboration tasks, filtered and paged; `total` counts all matches.
+/// Edit an exchange pair's theme (OPC admin).
+#[utoipa::path(put, path = "/api/v1/exchange-pairs/{id}", tag = "registry", request_body = PairInput,
+    params(("id" = String, Path, description = "Exchange pair id")), security(("token" = [])),
+    responses((status = 200, body = Written), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+               (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn update_pair(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<PairInput>,
+) -> Result<Json<Written>, AppError> {
+    let version = shared::update_pair(&state.db, &viewer, &id, &input).await?;
+    Ok(Json(Written { id: crate::error::parse_id(&id, "교류직위 쌍")?, version }))
+}
+
+/// Edit an exchange position (OPC admin).
+#[utoipa::path(put, path = "/api/v1/positions/{id}", tag = "registry", request_body = PositionInput,
+    params(("id" = String, Path, description = "Position id")), security(("token" = [])),
+    responses((status = 200, body = Written), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+               (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn update_position(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<PositionInput>,
+) -> Result<Json<Written>, AppError> {
+    let version = shared::update_position(&state.db, &viewer, &id, &input).await?;
+    Ok(Json(Written { id: crate::error::parse_id(&id, "교류직위")?, version }))
+}
+
+/// Edit an exchangee (name, expertise) (OPC admin).
+#[utoipa::path(put, path = "/api/v1/exchangees/{id}", tag = "registry", request_body = ExchangeeInput,
+    params(("id" = String, Path, description = "Exchangee id")), security(("token" = [])),
+    responses((status = 200, body = Written), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+               (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn update_exchangee(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<ExchangeeInput>,
+) -> Result<Json<Written>, AppError> {
+    let version = shared::update_exchangee(&state.db, &viewer, &id, &input).await?;
+    Ok(Json(Written { id: crate::error::parse_id(&id, "교류자")?, version }))
+}
+
+/// Collaboration tasks (those the caller may see), filtered and paged; `total` counts all matches.
 #[utoipa::path(get, path = "/api/v1/tasks", tag = "registry", params(TaskFilterInput),
     responses((status = 200, body = Page<TaskSummary>), (status = 400, body = ErrorBody)))]
 async fn list_tasks(
     State(state): State<AppState>,
-    Query(input): Query<TaskFilterInput>,
+    viewer: Viewer,
+    ApiQuery(input): ApiQuery<TaskFilterInput>,
 ) -> Result<Json<Page<TaskSummary>>, AppError> {
-    let (_, page) = shared::task_list(&state.db, &input).await?;
+    let (_, page) = shared::task_list(&state.db, &viewer, &input).await?;
     Ok(Json(page))
+}
+
+/// Create a task (OPC admin). A task of an exchange pair gets both agencies of the pair.
+#[utoipa::path(post, path = "/api/v1/tasks", tag = "registry", request_body = TaskInput, security(("token" = [])),
+    responses((status = 201, body = Written), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn create_task(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiJson(input): ApiJson<TaskInput>,
+) -> Result<(StatusCode, Json<Written>), AppError> {
+    let id = shared::create_task(&state.db, &viewer, &input).await?;
+    Ok((StatusCode::CREATED, Json(Written { id, version: 1 })))
 }
 
 /// One task in full: agencies and roles, KPIs, milestones, its pair with positions and exchangees,
@@ -128,8 +252,147 @@ async fn list_tasks(
 #[utoipa::path(get, path = "/api/v1/tasks/{id}", tag = "registry",
     params(("id" = i64, Path, description = "Task id")),
     responses((status = 200, body = TaskDetail), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn get_task(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<TaskDetail>, AppError> {
-    Ok(Json(shared::task(&state.db, &id).await?))
+async fn get_task(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Json<TaskDetail>, AppError> {
+    Ok(Json(shared::task(&state.db, &viewer, &id).await?))
+}
+
+/// Edit a task's own fields (OPC admin). A status change must be a lifecycle move.
+#[utoipa::path(put, path = "/api/v1/tasks/{id}", tag = "registry", request_body = TaskInput,
+    params(("id" = i64, Path, description = "Task id")), security(("token" = [])),
+    responses((status = 200, body = Written), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+               (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn update_task(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<TaskInput>,
+) -> Result<Json<Written>, AppError> {
+    let version = shared::update_task(&state.db, &viewer, &id, &input).await?;
+    Ok(Json(Written { id: crate::error::parse_id(&id, "과제")?, version }))
+}
+
+/// Archive a task (OPC admin): it leaves lists and public views; it is never deleted.
+#[utoipa::path(post, path = "/api/v1/tasks/{id}/archive", tag = "registry", request_body = VersionInput,
+    params(("id" = i64, Path, description = "Task id")), security(("token" = [])),
+    responses((status = 200, body = Written), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+               (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn archive_task(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<VersionInput>,
+) -> Result<Json<Written>, AppError> {
+    let version = shared::archive_task(&state.db, &viewer, &id, &input).await?;
+    Ok(Json(Written { id: crate::error::parse_id(&id, "과제")?, version }))
+}
+
+/// Set one agency's role in a task: OPC, or an officer of that agency. `version` is the agency's
+/// `role_version` in the task.
+#[utoipa::path(put, path = "/api/v1/tasks/{id}/agencies/{agency_id}", tag = "registry", request_body = RoleInput,
+    params(("id" = i64, Path, description = "Task id"), ("agency_id" = i64, Path, description = "Agency id")),
+    security(("token" = [])),
+    responses((status = 200, body = Written), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+               (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn update_role(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((id, agency_id)): Path<(String, String)>,
+    ApiJson(input): ApiJson<RoleInput>,
+) -> Result<Json<Written>, AppError> {
+    let version = shared::set_role(&state.db, &viewer, &id, &agency_id, &input).await?;
+    Ok(Json(Written { id: crate::error::parse_id(&agency_id, "기관")?, version }))
+}
+
+/// Add a KPI to a task: OPC, or an exchangee of the task's pair.
+#[utoipa::path(post, path = "/api/v1/tasks/{id}/kpis", tag = "registry", request_body = KpiInput,
+    params(("id" = i64, Path, description = "Task id")), security(("token" = [])),
+    responses((status = 201, body = Written), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn create_kpi(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<KpiInput>,
+) -> Result<(StatusCode, Json<Written>), AppError> {
+    let kpi = shared::add_kpi(&state.db, &viewer, &id, &input).await?;
+    Ok((StatusCode::CREATED, Json(Written { id: kpi, version: 1 })))
+}
+
+#[utoipa::path(put, path = "/api/v1/kpis/{id}", tag = "registry", request_body = KpiInput,
+    params(("id" = i64, Path, description = "KPI id")), security(("token" = [])),
+    responses((status = 200, body = Written), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+               (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn update_kpi(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<KpiInput>,
+) -> Result<Json<Written>, AppError> {
+    let version = shared::update_kpi(&state.db, &viewer, &id, &input).await?;
+    Ok(Json(Written { id: crate::error::parse_id(&id, "성과지표")?, version }))
+}
+
+/// Remove a KPI (`?version=`); its last state stays in the audit log.
+#[utoipa::path(delete, path = "/api/v1/kpis/{id}", tag = "registry",
+    params(("id" = i64, Path, description = "KPI id"), ("version" = i64, Query, description = "Current version")),
+    security(("token" = [])),
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+               (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn remove_kpi(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ApiQuery(input): ApiQuery<VersionInput>,
+) -> Result<StatusCode, AppError> {
+    shared::remove_kpi(&state.db, &viewer, &id, &input).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Add a milestone to a task: OPC, or an exchangee of the task's pair.
+#[utoipa::path(post, path = "/api/v1/tasks/{id}/milestones", tag = "registry", request_body = MilestoneInput,
+    params(("id" = i64, Path, description = "Task id")), security(("token" = [])),
+    responses((status = 201, body = Written), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn create_milestone(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<MilestoneInput>,
+) -> Result<(StatusCode, Json<Written>), AppError> {
+    let m = shared::add_milestone(&state.db, &viewer, &id, &input).await?;
+    Ok((StatusCode::CREATED, Json(Written { id: m, version: 1 })))
+}
+
+#[utoipa::path(put, path = "/api/v1/milestones/{id}", tag = "registry", request_body = MilestoneInput,
+    params(("id" = i64, Path, description = "Milestone id")), security(("token" = [])),
+    responses((status = 200, body = Written), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+               (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn update_milestone(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<MilestoneInput>,
+) -> Result<Json<Written>, AppError> {
+    let version = shared::update_milestone(&state.db, &viewer, &id, &input).await?;
+    Ok(Json(Written { id: crate::error::parse_id(&id, "추진일정")?, version }))
+}
+
+/// Remove a milestone (`?version=`); its last state stays in the audit log.
+#[utoipa::path(delete, path = "/api/v1/milestones/{id}", tag = "registry",
+    params(("id" = i64, Path, description = "Milestone id"), ("version" = i64, Query, description = "Current version")),
+    security(("token" = [])),
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+               (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn remove_milestone(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ApiQuery(input): ApiQuery<VersionInput>,
+) -> Result<StatusCode, AppError> {
+    shared::remove_milestone(&state.db, &viewer, &id, &input).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Review council meetings (협업과제점검협의회), oldest first.
@@ -145,4 +408,78 @@ async fn list_meetings(State(state): State<AppState>) -> Result<Json<Page<Meetin
     responses((status = 200, body = MeetingDetail), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn get_meeting(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<MeetingDetail>, AppError> {
     Ok(Json(shared::meeting(&state.db, &id).await?))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Me {
+    pub user_id: i64,
+    pub login: String,
+    pub display_name: String,
+    pub roles: Vec<Role>,
+    /// What this request may do (a token may carry fewer rights than its owner).
+    pub rights: Vec<Right>,
+    pub must_change_password: bool,
+    /// With a browser session: the token to send as `X-CSRF-Token` on changes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub csrf_token: Option<String>,
+}
+
+/// Who the caller is, with roles and rights.
+#[utoipa::path(get, path = "/api/v1/me", tag = "account", security(("token" = [])),
+    responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
+async fn me(viewer: Viewer) -> Result<Json<Me>, AppError> {
+    let p = viewer.require()?;
+    let a = viewer.account.as_ref().ok_or_else(AppError::forbidden)?;
+    Ok(Json(Me {
+        user_id: p.user_id,
+        login: a.login.clone(),
+        display_name: a.display_name.clone(),
+        roles: p.roles(),
+        rights: p.grantable_rights(),
+        must_change_password: a.must_change_password,
+        csrf_token: viewer.csrf_token().map(str::to_string),
+    }))
+}
+
+/// The caller's API tokens (never the secrets).
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "account", security(("token" = [])),
+    responses((status = 200, body = Vec<ApiTokenView>), (status = 401, body = ErrorBody)))]
+async fn list_tokens(State(state): State<AppState>, viewer: Viewer) -> Result<Json<Vec<ApiTokenView>>, AppError> {
+    Ok(Json(account::tokens(&state.db, &viewer).await?))
+}
+
+/// Create an API token with a subset of the caller's rights; the token is shown once. Needs a
+/// browser session (with its CSRF token in `X-CSRF-Token`); a token cannot create tokens.
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "account", request_body = TokenInput,
+    responses((status = 201, body = CreatedToken), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn create_token(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiJson(input): ApiJson<TokenInput>,
+) -> Result<(StatusCode, Json<CreatedToken>), AppError> {
+    Ok((StatusCode::CREATED, Json(account::create_token(&state.db, &viewer, &input).await?)))
+}
+
+/// Revoke one of the caller's tokens.
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "account", security(("token" = [])),
+    params(("id" = i64, Path, description = "Token id")),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn revoke_token(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<StatusCode, AppError> {
+    account::revoke_token(&state.db, &viewer, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The audit log, newest first (auditors and OPC admins).
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery), security(("token" = [])),
+    responses((status = 200, body = Page<AuditRecord>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn audit_log(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiQuery(q): ApiQuery<AuditQuery>,
+) -> Result<Json<Page<AuditRecord>>, AppError> {
+    Ok(Json(account::audit_log(&state.db, &viewer, &q).await?))
 }

@@ -5,14 +5,31 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use hanteam_domain::ValidationError;
+use hanteam_store::accounts::AccountError;
+use hanteam_store::writes::WriteError;
 use hanteam_store::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 #[derive(Debug)]
 pub enum AppError {
-    Invalid(ValidationError),
+    /// One or more inputs are wrong; the first is the headline.
+    Invalid(Vec<ValidationError>),
+    /// Not signed in (or the token is not valid).
+    Unauthenticated(String),
+    /// Signed in, but this is not theirs to see or do.
+    Forbidden(String),
     NotFound(String),
+    /// The record changed since the client read it.
+    Stale {
+        current_version: i64,
+    },
+    /// Sign-in is locked for a while after repeated failures.
+    Locked {
+        retry_after_secs: i64,
+    },
+    /// The request body is over the limit.
+    TooLarge,
     Internal(String),
 }
 
@@ -22,41 +39,110 @@ pub struct ErrorBody {
 }
 
 #[derive(Serialize, ToSchema)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Serialize, ToSchema)]
 pub struct ErrorDetail {
-    /// Machine-readable: invalid_parameter, not_found, internal.
+    /// Machine-readable: invalid_parameter, unauthenticated, forbidden, not_found, stale_version,
+    /// locked, internal.
     pub code: &'static str,
     /// What went wrong and what to do, in Korean.
     pub message: String,
     /// The input at fault, where there is one.
     pub field: Option<String>,
+    /// Every input at fault, when there are several.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+    /// With stale_version: the record's current version, to re-read before trying again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_version: Option<i64>,
     /// Quote this when reporting a server error.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
+impl ErrorDetail {
+    fn new(code: &'static str, message: String) -> ErrorDetail {
+        ErrorDetail { code, message, field: None, errors: vec![], current_version: None, request_id: None }
+    }
+}
+
 impl AppError {
+    pub fn invalid(field: &str, message: impl Into<String>) -> AppError {
+        AppError::Invalid(vec![ValidationError::new(field, message)])
+    }
+
+    pub fn forbidden() -> AppError {
+        AppError::Forbidden("이 작업을 할 권한이 없습니다. 필요하면 국무조정실 관리자에게 권한을 요청해 주세요.".into())
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::Invalid(_) => StatusCode::BAD_REQUEST,
+            AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Stale { .. } => StatusCode::CONFLICT,
+            AppError::Locked { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The errors by field, for a form to show each next to its input.
+    pub fn field_errors(&self) -> &[ValidationError] {
+        match self {
+            AppError::Invalid(errors) => errors,
+            _ => &[],
         }
     }
 
     pub fn detail(&self) -> ErrorDetail {
         match self {
-            AppError::Invalid(v) => ErrorDetail {
-                code: "invalid_parameter",
-                message: v.message.clone(),
-                field: Some(v.field.clone()),
-                request_id: None,
+            AppError::Invalid(errors) => {
+                let first = errors.first();
+                ErrorDetail {
+                    field: first.map(|e| e.field.clone()),
+                    errors: if errors.len() > 1 {
+                        errors.iter().map(|e| FieldError { field: e.field.clone(), message: e.message.clone() }).collect()
+                    } else {
+                        vec![]
+                    },
+                    ..ErrorDetail::new(
+                        "invalid_parameter",
+                        first.map_or_else(|| "입력값을 확인해 주세요.".into(), |e| e.message.clone()),
+                    )
+                }
+            }
+            AppError::Unauthenticated(m) => ErrorDetail::new("unauthenticated", m.clone()),
+            AppError::Forbidden(m) => ErrorDetail::new("forbidden", m.clone()),
+            AppError::NotFound(what) => {
+                ErrorDetail::new("not_found", format!("{what}을(를) 찾을 수 없습니다. 주소나 번호를 확인해 주세요."))
+            }
+            AppError::Stale { current_version } => ErrorDetail {
+                current_version: Some(*current_version),
+                ..ErrorDetail::new(
+                    "stale_version",
+                    format!(
+                        "다른 사람이 먼저 고쳤습니다 (현재 버전 {current_version}). 바뀐 내용을 확인한 뒤 다시 수정해 주세요. \
+                         아무것도 저장되지 않았습니다."
+                    ),
+                )
             },
-            AppError::NotFound(what) => ErrorDetail {
-                code: "not_found",
-                message: format!("{what}을(를) 찾을 수 없습니다. 주소나 번호를 확인해 주세요."),
-                field: None,
-                request_id: None,
-            },
+            AppError::Locked { retry_after_secs } => ErrorDetail::new(
+                "locked",
+                format!(
+                    "로그인에 여러 번 실패하여 잠시 잠겼습니다. {}분 뒤에 다시 시도해 주세요.",
+                    (retry_after_secs + 59) / 60
+                ),
+            ),
+            AppError::TooLarge => ErrorDetail::new(
+                "too_large",
+                format!("보낸 내용이 너무 큽니다. {}KB 이하로 나누어 보내 주세요.", crate::middleware::MAX_BODY_BYTES / 1024),
+            ),
             AppError::Internal(_) => internal_detail(None),
         }
     }
@@ -65,11 +151,11 @@ impl AppError {
 /// A server error says nothing of its cause; the log has it, under the same request id.
 pub fn internal_detail(request_id: Option<String>) -> ErrorDetail {
     ErrorDetail {
-        code: "internal",
-        message: "서버에서 오류가 발생했습니다. 잠시 후 다시 시도하고, 계속되면 요청 번호를 담당자에게 알려 주세요."
-            .into(),
-        field: None,
         request_id,
+        ..ErrorDetail::new(
+            "internal",
+            "서버에서 오류가 발생했습니다. 잠시 후 다시 시도하고, 계속되면 요청 번호를 담당자에게 알려 주세요.".into(),
+        )
     }
 }
 
@@ -81,22 +167,98 @@ impl From<StoreError> for AppError {
 
 impl From<ValidationError> for AppError {
     fn from(e: ValidationError) -> Self {
+        AppError::Invalid(vec![e])
+    }
+}
+
+impl From<Vec<ValidationError>> for AppError {
+    fn from(e: Vec<ValidationError>) -> Self {
         AppError::Invalid(e)
     }
 }
+
+impl From<WriteError> for AppError {
+    fn from(e: WriteError) -> Self {
+        match e {
+            WriteError::NotFound(what) => AppError::NotFound(what.to_string()),
+            WriteError::Stale { current } => AppError::Stale { current_version: current },
+            WriteError::Invalid(v) => AppError::Invalid(vec![v]),
+            WriteError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<AccountError> for AppError {
+    fn from(e: AccountError) -> Self {
+        match e {
+            AccountError::LoginTaken(_) => AppError::invalid("login", e.to_string()),
+            AccountError::NoSuchUser(_) => AppError::NotFound("계정".into()),
+            AccountError::BadGrant(m) => AppError::invalid("role", m),
+            AccountError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<axum::extract::rejection::JsonRejection> for AppError {
+    fn from(e: axum::extract::rejection::JsonRejection) -> Self {
+        use axum::extract::rejection::JsonRejection as J;
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            return AppError::TooLarge;
+        }
+        let message = match &e {
+            J::MissingJsonContentType(_) => "Content-Type: application/json 으로 JSON을 보내 주세요.".to_string(),
+            J::JsonSyntaxError(_) => "JSON 형식이 올바르지 않습니다. 괄호와 따옴표를 확인해 주세요.".to_string(),
+            J::JsonDataError(d) => format!("JSON의 값이 요청 형식과 맞지 않습니다: {}", d.body_text()),
+            _ => "요청 본문을 읽을 수 없습니다.".to_string(),
+        };
+        AppError::invalid("body", message)
+    }
+}
+
+impl From<axum::extract::rejection::QueryRejection> for AppError {
+    fn from(_: axum::extract::rejection::QueryRejection) -> Self {
+        AppError::invalid("query", "검색 조건을 읽을 수 없습니다. 같은 조건을 두 번 넣지 않았는지 확인해 주세요.")
+    }
+}
+
+impl From<axum::extract::rejection::FormRejection> for AppError {
+    fn from(e: axum::extract::rejection::FormRejection) -> Self {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            return AppError::TooLarge;
+        }
+        AppError::invalid("body", "입력 양식을 읽을 수 없습니다. 화면을 새로 고친 뒤 다시 보내 주세요.")
+    }
+}
+
+/// `axum::Json`, with bad bodies answered in our error shape (Korean) rather than plain text.
+#[derive(axum::extract::FromRequest)]
+#[from_request(via(axum::Json), rejection(AppError))]
+pub struct ApiJson<T>(pub T);
+
+/// `axum::extract::Query`, with bad query strings answered in our error shape.
+#[derive(axum::extract::FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(AppError))]
+pub struct ApiQuery<T>(pub T);
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         if let AppError::Internal(cause) = &self {
             tracing::error!(%cause, "request failed");
         }
-        (self.status(), Json(ErrorBody { error: self.detail() })).into_response()
+        let mut response = (self.status(), Json(ErrorBody { error: self.detail() })).into_response();
+        if let AppError::Unauthenticated(_) = self {
+            response
+                .headers_mut()
+                .insert(axum::http::header::WWW_AUTHENTICATE, axum::http::HeaderValue::from_static("Bearer"));
+        }
+        response
     }
 }
 
 /// Parses a numeric id from the path, with a Korean message instead of axum's English rejection.
 pub fn parse_id(raw: &str, what: &str) -> Result<i64, AppError> {
-    raw.parse::<i64>().ok().filter(|id| *id > 0).ok_or_else(|| {
-        AppError::Invalid(ValidationError::new("id", format!("{what} 번호는 1 이상의 정수여야 합니다. (입력값: '{raw}')")))
-    })
+    raw.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| AppError::invalid("id", format!("{what} 번호는 1 이상의 정수여야 합니다. (입력값: '{raw}')")))
 }

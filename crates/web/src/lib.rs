@@ -1,17 +1,22 @@
 //! HTTP for hanteam: the JSON API (`/api/v1`), the server-rendered pages and the OpenAPI document.
 //! Handlers are thin: parse, call the store or the domain, render.
 
+#![forbid(unsafe_code)]
+
 use std::time::Duration;
 
 use axum::Router;
 use hanteam_store::Db;
 use tokio::net::TcpListener;
 
+pub mod account;
 mod api;
 mod assets;
+pub mod auth;
 mod error;
 mod middleware;
 mod pages;
+pub mod routes;
 mod shared;
 
 pub use api::openapi_document;
@@ -20,16 +25,39 @@ pub use error::AppError;
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    /// Accounts created by `hanteam serve --demo`, listed on the sign-in page (empty otherwise).
+    pub demo_accounts: Vec<DemoAccount>,
+    /// Reverse proxies whose X-Forwarded-For names the real client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+}
+
+impl AppState {
+    pub fn new(db: Db) -> AppState {
+        AppState { db, demo_accounts: Vec::new(), trusted_proxies: Vec::new() }
+    }
+}
+
+/// A demo account and its password for this run, shown on the sign-in page (loopback only).
+#[derive(Clone, Debug)]
+pub struct DemoAccount {
+    pub login: String,
+    pub password: String,
+    /// What the account can do, in Korean (e.g. "기관 담당자 (환경부)").
+    pub description: String,
 }
 
 /// Every route of the application.
 pub fn router(state: AppState) -> Router {
     let (api_router, _) = api::router().split_for_parts();
+    // Layers run outside-in: identify the viewer, route, gate by the route's rule, check CSRF.
     let app = Router::new()
         .merge(api_router)
         .merge(pages::router())
         .merge(assets::router())
+        .route_layer(axum::middleware::from_fn(auth::csrf::protect))
+        .route_layer(axum::middleware::from_fn(routes::gate))
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::session::identify))
         .with_state(state);
     middleware::apply(app, Duration::from_secs(30))
 }

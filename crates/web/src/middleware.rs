@@ -63,7 +63,8 @@ async fn name_request_in_server_errors(req: Request, next: Next) -> Response {
     let is_api = req.uri().path().starts_with("/api/");
     let response = next.run(req).await;
     if response.status() == StatusCode::INTERNAL_SERVER_ERROR && is_api {
-        return (StatusCode::INTERNAL_SERVER_ERROR, Json(ErrorBody { error: internal_detail(request_id) })).into_response();
+        return (StatusCode::INTERNAL_SERVER_ERROR, Json(ErrorBody { error: internal_detail(request_id) }))
+            .into_response();
     }
     response
 }
