@@ -1,14 +1,26 @@
 //! `hanteam`: the pan-government collaboration task system in one binary.
 
+#![forbid(unsafe_code)]
+
 use std::net::SocketAddr;
+use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use hanteam_store::audit::Actor;
 use hanteam_store::{Db, SeedOutcome, DEFAULT_DATABASE_URL};
 use hanteam_web::AppState;
 
+mod accounts;
+mod audit;
+mod demo;
+
 #[derive(Parser)]
-#[command(name = "hanteam", version, about = "한팀(hanteam): 범정부 협업과제 관리 시스템 / pan-government collaboration tasks")]
+#[command(
+    name = "hanteam",
+    version,
+    about = "한팀(hanteam): 범정부 협업과제 관리 시스템 / pan-government collaboration tasks"
+)]
 struct Cli {
     /// sqlite://FILE (default: hanteam.db in the working directory) or postgres://USER@HOST/DB
     #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
@@ -20,24 +32,79 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Serve the web UI and the JSON API (applies migrations; loads the 2024 dataset into an empty database)
+    /// Serve the web UI and the JSON API (applies migrations; loads the 2024 dataset into an empty
+    /// database)
+    ///
+    /// On a database without accounts, also creates the `admin` account (OPC admin) and prints its
+    /// one-time password once, before the "hanteam listening on" line.
     Serve {
         /// Address to listen on, e.g. 127.0.0.1:8080 or 0.0.0.0:8080 (port 0 picks a free port)
         #[arg(long, env = "HANTEAM_ADDR", default_value = "127.0.0.1:8080", value_parser = parse_addr)]
         addr: SocketAddr,
+        /// Also create one demo account for every role (demo-admin, demo-officer, demo-exchangee,
+        /// demo-evaluator, demo-auditor) with fresh passwords, printed here and listed on the
+        /// sign-in page. Only on a loopback address (127.0.0.1, [::1])
+        #[arg(long)]
+        demo: bool,
+        /// Addresses of reverse proxies / load balancers in front of hanteam, comma-separated. For
+        /// requests from them the client address (audit log, sign-in lock-out) is taken from
+        /// X-Forwarded-For; from anyone else that header is ignored
+        #[arg(long, env = "HANTEAM_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_ip)]
+        trusted_proxy: Vec<std::net::IpAddr>,
     },
     /// Apply the database migrations embedded in this binary, then exit
     Migrate,
     /// Load the built-in 2024 dataset (does nothing if it was loaded before)
     Seed,
+    /// Manage accounts: add, list, disable, reset a password
+    User {
+        #[command(subcommand)]
+        command: accounts::UserCommand,
+    },
+    /// Check the audit log
+    Audit {
+        #[command(subcommand)]
+        command: audit::AuditCommand,
+    },
+}
+
+fn parse_ip(raw: &str) -> Result<std::net::IpAddr, String> {
+    raw.trim().parse().map_err(|_| format!("'{raw}'은(는) IP 주소가 아닙니다. 10.0.0.5 처럼 입력해 주세요."))
 }
 
 fn parse_addr(raw: &str) -> Result<SocketAddr, String> {
-    raw.parse().map_err(|_| format!("'{raw}'은(는) 주소가 아닙니다. 127.0.0.1:8080 처럼 IP:포트 형식으로 입력해 주세요."))
+    raw.parse()
+        .map_err(|_| format!("'{raw}'은(는) 주소가 아닙니다. 127.0.0.1:8080 처럼 IP:포트 형식으로 입력해 주세요."))
+}
+
+/// A command called the wrong way (a missing or contradictory option): exit status 2, as for
+/// clap's own usage errors. The message says in Korean what to do; `command` names the subcommand
+/// whose `--help` explains it (e.g. "user add").
+#[derive(Debug)]
+pub struct UsageError {
+    pub message: String,
+    pub command: &'static str,
+}
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}\n사용법은 `hanteam {} --help`로 볼 수 있습니다.", self.message, self.command)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// Exit status when a command is called the wrong way (as clap uses).
+const EXIT_USAGE: u8 = 2;
+
+/// Who the audit log names for changes made from the command line: `cli:<OS user>`.
+pub fn cli_actor() -> Actor {
+    let user = std::env::var("USER").ok().map(|u| u.trim().to_string()).filter(|u| !u.is_empty());
+    Actor { user_id: None, label: format!("cli:{}", user.as_deref().unwrap_or("unknown")), client_addr: None }
 }
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -46,26 +113,90 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
+    // `audit verify` exits 1 only when it finds tampering; when it cannot check at all, 2 (as `diff`).
+    let failure = match cli.command {
+        Command::Audit { .. } => audit::EXIT_COULD_NOT_CHECK,
+        _ => 1,
+    };
+    match run(cli).await {
+        Ok(code) => code,
+        Err(e) => {
+            if let Some(usage) = e.downcast_ref::<UsageError>() {
+                eprintln!("{usage}");
+                return ExitCode::from(EXIT_USAGE);
+            }
+            eprintln!("오류: {e}");
+            for cause in e.chain().skip(1) {
+                eprintln!("  원인: {cause}");
+            }
+            ExitCode::from(failure)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    // Checks that need no database come first, so a mistaken call changes nothing.
+    let user_action = match &cli.command {
+        Command::Serve { addr, demo: true, .. } => {
+            demo::check_address(*addr)?;
+            None
+        }
+        Command::User { command } => Some(command.plan()?),
+        _ => None,
+    };
     let db = Db::open(&cli.database_url)
         .await
         .with_context(|| format!("데이터베이스를 열 수 없습니다 ({})", redact(&cli.database_url)))?;
-    match cli.command {
-        Command::Migrate => println!("데이터베이스({})가 최신 구조입니다.", db.backend()),
-        Command::Seed => match db.seed_builtin().await.context("내장 데이터를 불러올 수 없습니다")? {
-            SeedOutcome::Loaded { tasks } => println!("2024년 내장 데이터를 불러왔습니다: 협업과제 {tasks}건"),
-            SeedOutcome::AlreadyLoaded => println!("2024년 내장 데이터는 이미 들어 있습니다. 바뀐 것은 없습니다."),
-        },
-        Command::Serve { addr } => {
-            db.seed_if_empty().await.context("내장 데이터를 불러올 수 없습니다")?;
-            let listener = tokio::net::TcpListener::bind(addr)
-                .await
-                .with_context(|| format!("{addr}에서 기다릴 수 없습니다 (이미 쓰는 포트인지 확인해 주세요)"))?;
-            let local = listener.local_addr()?;
-            println!("hanteam listening on http://{local}");
-            hanteam_web::serve(listener, AppState { db: db.clone() }, shutdown_signal()).await?;
-            db.close().await;
+    let code = match cli.command {
+        Command::Migrate => {
+            println!("데이터베이스({})가 최신 구조입니다.", db.backend());
+            ExitCode::SUCCESS
         }
+        Command::Seed => {
+            match db.seed_builtin().await.context("내장 데이터를 불러올 수 없습니다")? {
+                SeedOutcome::Loaded { tasks } => {
+                    println!("2024년 내장 데이터를 불러왔습니다: 협업과제 {tasks}건")
+                }
+                SeedOutcome::AlreadyLoaded => {
+                    println!("2024년 내장 데이터는 이미 들어 있습니다. 바뀐 것은 없습니다.")
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Command::Serve { addr, demo, trusted_proxy } => {
+            serve(&db, addr, demo, trusted_proxy).await?;
+            ExitCode::SUCCESS
+        }
+        Command::User { .. } => match user_action {
+            Some(action) => accounts::run(&db, action).await?,
+            None => ExitCode::SUCCESS,
+        },
+        Command::Audit { command } => audit::run(&db, command).await?,
+    };
+    db.close().await;
+    Ok(code)
+}
+
+async fn serve(db: &Db, addr: SocketAddr, demo: bool, trusted_proxies: Vec<std::net::IpAddr>) -> anyhow::Result<()> {
+    db.seed_if_empty().await.context("내장 데이터를 불러올 수 없습니다")?;
+    // Bind before creating any account, so a busy port changes nothing.
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("{addr}에서 기다릴 수 없습니다 (이미 쓰는 포트인지 확인해 주세요)"))?;
+    let local = listener.local_addr()?;
+    accounts::create_first_admin(db).await.context("첫 관리자 계정을 만들 수 없습니다")?;
+    let mut state = AppState::new(db.clone());
+    state.trusted_proxies = trusted_proxies;
+    if !demo && !local.ip().is_loopback() {
+        demo::warn_if_left_enabled(db).await?;
     }
+    if demo {
+        state.demo_accounts = demo::prepare_accounts(db).await.context("체험용 계정을 만들 수 없습니다")?;
+        demo::print_accounts(&state.demo_accounts);
+    }
+    let shutdown = shutdown_signal();
+    println!("hanteam listening on http://{local}");
+    hanteam_web::serve(listener, state, shutdown).await?;
     Ok(())
 }
 
@@ -81,23 +212,31 @@ fn redact(url: &str) -> String {
     }
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Resolves on Ctrl-C or SIGTERM. The handlers are installed when this is called, not when the
+/// future is first polled, so a signal sent right after "hanteam listening on" still stops the
+/// server gracefully instead of killing it.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
+    let signals = {
+        use tokio::signal::unix::{signal, SignalKind};
+        (signal(SignalKind::interrupt()), signal(SignalKind::terminate()))
     };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
-    tracing::info!("shutting down");
+    async move {
+        #[cfg(unix)]
+        match signals {
+            (Ok(mut interrupt), Ok(mut terminate)) => {
+                tokio::select! { _ = interrupt.recv() => {}, _ = terminate.recv() => {} }
+            }
+            _ => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+        tracing::info!("shutting down");
+    }
 }
 
 #[cfg(test)]
@@ -114,5 +253,11 @@ mod tests {
     fn a_bad_address_is_refused_in_korean() {
         assert!(parse_addr("127.0.0.1:8080").is_ok());
         assert!(parse_addr("localhost").unwrap_err().contains("IP:포트"));
+    }
+
+    #[test]
+    fn the_cli_parses_as_clap_expects() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
     }
 }
