@@ -4,7 +4,8 @@
 //
 // The binary is $HANTEAM_BIN (relative paths are taken from the current directory) or, by default,
 // target/debug/hanteam of this repository. It is started as `hanteam serve --addr 127.0.0.1:0` and is
-// ready once it prints `hanteam listening on http://127.0.0.1:PORT` on stdout.
+// ready once it prints `hanteam listening on http://127.0.0.1:PORT` on stdout. Extra arguments for
+// `serve` go in `args` (e.g. `startServer({ args: ['--demo'] })` for the demo accounts).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,11 +26,12 @@ export function hanteamBin() {
   return bin;
 }
 
-export async function startServer({ timeoutMs = 60_000 } = {}) {
+export async function startServer({ timeoutMs = 60_000, args = [] } = {}) {
   const bin = hanteamBin();
   const dir = mkdtempSync(join(tmpdir(), 'hanteam-e2e-'));
   const env = { ...process.env, DATABASE_URL: `sqlite://${join(dir, 'hanteam.db')}` };
-  const child = spawn(bin, ['serve', '--addr', '127.0.0.1:0'], {
+  const serveArgs = ['serve', '--addr', '127.0.0.1:0', ...args];
+  const child = spawn(bin, serveArgs, {
     cwd: dir,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -68,7 +70,7 @@ export async function startServer({ timeoutMs = 60_000 } = {}) {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       finish(new Error(`hanteam did not print "hanteam listening on http://..." within ${timeoutMs / 1000} s` +
-        ` (${bin} serve --addr 127.0.0.1:0, DATABASE_URL=${env.DATABASE_URL})${describe()}`));
+        ` (${bin} ${serveArgs.join(' ')}, DATABASE_URL=${env.DATABASE_URL})${describe()}`));
     }, timeoutMs);
     child.stdout.on('data', (chunk) => {
       stdout = keep(stdout + chunk);

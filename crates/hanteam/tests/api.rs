@@ -200,7 +200,11 @@ async fn the_first_council_meeting_tabled_and_confirmed_all_41(b: Backend) {
     let agenda = detail["agenda"].as_array().unwrap();
     assert_eq!(agenda[0]["tasks"].as_array().unwrap().len(), 41);
     assert!(agenda[0]["tasks"].as_array().unwrap().iter().all(|t| t["outcome"] == "confirmed"));
-    assert!(agenda[1]["decisions"].as_array().unwrap().iter().any(|d| d["text"].as_str().unwrap().contains("S 등급의 50% 가산")));
+    assert!(agenda[1]["decisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["text"].as_str().unwrap().contains("S 등급의 50% 가산")));
     assert_eq!(detail["source"]["publisher"], "국무조정실");
     assert_eq!(detail["source"]["released_on"], "2024-04-15");
 }

@@ -76,12 +76,16 @@ fn a_bad_database_url_is_refused_with_a_korean_message() {
 fn serve_in_an_empty_directory_creates_hanteam_db_and_serves_the_41_tasks() {
     let dir = tempfile::tempdir().unwrap();
     let (child, url) = start_server(hanteam().args(["serve", "--addr", "127.0.0.1:0"]).current_dir(dir.path()));
-    let body: serde_json::Value = tokio::runtime::Runtime::new().unwrap().block_on(async {
-        reqwest::get(format!("{url}/api/v1/tasks")).await.unwrap().json().await.unwrap()
-    });
+    let body: serde_json::Value = tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(async { reqwest::get(format!("{url}/api/v1/tasks")).await.unwrap().json().await.unwrap() });
     stop(child);
     assert_eq!(body["total"], 41);
-    assert!(dir.path().join("hanteam.db").exists(), "the default database is hanteam.db in the working directory");
+    let db = dir.path().join("hanteam.db");
+    assert!(db.exists(), "the default database is hanteam.db in the working directory");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&db).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "official records are readable by their owner only");
 }
 
 async fn seed_twice_loads_once(b: Backend) {
@@ -97,7 +101,7 @@ async fn seed_twice_loads_once(b: Backend) {
     assert!(ok, "{err}");
     assert!(out.contains("이미 들어 있습니다"), "{out}");
     let db = hanteam_store::Db::open(&url).await.unwrap();
-    assert_eq!(db.overview().await.unwrap().tasks, 41);
+    assert_eq!(db.overview(&hanteam_domain::access::TaskScope::All).await.unwrap().tasks, 41);
     db.close().await;
 }
 
@@ -108,7 +112,8 @@ async fn serve_on_the_database_url_seeds_it_once(b: Backend) {
         let (child, base) = start_server(
             hanteam().args(["serve", "--addr", "127.0.0.1:0"]).env("DATABASE_URL", &url).current_dir(dir.path()),
         );
-        let body: serde_json::Value = reqwest::get(format!("{base}/api/v1/overview")).await.unwrap().json().await.unwrap();
+        let body: serde_json::Value =
+            reqwest::get(format!("{base}/api/v1/overview")).await.unwrap().json().await.unwrap();
         stop(child);
         assert_eq!(body["tasks"], 41);
     }

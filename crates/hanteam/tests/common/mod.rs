@@ -7,6 +7,9 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use hanteam_domain::access::Grant;
+use hanteam_store::accounts::NewUser;
+use hanteam_store::audit::Actor;
 use hanteam_store::Db;
 use hanteam_web::AppState;
 use serde_json::Value;
@@ -56,6 +59,15 @@ pub async fn fresh_database(backend: Backend, dir: &tempfile::TempDir) -> String
 impl TestApp {
     /// The server as `hanteam serve` runs it: migrated, seeded on first start, listening on port 0.
     pub async fn spawn(backend: Backend) -> TestApp {
+        Self::spawn_with(backend, vec![]).await
+    }
+
+    /// The server behind a reverse proxy at 127.0.0.1 (whose X-Forwarded-For it trusts).
+    pub async fn spawn_behind_proxy(backend: Backend) -> TestApp {
+        Self::spawn_with(backend, vec!["127.0.0.1".parse().expect("ip")]).await
+    }
+
+    async fn spawn_with(backend: Backend, trusted_proxies: Vec<std::net::IpAddr>) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let database_url = fresh_database(backend, &dir).await;
         let db = Db::open(&database_url).await.expect("open database");
@@ -63,7 +75,8 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("local addr");
         let (tx, rx) = oneshot::channel::<()>();
-        let state = AppState { db: db.clone() };
+        let mut state = AppState::new(db.clone());
+        state.trusted_proxies = trusted_proxies;
         tokio::spawn(async move {
             hanteam_web::serve(listener, state, async {
                 let _ = rx.await;
@@ -104,6 +117,140 @@ impl TestApp {
         assert!(ct.starts_with("text/html"), "GET {path}: content-type {ct}");
         body
     }
+}
+
+/// A signed-in browser: a cookie store, its session, and the session's CSRF token.
+pub struct Browser {
+    pub client: reqwest::Client,
+    pub base: String,
+    pub csrf: String,
+}
+
+impl Browser {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// Sends JSON (or nothing) with the session cookie and the CSRF header; returns status and body.
+    pub async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
+        let mut req = self.client.request(method, self.url(path)).header("x-csrf-token", &self.csrf);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let r = req.send().await.expect("request");
+        let status = r.status().as_u16();
+        let text = r.text().await.expect("body");
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
+    /// Posts a form with the session's CSRF token added.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("csrf_token", &self.csrf));
+        self.client.post(self.url(path)).form(&all).send().await.expect("request")
+    }
+}
+
+pub const TEST_PASSWORD: &str = "hanteam-test-2024!";
+
+impl TestApp {
+    /// Creates an account with these roles and the test password (no change required).
+    pub async fn user(&self, login: &str, grants: Vec<Grant>) -> i64 {
+        let hash = hanteam_web::auth::hash_password(TEST_PASSWORD).expect("hash");
+        let user = NewUser {
+            login: login.into(),
+            display_name: format!("{login} 담당자"),
+            password_hash: hash,
+            must_change_password: false,
+            is_private_expert: grants.contains(&Grant::Evaluator),
+            grants,
+        };
+        self.db.create_user(&Actor::system(), &user).await.expect("create user")
+    }
+
+    /// A browser client with a cookie store, not signed in, holding the sign-in form's CSRF token.
+    pub async fn anonymous_browser(&self) -> (reqwest::Client, String) {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let page = client.get(format!("{}/sign-in", self.base)).send().await.expect("sign-in page");
+        assert_eq!(page.status().as_u16(), 200, "GET /sign-in");
+        let html = page.text().await.expect("html");
+        (client, hidden_field(&html, "csrf_token").expect("the sign-in form carries a csrf_token"))
+    }
+
+    /// Signs in through the sign-in form, as a browser does.
+    pub async fn sign_in(&self, login: &str) -> Browser {
+        let (client, token) = self.anonymous_browser().await;
+        let r = client
+            .post(format!("{}/sign-in", self.base))
+            .form(&[("login", login), ("password", TEST_PASSWORD), ("csrf_token", &token)])
+            .send()
+            .await
+            .expect("sign in");
+        assert_eq!(r.status().as_u16(), 303, "sign-in of {login}: {}", r.text().await.unwrap_or_default());
+        let me: Value =
+            client.get(format!("{}/api/v1/me", self.base)).send().await.expect("me").json().await.expect("json");
+        let csrf = me["csrf_token"].as_str().expect("a session has a CSRF token").to_string();
+        Browser { client, base: self.base.clone(), csrf }
+    }
+
+    /// A user with these roles and an API token carrying all of the user's rights.
+    pub async fn token_for(&self, login: &str, grants: Vec<Grant>) -> String {
+        let id = self.user(login, grants).await;
+        let grants = self.db.grants(id).await.expect("grants");
+        let p = hanteam_domain::access::Principal { user_id: id, grants, token_rights: None };
+        let secret = hanteam_web::auth::random_secret();
+        self.db
+            .create_api_token(
+                &Actor::system(),
+                id,
+                "test",
+                &hanteam_web::auth::secret_hash(&secret),
+                &p.grantable_rights(),
+            )
+            .await
+            .expect("token");
+        secret
+    }
+
+    /// Sends a request with an API token (or none) and JSON (or nothing).
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let mut req = self.client.request(method, format!("{}{}", self.base, path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let r = req.send().await.expect("request");
+        let status = r.status().as_u16();
+        let text = r.text().await.expect("body");
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
+    /// The id of an agency by short name.
+    pub async fn agency_id(&self, short_name: &str) -> i64 {
+        self.json(&format!("/api/v1/agencies/{short_name}"), 200).await["id"].as_i64().expect("agency id")
+    }
+}
+
+/// The value of `<input … name="NAME" … value="…">` in a page.
+pub fn hidden_field(html: &str, name: &str) -> Option<String> {
+    let at = html.find(&format!("name=\"{name}\""))?;
+    let tag_start = html[..at].rfind('<')?;
+    let tag_end = at + html[at..].find('>')?;
+    let tag = &html[tag_start..tag_end];
+    let v = tag.find("value=\"")? + 7;
+    Some(tag[v..v + tag[v..].find('"')?].to_string())
 }
 
 /// Writes each test once and runs it on both backends: `sqlite::name` and `postgres::name`.

@@ -1,0 +1,285 @@
+//! Signing in and out through the sign-in form, sessions, lock-out, CSRF and password changes, over
+//! real HTTP on SQLite and PostgreSQL.
+
+mod common;
+
+use common::{Backend, TestApp, TEST_PASSWORD};
+use hanteam_domain::access::Grant;
+use reqwest::Method;
+use serde_json::json;
+
+async fn post_sign_in(app: &TestApp, login: &str, password: &str, extra: &[(&str, &str)]) -> reqwest::Response {
+    let (client, token) = app.anonymous_browser().await;
+    let mut req = client.post(format!("{}/sign-in", app.base)).form(&[
+        ("login", login),
+        ("password", password),
+        ("csrf_token", &token),
+    ]);
+    for (k, v) in extra {
+        req = req.header(*k, *v);
+    }
+    req.send().await.unwrap()
+}
+
+fn session_cookie(r: &reqwest::Response) -> Option<String> {
+    r.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("hanteam_session="))
+        .map(str::to_string)
+}
+
+async fn signing_in_sets_a_protected_session_cookie_and_is_audited(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    app.user("kim", vec![Grant::Auditor]).await;
+    let r = post_sign_in(&app, "kim", TEST_PASSWORD, &[]).await;
+    assert_eq!(r.status().as_u16(), 303);
+    let cookie = session_cookie(&r).expect("a session cookie");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"), "{cookie}");
+    assert!(!cookie.contains("Secure"), "plain http: no Secure flag");
+    assert!(!cookie.contains("Max-Age") && !cookie.contains("Expires"), "not kept on disk: {cookie}");
+    let me = app
+        .client
+        .get(format!("{}/api/v1/me", app.base))
+        .header("cookie", cookie.split(';').next().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.headers()["cache-control"], "no-store", "what a signed-in person sees is not cached");
+    let r = post_sign_in(&app, "kim", TEST_PASSWORD, &[("x-forwarded-proto", "https")]).await;
+    assert!(session_cookie(&r).unwrap().contains("Secure"), "behind an HTTPS proxy the cookie is Secure");
+    let log = app
+        .db
+        .list_audit(&hanteam_store::audit::AuditFilter { actor: Some("kim".into()), limit: 50, ..Default::default() })
+        .await
+        .unwrap();
+    assert!(log.items.iter().all(|e| e.action == "auth.sign_in"));
+    assert_eq!(log.items.len(), 2);
+}
+
+async fn a_wrong_password_is_refused_and_repeated_failures_lock_sign_in(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    app.user("lee", vec![Grant::Auditor]).await;
+    for _ in 0..5 {
+        let r = post_sign_in(&app, "lee", "wrong-password-1", &[]).await;
+        assert_eq!(r.status().as_u16(), 401);
+        assert!(session_cookie(&r).is_none());
+        assert!(r.text().await.unwrap().contains("아이디 또는 비밀번호가 맞지 않습니다"));
+    }
+    let r = post_sign_in(&app, "lee", TEST_PASSWORD, &[]).await;
+    assert_eq!(r.status().as_u16(), 429, "locked even with the right password");
+    assert!(r.text().await.unwrap().contains("분 뒤에 다시 시도해 주세요"));
+    // Another account from the same address is not locked by five failures (an office shares one).
+    app.user("park", vec![Grant::Auditor]).await;
+    assert_eq!(post_sign_in(&app, "park", TEST_PASSWORD, &[]).await.status().as_u16(), 303);
+    let failed = app
+        .db
+        .list_audit(&hanteam_store::audit::AuditFilter { actor: Some("lee".into()), limit: 50, ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(failed.items.iter().filter(|e| e.action == "auth.sign_in_failed").count(), 5);
+    assert!(
+        !failed.items.iter().any(|e| e.after.as_deref().unwrap_or("").contains("wrong-password")),
+        "passwords are never logged"
+    );
+}
+
+async fn attempts_sent_at_the_same_moment_cannot_pass_the_limit(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    app.user("yoon", vec![Grant::Auditor]).await;
+    let mut browsers = Vec::new();
+    for _ in 0..12 {
+        browsers.push(app.anonymous_browser().await);
+    }
+    let url = format!("{}/sign-in", app.base);
+    let attempts = browsers.iter().map(|(client, token)| {
+        let url = url.clone();
+        async move {
+            let form = [("login", "yoon"), ("password", "wrong-password-1"), ("csrf_token", token.as_str())];
+            client.post(url).form(&form).send().await.unwrap().status().as_u16()
+        }
+    });
+    let statuses = futures::future::join_all(attempts).await;
+    let checked = statuses.iter().filter(|s| **s == 401).count();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!(checked + refused, 12, "{statuses:?}");
+    assert!(checked <= 5, "only five passwords are checked before the lock: {statuses:?}");
+}
+
+async fn behind_a_trusted_proxy_the_forwarded_client_address_is_used(b: Backend) {
+    let app = TestApp::spawn_behind_proxy(b).await;
+    app.user("han", vec![Grant::Auditor]).await;
+    app.user("oh", vec![Grant::Auditor]).await;
+    // Twenty failures from one address, over several accounts, lock the address.
+    for i in 0..20 {
+        let login = ["han", "kang", "cho", "lim"][i % 4];
+        let r = post_sign_in(&app, login, "wrong-password-1", &[("x-forwarded-for", "203.0.113.5")]).await;
+        assert_eq!(r.status().as_u16(), 401, "attempt {i}");
+    }
+    // Another person behind the same proxy is not locked out with the attacker.
+    let r = post_sign_in(&app, "oh", TEST_PASSWORD, &[("x-forwarded-for", "203.0.113.6")]).await;
+    assert_eq!(r.status().as_u16(), 303);
+    let r = post_sign_in(&app, "oh", TEST_PASSWORD, &[("x-forwarded-for", "203.0.113.5")]).await;
+    assert_eq!(r.status().as_u16(), 429, "the attacker's address is locked");
+    let log = app
+        .db
+        .list_audit(&hanteam_store::audit::AuditFilter { actor: Some("han".into()), limit: 5, ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(log.items[0].client_addr.as_deref(), Some("203.0.113.5"));
+}
+
+async fn without_a_trusted_proxy_forwarded_headers_are_ignored(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    app.user("seo", vec![Grant::Auditor]).await;
+    let r = post_sign_in(&app, "seo", TEST_PASSWORD, &[("x-forwarded-for", "203.0.113.9")]).await;
+    assert_eq!(r.status().as_u16(), 303);
+    let log = app
+        .db
+        .list_audit(&hanteam_store::audit::AuditFilter { actor: Some("seo".into()), limit: 5, ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(log.items[0].client_addr.as_deref(), Some("127.0.0.1"));
+}
+
+async fn an_unknown_login_and_a_disabled_account_get_the_same_answer(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    app.user("gone", vec![Grant::Auditor]).await;
+    app.db.disable_user(&hanteam_store::audit::Actor::system(), "gone").await.unwrap();
+    let a = post_sign_in(&app, "gone", TEST_PASSWORD, &[]).await;
+    let b2 = post_sign_in(&app, "nobody", TEST_PASSWORD, &[]).await;
+    assert_eq!((a.status().as_u16(), b2.status().as_u16()), (401, 401));
+}
+
+async fn signing_out_ends_the_session(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    app.user("choi", vec![Grant::Auditor]).await;
+    let browser = app.sign_in("choi").await;
+    assert_eq!(browser.send(Method::GET, "/api/v1/me", None).await.0, 200);
+    let r = browser.post_form("/sign-out", &[]).await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(browser.send(Method::GET, "/api/v1/me", None).await.0, 401);
+}
+
+async fn a_session_ends_after_thirty_idle_minutes(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    app.user("jung", vec![Grant::Auditor]).await;
+    let browser = app.sign_in("jung").await;
+    let past = chrono::Utc::now() - chrono::Duration::minutes(31);
+    match &app.db {
+        hanteam_store::Db::Sqlite(p) => {
+            sqlx::query("UPDATE sessions SET last_seen_at = $1").bind(past).execute(p).await.map(|_| ())
+        }
+        hanteam_store::Db::Postgres(p) => {
+            sqlx::query("UPDATE sessions SET last_seen_at = $1").bind(past).execute(p).await.map(|_| ())
+        }
+    }
+    .unwrap();
+    assert_eq!(browser.send(Method::GET, "/api/v1/me", None).await.0, 401);
+    let page = browser.client.get(browser.url("/account")).send().await.unwrap();
+    assert_eq!(page.status().as_u16(), 303);
+    assert!(page.headers()["location"].to_str().unwrap().starts_with("/sign-in?next=/account"));
+}
+
+async fn changes_from_a_browser_need_the_csrf_token_of_the_session(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let env = app.agency_id("환경부").await;
+    app.user("officer", vec![Grant::AgencyOfficer { agency_id: env }]).await;
+    let browser = app.sign_in("officer").await;
+    let url = browser.url(&format!("/api/v1/tasks/1/agencies/{env}"));
+    let body = json!({"role": "바뀐 역할", "version": 1});
+    let no_token = browser.client.put(&url).json(&body).send().await.unwrap();
+    assert_eq!(no_token.status().as_u16(), 403);
+    let wrong = browser.client.put(&url).header("x-csrf-token", "0".repeat(64)).json(&body).send().await.unwrap();
+    assert_eq!(wrong.status().as_u16(), 403);
+    let foreign = browser
+        .client
+        .put(&url)
+        .header("x-csrf-token", &browser.csrf)
+        .header("origin", "https://evil.example")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(foreign.status().as_u16(), 403, "another site's origin is refused");
+    assert_eq!(
+        app.json("/api/v1/tasks/1", 200).await["agencies"][1]["role"],
+        "환경영향평가 평가전담반 운영, 용수확보·공급 지원"
+    );
+    let (s, _) = browser.send(Method::PUT, &format!("/api/v1/tasks/1/agencies/{env}"), Some(body)).await;
+    assert_eq!(s, 200);
+    let (client, _) = app.anonymous_browser().await;
+    let r = client
+        .post(format!("{}/sign-in", app.base))
+        .form(&[("login", "officer"), ("password", TEST_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403, "even the sign-in form needs its token");
+}
+
+async fn a_first_password_must_be_changed_before_anything_else(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    app.user("new", vec![Grant::OpcAdmin]).await;
+    let hash = hanteam_web::auth::hash_password(TEST_PASSWORD).unwrap();
+    app.db.set_password(&hanteam_store::audit::Actor::system(), "new", &hash, true).await.unwrap();
+    let browser = app.sign_in("new").await;
+    let (s, e) = browser.send(Method::GET, "/api/v1/audit", None).await;
+    assert_eq!((s, e["error"]["code"].as_str()), (403, Some("forbidden")));
+    let page = browser.client.get(browser.url("/tasks/new")).send().await.unwrap();
+    assert_eq!(page.status().as_u16(), 303);
+    assert_eq!(page.headers()["location"], "/account?password=required");
+    let weak = browser
+        .post_form(
+            "/account/password",
+            &[("current_password", TEST_PASSWORD), ("new_password", "short"), ("new_password_confirm", "short")],
+        )
+        .await;
+    assert_eq!(weak.status().as_u16(), 400);
+    assert!(weak.text().await.unwrap().contains("10자 이상"));
+    let good = "새-비밀번호-2024";
+    let r = browser
+        .post_form(
+            "/account/password",
+            &[("current_password", TEST_PASSWORD), ("new_password", good), ("new_password_confirm", good)],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303, "{}", r.text().await.unwrap_or_default());
+    let (s, _) = browser.send(Method::GET, "/api/v1/me", None).await;
+    assert_eq!(s, 200, "a new session replaces the ended one");
+    let c = app.db.credentials("new").await.unwrap().unwrap();
+    assert!(!c.must_change_password);
+    assert!(hanteam_web::auth::verify_password(&c.password_hash, good));
+}
+
+async fn security_headers_are_on_every_page(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    for path in ["/", "/sign-in", "/tasks/1", "/no-such-page"] {
+        let r = app.get(path).await;
+        let h = r.headers();
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains("default-src 'self'")
+                && csp.contains("frame-ancestors 'none'")
+                && !csp.contains("unsafe-inline"),
+            "{path}"
+        );
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(h["referrer-policy"], "same-origin", "{path}");
+    }
+}
+
+on_both_backends!(
+    signing_in_sets_a_protected_session_cookie_and_is_audited,
+    a_wrong_password_is_refused_and_repeated_failures_lock_sign_in,
+    attempts_sent_at_the_same_moment_cannot_pass_the_limit,
+    behind_a_trusted_proxy_the_forwarded_client_address_is_used,
+    without_a_trusted_proxy_forwarded_headers_are_ignored,
+    an_unknown_login_and_a_disabled_account_get_the_same_answer,
+    signing_out_ends_the_session,
+    a_session_ends_after_thirty_idle_minutes,
+    changes_from_a_browser_need_the_csrf_token_of_the_session,
+    a_first_password_must_be_changed_before_anything_else,
+    security_headers_are_on_every_page,
+);
