@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
-cargo build --release --locked -p hanteam >/dev/null
+cargo build --release --locked -p hanteam >/dev/null 2>&1
 bin=$PWD/target/release/hanteam
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 times=()

@@ -3,7 +3,8 @@
 #   1. installs what is missing (scripts/setup.sh)
 #   2. starts a throwaway PostgreSQL cluster (scripts/pg.sh) and exports HANTEAM_TEST_PG_URL, its admin URL;
 #      the Rust tests create a fresh database per test inside it
-#   3. cargo test --workspace --locked (SQLite and PostgreSQL tests alike)
+#   3. cargo fmt --check and cargo clippy -D warnings, then
+#      cargo test --workspace --locked (SQLite and PostgreSQL tests alike)
 #   4. cargo build --locked -p hanteam, then the browser tests (node --test e2e/) against that binary
 # Exits non-zero if any stage fails. Reuses target/ and node_modules/ between runs.
 set -euo pipefail
@@ -37,6 +38,14 @@ export HANTEAM_TEST_PG_URL
 echo "HANTEAM_TEST_PG_URL=$HANTEAM_TEST_PG_URL"
 
 failed=()
+
+stage "formatting and lints (cargo fmt --check, cargo clippy -D warnings)"
+if ! cargo fmt --all -- --check; then
+  failed+=("cargo fmt (run: cargo fmt --all)")
+fi
+if ! cargo clippy --workspace --all-targets --locked -- -D warnings; then
+  failed+=("cargo clippy")
+fi
 
 stage "cargo test --workspace --locked --no-fail-fast"
 if ! cargo test --workspace --locked --no-fail-fast; then
