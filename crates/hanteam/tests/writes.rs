@@ -223,6 +223,14 @@ async fn an_auditor_reads_the_audit_log_and_writes_nothing(b: Backend) {
     assert_eq!(app.call(Method::GET, "/api/v1/audit", None, None).await.0, 401);
     let (s, e) = app.call(Method::GET, "/api/v1/audit?from=2024/01/01", Some(&t), None).await;
     assert_eq!((s, e["error"]["field"].as_str()), (400, Some("from")));
+    // Days are Korean days: today (KST) holds the rows just written, tomorrow holds none.
+    let kst = chrono::FixedOffset::east_opt(9 * 3600).unwrap();
+    let today = chrono::Utc::now().with_timezone(&kst).date_naive();
+    let (_, page) = app.call(Method::GET, &format!("/api/v1/audit?from={today}&until={today}"), Some(&t), None).await;
+    assert!(page["total"].as_i64().unwrap() > 0, "{page}");
+    let tomorrow = today.succ_opt().unwrap();
+    let (_, page) = app.call(Method::GET, &format!("/api/v1/audit?from={tomorrow}"), Some(&t), None).await;
+    assert_eq!(page["total"], 0);
 }
 
 async fn an_evaluator_sees_only_the_tasks_assigned_to_it(b: Backend) {

@@ -1,7 +1,7 @@
 //! Signing in and out, changing one's password, API tokens, and reading the audit log: the logic
 //! both the pages and the JSON API use.
 
-use chrono::{NaiveDate, Utc};
+use chrono::{NaiveDate, TimeZone, Utc};
 use hanteam_domain::access::{can_read_audit, Right};
 use hanteam_domain::account::{check_password, Throttle};
 use hanteam_domain::ValidationError;
@@ -193,9 +193,9 @@ pub struct AuditQuery {
     pub record_type: Option<String>,
     /// Record id (with record_type).
     pub record_id: Option<String>,
-    /// First day, YYYY-MM-DD (UTC).
+    /// First day, YYYY-MM-DD (Korean time).
     pub from: Option<String>,
-    /// Last day, YYYY-MM-DD (UTC), inclusive.
+    /// Last day, YYYY-MM-DD (Korean time), inclusive.
     pub until: Option<String>,
     /// Page size, 1–500, default 50.
     pub limit: Option<String>,
@@ -241,7 +241,12 @@ pub async fn audit_log(db: &Db, viewer: &Viewer, q: &AuditQuery) -> Result<Page<
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    let midnight = |d: NaiveDate| d.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
+    // Days as Korean officials count them: from midnight KST (UTC+9).
+    let kst = chrono::FixedOffset::east_opt(9 * 3600);
+    let midnight = |d: NaiveDate| {
+        let local = d.and_hms_opt(0, 0, 0)?;
+        kst?.from_local_datetime(&local).single().map(|t| t.with_timezone(&Utc))
+    };
     let filter = AuditFilter {
         actor: present(&q.actor).map(str::to_string),
         record_type: present(&q.record_type).map(str::to_string),

@@ -120,15 +120,15 @@ struct AuditPage {
 
 fn filter_fields(q: &AuditQuery) -> Vec<Field> {
     let types = RECORD_TYPES.iter().map(|(c, l)| (c.to_string(), l.to_string())).collect();
-    const UTC_HINT: &str = "협정 세계시(UTC) 날짜 기준입니다(한국 시간 오전 9시에 날짜가 바뀝니다).";
+    const DAY_HINT: &str = "한국 시간 기준 날짜입니다.";
     vec![
         Field::text("actor", "사용자 아이디", &q.actor).hint("예: admin").autocomplete("off"),
         Field::select("record_type", "기록 종류", select_options(trimmed(&q.record_type), types)),
         Field::text("record_id", "기록 번호", &q.record_id)
             .hint("기록 종류와 함께 씁니다(예: 과제 1번이면 1).")
             .autocomplete("off"),
-        Field { hint: Some(UTC_HINT.into()), ..Field::date("from", "시작일", &q.from) },
-        Field { hint: Some(UTC_HINT.into()), ..Field::date("until", "종료일", &q.until) },
+        Field { hint: Some(DAY_HINT.into()), ..Field::date("from", "시작일", &q.from) },
+        Field { hint: Some(DAY_HINT.into()), ..Field::date("until", "종료일", &q.until) },
     ]
 }
 
