@@ -400,6 +400,44 @@ pub fn parse_exchangee_edit(input: &ExchangeeInput) -> Result<(ExchangeeDraft, i
     c.done((d, version))
 }
 
+/// One line of an evaluator's affiliation history (where the expert works or worked): the basis
+/// of later conflict-of-interest checks (제척·기피·회피).
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
+pub struct AffiliationInput {
+    pub organization: Option<String>,
+    pub title: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub from: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub to: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AffiliationDraft {
+    pub organization: String,
+    pub title: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+impl AffiliationDraft {
+    pub fn parse(input: &AffiliationInput) -> Result<AffiliationDraft, Vec<ValidationError>> {
+        let mut c = Check::default();
+        let d = AffiliationDraft {
+            organization: c.text("organization", "소속 기관", &input.organization, 100, true).unwrap_or_default(),
+            title: c.text("title", "직위", &input.title, 100, false),
+            from: c.date("from", "시작일", &input.from),
+            to: c.date("to", "종료일", &input.to),
+        };
+        if let (Some(from), Some(to)) = (d.from, d.to) {
+            if to < from {
+                c.fail("to", "종료일이 시작일보다 앞설 수 없습니다.");
+            }
+        }
+        c.done(d)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -472,6 +510,25 @@ mod tests {
         let e = parse_role(&RoleInput { role: s("a\u{0}b"), version: s("1") }).unwrap_err();
         assert_eq!(e[0].field, "role");
         assert_eq!(parse_role(&RoleInput { role: s("  "), version: s("2") }).unwrap(), (None, 2));
+    }
+
+    #[test]
+    fn an_affiliation_needs_an_organization_and_dates_in_order() {
+        let e = AffiliationDraft::parse(&AffiliationInput {
+            from: s("2023-03-01"),
+            to: s("2020-02-28"),
+            ..Default::default()
+        })
+        .unwrap_err();
+        let fields: Vec<&str> = e.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, vec!["organization", "to"]);
+        let d = AffiliationDraft::parse(&AffiliationInput {
+            organization: s("한국개발연구원"),
+            from: s("2020-03-01"),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!((d.organization.as_str(), d.to), ("한국개발연구원", None));
     }
 
     #[test]

@@ -16,6 +16,7 @@ use hanteam_store::Db;
 use hanteam_web::auth::{hash_password, initial_password};
 
 use crate::{cli_actor, UsageError};
+use hanteam_domain::edit::{AffiliationDraft, AffiliationInput};
 
 /// The account `hanteam serve` creates when the database has none.
 pub const FIRST_ADMIN_LOGIN: &str = "admin";
@@ -39,6 +40,24 @@ pub enum UserCommand {
     ResetPassword {
         /// The account's login name
         login: String,
+    },
+    /// Add a line to an evaluator's affiliation history (where the expert works or worked), or
+    /// list it when no --organization is given
+    Affiliation {
+        /// The account's login name
+        login: String,
+        /// Organization, e.g. "한국개발연구원"
+        #[arg(long)]
+        organization: Option<String>,
+        /// Title there, e.g. "연구위원"
+        #[arg(long)]
+        title: Option<String>,
+        /// First day, YYYY-MM-DD
+        #[arg(long)]
+        from: Option<String>,
+        /// Last day, YYYY-MM-DD (leave out while it lasts)
+        #[arg(long)]
+        to: Option<String>,
     },
 }
 
@@ -87,6 +106,8 @@ pub enum UserAction {
     List,
     Disable(String),
     ResetPassword(String),
+    AddAffiliation(String, AffiliationDraft),
+    ListAffiliations(String),
 }
 
 #[derive(Debug)]
@@ -107,6 +128,26 @@ impl UserCommand {
             UserCommand::List => UserAction::List,
             UserCommand::Disable { login } => UserAction::Disable(normalize_login(login)),
             UserCommand::ResetPassword { login } => UserAction::ResetPassword(normalize_login(login)),
+            UserCommand::Affiliation { login, organization: None, title: None, from: None, to: None } => {
+                UserAction::ListAffiliations(normalize_login(login))
+            }
+            UserCommand::Affiliation { login, organization, title, from, to } => {
+                let input = AffiliationInput {
+                    organization: organization.clone(),
+                    title: title.clone(),
+                    from: from.clone(),
+                    to: to.clone(),
+                };
+                let draft = AffiliationDraft::parse(&input).map_err(|errors| UsageError {
+                    message: errors
+                        .iter()
+                        .map(|e| format!("--{}: {}", e.field, e.message))
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                    command: "user affiliation",
+                })?;
+                UserAction::AddAffiliation(normalize_login(login), draft)
+            }
         })
     }
 }
@@ -178,6 +219,8 @@ pub async fn run(db: &Db, action: UserAction) -> anyhow::Result<ExitCode> {
         UserAction::List => list(db).await?,
         UserAction::Disable(login) => disable(db, &login).await?,
         UserAction::ResetPassword(login) => reset_password(db, &login).await?,
+        UserAction::AddAffiliation(login, draft) => add_affiliation(db, &login, &draft).await?,
+        UserAction::ListAffiliations(login) => list_affiliations(db, &login).await?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -377,6 +420,34 @@ fn display_width(s: &str) -> usize {
             }
         })
         .sum()
+}
+
+async fn add_affiliation(db: &Db, login: &str, draft: &AffiliationDraft) -> anyhow::Result<()> {
+    db.add_affiliation(&cli_actor(), login, draft).await.map_err(|e| account_error(e, login))?;
+    println!("계정 '{login}'의 소속 이력에 '{}'을(를) 더했습니다.", draft.organization);
+    list_affiliations(db, login).await
+}
+
+async fn list_affiliations(db: &Db, login: &str) -> anyhow::Result<()> {
+    if db.credentials(login).await?.is_none() {
+        return Err(no_such_user(login));
+    }
+    let history = db.affiliations(login).await?;
+    if history.is_empty() {
+        println!("계정 '{login}'의 소속 이력이 없습니다. --organization 으로 더할 수 있습니다.");
+        return Ok(());
+    }
+    let header = ["소속 기관", "직위", "시작일", "종료일"].map(String::from);
+    let rows: Vec<[String; 4]> = history
+        .iter()
+        .map(|a| [a.organization.clone(), a.title.clone().unwrap_or_default(), day(a.from_date), day(a.to_date)])
+        .collect();
+    print!("{}", table(&header, &rows));
+    Ok(())
+}
+
+fn day(d: Option<impl std::fmt::Display>) -> String {
+    d.map_or_else(|| "-".to_string(), |d| d.to_string())
 }
 
 async fn disable(db: &Db, login: &str) -> anyhow::Result<()> {

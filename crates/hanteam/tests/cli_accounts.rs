@@ -611,7 +611,57 @@ async fn a_head_kept_outside_catches_a_chain_recomputed_after_an_edit(b: Backend
     db.close().await;
 }
 
+async fn an_evaluators_affiliation_history_is_kept_and_audited(b: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = common::fresh_database(b, &dir).await;
+    ok(&url, ["user", "add", "--login", "expert.kim", "--name", "김평가", "--role", "evaluator", "--private-expert"]);
+    let out = run(&url, ["user", "affiliation", "expert.kim"]);
+    assert!(out.out.contains("소속 이력이 없습니다"), "{}", out.out);
+    ok(
+        &url,
+        [
+            "user",
+            "affiliation",
+            "expert.kim",
+            "--organization",
+            "한국개발연구원",
+            "--title",
+            "연구위원",
+            "--from",
+            "2018-03-01",
+            "--to",
+            "2021-02-28",
+        ],
+    );
+    let out = ok(
+        &url,
+        ["user", "affiliation", "expert.kim", "--organization", "서울대학교 행정대학원", "--from", "2021-03-01"],
+    );
+    let kdi = out.find("한국개발연구원").expect("the first affiliation is listed");
+    let snu = out.find("서울대학교 행정대학원").expect("the second affiliation is listed");
+    assert!(snu < kdi, "the most recent first:\n{out}");
+    assert!(out.contains("2021-02-28") && out.contains("연구위원"), "{out}");
+    let bad = run(
+        &url,
+        ["user", "affiliation", "expert.kim", "--organization", "x", "--from", "2023-01-01", "--to", "2022-01-01"],
+    );
+    assert_eq!(bad.code, 2, "{}{}", bad.out, bad.err);
+    assert!(bad.err.contains("종료일이 시작일보다 앞설 수 없습니다"), "{}", bad.err);
+    let missing = run(&url, ["user", "affiliation", "nobody", "--organization", "x"]);
+    assert_eq!(missing.code, 1, "{}", missing.err);
+    let db = Db::open(&url).await.unwrap();
+    let filter = hanteam_store::audit::AuditFilter {
+        record_type: Some("evaluator_affiliation".into()),
+        limit: 10,
+        ..Default::default()
+    };
+    assert_eq!(db.list_audit(&filter).await.unwrap().total, 2);
+    assert!(db.verify_audit().await.unwrap().is_ok());
+    db.close().await;
+}
+
 on_both_backends!(
+    an_evaluators_affiliation_history_is_kept_and_audited,
     a_head_kept_outside_catches_a_chain_recomputed_after_an_edit,
     user_add_list_and_disable_round_trip_and_are_audited_as_the_cli,
     reset_password_prints_a_new_one_time_password_that_must_be_changed,

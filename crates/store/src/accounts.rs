@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use hanteam_domain::access::{Grant, Right, Role};
 use hanteam_domain::account::{failures_still_counted, Throttle};
+use hanteam_domain::edit::AffiliationDraft;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -95,6 +96,21 @@ pub struct ApiTokenView {
     pub last_used_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
 }
+
+/// Where an evaluator works or worked.
+#[derive(Debug, Clone, Serialize, ToSchema, sqlx::FromRow)]
+pub struct Affiliation {
+    pub id: i64,
+    pub user_id: i64,
+    pub organization: String,
+    pub title: Option<String>,
+    pub from_date: Option<chrono::NaiveDate>,
+    pub to_date: Option<chrono::NaiveDate>,
+    pub version: i64,
+}
+
+const AFFILIATION_QUERY: &str =
+    "SELECT id, user_id, organization, title, from_date, to_date, version FROM evaluator_affiliations WHERE id = $1";
 
 #[derive(sqlx::FromRow)]
 struct TokenRow {
@@ -557,6 +573,52 @@ impl Db {
             });
         }
         Ok(())
+    }
+
+    /// Adds a line to an evaluator's affiliation history.
+    pub async fn add_affiliation(&self, actor: &Actor, login: &str, d: &AffiliationDraft) -> Result<i64, AccountError> {
+        let (begin, head) = (begin_write_sql(self), head_sql(self));
+        let t = now();
+        with_db!(self, |pool| {
+            let mut tx = pool.begin_with(begin).await?;
+            let user: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE login = $1")
+                .bind(login)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let Some(user_id) = user else { return Err(AccountError::NoSuchUser(login.to_string())) };
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO evaluator_affiliations (user_id, organization, title, from_date, to_date, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+            )
+            .bind(user_id)
+            .bind(&d.organization)
+            .bind(&d.title)
+            .bind(d.from)
+            .bind(d.to)
+            .bind(t)
+            .fetch_one(&mut *tx)
+            .await?;
+            let after: Affiliation = sqlx::query_as(AFFILIATION_QUERY).bind(id).fetch_one(&mut *tx).await?;
+            let e =
+                entry(actor, "evaluator_affiliation.create", "evaluator_affiliation", Some(id), None, snapshot(&after));
+            append_audit!(tx, head, e);
+            tx.commit().await?;
+            Ok(id)
+        })
+    }
+
+    /// An account's affiliation history, the most recent first.
+    pub async fn affiliations(&self, login: &str) -> Result<Vec<Affiliation>> {
+        Ok(with_db!(self, |pool| {
+            sqlx::query_as::<_, Affiliation>(
+                "SELECT f.id, f.user_id, f.organization, f.title, f.from_date, f.to_date, f.version
+                 FROM evaluator_affiliations f JOIN users u ON u.id = f.user_id
+                 WHERE u.login = $1 ORDER BY f.from_date DESC, f.id DESC",
+            )
+            .bind(login)
+            .fetch_all(pool)
+            .await?
+        }))
     }
 
     pub async fn count_users(&self) -> Result<i64> {
