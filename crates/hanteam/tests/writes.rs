@@ -86,6 +86,10 @@ async fn a_stale_version_gets_409_with_the_current_version_and_nothing_changes(b
         (Some("세계 최대규모 용인 반도체 국가산단 신속조성"), Some(2))
     );
     let kpi = task["kpis"][0]["id"].as_i64().unwrap();
+    let edit = json!({"name": "국가산단 조성기간", "target": 50, "unit": "%", "note": "절반으로 단축", "version": 1});
+    let (s, w) = app.call(Method::PUT, &format!("/api/v1/kpis/{kpi}"), Some(&t), Some(edit.clone())).await;
+    assert_eq!((s, w["version"].as_i64()), (200, Some(2)), "{w}");
+    assert_eq!(app.call(Method::PUT, &format!("/api/v1/kpis/{kpi}"), Some(&t), Some(edit)).await.0, 409);
     let (s, _) = app.call(Method::DELETE, &format!("/api/v1/kpis/{kpi}?version=7"), Some(&t), None).await;
     assert_eq!(s, 409);
     assert_eq!(app.json("/api/v1/tasks/1", 200).await["kpis"].as_array().unwrap().len(), 2);

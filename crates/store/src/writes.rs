@@ -151,6 +151,62 @@ macro_rules! load {
     }};
 }
 
+/// A version-checked change of one row in one transaction, audited with the row before and after:
+/// `tx { load; guard; check version; update; load again; audit }`. Evaluates to the new version.
+/// `$update` is a query whose `$1` is the row's id and which increments `version`.
+macro_rules! versioned_update {
+    ($db:expr, $actor:expr, $action:literal, $record_type:literal, $Record:ty, $select:expr, $what:literal,
+     $id:expr, $version:expr, |$before:ident| $guard:expr, $update:expr) => {{
+        let (begin, head) = (begin_write_sql($db), head_sql($db));
+        let locking = for_update($db, $select);
+        with_db!($db, |pool| {
+            let mut tx = pool.begin_with(begin).await?;
+            let $before = load!(tx, $Record, &locking, $what, $id);
+            $guard?;
+            stale_unless($version, $before.version)?;
+            $update.execute(&mut *tx).await?;
+            let after = load!(tx, $Record, $select, $what, $id);
+            let e = entry($actor, $action, $record_type, Some($id), snapshot(&$before), snapshot(&after));
+            append_audit!(tx, head, e);
+            tx.commit().await?;
+            Ok(after.version)
+        })
+    }};
+    ($db:expr, $actor:expr, $action:literal, $record_type:literal, $Record:ty, $select:expr, $what:literal,
+     $id:expr, $version:expr, $update:expr) => {
+        versioned_update!(
+            $db,
+            $actor,
+            $action,
+            $record_type,
+            $Record,
+            $select,
+            $what,
+            $id,
+            $version,
+            |_before| Ok::<(), WriteError>(()),
+            $update
+        )
+    };
+}
+
+/// The row-loading query of a change, locking the row until the transaction ends where the dialect
+/// needs it: on PostgreSQL two writers would otherwise both read the same version and both write.
+/// (SQLite write transactions begin IMMEDIATE and so already run one at a time.)
+fn for_update(db: &Db, select: &str) -> String {
+    match db {
+        Db::Sqlite(_) => select.to_string(),
+        Db::Postgres(_) => format!("{select} FOR UPDATE"),
+    }
+}
+
+fn not_archived(task: &TaskRecord) -> WriteResult<()> {
+    match task.archived_at {
+        None => Ok(()),
+        Some(_) => Err(WriteError::Invalid(ValidationError::new("id", "보관된 과제는 고칠 수 없습니다."))),
+    }
+}
+
 impl Db {
     /// What access checks need to know about a task (agencies, pair positions, assigned evaluators).
     pub async fn task_access(&self, task_id: i64) -> crate::Result<Option<hanteam_domain::access::TaskAccess>> {
@@ -263,21 +319,23 @@ impl Db {
     /// Edits a task's own fields. Returns the new version.
     pub async fn update_task(&self, actor: &Actor, id: i64, d: &TaskDraft, version: i64) -> WriteResult<i64> {
         self.check_refs(d.pair_id, d.lead_agency_id).await?;
-        let (begin, head) = (begin_write_sql(self), head_sql(self));
         let t = now();
-        with_db!(self, |pool| {
-            let mut tx = pool.begin_with(begin).await?;
-            let before = load!(tx, TaskRecord, TASK_RECORD, "과제", id);
-            stale_unless(version, before.version)?;
-            if before.archived_at.is_some() {
-                return Err(WriteError::Invalid(ValidationError::new("id", "보관된 과제는 고칠 수 없습니다.")));
-            }
+        versioned_update!(
+            self,
+            actor,
+            "task.update",
+            "task",
+            TaskRecord,
+            TASK_RECORD,
+            "과제",
+            id,
+            version,
+            |before| not_archived(&before),
             sqlx::query(
-                "UPDATE tasks SET title = $3, task_type = $4, source = $5, status = $6, description = $7, pair_id = $8,
-                    lead_agency_id = $9, updated_at = $10, version = version + 1 WHERE id = $1 AND version = $2",
+                "UPDATE tasks SET title = $2, task_type = $3, source = $4, status = $5, description = $6, pair_id = $7,
+                    lead_agency_id = $8, updated_at = $9, version = version + 1 WHERE id = $1",
             )
             .bind(id)
-            .bind(version)
             .bind(&d.title)
             .bind(d.task_type.map(|t| t.as_str()))
             .bind(d.source.as_str())
@@ -286,39 +344,27 @@ impl Db {
             .bind(d.pair_id)
             .bind(d.lead_agency_id)
             .bind(t)
-            .execute(&mut *tx)
-            .await?;
-            let after = load!(tx, TaskRecord, TASK_RECORD, "과제", id);
-            let e = entry(actor, "task.update", "task", Some(id), snapshot(&before), snapshot(&after));
-            append_audit!(tx, head, e);
-            tx.commit().await?;
-            Ok(after.version)
-        })
+        )
     }
 
     /// Archives a task: it leaves lists and public views but is never deleted.
     pub async fn archive_task(&self, actor: &Actor, id: i64, version: i64) -> WriteResult<i64> {
-        let (begin, head) = (begin_write_sql(self), head_sql(self));
         let t = now();
-        with_db!(self, |pool| {
-            let mut tx = pool.begin_with(begin).await?;
-            let before = load!(tx, TaskRecord, TASK_RECORD, "과제", id);
-            stale_unless(version, before.version)?;
-            if before.archived_at.is_some() {
-                return Err(WriteError::Invalid(ValidationError::new("id", "이미 보관된 과제입니다.")));
-            }
-            sqlx::query("UPDATE tasks SET archived_at = $3, updated_at = $3, version = version + 1 WHERE id = $1 AND version = $2")
+        versioned_update!(
+            self,
+            actor,
+            "task.archive",
+            "task",
+            TaskRecord,
+            TASK_RECORD,
+            "과제",
+            id,
+            version,
+            |before| not_archived(&before),
+            sqlx::query("UPDATE tasks SET archived_at = $2, updated_at = $2, version = version + 1 WHERE id = $1")
                 .bind(id)
-                .bind(version)
                 .bind(t)
-                .execute(&mut *tx)
-                .await?;
-            let after = load!(tx, TaskRecord, TASK_RECORD, "과제", id);
-            let e = entry(actor, "task.archive", "task", Some(id), snapshot(&before), snapshot(&after));
-            append_audit!(tx, head, e);
-            tx.commit().await?;
-            Ok(after.version)
-        })
+        )
     }
 
     /// Sets the role text of an agency that takes part in the task. Returns the role row's new version.
@@ -331,10 +377,11 @@ impl Db {
         version: i64,
     ) -> WriteResult<i64> {
         let (begin, head) = (begin_write_sql(self), head_sql(self));
+        let locking = for_update(self, ROLE_RECORD);
         let t = now();
         with_db!(self, |pool| {
             let mut tx = pool.begin_with(begin).await?;
-            let before = load!(tx, RoleRecord, ROLE_RECORD, "과제의 참여 기관", task_id, agency_id);
+            let before = load!(tx, RoleRecord, &locking, "과제의 참여 기관", task_id, agency_id);
             stale_unless(version, before.version)?;
             sqlx::query("UPDATE task_agency_roles SET role = $2, updated_at = $3, version = version + 1 WHERE id = $1")
                 .bind(before.id)
@@ -408,12 +455,8 @@ impl Db {
     }
 
     pub async fn update_kpi(&self, actor: &Actor, id: i64, d: &KpiDraft, version: i64) -> WriteResult<i64> {
-        let (begin, head) = (begin_write_sql(self), head_sql(self));
         let t = now();
-        with_db!(self, |pool| {
-            let mut tx = pool.begin_with(begin).await?;
-            let before = load!(tx, KpiRecord, KPI_RECORD, "성과지표", id);
-            stale_unless(version, before.version)?;
+        versioned_update!(self, actor, "kpi.update", "task_kpi", KpiRecord, KPI_RECORD, "성과지표", id, version,
             sqlx::query(
                 "UPDATE task_kpis SET name = $2, baseline_value = $3, target_value = $4, unit = $5, due = $6, note = $7,
                     updated_at = $8, version = version + 1 WHERE id = $1",
@@ -425,23 +468,16 @@ impl Db {
             .bind(&d.unit)
             .bind(d.due)
             .bind(&d.note)
-            .bind(t)
-            .execute(&mut *tx)
-            .await?;
-            let after = load!(tx, KpiRecord, KPI_RECORD, "성과지표", id);
-            let e = entry(actor, "kpi.update", "task_kpi", Some(id), snapshot(&before), snapshot(&after));
-            append_audit!(tx, head, e);
-            tx.commit().await?;
-            Ok(after.version)
-        })
+            .bind(t))
     }
 
     /// Removes a KPI; its last state stays in the audit log.
     pub async fn remove_kpi(&self, actor: &Actor, id: i64, version: i64) -> WriteResult<()> {
         let (begin, head) = (begin_write_sql(self), head_sql(self));
+        let locking = for_update(self, KPI_RECORD);
         with_db!(self, |pool| {
             let mut tx = pool.begin_with(begin).await?;
-            let before = load!(tx, KpiRecord, KPI_RECORD, "성과지표", id);
+            let before = load!(tx, KpiRecord, &locking, "성과지표", id);
             stale_unless(version, before.version)?;
             sqlx::query("DELETE FROM task_kpis WHERE id = $1").bind(id).execute(&mut *tx).await?;
             let e = entry(actor, "kpi.remove", "task_kpi", Some(id), snapshot(&before), None);
@@ -484,12 +520,8 @@ impl Db {
     }
 
     pub async fn update_milestone(&self, actor: &Actor, id: i64, d: &MilestoneDraft, version: i64) -> WriteResult<i64> {
-        let (begin, head) = (begin_write_sql(self), head_sql(self));
         let t = now();
-        with_db!(self, |pool| {
-            let mut tx = pool.begin_with(begin).await?;
-            let before = load!(tx, MilestoneRecord, MILESTONE_RECORD, "추진일정", id);
-            stale_unless(version, before.version)?;
+        versioned_update!(self, actor, "milestone.update", "task_milestone", MilestoneRecord, MILESTONE_RECORD, "추진일정", id, version,
             sqlx::query(
                 "UPDATE task_milestones SET title = $2, due = $3, done_on = $4, note = $5, updated_at = $6, version = version + 1
                  WHERE id = $1",
@@ -499,22 +531,15 @@ impl Db {
             .bind(d.due)
             .bind(d.done_on)
             .bind(&d.note)
-            .bind(t)
-            .execute(&mut *tx)
-            .await?;
-            let after = load!(tx, MilestoneRecord, MILESTONE_RECORD, "추진일정", id);
-            let e = entry(actor, "milestone.update", "task_milestone", Some(id), snapshot(&before), snapshot(&after));
-            append_audit!(tx, head, e);
-            tx.commit().await?;
-            Ok(after.version)
-        })
+            .bind(t))
     }
 
     pub async fn remove_milestone(&self, actor: &Actor, id: i64, version: i64) -> WriteResult<()> {
         let (begin, head) = (begin_write_sql(self), head_sql(self));
+        let locking = for_update(self, MILESTONE_RECORD);
         with_db!(self, |pool| {
             let mut tx = pool.begin_with(begin).await?;
-            let before = load!(tx, MilestoneRecord, MILESTONE_RECORD, "추진일정", id);
+            let before = load!(tx, MilestoneRecord, &locking, "추진일정", id);
             stale_unless(version, before.version)?;
             sqlx::query("DELETE FROM task_milestones WHERE id = $1").bind(id).execute(&mut *tx).await?;
             let e = entry(actor, "milestone.remove", "task_milestone", Some(id), snapshot(&before), None);
@@ -526,10 +551,11 @@ impl Db {
 
     pub async fn update_agency(&self, actor: &Actor, id: i64, d: &AgencyDraft, version: i64) -> WriteResult<i64> {
         let (begin, head) = (begin_write_sql(self), head_sql(self));
+        let locking = for_update(self, AGENCY_RECORD);
         let t = now();
         with_db!(self, |pool| {
             let mut tx = pool.begin_with(begin).await?;
-            let before = load!(tx, AgencyRecord, AGENCY_RECORD, "기관", id);
+            let before = load!(tx, AgencyRecord, &locking, "기관", id);
             stale_unless(version, before.version)?;
             let clash: Option<i64> = sqlx::query_scalar("SELECT id FROM agencies WHERE short_name = $1 AND id <> $2")
                 .bind(&d.short_name)
@@ -559,72 +585,65 @@ impl Db {
     }
 
     pub async fn update_position(&self, actor: &Actor, id: i64, d: &PositionDraft, version: i64) -> WriteResult<i64> {
-        let (begin, head) = (begin_write_sql(self), head_sql(self));
         let t = now();
-        with_db!(self, |pool| {
-            let mut tx = pool.begin_with(begin).await?;
-            let before = load!(tx, PositionRecord, POSITION_RECORD, "교류직위", id);
-            stale_unless(version, before.version)?;
+        versioned_update!(
+            self,
+            actor,
+            "position.update",
+            "position",
+            PositionRecord,
+            POSITION_RECORD,
+            "교류직위",
+            id,
+            version,
             sqlx::query(
-                "UPDATE positions SET title = $2, level = $3, updated_at = $4, version = version + 1 WHERE id = $1",
+                "UPDATE positions SET title = $2, level = $3, updated_at = $4, version = version + 1 WHERE id = $1"
             )
             .bind(id)
             .bind(&d.title)
             .bind(d.level.map(|l| l.as_str()))
             .bind(t)
-            .execute(&mut *tx)
-            .await?;
-            let after = load!(tx, PositionRecord, POSITION_RECORD, "교류직위", id);
-            let e = entry(actor, "position.update", "position", Some(id), snapshot(&before), snapshot(&after));
-            append_audit!(tx, head, e);
-            tx.commit().await?;
-            Ok(after.version)
-        })
+        )
     }
 
     pub async fn update_pair(&self, actor: &Actor, id: i64, theme: &str, version: i64) -> WriteResult<i64> {
-        let (begin, head) = (begin_write_sql(self), head_sql(self));
         let t = now();
-        with_db!(self, |pool| {
-            let mut tx = pool.begin_with(begin).await?;
-            let before = load!(tx, PairRecord, PAIR_RECORD, "교류직위 쌍", id);
-            stale_unless(version, before.version)?;
+        versioned_update!(
+            self,
+            actor,
+            "exchange_pair.update",
+            "exchange_pair",
+            PairRecord,
+            PAIR_RECORD,
+            "교류직위 쌍",
+            id,
+            version,
             sqlx::query("UPDATE exchange_pairs SET theme = $2, updated_at = $3, version = version + 1 WHERE id = $1")
                 .bind(id)
                 .bind(theme)
                 .bind(t)
-                .execute(&mut *tx)
-                .await?;
-            let after = load!(tx, PairRecord, PAIR_RECORD, "교류직위 쌍", id);
-            let e =
-                entry(actor, "exchange_pair.update", "exchange_pair", Some(id), snapshot(&before), snapshot(&after));
-            append_audit!(tx, head, e);
-            tx.commit().await?;
-            Ok(after.version)
-        })
+        )
     }
 
     pub async fn update_exchangee(&self, actor: &Actor, id: i64, d: &ExchangeeDraft, version: i64) -> WriteResult<i64> {
-        let (begin, head) = (begin_write_sql(self), head_sql(self));
         let t = now();
-        with_db!(self, |pool| {
-            let mut tx = pool.begin_with(begin).await?;
-            let before = load!(tx, ExchangeeRecord, EXCHANGEE_RECORD, "교류자", id);
-            stale_unless(version, before.version)?;
+        versioned_update!(
+            self,
+            actor,
+            "exchangee.update",
+            "exchangee",
+            ExchangeeRecord,
+            EXCHANGEE_RECORD,
+            "교류자",
+            id,
+            version,
             sqlx::query(
-                "UPDATE exchangees SET name = $2, expertise = $3, updated_at = $4, version = version + 1 WHERE id = $1",
+                "UPDATE exchangees SET name = $2, expertise = $3, updated_at = $4, version = version + 1 WHERE id = $1"
             )
             .bind(id)
             .bind(&d.name)
             .bind(&d.expertise)
             .bind(t)
-            .execute(&mut *tx)
-            .await?;
-            let after = load!(tx, ExchangeeRecord, EXCHANGEE_RECORD, "교류자", id);
-            let e = entry(actor, "exchangee.update", "exchangee", Some(id), snapshot(&before), snapshot(&after));
-            append_audit!(tx, head, e);
-            tx.commit().await?;
-            Ok(after.version)
-        })
+        )
     }
 }
