@@ -3,7 +3,8 @@
 #
 #   scripts/pg.sh start DIR   create DIR, initdb + start a cluster in it on a free port of 127.0.0.1,
 #                             wait until it accepts connections, print its admin URL
-#                             (postgres://postgres@127.0.0.1:PORT/postgres) on stdout and write it to DIR/url
+#                             (postgres://postgres@127.0.0.1:PORT/postgres) on stdout and write it to DIR/url;
+#                             TLS is on, with its certificate in DIR/ca.crt
 #   scripts/pg.sh stop DIR    stop that cluster and remove DIR
 #
 # Trust authentication, no fsync: for tests only. PostgreSQL refuses to run as root, so when run as root the
@@ -82,11 +83,28 @@ start() {
         >"$initlog" 2>&1 || { cat "$initlog" >&2; die "initdb failed"; }
   fi
 
+  # TLS on, with a certificate made here for 127.0.0.1/localhost (DIR/ca.crt), so tests can check that
+  # hanteam encrypts and verifies PostgreSQL connections. Clients may still connect without TLS.
+  # A certificate authority of this run only, and the server's certificate signed by it.
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=hanteam throwaway test CA" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+    -keyout "$dir/ca.key" -out "$dir/ca.crt" >/dev/null 2>&1 || die "openssl could not make the test CA"
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$dir/server.key" -out "$dir/server.csr" \
+    >/dev/null 2>&1 || die "openssl could not make the server key"
+  printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' >"$dir/server.ext"
+  openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.crt" -CAkey "$dir/ca.key" -CAcreateserial -days 2 \
+    -extfile "$dir/server.ext" -out "$dir/server.crt" >/dev/null 2>&1 || die "openssl could not sign the server certificate"
+  rm -f "$dir/ca.key" "$dir/server.csr" "$dir/server.ext" "$dir/ca.srl"
+  chmod 600 "$dir/server.key"
+  chmod 644 "$dir/ca.crt" "$dir/server.crt"
+  if [ "$(id -u)" -eq 0 ]; then chown postgres: "$dir/server.key" "$dir/server.crt" "$dir/ca.crt"; fi
+  local tls="-c ssl=on -c ssl_cert_file=$dir/server.crt -c ssl_key_file=$dir/server.key"
+
   local attempt port started=""
   for attempt in 1 2 3; do
     port="$(free_port)"
     if ! as_pg "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -W \
-        -o "-k $dir -p $port -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=300" \
+        -o "-k $dir -p $port $tls -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=300" \
         start >/dev/null 2>&1; then
       continue
     fi

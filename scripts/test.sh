@@ -35,6 +35,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 HANTEAM_TEST_PG_URL="$(scripts/pg.sh start "$pgdir")"
 export HANTEAM_TEST_PG_URL
+export HANTEAM_TEST_PG_CA="$pgdir/ca.crt"
 echo "HANTEAM_TEST_PG_URL=$HANTEAM_TEST_PG_URL"
 
 failed=()

@@ -58,6 +58,32 @@ pub enum StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_remote_database_must_be_verified_and_a_local_one_need_not() {
+        let checked = |url: &str| certificate_checked(&PgConnectOptions::from_str(url).unwrap());
+        assert!(checked("postgres://app@127.0.0.1/hanteam"));
+        assert!(checked("postgres://app@localhost/hanteam"));
+        assert!(!checked("postgres://app@db.example.go.kr/hanteam"));
+        assert!(!checked("postgres://app@10.1.2.3/hanteam?sslmode=require"));
+        assert!(checked("postgres://app@db.example.go.kr/hanteam?sslmode=verify-full"));
+    }
+}
+
+/// Whether the connection checks who the server is: required for a database on another machine;
+/// a local socket or loopback address has no network to cross.
+fn certificate_checked(options: &PgConnectOptions) -> bool {
+    use sqlx::postgres::PgSslMode;
+    let host = options.get_host();
+    let local = host.starts_with('/')
+        || host == "localhost"
+        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    local || matches!(options.get_ssl_mode(), PgSslMode::VerifyFull | PgSslMode::VerifyCa)
+}
+
 /// Official records: a new database file is readable by its owner only (SQLite gives its -wal and
 /// -shm files the same permissions).
 fn create_private_file(path: &std::path::Path) -> Result<()> {
@@ -91,6 +117,13 @@ impl Db {
             Ok(Db::Sqlite(pool))
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url)?;
+            if !certificate_checked(&options) {
+                tracing::warn!(
+                    host = options.get_host(),
+                    "PostgreSQL 서버의 인증서를 확인하지 않고 연결합니다. 다른 서버의 데이터베이스라면 DATABASE_URL에 \
+                     sslmode=verify-full (필요하면 sslrootcert=…)을 붙여 주세요."
+                );
+            }
             let pool = PgPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))
