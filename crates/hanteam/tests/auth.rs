@@ -253,6 +253,18 @@ async fn a_first_password_must_be_changed_before_anything_else(b: Backend) {
     assert!(hanteam_web::auth::verify_password(&c.password_hash, good));
 }
 
+async fn error_pages_still_show_who_is_signed_in(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    app.user("moon", vec![Grant::AgencyOfficer { agency_id: 1 }]).await;
+    let browser = app.sign_in("moon").await;
+    for (path, status) in [("/no-such-page", 404), ("/audit", 403)] {
+        let r = browser.client.get(browser.url(path)).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), status, "{path}");
+        let html = r.text().await.unwrap();
+        assert!(html.contains("moon 담당자") && html.contains("로그아웃"), "{path}: the header shows the person");
+    }
+}
+
 async fn security_headers_are_on_every_page(b: Backend) {
     let app = TestApp::spawn(b).await;
     for path in ["/", "/sign-in", "/tasks/1", "/no-such-page"] {
@@ -282,4 +294,5 @@ on_both_backends!(
     changes_from_a_browser_need_the_csrf_token_of_the_session,
     a_first_password_must_be_changed_before_anything_else,
     security_headers_are_on_every_page,
+    error_pages_still_show_who_is_signed_in,
 );

@@ -63,12 +63,16 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// An unknown address: JSON under /api/, a page elsewhere.
-async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+async fn not_found(
+    uri: axum::http::Uri,
+    viewer: auth::Viewer,
+    headers: axum::http::HeaderMap,
+) -> axum::response::Response {
     use axum::response::IntoResponse;
     if uri.path().starts_with("/api/") {
         AppError::NotFound("요청한 API".into()).into_response()
     } else {
-        pages::not_found().await
+        pages::not_found(viewer, &uri, &headers)
     }
 }
 

@@ -206,7 +206,7 @@ async fn check(endpoint: Endpoint, viewer: &Viewer, req: Request, next: Next) ->
             Redirect::to(&target).into_response()
         }
         AppError::Forbidden(_) if must_change => Redirect::to("/account?password=required").into_response(),
-        other => crate::pages::error_response(other, req.headers()),
+        other => crate::pages::error_response(other, viewer, req.uri(), req.headers()),
     }
 }
 

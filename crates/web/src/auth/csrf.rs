@@ -5,7 +5,7 @@
 
 use axum::body::{to_bytes, Body};
 use axum::extract::Request;
-use axum::http::{header, HeaderMap, HeaderValue, Method};
+use axum::http::{header, HeaderMap, HeaderValue, Method, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
@@ -49,12 +49,11 @@ pub fn with_cookie(mut response: Response, cookie: &Cookie<'_>) -> Response {
     response
 }
 
-fn refused(is_api: bool, headers: &HeaderMap, message: &str) -> Response {
-    let err = AppError::Forbidden(message.into());
+fn refused(err: AppError, is_api: bool, viewer: &Viewer, uri: &Uri, headers: &HeaderMap) -> Response {
     if is_api {
         err.into_response()
     } else {
-        crate::pages::error_response(err, headers)
+        crate::pages::error_response(err, viewer, uri, headers)
     }
 }
 
@@ -76,14 +75,12 @@ pub async fn protect(viewer: Viewer, req: Request, next: Next) -> Response {
     }
     let is_api = req.uri().path().starts_with("/api/");
     let headers = req.headers().clone();
+    let uri = req.uri().clone();
+    let refuse = |message: &str| refused(AppError::Forbidden(message.into()), is_api, &viewer, &uri, &headers);
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).map(str::to_ascii_lowercase);
     if let (Some(from), Some(host)) = (origin_host(&headers), host) {
         if from != host {
-            return refused(
-                is_api,
-                &headers,
-                "다른 사이트에서 보낸 요청은 받을 수 없습니다. 이 사이트의 화면에서 다시 시도해 주세요.",
-            );
+            return refuse("다른 사이트에서 보낸 요청은 받을 수 없습니다. 이 사이트의 화면에서 다시 시도해 주세요.");
         }
     }
     let expected = match &viewer.credential {
@@ -91,16 +88,13 @@ pub async fn protect(viewer: Viewer, req: Request, next: Next) -> Response {
         _ => CookieJar::from_headers(&headers).get(PRE_SESSION_COOKIE).map(|c| c.value().to_string()),
     };
     let Some(expected) = expected else {
-        return refused(is_api, &headers, "보안 확인 정보가 없습니다. 화면을 새로 고친 뒤 다시 시도해 주세요.");
+        return refuse("보안 확인 정보가 없습니다. 화면을 새로 고친 뒤 다시 시도해 주세요.");
     };
     // The token comes in a header (scripts in the page) or in the form itself.
     let (parts, body) = req.into_parts();
     let bytes = match to_bytes(body, MAX_BODY_BYTES).await {
         Ok(b) => b,
-        Err(_) => {
-            let err = AppError::TooLarge;
-            return if is_api { err.into_response() } else { crate::pages::error_response(err, &headers) };
-        }
+        Err(_) => return refused(AppError::TooLarge, is_api, &viewer, &uri, &headers),
     };
     let given = headers.get(HEADER).and_then(|v| v.to_str().ok()).map(str::to_string).or_else(|| {
         let is_form = headers
@@ -114,9 +108,7 @@ pub async fn protect(viewer: Viewer, req: Request, next: Next) -> Response {
     });
     match given {
         Some(given) if same_secret(&given, &expected) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
-        _ => refused(
-            is_api,
-            &headers,
+        _ => refuse(
             "보안 확인 정보가 맞지 않습니다. 화면을 새로 고친 뒤 다시 시도해 주세요. 아무것도 저장되지 않았습니다.",
         ),
     }

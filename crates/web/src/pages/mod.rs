@@ -16,6 +16,7 @@ use askama::Template;
 use axum::extract::{FromRequestParts, OriginalUri};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, Uri};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -72,9 +73,10 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The HTML 404 page, for every path no router knows.
-pub async fn not_found() -> Response {
+pub fn not_found(viewer: Viewer, uri: &Uri, headers: &HeaderMap) -> Response {
+    let cx = Ctx::new(viewer, uri, headers);
     let page = ErrorPage {
-        layout: Layout::bare("페이지를 찾을 수 없습니다"),
+        layout: Layout::plain(&cx, "페이지를 찾을 수 없습니다"),
         heading: "페이지를 찾을 수 없습니다",
         message: "요청하신 페이지가 없거나 주소가 바뀌었습니다. 주소를 확인하거나 아래 메뉴에서 찾아 주세요.".into(),
         request_id: None,
@@ -100,9 +102,15 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let viewer = Viewer::from_request_parts(parts, state).await?;
         let uri = parts.extensions.get::<OriginalUri>().map_or(&parts.uri, |o| &o.0);
+        Ok(Ctx::new(viewer, uri, &parts.headers))
+    }
+}
+
+impl Ctx {
+    fn new(viewer: Viewer, uri: &Uri, headers: &HeaderMap) -> Ctx {
         let here = uri.path_and_query().map_or_else(|| uri.path().to_string(), |p| p.as_str().to_string());
-        let request_id = parts.headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_string);
-        Ok(Ctx { viewer, here, request_id })
+        let request_id = headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_string);
+        Ctx { viewer, here, request_id }
     }
 }
 
@@ -274,16 +282,6 @@ impl Layout {
             vec![home_crumb(), Crumb { label: title.into(), href: None }],
         )
     }
-
-    /// For pages drawn without the request's viewer: the public menu and no account area.
-    fn bare(title: &str) -> Layout {
-        Layout {
-            title: title.into(),
-            menu: menu(Section::None, false),
-            crumbs: vec![home_crumb(), Crumb { label: title.into(), href: None }],
-            user: UserBar { signed_in: None, sign_in_href: None },
-        }
-    }
 }
 
 fn home_crumb() -> Crumb {
@@ -360,14 +358,8 @@ fn error_page(err: AppError, cx: &Ctx) -> Response {
 }
 
 /// The error page for `err`, for code outside the page handlers (the access gate, CSRF checks).
-pub fn error_response(err: AppError, headers: &axum::http::HeaderMap) -> Response {
-    let heading = error_heading(&err);
-    let request_id = match err {
-        AppError::Internal(_) => headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_string),
-        _ => None,
-    };
-    let page = ErrorPage { layout: Layout::bare(heading), heading, message: err.detail().message, request_id };
-    no_store(render(err.status(), &page))
+pub fn error_response(err: AppError, viewer: &Viewer, uri: &Uri, headers: &HeaderMap) -> Response {
+    error_page(err, &Ctx::new(viewer.clone(), uri, headers))
 }
 
 /// Runs a page handler's body: `Ok` renders with 200, `Err` renders the error page.
