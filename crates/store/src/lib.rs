@@ -58,21 +58,6 @@ pub enum StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_remote_database_must_be_verified_and_a_local_one_need_not() {
-        let checked = |url: &str| certificate_checked(&PgConnectOptions::from_str(url).unwrap());
-        assert!(checked("postgres://app@127.0.0.1/hanteam"));
-        assert!(checked("postgres://app@localhost/hanteam"));
-        assert!(!checked("postgres://app@db.example.go.kr/hanteam"));
-        assert!(!checked("postgres://app@10.1.2.3/hanteam?sslmode=require"));
-        assert!(checked("postgres://app@db.example.go.kr/hanteam?sslmode=verify-full"));
-    }
-}
-
 /// Whether the connection checks who the server is: required for a database on another machine;
 /// a local socket or loopback address has no network to cross.
 fn certificate_checked(options: &PgConnectOptions) -> bool {
@@ -190,5 +175,20 @@ impl Db {
                 .await?
         });
         Ok(n == 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_remote_database_must_be_verified_and_a_local_one_need_not() {
+        let checked = |url: &str| certificate_checked(&PgConnectOptions::from_str(url).unwrap());
+        assert!(checked("postgres://app@127.0.0.1/hanteam"));
+        assert!(checked("postgres://app@localhost/hanteam"));
+        assert!(!checked("postgres://app@db.example.go.kr/hanteam"));
+        assert!(!checked("postgres://app@10.1.2.3/hanteam?sslmode=require"));
+        assert!(checked("postgres://app@db.example.go.kr/hanteam?sslmode=verify-full"));
     }
 }
