@@ -4,11 +4,7 @@
 use axum::extract::Path;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::Router;
 use rust_embed::RustEmbed;
-
-use crate::AppState;
 
 /// Only what the pages use: the component bundle and its tokens, fonts and icons.
 #[derive(RustEmbed)]
@@ -24,10 +20,14 @@ struct Krds;
 #[folder = "static/"]
 struct Own;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/static/krds/{*path}", get(|Path(path): Path<String>| async move { file::<Krds>(&path) }))
-        .route("/static/{file}", get(|Path(path): Path<String>| async move { file::<Own>(&path) }))
+/// `/static/krds/{*path}`: the design system's files.
+pub async fn krds(Path(path): Path<String>) -> Response {
+    file::<Krds>(&path)
+}
+
+/// `/static/{file}`: our own stylesheet.
+pub async fn own(Path(path): Path<String>) -> Response {
+    file::<Own>(&path)
 }
 
 fn file<E: RustEmbed>(path: &str) -> Response {

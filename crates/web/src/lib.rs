@@ -53,7 +53,6 @@ pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .merge(api_router)
         .merge(pages::router())
-        .merge(assets::router())
         .route_layer(axum::middleware::from_fn(auth::csrf::protect))
         .route_layer(axum::middleware::from_fn(routes::gate))
         .fallback(not_found)

@@ -1,6 +1,7 @@
-//! Every route of the application with who may call it. The router is checked against this table
-//! on every request (`gate`): a route that is not listed here is refused to everyone, so a new route
-//! cannot be reached until it has a rule. The authorization matrix test walks this table.
+//! Every route of the application with who may call it. The page router is built from this table
+//! (`pages::router`), the API's OpenAPI document must list exactly its API rows (a test), and every
+//! request is checked against it (`gate`): a route that is not listed here is refused to everyone.
+//! The authorization matrix test walks this table.
 //!
 //! The rule here is the first gate; record-level rules (an agency officer writes only its own
 //! agency's parts) are checked by the handlers through `hanteam_domain::access`.

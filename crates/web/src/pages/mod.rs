@@ -18,7 +18,7 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::http::{HeaderMap, Uri};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike, Utc};
 use hanteam_domain::access::{can_read_audit, Principal};
@@ -27,6 +27,7 @@ use hanteam_store::views::{CareerEntry, ExchangePair, NameVariant, Position, Tas
 
 use crate::auth::Viewer;
 use crate::error::AppError;
+use crate::routes::Endpoint;
 use crate::AppState;
 
 mod account;
@@ -35,41 +36,72 @@ mod edit;
 mod form;
 mod read;
 
-/// Every HTML route (the paths and methods of `crate::routes`). The JSON API and the static assets
-/// have their own routers.
+/// Every HTML route and static file, built from the route table (`crate::routes::Endpoint`): a page
+/// cannot be routed without a rule there, and `page` names a handler for every page rule. (The JSON
+/// API's routes are checked against the table through its OpenAPI document.)
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(read::home))
-        .route("/tasks", get(read::task_list).post(edit::task_create))
-        .route("/tasks/new", get(edit::task_new_form))
-        .route("/tasks/{id}", get(read::task_detail))
-        .route("/tasks/{id}/edit", get(edit::task_edit_form).post(edit::task_edit))
-        .route("/tasks/{id}/archive", get(edit::task_archive_form).post(edit::task_archive))
-        .route("/tasks/{id}/roles/{agency_id}", get(edit::role_form).post(edit::role_edit))
-        .route("/tasks/{id}/kpis/new", get(edit::kpi_new_form))
-        .route("/tasks/{id}/kpis", post(edit::kpi_create))
-        .route("/kpis/{id}/edit", get(edit::kpi_edit_form).post(edit::kpi_edit))
-        .route("/kpis/{id}/remove", get(edit::kpi_remove_form).post(edit::kpi_remove))
-        .route("/tasks/{id}/milestones/new", get(edit::milestone_new_form))
-        .route("/tasks/{id}/milestones", post(edit::milestone_create))
-        .route("/milestones/{id}/edit", get(edit::milestone_edit_form).post(edit::milestone_edit))
-        .route("/milestones/{id}/remove", get(edit::milestone_remove_form).post(edit::milestone_remove))
-        .route("/pairs", get(read::pair_list))
-        .route("/pairs/{id}/edit", get(edit::pair_form).post(edit::pair_edit))
-        .route("/agencies", get(read::agency_list))
-        .route("/agencies/{id}", get(read::agency_detail))
-        .route("/agencies/{id}/edit", get(edit::agency_form).post(edit::agency_edit))
-        .route("/positions/{id}/edit", get(edit::position_form).post(edit::position_edit))
-        .route("/exchangees/{id}/edit", get(edit::exchangee_form).post(edit::exchangee_edit))
-        .route("/meetings", get(read::meeting_list))
-        .route("/meetings/{id}", get(read::meeting_detail))
-        .route("/sign-in", get(account::sign_in_form).post(account::sign_in))
-        .route("/sign-out", post(account::sign_out))
-        .route("/account", get(account::account_page))
-        .route("/account/password", post(account::change_password))
-        .route("/account/tokens", post(account::create_token))
-        .route("/account/tokens/{id}/revoke", post(account::revoke_token))
-        .route("/audit", get(audit::audit_page))
+    Endpoint::ALL.iter().fold(Router::new(), |router, e| match page(*e) {
+        Some(handler) => router.route(e.path(), handler),
+        None => router,
+    })
+}
+
+/// The handler of a page endpoint; `None` for the JSON API's, which `api.rs` routes.
+fn page(e: Endpoint) -> Option<MethodRouter<AppState>> {
+    use Endpoint::*;
+    Some(match e {
+        PageHome => get(read::home),
+        PageTasks => get(read::task_list),
+        PageTask => get(read::task_detail),
+        PagePairs => get(read::pair_list),
+        PageAgencies => get(read::agency_list),
+        PageAgency => get(read::agency_detail),
+        PageMeetings => get(read::meeting_list),
+        PageMeeting => get(read::meeting_detail),
+        StaticKrds => get(crate::assets::krds),
+        StaticOwn => get(crate::assets::own),
+        SignInForm => get(account::sign_in_form),
+        SignIn => post(account::sign_in),
+        SignOut => post(account::sign_out),
+        AccountPage => get(account::account_page),
+        PasswordChange => post(account::change_password),
+        TokenCreate => post(account::create_token),
+        TokenRevoke => post(account::revoke_token),
+        AuditPage => get(audit::audit_page),
+        TaskNewForm => get(edit::task_new_form),
+        TaskCreate => post(edit::task_create),
+        TaskEditForm => get(edit::task_edit_form),
+        TaskEdit => post(edit::task_edit),
+        TaskArchiveForm => get(edit::task_archive_form),
+        TaskArchive => post(edit::task_archive),
+        RoleEditForm => get(edit::role_form),
+        RoleEdit => post(edit::role_edit),
+        KpiNewForm => get(edit::kpi_new_form),
+        KpiCreate => post(edit::kpi_create),
+        KpiEditForm => get(edit::kpi_edit_form),
+        KpiEdit => post(edit::kpi_edit),
+        KpiRemoveForm => get(edit::kpi_remove_form),
+        KpiRemove => post(edit::kpi_remove),
+        MilestoneNewForm => get(edit::milestone_new_form),
+        MilestoneCreate => post(edit::milestone_create),
+        MilestoneEditForm => get(edit::milestone_edit_form),
+        MilestoneEdit => post(edit::milestone_edit),
+        MilestoneRemoveForm => get(edit::milestone_remove_form),
+        MilestoneRemove => post(edit::milestone_remove),
+        AgencyEditForm => get(edit::agency_form),
+        AgencyEdit => post(edit::agency_edit),
+        PositionEditForm => get(edit::position_form),
+        PositionEdit => post(edit::position_edit),
+        PairEditForm => get(edit::pair_form),
+        PairEdit => post(edit::pair_edit),
+        ExchangeeEditForm => get(edit::exchangee_form),
+        ExchangeeEdit => post(edit::exchangee_edit),
+        Healthz | ApiOpenApi | ApiOverview | ApiAgencies | ApiAgency | ApiAgencyUpdate | ApiPairs | ApiPairUpdate
+        | ApiPositionUpdate | ApiExchangeeUpdate | ApiTasks | ApiTaskCreate | ApiTask | ApiTaskUpdate
+        | ApiTaskArchive | ApiRoleUpdate | ApiKpiCreate | ApiKpiUpdate | ApiKpiRemove | ApiMilestoneCreate
+        | ApiMilestoneUpdate | ApiMilestoneRemove | ApiMeetings | ApiMeeting | ApiMe | ApiTokens | ApiTokenCreate
+        | ApiTokenRevoke | ApiAudit => return None,
+    })
 }
 
 /// The HTML 404 page, for every path no router knows.
