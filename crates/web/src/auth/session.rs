@@ -125,6 +125,10 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 
 /// Middleware: works out the [`Viewer`] of every request.
 pub async fn identify(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    // Static files are the same for everyone: no session lookup (and no write) for each of them.
+    if req.uri().path().starts_with("/static/") {
+        return next.run(req).await;
+    }
     let addr = client_addr(&req, &state.trusted_proxies);
     let https = is_https(req.headers());
     let viewer = match viewer_of(&state, req.headers(), addr.clone(), https).await {
