@@ -394,7 +394,36 @@ async fn paths_that_climb_out_of_the_static_folders_find_nothing(b: Backend) {
     }
 }
 
+async fn a_change_is_judged_again_on_the_task_as_it_is_inside_the_transaction(b: Backend) {
+    use hanteam_domain::edit::KpiDraft;
+    use hanteam_store::writes::WriteError;
+    let app = TestApp::spawn(b).await;
+    let actor = hanteam_store::audit::Actor::system();
+    let env = app.agency_id("환경부").await;
+    let draft =
+        KpiDraft { name: "지표".into(), baseline: None, target: Some(1.0), unit: None, due: None, note: None };
+    let before = app.db.list_audit(&Default::default()).await.unwrap().total;
+    let refused = app.db.add_kpi(&actor, 1, &draft, &|_| false).await;
+    assert!(matches!(refused, Err(WriteError::Forbidden)), "{refused:?}");
+    assert_eq!(app.db.list_audit(&Default::default()).await.unwrap().total, before, "nothing written");
+    // The rule is asked about the task's facts as the transaction sees them.
+    let seen = std::sync::Mutex::new(Vec::new());
+    app.db
+        .add_kpi(&actor, 1, &draft, &|t| {
+            seen.lock().unwrap().extend(t.agency_ids.clone());
+            t.agency_ids.contains(&env)
+        })
+        .await
+        .unwrap();
+    assert!(seen.lock().unwrap().contains(&env));
+    // Archived between a caller's check and its write: refused inside the transaction.
+    app.db.archive_task(&actor, 1, 1, &|_| true).await.unwrap();
+    let late = app.db.add_kpi(&actor, 1, &draft, &|_| true).await;
+    assert!(matches!(late, Err(WriteError::Invalid(ref v)) if v.message.contains("보관된 과제")), "{late:?}");
+}
+
 on_both_backends!(
+    a_change_is_judged_again_on_the_task_as_it_is_inside_the_transaction,
     sql_and_markup_in_input_are_stored_as_text_and_shown_escaped,
     paths_that_climb_out_of_the_static_folders_find_nothing,
     two_edits_from_the_same_version_at_once_let_exactly_one_through,

@@ -4,6 +4,7 @@
 //! reports the current one; the audit row (before and after) is written in the same transaction.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use hanteam_domain::access::TaskAccess;
 use hanteam_domain::edit::{AgencyDraft, ExchangeeDraft, KpiDraft, MilestoneDraft, PositionDraft, TaskDraft};
 use hanteam_domain::{TaskStatus, ValidationError};
 use serde::Serialize;
@@ -21,6 +22,9 @@ pub enum WriteError {
     Stale { current: i64 },
     #[error("{0}")]
     Invalid(ValidationError),
+    /// The change is not the writer's to make, judged on the task as it is inside the transaction.
+    #[error("이 작업을 할 권한이 없습니다.")]
+    Forbidden,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -156,13 +160,13 @@ macro_rules! load {
 /// `$update` is a query whose `$1` is the row's id and which increments `version`.
 macro_rules! versioned_update {
     ($db:expr, $actor:expr, $action:literal, $record_type:literal, $Record:ty, $select:expr, $what:literal,
-     $id:expr, $version:expr, |$before:ident| $guard:expr, $update:expr) => {{
+     $id:expr, $version:expr, task(|$before:ident| $task_id:expr, $rule:expr), $update:expr) => {{
         let (begin, head) = (begin_write_sql($db), head_sql($db));
-        let locking = for_update($db, $select);
+        let (locking, task_lock) = (for_update($db, $select), for_update($db, TASK_ACCESS));
         with_db!($db, |pool| {
             let mut tx = pool.begin_with(begin).await?;
             let $before = load!(tx, $Record, &locking, $what, $id);
-            $guard?;
+            guard_task!(tx, &task_lock, $task_id, $rule);
             stale_unless($version, $before.version)?;
             $update.execute(&mut *tx).await?;
             let after = load!(tx, $Record, $select, $what, $id);
@@ -173,21 +177,21 @@ macro_rules! versioned_update {
         })
     }};
     ($db:expr, $actor:expr, $action:literal, $record_type:literal, $Record:ty, $select:expr, $what:literal,
-     $id:expr, $version:expr, $update:expr) => {
-        versioned_update!(
-            $db,
-            $actor,
-            $action,
-            $record_type,
-            $Record,
-            $select,
-            $what,
-            $id,
-            $version,
-            |_before| Ok::<(), WriteError>(()),
-            $update
-        )
-    };
+     $id:expr, $version:expr, $update:expr) => {{
+        let (begin, head) = (begin_write_sql($db), head_sql($db));
+        let locking = for_update($db, $select);
+        with_db!($db, |pool| {
+            let mut tx = pool.begin_with(begin).await?;
+            let before = load!(tx, $Record, &locking, $what, $id);
+            stale_unless($version, before.version)?;
+            $update.execute(&mut *tx).await?;
+            let after = load!(tx, $Record, $select, $what, $id);
+            let e = entry($actor, $action, $record_type, Some($id), snapshot(&before), snapshot(&after));
+            append_audit!(tx, head, e);
+            tx.commit().await?;
+            Ok(after.version)
+        })
+    }};
 }
 
 /// The row-loading query of a change, locking the row until the transaction ends where the dialect
@@ -200,46 +204,66 @@ fn for_update(db: &Db, select: &str) -> String {
     }
 }
 
-fn not_archived(task: &TaskRecord) -> WriteResult<()> {
-    match task.archived_at {
-        None => Ok(()),
-        Some(_) => Err(WriteError::Invalid(ValidationError::new("id", "보관된 과제는 고칠 수 없습니다."))),
-    }
+/// Who may change a task's parts, asked of the task as it is: `hanteam_domain::access` rules,
+/// passed in by the caller and applied inside the transaction of the change.
+pub type TaskRule<'a> = &'a (dyn Fn(&TaskAccess) -> bool + Sync);
+
+const TASK_ACCESS: &str = "SELECT status, archived_at, pair_id FROM tasks WHERE id = $1";
+
+/// The access facts of task `$task_id`, read through `$conn` (a pool, or `&mut *tx` inside a
+/// transaction); `$task_sql` reads the task row (locking it inside a write).
+macro_rules! load_task_access {
+    ($conn:expr, $task_sql:expr, $task_id:expr) => {{
+        let found: Option<(String, Option<DateTime<Utc>>, Option<i64>)> =
+            sqlx::query_as($task_sql).bind($task_id).fetch_optional($conn).await?;
+        match found {
+            None => None,
+            Some((status, archived_at, pair_id)) => {
+                let agency_ids: Vec<i64> =
+                    sqlx::query_scalar("SELECT agency_id FROM task_agency_roles WHERE task_id = $1")
+                        .bind($task_id)
+                        .fetch_all($conn)
+                        .await?;
+                let positions: Vec<(i64, i64)> =
+                    sqlx::query_as("SELECT position_a_id, position_b_id FROM exchange_pairs WHERE id = $1")
+                        .bind(pair_id.unwrap_or(0))
+                        .fetch_all($conn)
+                        .await?;
+                let evaluator_ids: Vec<i64> =
+                    sqlx::query_scalar("SELECT user_id FROM evaluator_assignments WHERE task_id = $1")
+                        .bind($task_id)
+                        .fetch_all($conn)
+                        .await?;
+                Some(TaskAccess {
+                    status: status.parse::<TaskStatus>().map_err(StoreError::Corrupt)?,
+                    archived: archived_at.is_some(),
+                    agency_ids,
+                    position_ids: positions.into_iter().flat_map(|(a, b)| [a, b]).collect(),
+                    evaluator_ids,
+                })
+            }
+        }
+    }};
+}
+
+/// Inside a write transaction: locks task `$task_id`, refuses an archived one, and asks `$rule`
+/// whether this writer may change it now (the caller asked before; the task may have changed since).
+macro_rules! guard_task {
+    ($tx:expr, $task_lock:expr, $task_id:expr, $rule:expr) => {{
+        let access = load_task_access!(&mut *$tx, $task_lock, $task_id).ok_or(WriteError::NotFound("과제"))?;
+        if access.archived {
+            return Err(WriteError::Invalid(ValidationError::new("id", "보관된 과제는 고칠 수 없습니다.")));
+        }
+        if !($rule)(&access) {
+            return Err(WriteError::Forbidden);
+        }
+    }};
 }
 
 impl Db {
     /// What access checks need to know about a task (agencies, pair positions, assigned evaluators).
-    pub async fn task_access(&self, task_id: i64) -> crate::Result<Option<hanteam_domain::access::TaskAccess>> {
-        let found: Option<(String, Option<DateTime<Utc>>, Option<i64>)> = with_db!(self, |pool| {
-            sqlx::query_as("SELECT status, archived_at, pair_id FROM tasks WHERE id = $1")
-                .bind(task_id)
-                .fetch_optional(pool)
-                .await?
-        });
-        let Some((status, archived_at, pair_id)) = found else { return Ok(None) };
-        let (agency_ids, position_ids, evaluator_ids): (Vec<i64>, Vec<(i64, i64)>, Vec<i64>) = with_db!(self, |pool| {
-            (
-                sqlx::query_scalar("SELECT agency_id FROM task_agency_roles WHERE task_id = $1")
-                    .bind(task_id)
-                    .fetch_all(pool)
-                    .await?,
-                sqlx::query_as("SELECT position_a_id, position_b_id FROM exchange_pairs WHERE id = $1")
-                    .bind(pair_id.unwrap_or(0))
-                    .fetch_all(pool)
-                    .await?,
-                sqlx::query_scalar("SELECT user_id FROM evaluator_assignments WHERE task_id = $1")
-                    .bind(task_id)
-                    .fetch_all(pool)
-                    .await?,
-            )
-        });
-        Ok(Some(hanteam_domain::access::TaskAccess {
-            status: status.parse::<TaskStatus>().map_err(StoreError::Corrupt)?,
-            archived: archived_at.is_some(),
-            agency_ids,
-            position_ids: position_ids.into_iter().flat_map(|(a, b)| [a, b]).collect(),
-            evaluator_ids,
-        }))
+    pub async fn task_access(&self, task_id: i64) -> crate::Result<Option<TaskAccess>> {
+        Ok(with_db!(self, |pool| load_task_access!(pool, TASK_ACCESS, task_id)))
     }
 
     async fn check_refs(&self, pair_id: Option<i64>, lead_agency_id: Option<i64>) -> WriteResult<()> {
@@ -317,7 +341,14 @@ impl Db {
     }
 
     /// Edits a task's own fields. Returns the new version.
-    pub async fn update_task(&self, actor: &Actor, id: i64, d: &TaskDraft, version: i64) -> WriteResult<i64> {
+    pub async fn update_task(
+        &self,
+        actor: &Actor,
+        id: i64,
+        d: &TaskDraft,
+        version: i64,
+        rule: TaskRule<'_>,
+    ) -> WriteResult<i64> {
         self.check_refs(d.pair_id, d.lead_agency_id).await?;
         let t = now();
         versioned_update!(
@@ -330,7 +361,7 @@ impl Db {
             "과제",
             id,
             version,
-            |before| not_archived(&before),
+            task(|_before| id, rule),
             sqlx::query(
                 "UPDATE tasks SET title = $2, task_type = $3, source = $4, status = $5, description = $6, pair_id = $7,
                     lead_agency_id = $8, updated_at = $9, version = version + 1 WHERE id = $1",
@@ -348,7 +379,7 @@ impl Db {
     }
 
     /// Archives a task: it leaves lists and public views but is never deleted.
-    pub async fn archive_task(&self, actor: &Actor, id: i64, version: i64) -> WriteResult<i64> {
+    pub async fn archive_task(&self, actor: &Actor, id: i64, version: i64, rule: TaskRule<'_>) -> WriteResult<i64> {
         let t = now();
         versioned_update!(
             self,
@@ -360,7 +391,7 @@ impl Db {
             "과제",
             id,
             version,
-            |before| not_archived(&before),
+            task(|_before| id, rule),
             sqlx::query("UPDATE tasks SET archived_at = $2, updated_at = $2, version = version + 1 WHERE id = $1")
                 .bind(id)
                 .bind(t)
@@ -375,13 +406,15 @@ impl Db {
         agency_id: i64,
         role: Option<&str>,
         version: i64,
+        rule: TaskRule<'_>,
     ) -> WriteResult<i64> {
         let (begin, head) = (begin_write_sql(self), head_sql(self));
-        let locking = for_update(self, ROLE_RECORD);
+        let (locking, task_lock) = (for_update(self, ROLE_RECORD), for_update(self, TASK_ACCESS));
         let t = now();
         with_db!(self, |pool| {
             let mut tx = pool.begin_with(begin).await?;
             let before = load!(tx, RoleRecord, &locking, "과제의 참여 기관", task_id, agency_id);
+            guard_task!(tx, &task_lock, task_id, rule);
             stale_unless(version, before.version)?;
             sqlx::query("UPDATE task_agency_roles SET role = $2, updated_at = $3, version = version + 1 WHERE id = $1")
                 .bind(before.id)
@@ -404,12 +437,13 @@ impl Db {
         })
     }
 
-    pub async fn add_kpi(&self, actor: &Actor, task_id: i64, d: &KpiDraft) -> WriteResult<i64> {
+    pub async fn add_kpi(&self, actor: &Actor, task_id: i64, d: &KpiDraft, rule: TaskRule<'_>) -> WriteResult<i64> {
         let (begin, head) = (begin_write_sql(self), head_sql(self));
+        let task_lock = for_update(self, TASK_ACCESS);
         let t = now();
         with_db!(self, |pool| {
             let mut tx = pool.begin_with(begin).await?;
-            let _task = load!(tx, TaskRecord, TASK_RECORD, "과제", task_id);
+            guard_task!(tx, &task_lock, task_id, rule);
             let seq: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM task_kpis WHERE task_id = $1")
                 .bind(task_id)
                 .fetch_one(&mut *tx)
@@ -454,9 +488,17 @@ impl Db {
         }))
     }
 
-    pub async fn update_kpi(&self, actor: &Actor, id: i64, d: &KpiDraft, version: i64) -> WriteResult<i64> {
+    pub async fn update_kpi(
+        &self,
+        actor: &Actor,
+        id: i64,
+        d: &KpiDraft,
+        version: i64,
+        rule: TaskRule<'_>,
+    ) -> WriteResult<i64> {
         let t = now();
         versioned_update!(self, actor, "kpi.update", "task_kpi", KpiRecord, KPI_RECORD, "성과지표", id, version,
+            task(|before| before.task_id, rule),
             sqlx::query(
                 "UPDATE task_kpis SET name = $2, baseline_value = $3, target_value = $4, unit = $5, due = $6, note = $7,
                     updated_at = $8, version = version + 1 WHERE id = $1",
@@ -472,12 +514,13 @@ impl Db {
     }
 
     /// Removes a KPI; its last state stays in the audit log.
-    pub async fn remove_kpi(&self, actor: &Actor, id: i64, version: i64) -> WriteResult<()> {
+    pub async fn remove_kpi(&self, actor: &Actor, id: i64, version: i64, rule: TaskRule<'_>) -> WriteResult<()> {
         let (begin, head) = (begin_write_sql(self), head_sql(self));
-        let locking = for_update(self, KPI_RECORD);
+        let (locking, task_lock) = (for_update(self, KPI_RECORD), for_update(self, TASK_ACCESS));
         with_db!(self, |pool| {
             let mut tx = pool.begin_with(begin).await?;
             let before = load!(tx, KpiRecord, &locking, "성과지표", id);
+            guard_task!(tx, &task_lock, before.task_id, rule);
             stale_unless(version, before.version)?;
             sqlx::query("DELETE FROM task_kpis WHERE id = $1").bind(id).execute(&mut *tx).await?;
             let e = entry(actor, "kpi.remove", "task_kpi", Some(id), snapshot(&before), None);
@@ -487,12 +530,19 @@ impl Db {
         })
     }
 
-    pub async fn add_milestone(&self, actor: &Actor, task_id: i64, d: &MilestoneDraft) -> WriteResult<i64> {
+    pub async fn add_milestone(
+        &self,
+        actor: &Actor,
+        task_id: i64,
+        d: &MilestoneDraft,
+        rule: TaskRule<'_>,
+    ) -> WriteResult<i64> {
         let (begin, head) = (begin_write_sql(self), head_sql(self));
+        let task_lock = for_update(self, TASK_ACCESS);
         let t = now();
         with_db!(self, |pool| {
             let mut tx = pool.begin_with(begin).await?;
-            let _task = load!(tx, TaskRecord, TASK_RECORD, "과제", task_id);
+            guard_task!(tx, &task_lock, task_id, rule);
             let seq: i64 =
                 sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM task_milestones WHERE task_id = $1")
                     .bind(task_id)
@@ -519,9 +569,17 @@ impl Db {
         })
     }
 
-    pub async fn update_milestone(&self, actor: &Actor, id: i64, d: &MilestoneDraft, version: i64) -> WriteResult<i64> {
+    pub async fn update_milestone(
+        &self,
+        actor: &Actor,
+        id: i64,
+        d: &MilestoneDraft,
+        version: i64,
+        rule: TaskRule<'_>,
+    ) -> WriteResult<i64> {
         let t = now();
         versioned_update!(self, actor, "milestone.update", "task_milestone", MilestoneRecord, MILESTONE_RECORD, "추진일정", id, version,
+            task(|before| before.task_id, rule),
             sqlx::query(
                 "UPDATE task_milestones SET title = $2, due = $3, done_on = $4, note = $5, updated_at = $6, version = version + 1
                  WHERE id = $1",
@@ -534,12 +592,13 @@ impl Db {
             .bind(t))
     }
 
-    pub async fn remove_milestone(&self, actor: &Actor, id: i64, version: i64) -> WriteResult<()> {
+    pub async fn remove_milestone(&self, actor: &Actor, id: i64, version: i64, rule: TaskRule<'_>) -> WriteResult<()> {
         let (begin, head) = (begin_write_sql(self), head_sql(self));
-        let locking = for_update(self, MILESTONE_RECORD);
+        let (locking, task_lock) = (for_update(self, MILESTONE_RECORD), for_update(self, TASK_ACCESS));
         with_db!(self, |pool| {
             let mut tx = pool.begin_with(begin).await?;
             let before = load!(tx, MilestoneRecord, &locking, "추진일정", id);
+            guard_task!(tx, &task_lock, before.task_id, rule);
             stale_unless(version, before.version)?;
             sqlx::query("DELETE FROM task_milestones WHERE id = $1").bind(id).execute(&mut *tx).await?;
             let e = entry(actor, "milestone.remove", "task_milestone", Some(id), snapshot(&before), None);

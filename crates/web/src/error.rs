@@ -183,6 +183,7 @@ impl From<WriteError> for AppError {
             WriteError::NotFound(what) => AppError::NotFound(what.to_string()),
             WriteError::Stale { current } => AppError::Stale { current_version: current },
             WriteError::Invalid(v) => AppError::Invalid(vec![v]),
+            WriteError::Forbidden => AppError::forbidden(),
             WriteError::Store(s) => s.into(),
         }
     }

@@ -108,17 +108,19 @@ pub async fn create_task(db: &Db, viewer: &Viewer, input: &TaskInput) -> Result<
 pub async fn update_task(db: &Db, viewer: &Viewer, raw_id: &str, input: &TaskInput) -> Result<i64, AppError> {
     let id = parse_id(raw_id, "과제")?;
     let t = visible_task(db, viewer, id).await?;
-    allow(access::can_manage_task(viewer.require()?))?;
+    let p = viewer.require()?;
+    allow(access::can_manage_task(p))?;
     let (draft, version) = TaskDraft::parse_edit(input, t.status)?;
-    Ok(db.update_task(&viewer.actor(), id, &draft, version).await?)
+    Ok(db.update_task(&viewer.actor(), id, &draft, version, &|_| access::can_manage_task(p)).await?)
 }
 
 pub async fn archive_task(db: &Db, viewer: &Viewer, raw_id: &str, input: &VersionInput) -> Result<i64, AppError> {
     let id = parse_id(raw_id, "과제")?;
     visible_task(db, viewer, id).await?;
-    allow(access::can_manage_task(viewer.require()?))?;
+    let p = viewer.require()?;
+    allow(access::can_manage_task(p))?;
     let version = parse_version(input)?;
-    Ok(db.archive_task(&viewer.actor(), id, version).await?)
+    Ok(db.archive_task(&viewer.actor(), id, version, &|_| access::can_manage_task(p)).await?)
 }
 
 /// Sets one agency's role text in a task. Returns the role's new version.
@@ -135,21 +137,30 @@ pub async fn set_role(
     if !t.agency_ids.contains(&agency_id) {
         return Err(AppError::NotFound("이 과제에 참여하는 해당 기관".into()));
     }
-    allow(access::can_write_agency_role(viewer.require()?, &t, agency_id))?;
+    let p = viewer.require()?;
+    allow(access::can_write_agency_role(p, &t, agency_id))?;
     let (role, version) = parse_role(input)?;
-    Ok(db.set_agency_role(&viewer.actor(), task_id, agency_id, role.as_deref(), version).await?)
+    let rule = |now: &TaskAccess| access::can_write_agency_role(p, now, agency_id);
+    Ok(db.set_agency_role(&viewer.actor(), task_id, agency_id, role.as_deref(), version, &rule).await?)
 }
 
+/// Whether the viewer may report progress on the task (KPIs, milestones); checked again inside the
+/// write with [`progress_rule`].
 async fn progress_task(db: &Db, viewer: &Viewer, task_id: i64) -> Result<(), AppError> {
     let t = visible_task(db, viewer, task_id).await?;
     allow(access::can_write_progress(viewer.require()?, &t))
+}
+
+fn progress_rule(viewer: &Viewer) -> Result<impl Fn(&TaskAccess) -> bool + Sync + '_, AppError> {
+    let p = viewer.require()?;
+    Ok(move |t: &TaskAccess| access::can_write_progress(p, t))
 }
 
 pub async fn add_kpi(db: &Db, viewer: &Viewer, raw_task: &str, input: &KpiInput) -> Result<i64, AppError> {
     let task_id = parse_id(raw_task, "과제")?;
     progress_task(db, viewer, task_id).await?;
     let draft = KpiDraft::parse(input)?;
-    Ok(db.add_kpi(&viewer.actor(), task_id, &draft).await?)
+    Ok(db.add_kpi(&viewer.actor(), task_id, &draft, &progress_rule(viewer)?).await?)
 }
 
 /// The task a KPI belongs to, once the viewer may write its progress.
@@ -163,12 +174,12 @@ pub async fn kpi_task(db: &Db, viewer: &Viewer, raw_kpi: &str) -> Result<(i64, i
 pub async fn update_kpi(db: &Db, viewer: &Viewer, raw_kpi: &str, input: &KpiInput) -> Result<i64, AppError> {
     let (id, _) = kpi_task(db, viewer, raw_kpi).await?;
     let (draft, version) = KpiDraft::parse_edit(input)?;
-    Ok(db.update_kpi(&viewer.actor(), id, &draft, version).await?)
+    Ok(db.update_kpi(&viewer.actor(), id, &draft, version, &progress_rule(viewer)?).await?)
 }
 
 pub async fn remove_kpi(db: &Db, viewer: &Viewer, raw_kpi: &str, input: &VersionInput) -> Result<i64, AppError> {
     let (id, task_id) = kpi_task(db, viewer, raw_kpi).await?;
-    db.remove_kpi(&viewer.actor(), id, parse_version(input)?).await?;
+    db.remove_kpi(&viewer.actor(), id, parse_version(input)?, &progress_rule(viewer)?).await?;
     Ok(task_id)
 }
 
@@ -176,7 +187,7 @@ pub async fn add_milestone(db: &Db, viewer: &Viewer, raw_task: &str, input: &Mil
     let task_id = parse_id(raw_task, "과제")?;
     progress_task(db, viewer, task_id).await?;
     let draft = MilestoneDraft::parse(input)?;
-    Ok(db.add_milestone(&viewer.actor(), task_id, &draft).await?)
+    Ok(db.add_milestone(&viewer.actor(), task_id, &draft, &progress_rule(viewer)?).await?)
 }
 
 pub async fn milestone_task(db: &Db, viewer: &Viewer, raw_milestone: &str) -> Result<(i64, i64), AppError> {
@@ -194,7 +205,7 @@ pub async fn update_milestone(
 ) -> Result<i64, AppError> {
     let (id, _) = milestone_task(db, viewer, raw_milestone).await?;
     let (draft, version) = MilestoneDraft::parse_edit(input)?;
-    Ok(db.update_milestone(&viewer.actor(), id, &draft, version).await?)
+    Ok(db.update_milestone(&viewer.actor(), id, &draft, version, &progress_rule(viewer)?).await?)
 }
 
 pub async fn remove_milestone(
@@ -204,7 +215,7 @@ pub async fn remove_milestone(
     input: &VersionInput,
 ) -> Result<i64, AppError> {
     let (id, task_id) = milestone_task(db, viewer, raw_milestone).await?;
-    db.remove_milestone(&viewer.actor(), id, parse_version(input)?).await?;
+    db.remove_milestone(&viewer.actor(), id, parse_version(input)?, &progress_rule(viewer)?).await?;
     Ok(task_id)
 }
 
