@@ -272,12 +272,6 @@ impl TaskScope {
     }
 }
 
-/// Whether `who` sees a task's internal fields (version, archive state, unpublished parts) and not
-/// only its published view.
-pub fn sees_internal_fields(who: Option<&Principal>, t: &TaskAccess) -> bool {
-    who.is_some_and(|p| p.has_right(Right::Read) && can_view_task(Some(p), t))
-}
-
 /// Create, edit, archive a task, or change its status: OPC only.
 pub fn can_manage_task(who: &Principal) -> bool {
     who.has_role(Role::OpcAdmin) && who.has_right(Right::Write)
@@ -348,7 +342,6 @@ mod tests {
         assert!(can_view_task(None, &task()));
         assert!(!can_view_task(None, &TaskAccess { status: TaskStatus::Proposed, ..task() }));
         assert!(!can_view_task(None, &TaskAccess { archived: true, ..task() }));
-        assert!(!sees_internal_fields(None, &task()));
     }
 
     #[test]

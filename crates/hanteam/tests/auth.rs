@@ -54,7 +54,7 @@ async fn signing_in_sets_a_protected_session_cookie_and_is_audited(b: Backend) {
         .list_audit(&hanteam_store::audit::AuditFilter { actor: Some("kim".into()), limit: 50, ..Default::default() })
         .await
         .unwrap();
-    assert!(log.items.iter().all(|e| e.action == "auth.sign_in"));
+    assert!(log.items.iter().all(|e| e.entry.action == "auth.sign_in"));
     assert_eq!(log.items.len(), 2);
 }
 
@@ -78,9 +78,9 @@ async fn a_wrong_password_is_refused_and_repeated_failures_lock_sign_in(b: Backe
         .list_audit(&hanteam_store::audit::AuditFilter { actor: Some("lee".into()), limit: 50, ..Default::default() })
         .await
         .unwrap();
-    assert_eq!(failed.items.iter().filter(|e| e.action == "auth.sign_in_failed").count(), 5);
+    assert_eq!(failed.items.iter().filter(|e| e.entry.action == "auth.sign_in_failed").count(), 5);
     assert!(
-        !failed.items.iter().any(|e| e.after.as_deref().unwrap_or("").contains("wrong-password")),
+        !failed.items.iter().any(|e| e.entry.after.as_deref().unwrap_or("").contains("wrong-password")),
         "passwords are never logged"
     );
 }
@@ -127,7 +127,7 @@ async fn behind_a_trusted_proxy_the_forwarded_client_address_is_used(b: Backend)
         .list_audit(&hanteam_store::audit::AuditFilter { actor: Some("han".into()), limit: 5, ..Default::default() })
         .await
         .unwrap();
-    assert_eq!(log.items[0].client_addr.as_deref(), Some("203.0.113.5"));
+    assert_eq!(log.items[0].entry.client_addr.as_deref(), Some("203.0.113.5"));
 }
 
 async fn without_a_trusted_proxy_forwarded_headers_are_ignored(b: Backend) {
@@ -140,7 +140,7 @@ async fn without_a_trusted_proxy_forwarded_headers_are_ignored(b: Backend) {
         .list_audit(&hanteam_store::audit::AuditFilter { actor: Some("seo".into()), limit: 5, ..Default::default() })
         .await
         .unwrap();
-    assert_eq!(log.items[0].client_addr.as_deref(), Some("127.0.0.1"));
+    assert_eq!(log.items[0].entry.client_addr.as_deref(), Some("127.0.0.1"));
 }
 
 async fn an_unknown_login_and_a_disabled_account_get_the_same_answer(b: Backend) {

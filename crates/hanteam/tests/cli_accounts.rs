@@ -197,9 +197,9 @@ async fn user_add_list_and_disable_round_trip_and_are_audited_as_the_cli(b: Back
         .list_audit(&AuditFilter { actor: Some(format!("cli:{OS_USER}")), limit: 50, ..Default::default() })
         .await
         .unwrap();
-    let actions: Vec<&str> = audit.items.iter().map(|r| r.action.as_str()).collect();
+    let actions: Vec<&str> = audit.items.iter().map(|r| r.entry.action.as_str()).collect();
     assert_eq!(actions, ["user.disable", "user.create", "user.create"], "the audit log names the OS user");
-    assert!(audit.items.iter().all(|r| !r.after.as_deref().unwrap_or("").contains(&password)));
+    assert!(audit.items.iter().all(|r| !r.entry.after.as_deref().unwrap_or("").contains(&password)));
     db.close().await;
 }
 

@@ -155,19 +155,11 @@ impl From<AuditRow> for ChainedEntry {
     }
 }
 
-/// An audit row as the audit page and API show it.
+/// An audit row as the audit page and API show it: the entry and its hash.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AuditRecord {
-    pub seq: i64,
-    pub occurred_at: DateTime<Utc>,
-    pub actor_user_id: Option<i64>,
-    pub actor: String,
-    pub client_addr: Option<String>,
-    pub action: String,
-    pub record_type: String,
-    pub record_id: Option<i64>,
-    pub before: Option<String>,
-    pub after: Option<String>,
+    #[serde(flatten)]
+    pub entry: AuditEntry,
     pub hash: String,
 }
 
@@ -287,18 +279,9 @@ impl Db {
             total,
             items: rows
                 .into_iter()
-                .map(|r| AuditRecord {
-                    seq: r.seq,
-                    occurred_at: r.occurred_at,
-                    actor_user_id: r.actor_user_id,
-                    actor: r.actor,
-                    client_addr: r.client_addr,
-                    action: r.action,
-                    record_type: r.record_type,
-                    record_id: r.record_id,
-                    before: r.before_json,
-                    after: r.after_json,
-                    hash: r.hash,
+                .map(|r| {
+                    let c = ChainedEntry::from(r);
+                    AuditRecord { entry: c.entry, hash: c.hash }
                 })
                 .collect(),
         })

@@ -86,7 +86,8 @@ struct AuditRow {
     after: Option<String>,
 }
 
-fn audit_row(r: &AuditRecord) -> AuditRow {
+fn audit_row(record: &AuditRecord) -> AuditRow {
+    let r = &record.entry;
     let kind = record_type_label(&r.record_type);
     let record = match r.record_id {
         Some(id) => format!("{kind} {id}번"),
