@@ -6,6 +6,9 @@
 #                             (postgres://postgres@127.0.0.1:PORT/postgres) on stdout and write it to DIR/url;
 #                             TLS is on, with its certificate in DIR/ca.crt
 #   scripts/pg.sh stop DIR    stop that cluster and remove DIR
+#   scripts/pg.sh start DIR --stop-with PID
+#                             as start, and stop the cluster (removing DIR) once process PID has ended:
+#                             how a plain `cargo test` gets a cluster of its own for its run
 #
 # Trust authentication, no fsync: for tests only. PostgreSQL refuses to run as root, so when run as root the
 # server runs as the `postgres` system user (created by Debian's postgresql package); DIR must then be
@@ -15,11 +18,16 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 die() { printf 'pg.sh: %s\n' "$*" >&2; exit 1; }
-usage() { die "usage: $0 start|stop DIR"; }
+usage() { die "usage: $0 start DIR [--stop-with PID] | stop DIR"; }
 
-[ $# -eq 2 ] || usage
-cmd="$1"
-dir="$2"
+cmd="${1:-}"
+dir="${2:-}"
+stop_with=""
+case "$#" in
+  2) ;;
+  4) [ "$cmd" = start ] && [ "$3" = --stop-with ] || usage; stop_with="$4" ;;
+  *) usage ;;
+esac
 [ -n "$dir" ] || usage
 
 pg_bindir() {
@@ -133,6 +141,12 @@ start() {
   local url="postgres://postgres@127.0.0.1:$port/postgres"
   printf '%s\n' "$url" >"$dir/url"
   printf '%s\n' "$bindir" >"$dir/bindir"
+  if [ -n "$stop_with" ]; then
+    # A watcher in a session of its own (an interrupted test run does not take it along), with no
+    # open pipes of the caller's (which would otherwise wait for it to end).
+    setsid bash -c 'while kill -0 "$1" 2>/dev/null; do sleep 1; done; "$2" stop "$3"' \
+      pg-watch "$stop_with" "$here/pg.sh" "$dir" </dev/null >/dev/null 2>&1 &
+  fi
   printf '%s\n' "$url"
 }
 

@@ -2,7 +2,8 @@
 # Runs every test of hanteam:
 #   1. installs what is missing (scripts/setup.sh)
 #   2. starts a throwaway PostgreSQL cluster (scripts/pg.sh) and exports HANTEAM_TEST_PG_URL, its admin URL;
-#      the Rust tests create a fresh database per test inside it
+#      the Rust tests create a fresh database per test inside it (a plain `cargo test` without it
+#      starts a cluster of its own for the run)
 #   3. cargo fmt --check and cargo clippy -D warnings, then
 #      cargo test --workspace --locked (SQLite and PostgreSQL tests alike)
 #   4. cargo build --locked -p hanteam, then the browser tests (node --test e2e/) against that binary

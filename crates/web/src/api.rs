@@ -483,3 +483,13 @@ async fn audit_log(
 ) -> Result<Json<Page<AuditRecord>>, AppError> {
     Ok(Json(account::audit_log(&state.db, &viewer, &q).await?))
 }
+
+#[cfg(test)]
+mod tests {
+    /// Any change to the API's document (a field renamed, a route added, a status code) shows in
+    /// review as a change to `snapshots/`; on CI (`CI=true`) a document that differs fails.
+    #[test]
+    fn the_openapi_document_is_as_reviewed() {
+        insta::assert_json_snapshot!("openapi", super::openapi_document());
+    }
+}

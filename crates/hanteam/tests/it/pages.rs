@@ -1,9 +1,7 @@
 //! The server-rendered pages over real HTTP, on SQLite and on PostgreSQL (the browser test checks
 //! them in Chromium with axe; these check each backend feeds them).
 
-mod common;
-
-use common::{Backend, TestApp};
+use crate::common::{Backend, TestApp};
 
 async fn every_page_answers_in_korean_with_a_skip_link(b: Backend) {
     let app = TestApp::spawn(b).await;

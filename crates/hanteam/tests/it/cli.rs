@@ -1,13 +1,11 @@
 //! The `hanteam` binary as a newcomer runs it.
 
-mod common;
-
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use common::Backend;
+use crate::common::Backend;
 
 fn hanteam() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_hanteam"));
@@ -90,7 +88,7 @@ fn serve_in_an_empty_directory_creates_hanteam_db_and_serves_the_41_tasks() {
 
 async fn seed_twice_loads_once(b: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let url = common::fresh_database(b, &dir).await;
+    let url = crate::common::fresh_database(b, &dir).await;
     let (ok, out, err) = run(hanteam().arg("migrate").env("DATABASE_URL", &url));
     assert!(ok, "{err}");
     assert!(out.contains("최신 구조"), "{out}");
@@ -107,7 +105,7 @@ async fn seed_twice_loads_once(b: Backend) {
 
 async fn serve_on_the_database_url_seeds_it_once(b: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let url = common::fresh_database(b, &dir).await;
+    let url = crate::common::fresh_database(b, &dir).await;
     for _ in 0..2 {
         let (child, base) = start_server(
             hanteam().args(["serve", "--addr", "127.0.0.1:0"]).env("DATABASE_URL", &url).current_dir(dir.path()),

@@ -4,9 +4,7 @@
 //! `sample` and `expected` match on every Endpoint without a wildcard: a new route that has no rule
 //! here does not compile.
 
-mod common;
-
-use common::{Backend, Browser, TestApp};
+use crate::common::{Backend, Browser, TestApp};
 use hanteam_domain::access::Grant;
 use hanteam_web::routes::Endpoint;
 use reqwest::Method;

@@ -1,9 +1,7 @@
 //! Signing in and out through the sign-in form, sessions, lock-out, CSRF and password changes, over
 //! real HTTP on SQLite and PostgreSQL.
 
-mod common;
-
-use common::{Backend, TestApp, TEST_PASSWORD};
+use crate::common::{Backend, TestApp, TEST_PASSWORD};
 use hanteam_domain::access::Grant;
 use reqwest::Method;
 use serde_json::json;

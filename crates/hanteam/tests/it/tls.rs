@@ -1,14 +1,12 @@
 //! PostgreSQL over TLS: hanteam encrypts the connection and checks the server's certificate when the
 //! URL asks for it (`sslmode=verify-full`), as a deployment with a remote database should.
-//! The throwaway cluster of scripts/pg.sh serves TLS with a certificate of its own (HANTEAM_TEST_PG_CA).
+//! The throwaway cluster of scripts/pg.sh serves TLS with a certificate of its own.
 
 use hanteam_store::Db;
 
 fn admin_url_and_ca() -> (String, String) {
-    let url = std::env::var("HANTEAM_TEST_PG_URL").expect("HANTEAM_TEST_PG_URL: run scripts/test.sh");
-    let ca = std::env::var("HANTEAM_TEST_PG_CA")
-        .expect("HANTEAM_TEST_PG_CA (the cluster's certificate): run scripts/test.sh");
-    (url, ca)
+    let cluster = crate::common::pg_cluster();
+    (cluster.admin_url.clone(), cluster.ca_file.clone())
 }
 
 #[tokio::test]

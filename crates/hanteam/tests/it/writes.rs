@@ -1,9 +1,7 @@
 //! The first writes over real HTTP with API tokens: every change version-checked, validated,
 //! authorized per record, and recorded in the audit log. On SQLite and on PostgreSQL.
 
-mod common;
-
-use common::{Backend, TestApp};
+use crate::common::{Backend, TestApp};
 use hanteam_domain::access::Grant;
 use reqwest::Method;
 use serde_json::{json, Value};

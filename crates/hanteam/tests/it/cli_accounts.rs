@@ -2,15 +2,13 @@
 //! `user add|list|disable|reset-password`, the first administrator created by `serve`, the demo
 //! accounts of `serve --demo`, and `audit verify` against a log tampered with by hand.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use common::Backend;
+use crate::common::Backend;
 use hanteam_domain::access::Grant;
 use hanteam_store::audit::AuditFilter;
 use hanteam_store::Db;
@@ -124,7 +122,7 @@ fn serve(url: &str, extra: &[&str]) -> Server {
 }
 
 async fn seeded(b: Backend, dir: &tempfile::TempDir) -> String {
-    let url = common::fresh_database(b, dir).await;
+    let url = crate::common::fresh_database(b, dir).await;
     ok(&url, ["seed"]);
     url
 }
@@ -205,7 +203,7 @@ async fn user_add_list_and_disable_round_trip_and_are_audited_as_the_cli(b: Back
 
 async fn reset_password_prints_a_new_one_time_password_that_must_be_changed(b: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let url = common::fresh_database(b, &dir).await;
+    let url = crate::common::fresh_database(b, &dir).await;
     let first =
         one_time_password(&ok(&url, ["user", "add", "--login", "park.audit", "--name", "박감사", "--role", "auditor"]))
             .unwrap();
@@ -284,7 +282,7 @@ async fn user_add_refuses_bad_roles_and_missing_or_unknown_targets_in_korean(b: 
 
 async fn the_first_serve_prints_the_admin_password_once_and_a_second_serve_none(b: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let url = common::fresh_database(b, &dir).await;
+    let url = crate::common::fresh_database(b, &dir).await;
 
     // Log everything, to see that the password never reaches the log.
     let server = Server::start(hanteam(&url).args(["serve", "--addr", "127.0.0.1:0"]).env("RUST_LOG", "debug"));
@@ -361,7 +359,7 @@ fn demo_passwords(printed: &[String]) -> Vec<(String, String)> {
 
 async fn demo_creates_one_account_per_role_and_renews_their_passwords(b: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let url = common::fresh_database(b, &dir).await;
+    let url = crate::common::fresh_database(b, &dir).await;
 
     let server = Server::start(hanteam(&url).args(["serve", "--demo", "--addr", "127.0.0.1:0"]));
     let first = demo_passwords(&server.before_listening);
@@ -459,7 +457,7 @@ async fn drop_append_only_triggers(db: &Db) {
 
 async fn audit_verify_passes_after_changes_and_names_a_row_edited_by_hand(b: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let url = common::fresh_database(b, &dir).await;
+    let url = crate::common::fresh_database(b, &dir).await;
     three_audited_changes(&url);
     let r = run(&url, ["audit", "verify"]);
     assert_eq!(r.code, 0, "{}{}", r.out, r.err);
@@ -489,7 +487,7 @@ async fn audit_verify_passes_after_changes_and_names_a_row_edited_by_hand(b: Bac
 
 async fn audit_verify_names_the_row_after_one_deleted_by_hand(b: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let url = common::fresh_database(b, &dir).await;
+    let url = crate::common::fresh_database(b, &dir).await;
     three_audited_changes(&url);
     let db = Db::connect(&url).await.unwrap();
     drop_append_only_triggers(&db).await;
@@ -583,7 +581,7 @@ async fn recompute_chain(db: &Db) {
 
 async fn a_head_kept_outside_catches_a_chain_recomputed_after_an_edit(b: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let url = common::fresh_database(b, &dir).await;
+    let url = crate::common::fresh_database(b, &dir).await;
     three_audited_changes(&url);
     let r = run(&url, ["audit", "verify"]);
     assert_eq!(r.code, 0, "{}{}", r.out, r.err);
@@ -613,7 +611,7 @@ async fn a_head_kept_outside_catches_a_chain_recomputed_after_an_edit(b: Backend
 
 async fn an_evaluators_affiliation_history_is_kept_and_audited(b: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let url = common::fresh_database(b, &dir).await;
+    let url = crate::common::fresh_database(b, &dir).await;
     ok(&url, ["user", "add", "--login", "expert.kim", "--name", "김평가", "--role", "evaluator", "--private-expert"]);
     let out = run(&url, ["user", "affiliation", "expert.kim"]);
     assert!(out.out.contains("소속 이력이 없습니다"), "{}", out.out);

@@ -1,8 +1,6 @@
 //! The JSON API v1 over real HTTP, on SQLite and on PostgreSQL.
 
-mod common;
-
-use common::{Backend, TestApp};
+use crate::common::{Backend, TestApp};
 use serde_json::Value;
 
 fn titles(page: &Value) -> Vec<String> {

@@ -1,11 +1,12 @@
 //! Starts the real server on a free port against its own fresh database, SQLite or PostgreSQL.
 //!
-//! PostgreSQL tests need `HANTEAM_TEST_PG_URL` (an admin URL of a throwaway cluster); `scripts/test.sh`
-//! starts one and sets it. Each test gets a database of its own inside that cluster.
-
-#![allow(dead_code)]
+//! PostgreSQL tests use the throwaway cluster named by `HANTEAM_TEST_PG_URL` (an admin URL;
+//! `scripts/test.sh` starts one and sets it, with `HANTEAM_TEST_PG_CA`, its certificate). Without it,
+//! the first PostgreSQL test starts a cluster of this run's own with `scripts/pg.sh`, stopped when the
+//! run ends. Each test gets a database of its own inside the cluster.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
 
 use hanteam_domain::access::Grant;
 use hanteam_store::accounts::NewUser;
@@ -25,7 +26,6 @@ pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
     pub db: Db,
-    pub database_url: String,
     _shutdown: oneshot::Sender<()>,
     _dir: tempfile::TempDir,
 }
@@ -35,9 +35,7 @@ pub async fn fresh_database(backend: Backend, dir: &tempfile::TempDir) -> String
     match backend {
         Backend::Sqlite => format!("sqlite://{}", dir.path().join("hanteam.db").display()),
         Backend::Postgres => {
-            let admin = std::env::var("HANTEAM_TEST_PG_URL").expect(
-                "PostgreSQL tests need HANTEAM_TEST_PG_URL (an admin URL of a throwaway cluster): run scripts/test.sh",
-            );
+            let admin = pg_cluster().admin_url.clone();
             static NEXT: AtomicUsize = AtomicUsize::new(0);
             let name = format!(
                 "hanteam_test_{}_{}_{}",
@@ -54,6 +52,55 @@ pub async fn fresh_database(backend: Backend, dir: &tempfile::TempDir) -> String
             format!("{base}/{name}")
         }
     }
+}
+
+/// The PostgreSQL cluster the tests use.
+pub struct PgCluster {
+    /// `postgres://postgres@127.0.0.1:PORT/postgres`
+    pub admin_url: String,
+    /// The certificate its TLS is served with.
+    pub ca_file: String,
+}
+
+/// The cluster of `HANTEAM_TEST_PG_URL`, or one started for this run. When none can be had, the run
+/// stops with one line saying how to get one (not a panic in every PostgreSQL test).
+pub fn pg_cluster() -> &'static PgCluster {
+    static CLUSTER: OnceLock<PgCluster> = OnceLock::new();
+    CLUSTER.get_or_init(|| {
+        if let Ok(admin_url) = std::env::var("HANTEAM_TEST_PG_URL") {
+            let ca_file = std::env::var("HANTEAM_TEST_PG_CA").unwrap_or_default();
+            return PgCluster { admin_url, ca_file };
+        }
+        match start_pg_cluster() {
+            Ok(cluster) => cluster,
+            Err(why) => {
+                eprintln!(
+                    "PostgreSQL 테스트를 할 수 없습니다 ({why}). scripts/test.sh 로 모든 테스트를 실행하거나, \
+                     HANTEAM_TEST_PG_URL=postgres://… 로 쓸 PostgreSQL을 알려 주세요."
+                );
+                std::process::exit(2);
+            }
+        }
+    })
+}
+
+fn start_pg_cluster() -> Result<PgCluster, String> {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/pg.sh");
+    // Under /tmp: the postgres system user must reach it, and socket paths must stay short.
+    let dir = std::env::temp_dir().join(format!("hanteam-pg-test-{}", std::process::id()));
+    let out = std::process::Command::new("bash")
+        .arg(script)
+        .arg("start")
+        .arg(&dir)
+        .args(["--stop-with", &std::process::id().to_string()])
+        .output()
+        .map_err(|e| format!("scripts/pg.sh를 실행할 수 없습니다: {e}"))?;
+    if !out.status.success() {
+        let err = String::from_utf8_lossy(&out.stderr);
+        return Err(err.lines().last().unwrap_or("scripts/pg.sh start failed").to_string());
+    }
+    let admin_url = String::from_utf8_lossy(&out.stdout).lines().last().unwrap_or_default().to_string();
+    Ok(PgCluster { admin_url, ca_file: dir.join("ca.crt").display().to_string() })
 }
 
 impl TestApp {
@@ -88,7 +135,6 @@ impl TestApp {
             base: format!("http://{addr}"),
             client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client"),
             db,
-            database_url,
             _shutdown: tx,
             _dir: dir,
         }

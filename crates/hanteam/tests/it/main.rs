@@ -1,0 +1,15 @@
+//! hanteam's integration tests, in one binary (one link step): the real server on a free port
+//! against a fresh database of its own, SQLite and PostgreSQL alike, over real HTTP, and the real
+//! `hanteam` binary for the command line.
+
+#[macro_use]
+mod common;
+
+mod api;
+mod auth;
+mod authz;
+mod cli;
+mod cli_accounts;
+mod pages;
+mod tls;
+mod writes;
