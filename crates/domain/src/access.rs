@@ -1,12 +1,13 @@
 //! Who may do what. Deny by default: every check returns `false` unless a rule below allows it.
-//! The web layer asks these questions; it never decides on its own.
+//! The use cases (`hanteam-app`) ask these questions; the edges never decide on their own.
 
 use std::str::FromStr;
 
-use crate::TaskStatus;
+use crate::{AgencyId, PositionId, TaskStatus, UserId};
 
 /// The roles a person can hold (several at once).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// OPC performance-management staff: everything.
@@ -67,9 +68,8 @@ impl FromStr for Role {
 
 /// Coarse rights, used for API tokens (a token carries a subset of its owner's rights) and as the
 /// first gate on every route.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Right {
     /// Read beyond the published views.
@@ -118,8 +118,8 @@ impl FromStr for Right {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Grant {
     OpcAdmin,
-    AgencyOfficer { agency_id: i64 },
-    Exchangee { position_id: i64 },
+    AgencyOfficer { agency_id: AgencyId },
+    Exchangee { position_id: PositionId },
     Evaluator,
     Auditor,
 }
@@ -136,10 +136,12 @@ impl Grant {
     }
 }
 
-/// A signed-in person (by session or API token).
+/// Someone acting: a signed-in person (by session or API token), or the operator at the server's
+/// console.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
-    pub user_id: i64,
+    /// The person's account; `None` for the console operator, who has none.
+    pub user_id: Option<UserId>,
     pub grants: Vec<Grant>,
     /// `None` for a browser session (all of the person's rights); an API token's subset otherwise.
     pub token_rights: Option<Vec<Right>>,
@@ -151,11 +153,11 @@ pub struct TaskAccess {
     pub status: TaskStatus,
     pub archived: bool,
     /// Agencies taking part in the task.
-    pub agency_ids: Vec<i64>,
+    pub agency_ids: Vec<AgencyId>,
     /// The two exchange positions of the task's pair.
-    pub position_ids: Vec<i64>,
-    /// Evaluators (user ids) assigned to the task.
-    pub evaluator_ids: Vec<i64>,
+    pub position_ids: Vec<PositionId>,
+    /// Evaluators assigned to the task.
+    pub evaluator_ids: Vec<UserId>,
 }
 
 /// The public sees a task once it is confirmed at a council and not archived.
@@ -164,6 +166,17 @@ pub fn is_published(t: &TaskAccess) -> bool {
 }
 
 impl Principal {
+    /// A signed-in person with these roles (narrowed by `token_rights` when acting through a token).
+    pub fn person(user_id: UserId, grants: Vec<Grant>, token_rights: Option<Vec<Right>>) -> Principal {
+        Principal { user_id: Some(user_id), grants, token_rights }
+    }
+
+    /// Whoever runs `hanteam` on the server itself: holding the database, they act with OPC's
+    /// rights (they create the first administrator). The audit log names them `cli:<OS user>`.
+    pub fn console() -> Principal {
+        Principal { user_id: None, grants: vec![Grant::OpcAdmin], token_rights: None }
+    }
+
     pub fn has_role(&self, role: Role) -> bool {
         self.grants.iter().any(|g| g.role() == role)
     }
@@ -186,14 +199,14 @@ impl Principal {
         Right::ALL.into_iter().filter(|r| self.has_right(*r)).collect()
     }
 
-    fn agency_ids(&self) -> impl Iterator<Item = i64> + '_ {
+    fn agency_ids(&self) -> impl Iterator<Item = AgencyId> + '_ {
         self.grants.iter().filter_map(|g| match g {
             Grant::AgencyOfficer { agency_id } => Some(*agency_id),
             _ => None,
         })
     }
 
-    fn position_ids(&self) -> impl Iterator<Item = i64> + '_ {
+    fn position_ids(&self) -> impl Iterator<Item = PositionId> + '_ {
         self.grants.iter().filter_map(|g| match g {
             Grant::Exchangee { position_id } => Some(*position_id),
             _ => None,
@@ -202,6 +215,10 @@ impl Principal {
 
     fn is_exchangee_of(&self, t: &TaskAccess) -> bool {
         self.position_ids().any(|p| t.position_ids.contains(&p))
+    }
+
+    fn is_evaluator_of(&self, t: &TaskAccess) -> bool {
+        self.has_role(Role::Evaluator) && self.user_id.is_some_and(|u| t.evaluator_ids.contains(&u))
     }
 }
 
@@ -216,8 +233,7 @@ pub fn can_view_task(who: Option<&Principal>, t: &TaskAccess) -> bool {
     }
     let as_officer = p.agency_ids().any(|a| t.agency_ids.contains(&a));
     let as_exchangee = p.is_exchangee_of(t);
-    let as_evaluator = p.has_role(Role::Evaluator) && t.evaluator_ids.contains(&p.user_id);
-    if as_officer || as_exchangee || as_evaluator {
+    if as_officer || as_exchangee || p.is_evaluator_of(t) {
         return true;
     }
     // An evaluator who holds no other role sees only what is assigned to it.
@@ -233,9 +249,9 @@ pub enum TaskScope {
     /// Tasks of these agencies or these exchange positions' pairs, tasks assigned to this evaluator,
     /// and (unless the person is only an evaluator) every published task.
     Limited {
-        agency_ids: Vec<i64>,
-        position_ids: Vec<i64>,
-        evaluator_id: Option<i64>,
+        agency_ids: Vec<AgencyId>,
+        position_ids: Vec<PositionId>,
+        evaluator_id: Option<UserId>,
         include_published: bool,
     },
 }
@@ -251,7 +267,7 @@ pub fn task_scope(who: Option<&Principal>) -> TaskScope {
     TaskScope::Limited {
         agency_ids: p.agency_ids().collect(),
         position_ids: p.position_ids().collect(),
-        evaluator_id: p.has_role(Role::Evaluator).then_some(p.user_id),
+        evaluator_id: p.user_id.filter(|_| p.has_role(Role::Evaluator)),
         include_published: !p.grants.iter().all(|g| g.role() == Role::Evaluator),
     }
 }
@@ -277,21 +293,47 @@ pub fn can_manage_task(who: &Principal) -> bool {
     who.has_role(Role::OpcAdmin) && who.has_right(Right::Write)
 }
 
-/// Write the role text of `agency_id` in the task: OPC, or an officer of that agency when the agency
-/// takes part in the task.
-pub fn can_write_agency_role(who: &Principal, t: &TaskAccess, agency_id: i64) -> bool {
-    if !who.has_right(Right::Write) || t.archived {
-        return false;
-    }
-    who.has_role(Role::OpcAdmin) || (t.agency_ids.contains(&agency_id) && who.agency_ids().any(|a| a == agency_id))
+/// A change someone wants to make to an existing task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskChange {
+    /// Edit or archive the task itself (OPC).
+    Manage,
+    /// Write the role text of this agency in the task: OPC, or an officer of that agency when the
+    /// agency takes part in the task.
+    AgencyRole(AgencyId),
+    /// Write KPIs and milestones (reporting progress): OPC, or an exchangee of the task's pair.
+    Progress,
 }
 
-/// Write KPIs and milestones (reporting progress): OPC, or an exchangee of the task's pair.
-pub fn can_write_progress(who: &Principal, t: &TaskAccess) -> bool {
-    if !who.has_right(Right::Write) || t.archived {
-        return false;
+/// Why a change to a task is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Denied {
+    #[error("이 작업을 할 권한이 없습니다. 필요하면 국무조정실 관리자에게 권한을 요청해 주세요.")]
+    NotAllowed,
+    /// An archived task stays as it was, for everyone.
+    #[error("보관된 과제는 고칠 수 없습니다. 보관된 과제와 그 기록은 감사기록과 함께 그대로 남습니다.")]
+    Archived,
+}
+
+/// Whether `who` may make `change` to the task as it is now: the one place this is decided. Someone
+/// without the right is told so first; someone with it, that an archived task does not change.
+pub fn may_change_task(who: &Principal, t: &TaskAccess, change: TaskChange) -> Result<(), Denied> {
+    let allowed = who.has_right(Right::Write)
+        && match change {
+            TaskChange::Manage => can_manage_task(who),
+            TaskChange::AgencyRole(agency) => {
+                who.has_role(Role::OpcAdmin)
+                    || (t.agency_ids.contains(&agency) && who.agency_ids().any(|a| a == agency))
+            }
+            TaskChange::Progress => who.has_role(Role::OpcAdmin) || who.is_exchangee_of(t),
+        };
+    if !allowed {
+        Err(Denied::NotAllowed)
+    } else if t.archived {
+        Err(Denied::Archived)
+    } else {
+        Ok(())
     }
-    who.has_role(Role::OpcAdmin) || who.is_exchangee_of(t)
 }
 
 /// Edit agencies, positions, exchange pairs and exchangees.
@@ -309,8 +351,8 @@ pub fn can_manage_users(who: &Principal) -> bool {
 
 /// An evaluator's scores stay hidden from other evaluators until the round is closed; OPC and
 /// auditors see them (they run and check the round), the owner always sees its own.
-pub fn can_see_scores_of(who: &Principal, evaluator_user_id: i64, round_closed: bool) -> bool {
-    if who.user_id == evaluator_user_id {
+pub fn can_see_scores_of(who: &Principal, evaluator: UserId, round_closed: bool) -> bool {
+    if who.user_id == Some(evaluator) {
         return true;
     }
     if who.has_role(Role::OpcAdmin) || who.has_role(Role::Auditor) {
@@ -323,18 +365,36 @@ pub fn can_see_scores_of(who: &Principal, evaluator_user_id: i64, round_closed: 
 mod tests {
     use super::*;
 
+    const ME: UserId = UserId::new(7);
+
     fn person(grants: Vec<Grant>) -> Principal {
-        Principal { user_id: 7, grants, token_rights: None }
+        Principal::person(ME, grants, None)
+    }
+
+    fn agencies(ids: &[i64]) -> Vec<AgencyId> {
+        ids.iter().copied().map(AgencyId::new).collect()
+    }
+
+    fn positions(ids: &[i64]) -> Vec<PositionId> {
+        ids.iter().copied().map(PositionId::new).collect()
+    }
+
+    fn officer_of(agency: i64) -> Grant {
+        Grant::AgencyOfficer { agency_id: AgencyId::new(agency) }
     }
 
     fn task() -> TaskAccess {
         TaskAccess {
             status: TaskStatus::Confirmed,
             archived: false,
-            agency_ids: vec![3, 4],
-            position_ids: vec![10, 11],
+            agency_ids: agencies(&[3, 4]),
+            position_ids: positions(&[10, 11]),
             evaluator_ids: vec![],
         }
+    }
+
+    fn role(agency: i64) -> TaskChange {
+        TaskChange::AgencyRole(AgencyId::new(agency))
     }
 
     #[test]
@@ -346,30 +406,44 @@ mod tests {
 
     #[test]
     fn an_officer_writes_only_its_own_agencys_role_on_tasks_it_takes_part_in() {
-        let officer = person(vec![Grant::AgencyOfficer { agency_id: 4 }]);
-        assert!(can_write_agency_role(&officer, &task(), 4));
-        assert!(!can_write_agency_role(&officer, &task(), 3), "another agency's role");
-        let elsewhere = TaskAccess { agency_ids: vec![3, 5], ..task() };
-        assert!(!can_write_agency_role(&officer, &elsewhere, 4), "a task its agency is not part of");
+        let officer = person(vec![officer_of(4)]);
+        assert_eq!(may_change_task(&officer, &task(), role(4)), Ok(()));
+        assert_eq!(may_change_task(&officer, &task(), role(3)), Err(Denied::NotAllowed), "another agency's role");
+        let elsewhere = TaskAccess { agency_ids: agencies(&[3, 5]), ..task() };
+        assert_eq!(may_change_task(&officer, &elsewhere, role(4)), Err(Denied::NotAllowed), "not its task");
         assert!(!can_manage_task(&officer));
-        assert!(!can_write_progress(&officer, &task()));
-        assert!(!can_write_agency_role(&officer, &TaskAccess { archived: true, ..task() }, 4));
+        assert_eq!(may_change_task(&officer, &task(), TaskChange::Progress), Err(Denied::NotAllowed));
+    }
+
+    #[test]
+    fn an_archived_task_changes_for_nobody_and_says_so_to_those_who_could_otherwise() {
+        let archived = TaskAccess { archived: true, ..task() };
+        let admin = person(vec![Grant::OpcAdmin]);
+        for change in [TaskChange::Manage, TaskChange::Progress, role(3)] {
+            assert_eq!(may_change_task(&admin, &archived, change), Err(Denied::Archived), "{change:?}");
+        }
+        let officer = person(vec![officer_of(4)]);
+        assert_eq!(may_change_task(&officer, &archived, role(4)), Err(Denied::Archived));
+        assert_eq!(may_change_task(&officer, &archived, role(3)), Err(Denied::NotAllowed));
+        assert!(Denied::Archived.to_string().contains("보관된 과제는 고칠 수 없습니다"));
     }
 
     #[test]
     fn an_evaluator_sees_only_assigned_tasks() {
         let evaluator = person(vec![Grant::Evaluator]);
+        let assigned = TaskAccess { evaluator_ids: vec![ME], ..task() };
         assert!(!can_view_task(Some(&evaluator), &task()));
-        assert!(can_view_task(Some(&evaluator), &TaskAccess { evaluator_ids: vec![7], ..task() }));
-        assert!(!can_write_progress(&evaluator, &TaskAccess { evaluator_ids: vec![7], ..task() }));
+        assert!(can_view_task(Some(&evaluator), &assigned));
+        assert_eq!(may_change_task(&evaluator, &assigned, TaskChange::Progress), Err(Denied::NotAllowed));
     }
 
     #[test]
     fn an_exchangee_reports_on_its_pairs_tasks_only() {
-        let exchangee = person(vec![Grant::Exchangee { position_id: 11 }]);
-        assert!(can_write_progress(&exchangee, &task()));
-        assert!(!can_write_progress(&exchangee, &TaskAccess { position_ids: vec![12, 13], ..task() }));
-        let proposed_elsewhere = TaskAccess { status: TaskStatus::Proposed, position_ids: vec![12, 13], ..task() };
+        let exchangee = person(vec![Grant::Exchangee { position_id: PositionId::new(11) }]);
+        assert_eq!(may_change_task(&exchangee, &task(), TaskChange::Progress), Ok(()));
+        let other_pair = TaskAccess { position_ids: positions(&[12, 13]), ..task() };
+        assert_eq!(may_change_task(&exchangee, &other_pair, TaskChange::Progress), Err(Denied::NotAllowed));
+        let proposed_elsewhere = TaskAccess { status: TaskStatus::Proposed, ..other_pair };
         assert!(!can_view_task(Some(&exchangee), &proposed_elsewhere));
         assert!(can_view_task(Some(&exchangee), &TaskAccess { status: TaskStatus::Proposed, ..task() }));
     }
@@ -380,7 +454,7 @@ mod tests {
         assert!(can_view_task(Some(&auditor), &TaskAccess { status: TaskStatus::Proposed, archived: true, ..task() }));
         assert!(can_read_audit(&auditor));
         assert!(!can_manage_task(&auditor));
-        assert!(!can_write_agency_role(&auditor, &task(), 3));
+        assert_eq!(may_change_task(&auditor, &task(), role(3)), Err(Denied::NotAllowed));
         assert!(!can_edit_registry(&auditor));
         assert!(!can_manage_users(&auditor));
     }
@@ -391,21 +465,28 @@ mod tests {
         assert!(
             can_manage_task(&admin) && can_edit_registry(&admin) && can_read_audit(&admin) && can_manage_users(&admin)
         );
-        assert!(can_write_agency_role(&admin, &task(), 3));
+        assert_eq!(may_change_task(&admin, &task(), role(3)), Ok(()));
         let read_only_token = Principal { token_rights: Some(vec![Right::Read]), ..admin.clone() };
         assert!(!can_manage_task(&read_only_token));
+        assert_eq!(may_change_task(&read_only_token, &task(), TaskChange::Manage), Err(Denied::NotAllowed));
         assert!(!can_read_audit(&read_only_token));
         assert!(can_view_task(Some(&read_only_token), &TaskAccess { archived: true, ..task() }));
         assert_eq!(read_only_token.grantable_rights(), vec![Right::Read]);
     }
 
     #[test]
+    fn the_console_acts_with_opcs_rights_and_is_nobodys_account() {
+        let console = Principal::console();
+        assert!(can_manage_users(&console) && can_edit_registry(&console) && can_read_audit(&console));
+        assert_eq!(console.user_id, None);
+        let hidden = TaskAccess { status: TaskStatus::Proposed, archived: true, ..task() };
+        assert!(can_view_task(Some(&console), &hidden), "it sees what OPC sees");
+    }
+
+    #[test]
     fn a_token_cannot_carry_a_right_its_owner_lacks() {
-        let officer = Principal {
-            user_id: 1,
-            grants: vec![Grant::AgencyOfficer { agency_id: 4 }],
-            token_rights: Some(vec![Right::Read, Right::Write, Right::Admin]),
-        };
+        let officer =
+            Principal::person(UserId::new(1), vec![officer_of(4)], Some(vec![Right::Read, Right::Write, Right::Admin]));
         assert!(!officer.has_right(Right::Admin));
         assert_eq!(officer.grantable_rights(), vec![Right::Read, Right::Write]);
     }
@@ -413,10 +494,10 @@ mod tests {
     #[test]
     fn scores_stay_hidden_from_other_evaluators_until_the_round_closes() {
         let other = person(vec![Grant::Evaluator]);
-        assert!(can_see_scores_of(&other, 7, false), "its own scores");
-        assert!(!can_see_scores_of(&other, 8, false));
-        assert!(can_see_scores_of(&other, 8, true));
-        assert!(can_see_scores_of(&person(vec![Grant::OpcAdmin]), 8, false));
+        assert!(can_see_scores_of(&other, ME, false), "its own scores");
+        assert!(!can_see_scores_of(&other, UserId::new(8), false));
+        assert!(can_see_scores_of(&other, UserId::new(8), true));
+        assert!(can_see_scores_of(&person(vec![Grant::OpcAdmin]), UserId::new(8), false));
     }
 
     #[test]
@@ -425,19 +506,17 @@ mod tests {
             None,
             Some(person(vec![Grant::OpcAdmin])),
             Some(person(vec![Grant::Auditor])),
-            Some(person(vec![Grant::AgencyOfficer { agency_id: 4 }])),
-            Some(person(vec![Grant::Exchangee { position_id: 11 }])),
+            Some(person(vec![officer_of(4)])),
+            Some(person(vec![Grant::Exchangee { position_id: PositionId::new(11) }])),
             Some(person(vec![Grant::Evaluator])),
-            Some(person(vec![Grant::Evaluator, Grant::AgencyOfficer { agency_id: 9 }])),
-            Some(Principal {
-                token_rights: Some(vec![Right::Write]),
-                ..person(vec![Grant::AgencyOfficer { agency_id: 4 }])
-            }),
+            Some(person(vec![Grant::Evaluator, officer_of(9)])),
+            Some(Principal { token_rights: Some(vec![Right::Write]), ..person(vec![officer_of(4)]) }),
+            Some(Principal::console()),
         ];
         for status in TaskStatus::ALL {
             for archived in [false, true] {
-                for agency_ids in [vec![3, 4], vec![5]] {
-                    for evaluator_ids in [vec![], vec![7]] {
+                for agency_ids in [agencies(&[3, 4]), agencies(&[5])] {
+                    for evaluator_ids in [vec![], vec![ME]] {
                         let t =
                             TaskAccess { status, archived, agency_ids: agency_ids.clone(), evaluator_ids, ..task() };
                         for who in &people {

@@ -3,7 +3,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::ValidationError;
+use crate::access::Role;
+use crate::{PositionId, ValidationError};
 
 pub const MIN_PASSWORD_CHARS: usize = 10;
 pub const MAX_PASSWORD_CHARS: usize = 128;
@@ -63,6 +64,154 @@ pub fn check_password(password: &str, login: &str) -> Result<(), ValidationError
     Ok(())
 }
 
+pub const MAX_NAME_CHARS: usize = 100;
+
+/// An account to create, as typed: who the person is and what they do. `agencies` are agency ids or
+/// short names, looked up in the registry afterwards.
+#[derive(Debug, Clone, Default)]
+pub struct AccountInput {
+    pub login: String,
+    pub display_name: String,
+    pub roles: Vec<Role>,
+    pub agencies: Vec<String>,
+    pub positions: Vec<PositionId>,
+    pub private_expert: bool,
+}
+
+/// An account to create as a form or a script sends it: every value as text, roles, agencies and
+/// positions as lists.
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AccountFields {
+    /// 3–40 lower-case letters, digits, `.`, `_`, `-`.
+    pub login: Option<String>,
+    pub display_name: Option<String>,
+    /// opc_admin, agency_officer, exchangee, evaluator, auditor.
+    #[serde(default)]
+    pub roles: Vec<String>,
+    /// For agency_officer: agency ids or short names (환경부).
+    #[serde(default)]
+    pub agencies: Vec<String>,
+    /// For exchangee: exchange position ids.
+    #[serde(default)]
+    pub positions: Vec<String>,
+    /// "true" (or a ticked box) for a private expert, not a civil servant.
+    pub private_expert: Option<String>,
+}
+
+impl AccountFields {
+    /// The typed account, or every value that is not one (each naming its field).
+    pub fn parse(&self) -> Result<AccountInput, Vec<ValidationError>> {
+        let mut errors = Vec::new();
+        let roles = self
+            .roles
+            .iter()
+            .filter(|r| !r.trim().is_empty())
+            .filter_map(|r| r.trim().parse::<Role>().map_err(|m| errors.push(ValidationError::new("role", m))).ok())
+            .collect();
+        let positions = self
+            .positions
+            .iter()
+            .filter(|p| !p.trim().is_empty())
+            .filter_map(|p| {
+                PositionId::parse(p)
+                    .map_err(|_| {
+                        errors.push(ValidationError::new(
+                            "position",
+                            format!("교류직위 번호는 1 이상의 숫자로 입력해 주세요 (입력값: '{p}')."),
+                        ))
+                    })
+                    .ok()
+            })
+            .collect();
+        let private_expert = matches!(self.private_expert.as_deref().map(str::trim), Some("true" | "1" | "yes" | "on"));
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(AccountInput {
+            login: self.login.clone().unwrap_or_default(),
+            display_name: self.display_name.clone().unwrap_or_default(),
+            roles,
+            agencies: self.agencies.clone(),
+            positions,
+            private_expert,
+        })
+    }
+}
+
+/// An account that passed the rules: each role has what it is tied to, and nothing else is given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountDraft {
+    pub login: String,
+    pub display_name: String,
+    /// Without repeats, in the order given.
+    pub roles: Vec<Role>,
+    pub agencies: Vec<String>,
+    pub positions: Vec<PositionId>,
+    pub private_expert: bool,
+}
+
+fn distinct<T: PartialEq + Clone>(items: &[T]) -> Vec<T> {
+    items.iter().fold(Vec::new(), |mut out, x| {
+        if !out.contains(x) {
+            out.push(x.clone());
+        }
+        out
+    })
+}
+
+/// The rules of a new account; every problem at once. An agency officer needs an agency and an
+/// exchangee a position, and neither is given without its role.
+pub fn check_new_account(input: &AccountInput) -> Result<AccountDraft, Vec<ValidationError>> {
+    let mut errors = Vec::new();
+    let login = parse_login(&input.login).map_err(|e| errors.push(e)).unwrap_or_default();
+    let display_name = input.display_name.trim().to_string();
+    if display_name.is_empty() || display_name.chars().count() > MAX_NAME_CHARS {
+        errors.push(ValidationError::new(
+            "display_name",
+            format!("이름은 1~{MAX_NAME_CHARS}자로 입력해 주세요. 예: 김민준"),
+        ));
+    }
+    let roles = distinct(&input.roles);
+    let agencies: Vec<String> =
+        distinct(&input.agencies.iter().map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect::<Vec<_>>());
+    let positions = distinct(&input.positions);
+    let officer = roles.contains(&Role::AgencyOfficer);
+    let exchangee = roles.contains(&Role::Exchangee);
+    if roles.is_empty() {
+        errors.push(ValidationError::new("role", "역할을 하나 이상 골라 주세요."));
+    }
+    if officer && agencies.is_empty() {
+        errors.push(ValidationError::new(
+            "agency",
+            "기관 담당자(agency_officer) 역할에는 소속 기관을 지정해야 합니다. 기관 약칭(예: 환경부)이나 번호로 지정해 주세요.",
+        ));
+    }
+    if !officer && !agencies.is_empty() {
+        errors.push(ValidationError::new(
+            "agency",
+            "기관은 기관 담당자(agency_officer) 역할과 함께만 지정할 수 있습니다. 역할을 더하거나 기관을 빼 주세요.",
+        ));
+    }
+    if exchangee && positions.is_empty() {
+        errors.push(ValidationError::new(
+            "position",
+            "교류자(exchangee) 역할에는 교류직위를 지정해야 합니다. 번호는 교류직위 화면이나 \
+             /api/v1/exchange-pairs 에서 확인할 수 있습니다.",
+        ));
+    }
+    if !exchangee && !positions.is_empty() {
+        errors.push(ValidationError::new(
+            "position",
+            "교류직위는 교류자(exchangee) 역할과 함께만 지정할 수 있습니다. 역할을 더하거나 교류직위를 빼 주세요.",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(AccountDraft { login, display_name, roles, agencies, positions, private_expert: input.private_expert })
+}
+
 /// What a sign-in failure is counted against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Throttle {
@@ -114,6 +263,30 @@ mod tests {
         for bad in ["ab", "김담당", "a b c", &"x".repeat(41)] {
             assert_eq!(parse_login(bad).unwrap_err().field, "login", "{bad}");
         }
+    }
+
+    #[test]
+    fn an_officer_needs_an_agency_and_an_exchangee_a_position() {
+        let input = |roles: &[Role], agencies: &[&str], positions: &[i64]| AccountInput {
+            login: "Kim.Env".into(),
+            display_name: " 김환경 ".into(),
+            roles: roles.to_vec(),
+            agencies: agencies.iter().map(|s| s.to_string()).collect(),
+            positions: positions.iter().copied().map(PositionId::new).collect(),
+            private_expert: false,
+        };
+        let ok = check_new_account(&input(&[Role::AgencyOfficer, Role::AgencyOfficer], &["환경부"], &[])).unwrap();
+        assert_eq!((ok.login.as_str(), ok.display_name.as_str(), ok.roles.len()), ("kim.env", "김환경", 1));
+        let field = |i: AccountInput| check_new_account(&i).unwrap_err()[0].field.clone();
+        assert_eq!(field(input(&[Role::AgencyOfficer], &[], &[])), "agency");
+        assert_eq!(field(input(&[Role::Auditor], &["환경부"], &[])), "agency");
+        assert_eq!(field(input(&[Role::Exchangee], &[], &[])), "position");
+        assert_eq!(field(input(&[Role::Evaluator], &[], &[3])), "position");
+        assert_eq!(field(input(&[], &[], &[])), "role");
+        assert!(check_new_account(&input(&[Role::Exchangee], &[], &[3, 3])).unwrap().positions.len() == 1);
+        let e =
+            check_new_account(&AccountInput { login: "A".into(), ..input(&[Role::Auditor], &[], &[]) }).unwrap_err();
+        assert!(e[0].message.contains("아이디는 3~40자"));
     }
 
     #[test]

@@ -4,15 +4,18 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use sha2::{Digest, Sha256};
 
+use crate::UserId;
+
 /// The hash before the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// One change, as recorded. `before` and `after` are JSON texts (absent on creation / removal).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     pub seq: i64,
     pub occurred_at: DateTime<Utc>,
-    pub actor_user_id: Option<i64>,
+    pub actor_user_id: Option<UserId>,
     /// Who, as shown (login name, or "system").
     pub actor: String,
     pub client_addr: Option<String>,
@@ -44,7 +47,7 @@ pub fn entry_hash(prev_hash: &str, e: &AuditEntry) -> String {
     field(prev_hash);
     field(&e.seq.to_string());
     field(&e.occurred_at.to_rfc3339_opts(SecondsFormat::Micros, true));
-    field(&opt_i(e.actor_user_id));
+    field(&opt_i(e.actor_user_id.map(UserId::get)));
     field(&e.actor);
     field(e.client_addr.as_deref().unwrap_or("-"));
     field(&e.action);
@@ -146,7 +149,7 @@ mod tests {
         AuditEntry {
             seq: 0,
             occurred_at: DateTime::parse_from_rfc3339("2024-04-15T06:00:00.123456Z").unwrap().with_timezone(&Utc),
-            actor_user_id: Some(1),
+            actor_user_id: Some(UserId::new(1)),
             actor: "admin".into(),
             client_addr: Some("127.0.0.1".into()),
             action: action.into(),

@@ -4,6 +4,7 @@
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::Deserialize;
 
+pub use crate::task_part::{Kpi, Milestone};
 use crate::{PositionLevel, TaskSource, TaskStatus, TaskType};
 
 /// The name under which the dataset's load is recorded, so loading it twice changes nothing.
@@ -111,26 +112,6 @@ pub struct Task {
 pub struct Role {
     pub agency: String,
     pub text: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Kpi {
-    pub name: String,
-    pub baseline: Option<f64>,
-    pub target: Option<f64>,
-    pub unit: Option<String>,
-    pub due: Option<NaiveDate>,
-    pub note: Option<String>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Milestone {
-    pub title: String,
-    pub due: Option<NaiveDate>,
-    pub done_on: Option<NaiveDate>,
-    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -1,42 +1,32 @@
 //! What a user submits to change a record, checked field by field. Every problem is reported at once
 //! (the form shows each next to its field), and nothing is written unless all fields pass.
 //!
-//! Inputs are strings as forms send them; JSON clients may send numbers where numbers are meant.
+//! Inputs are the text of each field as typed; turning a form or a JSON body into one is the web's
+//! business, not the domain's.
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 
-use crate::{PositionLevel, TaskSource, TaskStatus, TaskType, ValidationError};
-
-/// Accepts a JSON string, number or null as an optional string (forms send strings, scripts numbers).
-pub fn lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Raw {
-        S(String),
-        I(i64),
-        F(f64),
-        B(bool),
-    }
-    Ok(Option::<Raw>::deserialize(d)?.map(|r| match r {
-        Raw::S(s) => s,
-        Raw::I(i) => i.to_string(),
-        Raw::F(f) => f.to_string(),
-        Raw::B(b) => b.to_string(),
-    }))
-}
+use crate::{AgencyId, PairId, PositionLevel, TaskSource, TaskStatus, TaskType, ValidationError};
 
 #[derive(Default)]
-struct Check {
+pub(crate) struct Check {
     errors: Vec<ValidationError>,
 }
 
 impl Check {
-    fn fail(&mut self, field: &str, message: impl Into<String>) {
+    pub(crate) fn fail(&mut self, field: &str, message: impl Into<String>) {
         self.errors.push(ValidationError::new(field, message));
     }
 
-    fn text(&mut self, field: &str, label: &str, raw: &Option<String>, max: usize, required: bool) -> Option<String> {
+    pub(crate) fn text(
+        &mut self,
+        field: &str,
+        label: &str,
+        raw: &Option<String>,
+        max: usize,
+        required: bool,
+    ) -> Option<String> {
         let v = raw.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
         match &v {
             None if required => self.fail(field, format!("{label}을(를) 입력해 주세요.")),
@@ -51,7 +41,7 @@ impl Check {
         v
     }
 
-    fn number(&mut self, field: &str, label: &str, raw: &Option<String>) -> Option<f64> {
+    pub(crate) fn number(&mut self, field: &str, label: &str, raw: &Option<String>) -> Option<f64> {
         let s = raw.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
         match s.replace(',', "").parse::<f64>() {
             Ok(n) if n.is_finite() && n.abs() < 1e15 => Some(n),
@@ -62,7 +52,7 @@ impl Check {
         }
     }
 
-    fn date(&mut self, field: &str, label: &str, raw: &Option<String>) -> Option<NaiveDate> {
+    pub(crate) fn date(&mut self, field: &str, label: &str, raw: &Option<String>) -> Option<NaiveDate> {
         let s = raw.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
         match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
             Ok(d) => Some(d),
@@ -73,10 +63,10 @@ impl Check {
         }
     }
 
-    fn id(&mut self, field: &str, label: &str, raw: &Option<String>) -> Option<i64> {
+    pub(crate) fn id<I: From<i64>>(&mut self, field: &str, label: &str, raw: &Option<String>) -> Option<I> {
         let s = raw.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
         match s.parse::<i64>() {
-            Ok(n) if n > 0 => Some(n),
+            Ok(n) if n > 0 => Some(I::from(n)),
             _ => {
                 self.fail(field, format!("{label}을(를) 목록에서 골라 주세요."));
                 None
@@ -84,7 +74,11 @@ impl Check {
         }
     }
 
-    fn choice<T: std::str::FromStr<Err = String>>(&mut self, field: &str, raw: &Option<String>) -> Option<T> {
+    pub(crate) fn choice<T: std::str::FromStr<Err = String>>(
+        &mut self,
+        field: &str,
+        raw: &Option<String>,
+    ) -> Option<T> {
         let s = raw.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
         match s.parse::<T>() {
             Ok(v) => Some(v),
@@ -95,7 +89,7 @@ impl Check {
         }
     }
 
-    fn version(&mut self, raw: &Option<String>) -> i64 {
+    pub(crate) fn version(&mut self, raw: &Option<String>) -> i64 {
         match raw.as_deref().map(str::trim).and_then(|s| s.parse::<i64>().ok()) {
             Some(v) if v > 0 => v,
             _ => {
@@ -105,7 +99,7 @@ impl Check {
         }
     }
 
-    fn done<T>(self, value: T) -> Result<T, Vec<ValidationError>> {
+    pub(crate) fn done<T>(self, value: T) -> Result<T, Vec<ValidationError>> {
         if self.errors.is_empty() {
             Ok(value)
         } else {
@@ -119,23 +113,19 @@ pub const MAX_LONG_TEXT: usize = 5000;
 pub const MAX_ROLE: usize = 1000;
 
 /// A task as submitted on the create or edit form.
-#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TaskInput {
     pub title: Option<String>,
-    #[serde(rename = "type", default, deserialize_with = "lenient_string")]
-    #[schema(rename = "type")]
+    #[serde(rename = "type")]
+    #[cfg_attr(feature = "openapi", schema(rename = "type"))]
     pub task_type: Option<String>,
-    #[serde(default, deserialize_with = "lenient_string")]
     pub source: Option<String>,
-    #[serde(default, deserialize_with = "lenient_string")]
     pub status: Option<String>,
     pub description: Option<String>,
-    #[serde(default, deserialize_with = "lenient_string")]
     pub pair_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient_string")]
     pub lead_agency_id: Option<String>,
     /// Required when editing: the version the change is based on.
-    #[serde(default, deserialize_with = "lenient_string")]
     pub version: Option<String>,
 }
 
@@ -146,8 +136,8 @@ pub struct TaskDraft {
     pub source: TaskSource,
     pub status: TaskStatus,
     pub description: Option<String>,
-    pub pair_id: Option<i64>,
-    pub lead_agency_id: Option<i64>,
+    pub pair_id: Option<PairId>,
+    pub lead_agency_id: Option<AgencyId>,
 }
 
 impl TaskDraft {
@@ -186,10 +176,10 @@ impl TaskDraft {
 }
 
 /// The role text of one agency in a task.
-#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RoleInput {
     pub role: Option<String>,
-    #[serde(default, deserialize_with = "lenient_string")]
     pub version: Option<String>,
 }
 
@@ -201,106 +191,10 @@ pub fn parse_role(input: &RoleInput) -> Result<(Option<String>, i64), Vec<Valida
     c.done((role, version))
 }
 
-#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
-pub struct KpiInput {
-    pub name: Option<String>,
-    #[serde(default, deserialize_with = "lenient_string")]
-    pub baseline: Option<String>,
-    #[serde(default, deserialize_with = "lenient_string")]
-    pub target: Option<String>,
-    pub unit: Option<String>,
-    #[serde(default, deserialize_with = "lenient_string")]
-    pub due: Option<String>,
-    pub note: Option<String>,
-    /// Required when editing.
-    #[serde(default, deserialize_with = "lenient_string")]
-    pub version: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct KpiDraft {
-    pub name: String,
-    pub baseline: Option<f64>,
-    pub target: Option<f64>,
-    pub unit: Option<String>,
-    pub due: Option<NaiveDate>,
-    pub note: Option<String>,
-}
-
-impl KpiDraft {
-    pub fn parse(input: &KpiInput) -> Result<KpiDraft, Vec<ValidationError>> {
-        let mut c = Check::default();
-        let d = Self::fields(&mut c, input);
-        c.done(d)
-    }
-
-    pub fn parse_edit(input: &KpiInput) -> Result<(KpiDraft, i64), Vec<ValidationError>> {
-        let mut c = Check::default();
-        let version = c.version(&input.version);
-        let d = Self::fields(&mut c, input);
-        c.done((d, version))
-    }
-
-    fn fields(c: &mut Check, input: &KpiInput) -> KpiDraft {
-        KpiDraft {
-            name: c.text("name", "성과지표 이름", &input.name, MAX_TITLE, true).unwrap_or_default(),
-            baseline: c.number("baseline", "기준값", &input.baseline),
-            target: c.number("target", "목표값", &input.target),
-            unit: c.text("unit", "단위", &input.unit, 20, false),
-            due: c.date("due", "기한", &input.due),
-            note: c.text("note", "비고", &input.note, MAX_ROLE, false),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
-pub struct MilestoneInput {
-    pub title: Option<String>,
-    #[serde(default, deserialize_with = "lenient_string")]
-    pub due: Option<String>,
-    #[serde(default, deserialize_with = "lenient_string")]
-    pub done_on: Option<String>,
-    pub note: Option<String>,
-    #[serde(default, deserialize_with = "lenient_string")]
-    pub version: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct MilestoneDraft {
-    pub title: String,
-    pub due: Option<NaiveDate>,
-    pub done_on: Option<NaiveDate>,
-    pub note: Option<String>,
-}
-
-impl MilestoneDraft {
-    pub fn parse(input: &MilestoneInput) -> Result<MilestoneDraft, Vec<ValidationError>> {
-        let mut c = Check::default();
-        let d = Self::fields(&mut c, input);
-        c.done(d)
-    }
-
-    pub fn parse_edit(input: &MilestoneInput) -> Result<(MilestoneDraft, i64), Vec<ValidationError>> {
-        let mut c = Check::default();
-        let version = c.version(&input.version);
-        let d = Self::fields(&mut c, input);
-        c.done((d, version))
-    }
-
-    fn fields(c: &mut Check, input: &MilestoneInput) -> MilestoneDraft {
-        MilestoneDraft {
-            title: c.text("title", "추진일정", &input.title, MAX_TITLE, true).unwrap_or_default(),
-            due: c.date("due", "기한", &input.due),
-            done_on: c.date("done_on", "완료일", &input.done_on),
-            note: c.text("note", "비고", &input.note, MAX_ROLE, false),
-        }
-    }
-}
-
 /// Only the version: for archiving and other changes that carry no fields.
-#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VersionInput {
-    #[serde(default, deserialize_with = "lenient_string")]
     pub version: Option<String>,
 }
 
@@ -310,12 +204,12 @@ pub fn parse_version(input: &VersionInput) -> Result<i64, Vec<ValidationError>> 
     c.done(v)
 }
 
-#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgencyInput {
     pub short_name: Option<String>,
     pub name: Option<String>,
     pub name_en: Option<String>,
-    #[serde(default, deserialize_with = "lenient_string")]
     pub version: Option<String>,
 }
 
@@ -337,12 +231,11 @@ pub fn parse_agency_edit(input: &AgencyInput) -> Result<(AgencyDraft, i64), Vec<
     c.done((d, version))
 }
 
-#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PositionInput {
     pub title: Option<String>,
-    #[serde(default, deserialize_with = "lenient_string")]
     pub level: Option<String>,
-    #[serde(default, deserialize_with = "lenient_string")]
     pub version: Option<String>,
 }
 
@@ -362,10 +255,10 @@ pub fn parse_position_edit(input: &PositionInput) -> Result<(PositionDraft, i64)
     c.done((d, version))
 }
 
-#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PairInput {
     pub theme: Option<String>,
-    #[serde(default, deserialize_with = "lenient_string")]
     pub version: Option<String>,
 }
 
@@ -376,11 +269,11 @@ pub fn parse_pair_edit(input: &PairInput) -> Result<(String, i64), Vec<Validatio
     c.done((theme, version))
 }
 
-#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExchangeeInput {
     pub name: Option<String>,
     pub expertise: Option<String>,
-    #[serde(default, deserialize_with = "lenient_string")]
     pub version: Option<String>,
 }
 
@@ -402,13 +295,12 @@ pub fn parse_exchangee_edit(input: &ExchangeeInput) -> Result<(ExchangeeDraft, i
 
 /// One line of an evaluator's affiliation history (where the expert works or worked): the basis
 /// of later conflict-of-interest checks (제척·기피·회피).
-#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AffiliationInput {
     pub organization: Option<String>,
     pub title: Option<String>,
-    #[serde(default, deserialize_with = "lenient_string")]
     pub from: Option<String>,
-    #[serde(default, deserialize_with = "lenient_string")]
     pub to: Option<String>,
 }
 
@@ -481,28 +373,6 @@ mod tests {
     }
 
     #[test]
-    fn numbers_and_dates_are_checked_with_the_expected_form() {
-        let e = KpiDraft::parse(&KpiInput {
-            name: s("지표"),
-            target: s("절반"),
-            due: s("2024/6/30"),
-            ..Default::default()
-        })
-        .unwrap_err();
-        assert_eq!(e[0].field, "target");
-        assert_eq!(e[1].field, "due");
-        assert!(e[1].message.contains("2024-06-30"));
-        let d = KpiDraft::parse(&KpiInput {
-            name: s("지표"),
-            target: s("1,500"),
-            due: s("2024-06-30"),
-            ..Default::default()
-        })
-        .unwrap();
-        assert_eq!(d.target, Some(1500.0));
-    }
-
-    #[test]
     fn too_long_or_control_characters_are_refused() {
         let long = "가".repeat(MAX_ROLE + 1);
         let e = parse_role(&RoleInput { role: Some(long), version: s("1") }).unwrap_err();
@@ -529,12 +399,5 @@ mod tests {
         })
         .unwrap();
         assert_eq!((d.organization.as_str(), d.to), ("한국개발연구원", None));
-    }
-
-    #[test]
-    fn json_numbers_are_accepted_where_forms_send_strings() {
-        let input: KpiInput = serde_json::from_str(r#"{"name":"지표","target":50,"version":2}"#).unwrap();
-        let (d, v) = KpiDraft::parse_edit(&input).unwrap();
-        assert_eq!((d.target, v), (Some(50.0), 2));
     }
 }

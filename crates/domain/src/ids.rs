@@ -5,11 +5,19 @@ use std::fmt;
 
 use crate::ValidationError;
 
+/// What every record id can do, for code written once for several kinds of record.
+pub trait RecordId: Copy + From<i64> + Into<i64> + fmt::Display {
+    /// What the record is called in messages.
+    const WHAT: &'static str;
+
+    fn parse(raw: &str) -> Result<Self, ValidationError>;
+}
+
 macro_rules! ids {
     ($($(#[$doc:meta])* $name:ident => $what:literal;)*) => {$(
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = i64))]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[serde(transparent)]
         pub struct $name(i64);
 
@@ -36,9 +44,23 @@ macro_rules! ids {
             }
         }
 
+        impl RecordId for $name {
+            const WHAT: &'static str = $what;
+
+            fn parse(raw: &str) -> Result<Self, ValidationError> {
+                $name::parse(raw)
+            }
+        }
+
         impl From<i64> for $name {
             fn from(raw: i64) -> Self {
                 Self(raw)
+            }
+        }
+
+        impl From<$name> for i64 {
+            fn from(id: $name) -> i64 {
+                id.0
             }
         }
 

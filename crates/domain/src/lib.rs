@@ -7,14 +7,24 @@
 pub mod access;
 pub mod account;
 pub mod audit;
+pub mod council;
 pub mod dataset;
 pub mod edit;
+pub mod filter;
+mod ids;
 pub mod position;
 pub mod task;
-pub mod task_filter;
+pub mod task_part;
+pub mod time;
 pub mod validation;
 
+pub use council::DecisionOutcome;
+pub use filter::{AgencyRef, AuditFilter, AuditFilterInput, TaskFilter, TaskFilterInput};
+pub use ids::{
+    AgencyId, ExchangeeId, KpiId, MeetingId, MilestoneId, PairId, PositionId, RecordId, SessionId, TaskId, TokenId,
+    UserId,
+};
 pub use position::PositionLevel;
 pub use task::{LifecycleError, TaskAction, TaskSource, TaskStatus, TaskType};
-pub use task_filter::{AgencyRef, TaskFilter, TaskFilterInput};
+pub use task_part::{Kpi, KpiInput, Milestone, MilestoneInput, TaskPart};
 pub use validation::ValidationError;

@@ -1,7 +1,8 @@
 use std::str::FromStr;
 
 /// The rank of an exchange position (교류직위): the release designates 국·과장급 posts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PositionLevel {
     /// 국장급

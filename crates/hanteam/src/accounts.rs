@@ -1,5 +1,6 @@
-//! Accounts from the command line: `hanteam user add|list|disable|reset-password`, and the first
-//! administrator that `hanteam serve` creates on a database without accounts.
+//! Accounts from the command line: `hanteam user add|list|disable|reset-password|affiliation`, and
+//! the first administrator that `hanteam serve` creates on a database without accounts. The same
+//! use cases as the account pages and the API (`hanteam_app::accounts`), acting as the console.
 //!
 //! One-time passwords go to stdout once and nowhere else: never to `tracing`, never to the
 //! database (only their Argon2id hash).
@@ -8,20 +9,14 @@ use std::process::ExitCode;
 
 use anyhow::anyhow;
 use clap::{Args, Subcommand};
-use hanteam_domain::access::{Grant, Role};
-use hanteam_domain::account::parse_login;
-use hanteam_domain::AgencyRef;
-use hanteam_store::accounts::{AccountError, NewUser, RoleView, UserView};
-use hanteam_store::Db;
-use hanteam_web::auth::{hash_password, initial_password};
-
-use crate::{cli_actor, UsageError};
+use hanteam_app::accounts::{self, Disabled, OneTimePassword, UserRef, FIRST_ADMIN_LOGIN};
+use hanteam_app::{Db, RoleView, UseCaseError, UserView};
+use hanteam_domain::access::Role;
+use hanteam_domain::account::{check_new_account, parse_login, AccountInput};
 use hanteam_domain::edit::{AffiliationDraft, AffiliationInput};
+use hanteam_domain::PositionId;
 
-/// The account `hanteam serve` creates when the database has none.
-pub const FIRST_ADMIN_LOGIN: &str = "admin";
-const FIRST_ADMIN_NAME: &str = "국무조정실 관리자";
-const MAX_NAME_CHARS: usize = 100;
+use crate::{console, use_case_error, UsageError};
 
 #[derive(Subcommand)]
 pub enum UserCommand {
@@ -79,7 +74,7 @@ pub struct AddArgs {
     /// For exchangee: the exchange position's id (the pairs page or /api/v1/exchange-pairs shows
     /// them); repeat for several positions
     #[arg(long = "position", value_name = "ID", value_parser = parse_position_id)]
-    positions: Vec<i64>,
+    positions: Vec<PositionId>,
     /// The person is a private expert, not a civil servant (e.g. an outside evaluator)
     #[arg(long)]
     private_expert: bool,
@@ -93,35 +88,24 @@ fn parse_role(raw: &str) -> Result<Role, String> {
     raw.trim().parse()
 }
 
-fn parse_position_id(raw: &str) -> Result<i64, String> {
-    match raw.trim().parse::<i64>() {
-        Ok(id) if id > 0 => Ok(id),
-        _ => Err(format!("교류직위 번호는 1 이상의 숫자로 입력해 주세요 (입력값: '{raw}'). 예: --position 1")),
-    }
+fn parse_position_id(raw: &str) -> Result<PositionId, String> {
+    PositionId::parse(raw)
+        .map_err(|_| format!("교류직위 번호는 1 이상의 숫자로 입력해 주세요 (입력값: '{raw}'). 예: --position 1"))
 }
 
 /// A `user` command whose arguments were checked; what is left needs the database.
 pub enum UserAction {
-    Add(AddPlan),
+    Add(AccountInput),
     List,
     Disable(String),
     ResetPassword(String),
-    AddAffiliation(String, AffiliationDraft),
+    AddAffiliation(String, AffiliationInput),
     ListAffiliations(String),
 }
 
-#[derive(Debug)]
-pub struct AddPlan {
-    login: String,
-    display_name: String,
-    roles: Vec<Role>,
-    agencies: Vec<String>,
-    positions: Vec<i64>,
-    private_expert: bool,
-}
-
 impl UserCommand {
-    /// Checks what can be checked without the database (login rule, roles and their targets).
+    /// Checks what can be checked without the database (the account rules: login, name, roles and
+    /// what each is tied to), so a mistaken call changes nothing.
     pub fn plan(&self) -> Result<UserAction, UsageError> {
         Ok(match self {
             UserCommand::Add(args) => UserAction::Add(args.plan()?),
@@ -138,7 +122,7 @@ impl UserCommand {
                     from: from.clone(),
                     to: to.clone(),
                 };
-                let draft = AffiliationDraft::parse(&input).map_err(|errors| UsageError {
+                AffiliationDraft::parse(&input).map_err(|errors| UsageError {
                     message: errors
                         .iter()
                         .map(|e| format!("--{}: {}", e.field, e.message))
@@ -146,7 +130,7 @@ impl UserCommand {
                         .join("\n"),
                     command: "user affiliation",
                 })?;
-                UserAction::AddAffiliation(normalize_login(login), draft)
+                UserAction::AddAffiliation(normalize_login(login), input)
             }
         })
     }
@@ -157,59 +141,40 @@ fn normalize_login(raw: &str) -> String {
     parse_login(raw).unwrap_or_else(|_| raw.trim().to_string())
 }
 
+/// The option of `user add` that gives an account field, and an example of it.
+fn flag_of(field: &str) -> (&'static str, &'static str) {
+    match field {
+        "login" => ("--login", ""),
+        "display_name" => ("--name", " 예: --name \"김민준\""),
+        "agency" => ("--agency", " 예: --role agency_officer --agency 환경부"),
+        "position" => ("--position", " 예: --role exchangee --position 1"),
+        _ => ("--role", ""),
+    }
+}
+
 impl AddArgs {
-    fn plan(&self) -> Result<AddPlan, UsageError> {
-        let login = parse_login(&self.login).map_err(|e| usage(format!("--login: {}", e.message)))?;
-        let display_name = self.name.trim().to_string();
-        if display_name.is_empty() || display_name.chars().count() > MAX_NAME_CHARS {
-            return Err(usage(format!("--name: 이름은 1~{MAX_NAME_CHARS}자로 입력해 주세요. 예: --name \"김민준\"")));
-        }
-        let mut roles: Vec<Role> = Vec::new();
-        for r in &self.roles {
-            if !roles.contains(r) {
-                roles.push(*r);
-            }
-        }
-        let officer = roles.contains(&Role::AgencyOfficer);
-        let exchangee = roles.contains(&Role::Exchangee);
-        if officer && self.agencies.is_empty() {
-            return Err(usage(
-                "agency_officer(기관 담당자) 역할에는 --agency 로 기관을 지정해야 합니다. \
-                 예: --role agency_officer --agency 환경부 (기관 약칭이나 번호)",
-            ));
-        }
-        if !officer && !self.agencies.is_empty() {
-            return Err(usage(
-                "--agency 는 agency_officer(기관 담당자) 역할과 함께만 쓸 수 있습니다. \
-                 --role agency_officer 를 더하거나 --agency 를 빼 주세요.",
-            ));
-        }
-        if exchangee && self.positions.is_empty() {
-            return Err(usage(
-                "exchangee(교류자) 역할에는 --position 으로 교류직위 번호를 지정해야 합니다. \
-                 예: --role exchangee --position 1 (번호는 웹의 교류직위 화면이나 \
-                 /api/v1/exchange-pairs 에서 확인할 수 있습니다)",
-            ));
-        }
-        if !exchangee && !self.positions.is_empty() {
-            return Err(usage(
-                "--position 은 exchangee(교류자) 역할과 함께만 쓸 수 있습니다. \
-                 --role exchangee 를 더하거나 --position 을 빼 주세요.",
-            ));
-        }
-        Ok(AddPlan {
-            login,
-            display_name,
-            roles,
-            agencies: self.agencies.iter().map(|a| a.trim().to_string()).collect(),
-            positions: self.positions.iter().fold(Vec::new(), |mut ids, id| {
-                if !ids.contains(id) {
-                    ids.push(*id);
-                }
-                ids
-            }),
+    fn plan(&self) -> Result<AccountInput, UsageError> {
+        let input = AccountInput {
+            login: self.login.clone(),
+            display_name: self.name.clone(),
+            roles: self.roles.clone(),
+            agencies: self.agencies.clone(),
+            positions: self.positions.clone(),
             private_expert: self.private_expert,
-        })
+        };
+        check_new_account(&input).map_err(|errors| {
+            usage(
+                errors
+                    .iter()
+                    .map(|e| {
+                        let (flag, example) = flag_of(&e.field);
+                        format!("{flag}: {}{example}", e.message)
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            )
+        })?;
+        Ok(input)
     }
 }
 
@@ -225,110 +190,25 @@ pub async fn run(db: &Db, action: UserAction) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn add(db: &Db, plan: AddPlan) -> anyhow::Result<()> {
-    let mut agency_ids = Vec::new();
-    for raw in &plan.agencies {
-        let id = agency_id(db, raw).await?;
-        if !agency_ids.contains(&id) {
-            agency_ids.push(id); // `--agency 환경부 --agency 4` may name one agency twice
-        }
-    }
-    if !plan.positions.is_empty() {
-        let known = exchange_positions(db).await?;
-        for id in &plan.positions {
-            if !known.iter().any(|p| p.id == *id) {
-                return Err(anyhow!(unknown_position_message(*id, &known)));
-            }
-        }
-    }
-    let mut grants = Vec::new();
-    for role in &plan.roles {
-        match role {
-            Role::OpcAdmin => grants.push(Grant::OpcAdmin),
-            Role::AgencyOfficer => {
-                grants.extend(agency_ids.iter().map(|&agency_id| Grant::AgencyOfficer { agency_id }))
-            }
-            Role::Exchangee => {
-                grants.extend(plan.positions.iter().map(|&position_id| Grant::Exchangee { position_id }))
-            }
-            Role::Evaluator => grants.push(Grant::Evaluator),
-            Role::Auditor => grants.push(Grant::Auditor),
-        }
-    }
-    let password = initial_password();
-    let new = NewUser {
-        login: plan.login.clone(),
-        display_name: plan.display_name.clone(),
-        password_hash: hash_password(&password).map_err(anyhow::Error::msg)?,
-        must_change_password: true,
-        is_private_expert: plan.private_expert,
-        grants,
-    };
-    db.create_user(&cli_actor(), &new).await.map_err(|e| account_error(e, &plan.login))?;
-    let roles = plan.roles.iter().map(|r| r.label_ko()).collect::<Vec<_>>().join(", ");
+async fn add(db: &Db, input: AccountInput) -> anyhow::Result<()> {
+    let created = accounts::add_user(db, &console(), &input).await.map_err(|e| account_error(e, &input.login))?;
+    let roles = input.roles.iter().map(|r| r.label_ko()).collect::<Vec<_>>().join(", ");
     print_one_time_password(
-        &format!("계정을 만들었습니다 / Account created: {} ({roles})", plan.display_name),
-        &plan.login,
-        &password,
+        &format!("계정을 만들었습니다 / Account created: {} ({roles})", created.user.user.display_name),
+        &created.user.user.login,
+        &created.password,
     );
     Ok(())
 }
 
-async fn agency_id(db: &Db, raw: &str) -> anyhow::Result<i64> {
-    if let Some(a) = db.find_agency(&AgencyRef::parse(raw)).await? {
-        return Ok(a.id);
-    }
-    let agencies = db.list_agencies().await?;
-    if agencies.is_empty() {
-        return Err(anyhow!(
-            "'{raw}' 기관이 없습니다. 기관 목록이 비어 있으니 먼저 `hanteam seed`로 \
-             2024년 내장 데이터를 불러와 주세요."
-        ));
-    }
-    let names: Vec<String> = agencies.iter().map(|a| format!("{} {}", a.id, a.short_name)).collect();
-    Err(anyhow!("'{raw}' 기관이 없습니다. 다음 중 하나를 약칭이나 번호로 지정해 주세요: {}", names.join(", ")))
-}
-
-/// An exchange position as `user add` offers it.
-pub struct PositionChoice {
-    pub id: i64,
-    pub agency: String,
-    pub title: String,
-}
-
-/// The positions of the exchange pairs (the only ones an exchangee can hold).
-pub async fn exchange_positions(db: &Db) -> anyhow::Result<Vec<PositionChoice>> {
-    let mut out: Vec<PositionChoice> = Vec::new();
-    for pair in db.list_pairs().await? {
-        for p in pair.positions {
-            if !out.iter().any(|o| o.id == p.id) {
-                out.push(PositionChoice { id: p.id, agency: p.agency.short_name, title: p.title });
-            }
-        }
-    }
-    out.sort_by_key(|p| p.id);
-    Ok(out)
-}
-
-fn unknown_position_message(id: i64, known: &[PositionChoice]) -> String {
-    if known.is_empty() {
-        return format!(
-            "{id}번 교류직위가 없습니다. 교류직위 목록이 비어 있으니 먼저 `hanteam seed`로 \
-             2024년 내장 데이터를 불러와 주세요."
-        );
-    }
-    let lines: Vec<String> = known.iter().map(|p| format!("  {:>3}  {} {}", p.id, p.agency, p.title)).collect();
-    format!("{id}번 교류직위가 없습니다. 다음 번호 중에서 골라 주세요:\n{}", lines.join("\n"))
-}
-
-fn account_error(e: AccountError, login: &str) -> anyhow::Error {
+/// A use case's refusal of an account command, in the command line's words.
+fn account_error(e: UseCaseError, login: &str) -> anyhow::Error {
     match e {
-        AccountError::LoginTaken(_) => {
+        UseCaseError::NotFound(_) => no_such_user(login),
+        UseCaseError::Invalid(errors) if errors.iter().any(|e| e.field == "login") => {
             anyhow!("이미 있는 아이디입니다: {login}. 다른 아이디를 쓰거나 `hanteam user list`로 확인해 주세요.")
         }
-        AccountError::NoSuchUser(_) => no_such_user(login),
-        AccountError::BadGrant(m) => anyhow!("{m}"),
-        AccountError::Store(e) => anyhow::Error::new(e),
+        other => use_case_error(other),
     }
 }
 
@@ -337,23 +217,21 @@ fn no_such_user(login: &str) -> anyhow::Error {
 }
 
 async fn list(db: &Db) -> anyhow::Result<()> {
-    let users = db.list_users().await?;
+    let users = accounts::users(db, &console()).await.map_err(use_case_error)?;
     if users.is_empty() {
         println!("등록된 계정이 없습니다. `hanteam user add`로 만들 수 있습니다.");
         return Ok(());
     }
     let header = ["아이디", "이름", "역할", "상태"].map(String::from);
-    // An exchangee's role names its position; the position's agency comes from the pairs.
-    let positions = exchange_positions(db).await?;
-    let rows: Vec<[String; 4]> = users.iter().map(|u| row_of(u, &positions)).collect();
+    let rows: Vec<[String; 4]> = users.iter().map(row_of).collect();
     print!("{}", table(&header, &rows));
     let disabled = users.iter().filter(|u| u.user.disabled_at.is_some()).count();
     println!("계정 {}개 (사용 중 {}개, 사용 중지 {disabled}개)", users.len(), users.len() - disabled);
     Ok(())
 }
 
-fn row_of(u: &UserView, positions: &[PositionChoice]) -> [String; 4] {
-    let mut roles: Vec<String> = u.roles.iter().map(|r| describe_role(r, positions)).collect();
+fn row_of(u: &UserView) -> [String; 4] {
+    let mut roles: Vec<String> = u.roles.iter().map(describe_role).collect();
     if u.user.is_private_expert {
         roles.push("민간 전문가".into());
     }
@@ -364,18 +242,12 @@ fn row_of(u: &UserView, positions: &[PositionChoice]) -> [String; 4] {
     [u.user.login.clone(), u.user.display_name.clone(), roles.join(", "), state.join(", ")]
 }
 
-fn describe_role(r: &RoleView, positions: &[PositionChoice]) -> String {
-    let label = r.role.label_ko();
+/// The role as the pages show it, with the position's number for an exchangee (which `user add
+/// --position` takes).
+fn describe_role(r: &RoleView) -> String {
     match (r.role, r.position_id) {
-        (Role::AgencyOfficer, _) => {
-            let agency = r.agency_short_name.clone().or(r.agency_id.map(|id| format!("기관 {id}")));
-            format!("{label}({})", agency.unwrap_or_default())
-        }
-        (Role::Exchangee, Some(id)) => match positions.iter().find(|p| p.id == id) {
-            Some(p) => format!("{label}({} {}, 직위 {id})", p.agency, p.title),
-            None => format!("{label}({}, 직위 {id})", r.position_title.as_deref().unwrap_or("")),
-        },
-        _ => label.to_string(),
+        (Role::Exchangee, Some(id)) => format!("{}, 직위 {id})", r.label_ko().trim_end_matches(')')),
+        _ => r.label_ko(),
     }
 }
 
@@ -422,17 +294,16 @@ fn display_width(s: &str) -> usize {
         .sum()
 }
 
-async fn add_affiliation(db: &Db, login: &str, draft: &AffiliationDraft) -> anyhow::Result<()> {
-    db.add_affiliation(&cli_actor(), login, draft).await.map_err(|e| account_error(e, login))?;
-    println!("계정 '{login}'의 소속 이력에 '{}'을(를) 더했습니다.", draft.organization);
+async fn add_affiliation(db: &Db, login: &str, input: &AffiliationInput) -> anyhow::Result<()> {
+    let who = UserRef::Login(login.to_string());
+    let added = accounts::add_affiliation(db, &console(), &who, input).await.map_err(|e| account_error(e, login))?;
+    println!("계정 '{login}'의 소속 이력에 '{}'을(를) 더했습니다.", added.organization);
     list_affiliations(db, login).await
 }
 
 async fn list_affiliations(db: &Db, login: &str) -> anyhow::Result<()> {
-    if db.credentials(login).await?.is_none() {
-        return Err(no_such_user(login));
-    }
-    let history = db.affiliations(login).await?;
+    let who = UserRef::Login(login.to_string());
+    let history = accounts::affiliations(db, &console(), &who).await.map_err(|e| account_error(e, login))?;
     if history.is_empty() {
         println!("계정 '{login}'의 소속 이력이 없습니다. --organization 으로 더할 수 있습니다.");
         return Ok(());
@@ -451,40 +322,36 @@ fn day(d: Option<impl std::fmt::Display>) -> String {
 }
 
 async fn disable(db: &Db, login: &str) -> anyhow::Result<()> {
-    let Some(account) = db.credentials(login).await? else {
-        return Err(no_such_user(login));
-    };
-    if let Some(since) = account.disabled_at {
-        println!(
-            "계정 '{login}'({})은(는) 이미 {} (UTC)부터 사용 중지 상태입니다. 바뀐 것은 없습니다.",
-            account.display_name,
-            since.format("%Y-%m-%d %H:%M")
-        );
-        return Ok(());
+    let who = UserRef::Login(login.to_string());
+    match accounts::disable_user(db, &console(), &who, None).await.map_err(|e| account_error(e, login))? {
+        Disabled::Already(u) => {
+            let since = u.user.disabled_at.map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default();
+            println!(
+                "계정 '{login}'({})은(는) 이미 {since} (UTC)부터 사용 중지 상태입니다. 바뀐 것은 없습니다.",
+                u.user.display_name
+            );
+        }
+        Disabled::Now(u) => {
+            println!(
+                "계정 '{login}'({})을(를) 사용 중지했습니다. 열려 있던 로그인 세션도 모두 끝냈습니다.",
+                u.user.display_name
+            );
+            println!("계정과 그 감사기록은 지워지지 않고 남습니다.");
+        }
     }
-    db.disable_user(&cli_actor(), login).await.map_err(|e| account_error(e, login))?;
-    println!(
-        "계정 '{login}'({})을(를) 사용 중지했습니다. 열려 있던 로그인 세션도 모두 끝냈습니다.",
-        account.display_name
-    );
-    println!("계정과 그 감사기록은 지워지지 않고 남습니다.");
     Ok(())
 }
 
 async fn reset_password(db: &Db, login: &str) -> anyhow::Result<()> {
-    let Some(account) = db.credentials(login).await? else {
-        return Err(no_such_user(login));
-    };
-    let password = initial_password();
-    let hash = hash_password(&password).map_err(anyhow::Error::msg)?;
-    db.set_password(&cli_actor(), login, &hash, true).await.map_err(|e| account_error(e, login))?;
+    let who = UserRef::Login(login.to_string());
+    let reset = accounts::reset_password(db, &console(), &who, None).await.map_err(|e| account_error(e, login))?;
     print_one_time_password(
-        &format!("비밀번호를 다시 만들었습니다 / Password reset: {} ({login})", account.display_name),
+        &format!("비밀번호를 다시 만들었습니다 / Password reset: {} ({login})", reset.user.user.display_name),
         login,
-        &password,
+        &reset.password,
     );
     println!("이 계정으로 열려 있던 로그인 세션은 모두 끝났습니다. 이전 비밀번호는 더 이상 쓸 수 없습니다.");
-    if account.disabled_at.is_some() {
+    if reset.user.user.disabled_at.is_some() {
         println!("참고: 이 계정은 사용 중지 상태라서 새 비밀번호로도 로그인할 수 없습니다.");
     }
     Ok(())
@@ -493,39 +360,18 @@ async fn reset_password(db: &Db, login: &str) -> anyhow::Result<()> {
 /// On a database without accounts, creates `admin` (OPC admin) and prints its one-time password
 /// once. When several instances start at once, only one creates it; the others print nothing.
 pub async fn create_first_admin(db: &Db) -> anyhow::Result<()> {
-    if db.count_users().await? > 0 {
-        return Ok(());
+    if let Some(password) = accounts::create_first_admin(db, &console()).await.map_err(use_case_error)? {
+        print_one_time_password(
+            "첫 관리자 계정을 만들었습니다 / Created the first administrator account",
+            FIRST_ADMIN_LOGIN,
+            &password,
+        );
     }
-    let password = initial_password();
-    let new = NewUser {
-        login: FIRST_ADMIN_LOGIN.into(),
-        display_name: FIRST_ADMIN_NAME.into(),
-        password_hash: hash_password(&password).map_err(anyhow::Error::msg)?,
-        must_change_password: true,
-        is_private_expert: false,
-        grants: vec![Grant::OpcAdmin],
-    };
-    match db.create_user(&cli_actor(), &new).await {
-        Ok(_) => {}
-        Err(AccountError::LoginTaken(_)) => return Ok(()),
-        // On PostgreSQL a concurrent insert of the same login fails on the unique index instead.
-        Err(e) => {
-            if db.credentials(FIRST_ADMIN_LOGIN).await?.is_some() {
-                return Ok(());
-            }
-            return Err(e.into());
-        }
-    }
-    print_one_time_password(
-        "첫 관리자 계정을 만들었습니다 / Created the first administrator account",
-        FIRST_ADMIN_LOGIN,
-        &password,
-    );
     Ok(())
 }
 
 /// The one place a one-time password is shown: stdout, once.
-pub fn print_one_time_password(heading: &str, login: &str, password: &str) {
+fn print_one_time_password(heading: &str, login: &str, OneTimePassword(password): &OneTimePassword) {
     let rule = "=".repeat(72);
     println!("{rule}");
     println!(" {heading}");
@@ -553,24 +399,5 @@ mod tests {
         let at = |line: &str, cell: &str| display_width(&line[..line.find(cell).unwrap()]);
         assert_eq!(at(lines[0], "역할"), at(lines[2], "감사 담당자"), "{t}");
         assert_eq!(at(lines[0], "상태"), at(lines[2], "사용 중"), "{t}");
-    }
-
-    #[test]
-    fn an_officer_needs_an_agency_and_an_exchangee_a_position() {
-        let args = |roles: &[Role], agencies: &[&str], positions: &[i64]| AddArgs {
-            login: "Kim.Env".into(),
-            name: " 김환경 ".into(),
-            roles: roles.to_vec(),
-            agencies: agencies.iter().map(|s| s.to_string()).collect(),
-            positions: positions.to_vec(),
-            private_expert: false,
-        };
-        let ok = args(&[Role::AgencyOfficer, Role::AgencyOfficer], &["환경부"], &[]).plan().unwrap();
-        assert_eq!((ok.login.as_str(), ok.display_name.as_str(), ok.roles.len()), ("kim.env", "김환경", 1));
-        assert!(args(&[Role::AgencyOfficer], &[], &[]).plan().unwrap_err().message.contains("--agency"));
-        assert!(args(&[Role::Auditor], &["환경부"], &[]).plan().unwrap_err().message.contains("agency_officer"));
-        assert!(args(&[Role::Exchangee], &[], &[]).plan().unwrap_err().message.contains("--position"));
-        assert!(args(&[Role::Evaluator], &[], &[3]).plan().unwrap_err().message.contains("exchangee"));
-        assert!(args(&[Role::Exchangee], &[], &[3]).plan().is_ok());
     }
 }

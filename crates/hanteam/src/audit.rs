@@ -3,8 +3,10 @@
 use std::process::ExitCode;
 
 use clap::Subcommand;
+use hanteam_app::Db;
 use hanteam_domain::audit::ChainHead;
-use hanteam_store::Db;
+
+use crate::{console, use_case_error};
 
 /// Exit status when the log was tampered with.
 pub const EXIT_TAMPERED: u8 = 1;
@@ -40,7 +42,7 @@ pub async fn run(db: &Db, command: AuditCommand) -> anyhow::Result<ExitCode> {
 }
 
 async fn verify(db: &Db, expect: Option<&ChainHead>) -> anyhow::Result<ExitCode> {
-    match db.verify_audit_against(expect).await? {
+    match hanteam_app::audit::verify(db, &console(), expect).await.map_err(use_case_error)? {
         Ok(head) => {
             println!("감사기록 {}건을 확인했습니다. 변조 흔적이 없습니다.", head.count);
             println!(

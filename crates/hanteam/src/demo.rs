@@ -1,22 +1,12 @@
-//! `hanteam serve --demo`: one account for every role, so a newcomer can try each view. Their
-//! passwords are shown on the sign-in page, so this runs only on a loopback address.
+//! `hanteam serve --demo`: one account for every role (`hanteam_app::demo`), so a newcomer can try
+//! each view. Their passwords are shown on the sign-in page, so this runs only on a loopback address.
 
 use std::net::SocketAddr;
 
-use hanteam_domain::access::{Grant, TaskScope};
-use hanteam_domain::task_filter::MAX_LIMIT;
-use hanteam_domain::{AgencyRef, TaskFilter};
-use hanteam_store::accounts::{AccountError, NewUser};
-use hanteam_store::Db;
-use hanteam_web::auth::{hash_password, initial_password};
-use hanteam_web::DemoAccount;
+use hanteam_app::demo::{self, DemoAccount};
+use hanteam_app::Db;
 
-use crate::{cli_actor, UsageError};
-
-const OFFICER_AGENCY: &str = "환경부";
-const EXCHANGEE_AGENCY: &str = "국토부";
-const EXCHANGEE_POSITION: &str = "국토정책관";
-const EVALUATOR_TASK: &str = "용인 반도체";
+use crate::{console, use_case_error, UsageError};
 
 /// Demo accounts put their passwords on the sign-in page: refused unless only this computer can
 /// reach the server.
@@ -34,160 +24,20 @@ pub fn check_address(addr: SocketAddr) -> Result<(), UsageError> {
     })
 }
 
-const DEMO_LOGINS: [&str; 5] = ["demo-admin", "demo-officer", "demo-exchangee", "demo-evaluator", "demo-auditor"];
-
-/// One demo account to create (or whose password to renew).
-struct DemoSpec {
-    login: &'static str,
-    display_name: &'static str,
-    description: String,
-    grants: Vec<Grant>,
-    is_private_expert: bool,
-    /// Task the evaluator is assigned to.
-    evaluator_task: Option<i64>,
-}
-
-/// Creates the demo accounts, or gives those left from an earlier demo run fresh passwords.
-/// An account whose target (agency, position, task) is missing from this database is skipped
-/// with a note; a demo account disabled by an administrator stays disabled and is left out.
+/// Creates the demo accounts (or renews their passwords) and prints them once.
 pub async fn prepare_accounts(db: &Db) -> anyhow::Result<Vec<DemoAccount>> {
-    let actor = cli_actor();
-    let mut ready = Vec::new();
-    for spec in specs(db).await? {
-        let password = initial_password();
-        let hash = hash_password(&password).map_err(anyhow::Error::msg)?;
-        let existing = db.credentials(spec.login).await?;
-        let user_id = match existing {
-            Some(c) if c.disabled_at.is_some() => {
-                println!("참고: 체험용 계정 {}은(는) 사용 중지 상태라 목록에서 뺐습니다.", spec.login);
-                continue;
-            }
-            Some(c) => {
-                db.set_password(&actor, spec.login, &hash, false).await?;
-                c.id
-            }
-            None => {
-                let new = NewUser {
-                    login: spec.login.into(),
-                    display_name: spec.display_name.into(),
-                    password_hash: hash.clone(),
-                    must_change_password: false,
-                    is_private_expert: spec.is_private_expert,
-                    grants: spec.grants.clone(),
-                };
-                match db.create_user(&actor, &new).await {
-                    Ok(id) => id,
-                    // Another instance created it a moment ago: renew the password instead.
-                    Err(AccountError::LoginTaken(_)) => {
-                        db.set_password(&actor, spec.login, &hash, false).await?;
-                        match db.credentials(spec.login).await? {
-                            Some(c) => c.id,
-                            None => continue,
-                        }
-                    }
-                    Err(e) => return Err(e.into()),
-                }
-            }
-        };
-        if let Some(task_id) = spec.evaluator_task {
-            let assigned = db.task_access(task_id).await?.is_some_and(|t| t.evaluator_ids.contains(&user_id));
-            if !assigned {
-                db.assign_evaluator(&actor, user_id, task_id).await?;
-            }
-        }
-        ready.push(DemoAccount { login: spec.login.into(), password, description: spec.description });
+    let prepared = demo::prepare(db, &console()).await.map_err(use_case_error)?;
+    for note in &prepared.notes {
+        println!("참고: {note}");
     }
-    Ok(ready)
-}
-
-async fn specs(db: &Db) -> anyhow::Result<Vec<DemoSpec>> {
-    let mut specs = vec![DemoSpec {
-        login: "demo-admin",
-        display_name: "체험용 국무조정실 관리자",
-        description: "국무조정실 관리자 (모든 기능)".into(),
-        grants: vec![Grant::OpcAdmin],
-        is_private_expert: false,
-        evaluator_task: None,
-    }];
-
-    match db.find_agency(&AgencyRef::parse(OFFICER_AGENCY)).await? {
-        Some(agency) => specs.push(DemoSpec {
-            login: "demo-officer",
-            display_name: "체험용 기관 담당자",
-            description: format!("기관 담당자 ({})", agency.short_name),
-            grants: vec![Grant::AgencyOfficer { agency_id: agency.id }],
-            is_private_expert: false,
-            evaluator_task: None,
-        }),
-        None => skipped("demo-officer", &format!("{OFFICER_AGENCY} 기관")),
-    }
-
-    let position = db
-        .list_pairs()
-        .await?
-        .into_iter()
-        .flat_map(|pair| pair.positions)
-        .find(|p| p.agency.short_name == EXCHANGEE_AGENCY && p.title == EXCHANGEE_POSITION);
-    match position {
-        Some(p) => specs.push(DemoSpec {
-            login: "demo-exchangee",
-            display_name: "체험용 교류자",
-            description: format!("교류자 ({} {})", p.agency.short_name, p.title),
-            grants: vec![Grant::Exchangee { position_id: p.id }],
-            is_private_expert: false,
-            evaluator_task: None,
-        }),
-        None => skipped("demo-exchangee", &format!("{EXCHANGEE_AGENCY} {EXCHANGEE_POSITION} 교류직위")),
-    }
-
-    let all_tasks = TaskFilter { limit: MAX_LIMIT, ..TaskFilter::default() };
-    let task = db
-        .list_tasks(&TaskScope::All, &all_tasks, None)
-        .await?
-        .items
-        .into_iter()
-        .find(|t| t.title.contains(EVALUATOR_TASK));
-    let description = match &task {
-        Some(t) => format!("평가위원 (민간 전문가, 배정 과제: {})", t.title),
-        None => {
-            println!("참고: '{EVALUATOR_TASK}' 과제가 없어 체험용 평가위원에게 배정할 과제가 없습니다.");
-            "평가위원 (민간 전문가, 배정 과제 없음)".into()
-        }
-    };
-    specs.push(DemoSpec {
-        login: "demo-evaluator",
-        display_name: "체험용 평가위원",
-        description,
-        grants: vec![Grant::Evaluator],
-        is_private_expert: true,
-        evaluator_task: task.map(|t| t.id),
-    });
-
-    specs.push(DemoSpec {
-        login: "demo-auditor",
-        display_name: "체험용 감사 담당자",
-        description: "감사 담당자 (모든 기록 조회, 감사기록 열람)".into(),
-        grants: vec![Grant::Auditor],
-        is_private_expert: false,
-        evaluator_task: None,
-    });
-    Ok(specs)
-}
-
-fn skipped(login: &str, missing: &str) {
-    println!("참고: 이 데이터베이스에 {missing}이(가) 없어 체험용 계정 {login}은(는) 만들지 않았습니다.");
+    print_accounts(&prepared.accounts);
+    Ok(prepared.accounts)
 }
 
 /// Demo accounts left enabled by an earlier `serve --demo` are ordinary accounts whose passwords
 /// were on screen: warns when the server is reachable from other computers while they exist.
 pub async fn warn_if_left_enabled(db: &Db) -> anyhow::Result<()> {
-    let logins: Vec<String> = db
-        .list_users()
-        .await?
-        .into_iter()
-        .filter(|u| u.user.disabled_at.is_none() && DEMO_LOGINS.contains(&u.user.login.as_str()))
-        .map(|u| u.user.login)
-        .collect();
+    let logins = demo::left_enabled(db).await.map_err(use_case_error)?;
     if !logins.is_empty() {
         tracing::warn!(
             accounts = %logins.join(", "),
@@ -199,7 +49,7 @@ pub async fn warn_if_left_enabled(db: &Db) -> anyhow::Result<()> {
 }
 
 /// Prints the demo accounts once at start (they are also on the sign-in page).
-pub fn print_accounts(accounts: &[DemoAccount]) {
+fn print_accounts(accounts: &[DemoAccount]) {
     let rule = "=".repeat(72);
     println!("{rule}");
     println!(" 체험용 계정 / Demo accounts (이번 실행에서만 쓰는 비밀번호 / passwords for this run)");

@@ -5,10 +5,9 @@
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-use anyhow::Context;
+use anyhow::{anyhow, Context};
 use clap::{Parser, Subcommand};
-use hanteam_store::audit::Actor;
-use hanteam_store::{Db, SeedOutcome, DEFAULT_DATABASE_URL};
+use hanteam_app::{registry, Caller, Db, SeedOutcome, UseCaseError, DEFAULT_DATABASE_URL};
 use hanteam_web::AppState;
 
 mod accounts;
@@ -97,10 +96,26 @@ impl std::error::Error for UsageError {}
 /// Exit status when a command is called the wrong way (as clap uses).
 const EXIT_USAGE: u8 = 2;
 
-/// Who the audit log names for changes made from the command line: `cli:<OS user>`.
-pub fn cli_actor() -> Actor {
-    let user = std::env::var("USER").ok().map(|u| u.trim().to_string()).filter(|u| !u.is_empty());
-    Actor { user_id: None, label: format!("cli:{}", user.as_deref().unwrap_or("unknown")), client_addr: None }
+/// Who acts for changes made from the command line: the console, named `cli:<OS user>` in the
+/// audit log.
+pub fn console() -> Caller {
+    Caller::console(&std::env::var("USER").unwrap_or_default())
+}
+
+/// The one place a use case's refusal becomes the command line's message (the exit status is 1).
+pub fn use_case_error(e: UseCaseError) -> anyhow::Error {
+    match e {
+        UseCaseError::Invalid(errors) => {
+            anyhow!(errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("\n"))
+        }
+        UseCaseError::NotFound(what) => anyhow!("{what}을(를) 찾을 수 없습니다."),
+        UseCaseError::Stale { current_version } => anyhow!(
+            "다른 사람이 먼저 고쳤습니다 (현재 버전 {current_version}). 바뀐 내용을 확인한 뒤 다시 해 주세요. 아무것도 바뀌지 않았습니다."
+        ),
+        UseCaseError::Internal(cause) => anyhow!("처리하지 못했습니다: {cause}"),
+        UseCaseError::Unauthenticated(m) | UseCaseError::Forbidden(m) => anyhow!(m),
+        UseCaseError::Locked { .. } => anyhow!("{e}"),
+    }
 }
 
 #[tokio::main]
@@ -153,7 +168,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             ExitCode::SUCCESS
         }
         Command::Seed => {
-            match db.seed_builtin().await.context("내장 데이터를 불러올 수 없습니다")? {
+            let outcome = registry::load_builtin_dataset(&db, &console()).await.map_err(use_case_error);
+            match outcome.context("내장 데이터를 불러올 수 없습니다")? {
                 SeedOutcome::Loaded { tasks } => {
                     println!("2024년 내장 데이터를 불러왔습니다: 협업과제 {tasks}건")
                 }
@@ -178,7 +194,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 async fn serve(db: &Db, addr: SocketAddr, demo: bool, trusted_proxies: Vec<std::net::IpAddr>) -> anyhow::Result<()> {
-    db.seed_if_empty().await.context("내장 데이터를 불러올 수 없습니다")?;
+    registry::seed_if_empty(db).await.map_err(use_case_error).context("내장 데이터를 불러올 수 없습니다")?;
     // Bind before creating any account, so a busy port changes nothing.
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -192,7 +208,6 @@ async fn serve(db: &Db, addr: SocketAddr, demo: bool, trusted_proxies: Vec<std::
     }
     if demo {
         state.demo_accounts = demo::prepare_accounts(db).await.context("체험용 계정을 만들 수 없습니다")?;
-        demo::print_accounts(&state.demo_accounts);
     }
     let shutdown = shutdown_signal();
     println!("hanteam listening on http://{local}");

@@ -1,38 +1,21 @@
 //! Accounts, roles, sessions, API tokens and sign-in throttling. Passwords arrive here already hashed
 //! and session ids and tokens as hashes: this crate never sees a secret.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use hanteam_domain::access::{Grant, Right, Role};
 use hanteam_domain::account::{failures_still_counted, Throttle};
 use hanteam_domain::edit::AffiliationDraft;
+use hanteam_domain::{AgencyId, PositionId, SessionId, TaskId, TokenId, UserId};
 use serde::Serialize;
-use utoipa::ToSchema;
 
-use crate::audit::{append_audit, begin_write_sql, entry, head_sql, now, snapshot, Actor};
+use crate::tx::{Record, Tx};
 use crate::{with_db, Db, Result, StoreError};
-
-#[derive(Debug, thiserror::Error)]
-pub enum AccountError {
-    #[error("이미 있는 아이디입니다: {0}")]
-    LoginTaken(String),
-    #[error("없는 계정입니다: {0}")]
-    NoSuchUser(String),
-    #[error("{0}")]
-    BadGrant(String),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-impl From<sqlx::Error> for AccountError {
-    fn from(e: sqlx::Error) -> Self {
-        AccountError::Store(StoreError::Database(e))
-    }
-}
 
 /// What a sign-in needs to know about an account.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Credentials {
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: UserId,
     pub login: String,
     pub display_name: String,
     pub password_hash: String,
@@ -41,7 +24,8 @@ pub struct Credentials {
 }
 
 /// An account as lists and the audit log show it (never the password hash).
-#[derive(Debug, Clone, Serialize, ToSchema, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserRecord {
     pub id: i64,
     pub login: String,
@@ -52,22 +36,62 @@ pub struct UserRecord {
     pub version: i64,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct RoleView {
-    pub role: Role,
-    pub agency_id: Option<i64>,
-    pub agency_short_name: Option<String>,
-    pub position_id: Option<i64>,
-    pub position_title: Option<String>,
+impl Record for UserRecord {
+    type Id = UserId;
+    const TABLE: &'static str = "users";
+    const COLUMNS: &'static str =
+        "id, login, display_name, must_change_password, is_private_expert, disabled_at, version";
+    const AUDIT_TYPE: &'static str = "user";
+
+    fn id(&self) -> i64 {
+        self.id
+    }
+
+    fn version(&self) -> i64 {
+        self.version
+    }
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RoleView {
+    pub role: Role,
+    pub agency_id: Option<AgencyId>,
+    pub agency_short_name: Option<String>,
+    pub position_id: Option<PositionId>,
+    pub position_title: Option<String>,
+    /// The agency of the exchangee's position.
+    pub position_agency_short_name: Option<String>,
+}
+
+impl RoleView {
+    /// "기관 담당자(환경부)", "교류자(국토부 국토정책관)", "감사 담당자".
+    pub fn label_ko(&self) -> String {
+        let role = self.role.label_ko();
+        match self.role {
+            Role::AgencyOfficer => format!("{role}({})", self.agency_short_name.as_deref().unwrap_or("기관 미정")),
+            Role::Exchangee => {
+                let position = [self.position_agency_short_name.as_deref(), self.position_title.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                format!("{role}({position})")
+            }
+            _ => role.to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserView {
     #[serde(flatten)]
     pub user: UserRecord,
     pub roles: Vec<RoleView>,
 }
 
+/// A new account, its password already hashed.
 #[derive(Debug, Clone)]
 pub struct NewUser {
     pub login: String,
@@ -80,16 +104,19 @@ pub struct NewUser {
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SessionRecord {
-    pub id: i64,
-    pub user_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: SessionId,
+    #[sqlx(try_from = "i64")]
+    pub user_id: UserId,
     pub csrf_token: String,
     pub created_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiTokenView {
-    pub id: i64,
+    pub id: TokenId,
     pub name: String,
     pub rights: Vec<Right>,
     pub created_at: DateTime<Utc>,
@@ -98,19 +125,42 @@ pub struct ApiTokenView {
 }
 
 /// Where an evaluator works or worked.
-#[derive(Debug, Clone, Serialize, ToSchema, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Affiliation {
     pub id: i64,
     pub user_id: i64,
     pub organization: String,
     pub title: Option<String>,
-    pub from_date: Option<chrono::NaiveDate>,
-    pub to_date: Option<chrono::NaiveDate>,
+    pub from_date: Option<NaiveDate>,
+    pub to_date: Option<NaiveDate>,
     pub version: i64,
 }
 
-const AFFILIATION_QUERY: &str =
-    "SELECT id, user_id, organization, title, from_date, to_date, version FROM evaluator_affiliations WHERE id = $1";
+/// The id of a line of an affiliation history.
+#[derive(Debug, Clone, Copy)]
+pub struct AffiliationId(pub i64);
+
+impl From<AffiliationId> for i64 {
+    fn from(id: AffiliationId) -> i64 {
+        id.0
+    }
+}
+
+impl Record for Affiliation {
+    type Id = AffiliationId;
+    const TABLE: &'static str = "evaluator_affiliations";
+    const COLUMNS: &'static str = "id, user_id, organization, title, from_date, to_date, version";
+    const AUDIT_TYPE: &'static str = "evaluator_affiliation";
+
+    fn id(&self) -> i64 {
+        self.id
+    }
+
+    fn version(&self) -> i64 {
+        self.version
+    }
+}
 
 #[derive(sqlx::FromRow)]
 struct TokenRow {
@@ -123,6 +173,27 @@ struct TokenRow {
     revoked_at: Option<DateTime<Utc>>,
 }
 
+impl TokenRow {
+    fn view(self) -> ApiTokenView {
+        ApiTokenView {
+            id: TokenId::new(self.id),
+            rights: parse_rights(&self.rights),
+            name: self.name,
+            created_at: self.created_at,
+            last_used_at: self.last_used_at,
+            revoked_at: self.revoked_at,
+        }
+    }
+}
+
+/// A live token's owner and rights.
+#[derive(Debug, Clone)]
+pub struct TokenOwner {
+    pub token: TokenId,
+    pub user_id: UserId,
+    pub rights: Vec<Right>,
+}
+
 #[derive(sqlx::FromRow)]
 struct RoleRow {
     user_id: i64,
@@ -131,128 +202,69 @@ struct RoleRow {
     short_name: Option<String>,
     position_id: Option<i64>,
     title: Option<String>,
+    position_agency: Option<String>,
 }
 
 fn parse_rights(raw: &str) -> Vec<Right> {
     raw.split(',').filter_map(|r| r.trim().parse().ok()).collect()
 }
 
-fn join_rights(rights: &[Right]) -> String {
+/// How a token's rights are stored: their names, comma-separated.
+pub fn join_rights(rights: &[Right]) -> String {
     rights.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",")
+}
+
+fn role_view(r: &RoleRow) -> Result<RoleView> {
+    Ok(RoleView {
+        role: r.role.parse().map_err(StoreError::Corrupt)?,
+        agency_id: r.agency_id.map(AgencyId::new),
+        agency_short_name: r.short_name.clone(),
+        position_id: r.position_id.map(PositionId::new),
+        position_title: r.title.clone(),
+        position_agency_short_name: r.position_agency.clone(),
+    })
 }
 
 fn grant_of(r: &RoleRow) -> Result<Grant> {
     let role: Role = r.role.parse().map_err(StoreError::Corrupt)?;
     Ok(match (role, r.agency_id, r.position_id) {
         (Role::OpcAdmin, _, _) => Grant::OpcAdmin,
-        (Role::AgencyOfficer, Some(agency_id), _) => Grant::AgencyOfficer { agency_id },
-        (Role::Exchangee, _, Some(position_id)) => Grant::Exchangee { position_id },
+        (Role::AgencyOfficer, Some(agency_id), _) => Grant::AgencyOfficer { agency_id: AgencyId::new(agency_id) },
+        (Role::Exchangee, _, Some(position_id)) => Grant::Exchangee { position_id: PositionId::new(position_id) },
         (Role::Evaluator, _, _) => Grant::Evaluator,
         (Role::Auditor, _, _) => Grant::Auditor,
         _ => return Err(StoreError::Corrupt(format!("역할 '{}'의 대상이 없습니다", r.role))),
     })
 }
 
-const USER_COLUMNS: &str = "id, login, display_name, must_change_password, is_private_expert, disabled_at, version";
-const ROLE_QUERY: &str = "SELECT r.user_id, r.role, r.agency_id, a.short_name, r.position_id, p.title FROM user_roles r
-     LEFT JOIN agencies a ON a.id = r.agency_id LEFT JOIN positions p ON p.id = r.position_id";
+const CREDENTIALS: &str = "SELECT id, login, display_name, password_hash, must_change_password, disabled_at FROM users";
+const ROLE_QUERY: &str = "SELECT r.user_id, r.role, r.agency_id, a.short_name, r.position_id, p.title,
+        pa.short_name AS position_agency FROM user_roles r
+     LEFT JOIN agencies a ON a.id = r.agency_id LEFT JOIN positions p ON p.id = r.position_id
+     LEFT JOIN agencies pa ON pa.id = p.agency_id";
+const TOKEN_COLUMNS: &str = "k.id, k.user_id, k.name, k.rights, k.created_at, k.last_used_at, k.revoked_at";
 
 impl Db {
-    /// Creates an account with its roles; the audit log records it (without the password hash).
-    pub async fn create_user(&self, actor: &Actor, u: &NewUser) -> Result<i64, AccountError> {
-        for g in &u.grants {
-            match g {
-                Grant::AgencyOfficer { agency_id }
-                    if self.find_agency(&hanteam_domain::AgencyRef::Id(*agency_id)).await?.is_none() =>
-                {
-                    return Err(AccountError::BadGrant(format!("{agency_id}번 기관이 없습니다.")));
-                }
-                _ => {}
-            }
-        }
-        let (begin, head) = (begin_write_sql(self), head_sql(self));
-        let t = now();
-        let user_sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
-        with_db!(self, |pool| {
-            let mut tx = pool.begin_with(begin).await?;
-            let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE login = $1")
-                .bind(&u.login)
-                .fetch_optional(&mut *tx)
-                .await?;
-            if taken.is_some() {
-                return Err(AccountError::LoginTaken(u.login.clone()));
-            }
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO users (login, display_name, password_hash, must_change_password, is_private_expert,
-                    created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
-            )
-            .bind(&u.login)
-            .bind(&u.display_name)
-            .bind(&u.password_hash)
-            .bind(u.must_change_password)
-            .bind(u.is_private_expert)
-            .bind(t)
-            .fetch_one(&mut *tx)
-            .await?;
-            for g in &u.grants {
-                let (agency_id, position_id) = match g {
-                    Grant::AgencyOfficer { agency_id } => (Some(*agency_id), None),
-                    Grant::Exchangee { position_id } => (None, Some(*position_id)),
-                    _ => (None, None),
-                };
-                sqlx::query(
-                    "INSERT INTO user_roles (user_id, role, agency_id, position_id, created_at) VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(id)
-                .bind(g.role().as_str())
-                .bind(agency_id)
-                .bind(position_id)
-                .bind(t)
-                .execute(&mut *tx)
-                .await?;
-            }
-            let after: UserRecord = sqlx::query_as(&user_sql).bind(id).fetch_one(&mut *tx).await?;
-            let roles: Vec<&str> = u.grants.iter().map(|g| g.role().as_str()).collect();
-            let detail = serde_json::json!({ "user": after, "roles": roles });
-            let e = entry(actor, "user.create", "user", Some(id), None, snapshot(&detail));
-            append_audit!(tx, head, e);
-            tx.commit().await?;
-            Ok(id)
-        })
-    }
-
     pub async fn credentials(&self, login: &str) -> Result<Option<Credentials>> {
-        Ok(with_db!(self, |pool| {
-            sqlx::query_as::<_, Credentials>(
-                "SELECT id, login, display_name, password_hash, must_change_password, disabled_at FROM users WHERE login = $1",
-            )
-            .bind(login)
-            .fetch_optional(pool)
-            .await?
-        }))
+        let sql = format!("{CREDENTIALS} WHERE login = $1");
+        Ok(with_db!(self, |pool| sqlx::query_as::<_, Credentials>(&sql).bind(login).fetch_optional(pool).await?))
     }
 
-    pub async fn credentials_by_id(&self, id: i64) -> Result<Option<Credentials>> {
-        Ok(with_db!(self, |pool| {
-            sqlx::query_as::<_, Credentials>(
-                "SELECT id, login, display_name, password_hash, must_change_password, disabled_at FROM users WHERE id = $1",
-            )
-            .bind(id)
-            .fetch_optional(pool)
-            .await?
-        }))
+    pub async fn credentials_by_id(&self, id: UserId) -> Result<Option<Credentials>> {
+        let sql = format!("{CREDENTIALS} WHERE id = $1");
+        Ok(with_db!(self, |pool| sqlx::query_as::<_, Credentials>(&sql).bind(id.get()).fetch_optional(pool).await?))
     }
 
     /// The roles a person holds, as grants for access checks.
-    pub async fn grants(&self, user_id: i64) -> Result<Vec<Grant>> {
+    pub async fn grants(&self, user_id: UserId) -> Result<Vec<Grant>> {
         let sql = format!("{ROLE_QUERY} WHERE r.user_id = $1 ORDER BY r.id");
         let rows: Vec<RoleRow> =
-            with_db!(self, |pool| sqlx::query_as::<_, RoleRow>(&sql).bind(user_id).fetch_all(pool).await?);
+            with_db!(self, |pool| sqlx::query_as::<_, RoleRow>(&sql).bind(user_id.get()).fetch_all(pool).await?);
         rows.iter().map(grant_of).collect()
     }
 
     pub async fn list_users(&self) -> Result<Vec<UserView>> {
-        let users_sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY login");
+        let users_sql = format!("SELECT {} FROM users ORDER BY login", UserRecord::COLUMNS);
         let roles_sql = format!("{ROLE_QUERY} ORDER BY r.id");
         let (users, roles): (Vec<UserRecord>, Vec<RoleRow>) = with_db!(self, |pool| {
             (
@@ -263,104 +275,45 @@ impl Db {
         users
             .into_iter()
             .map(|user| {
-                let roles = roles
-                    .iter()
-                    .filter(|r| r.user_id == user.id)
-                    .map(|r| {
-                        Ok(RoleView {
-                            role: r.role.parse().map_err(StoreError::Corrupt)?,
-                            agency_id: r.agency_id,
-                            agency_short_name: r.short_name.clone(),
-                            position_id: r.position_id,
-                            position_title: r.title.clone(),
-                        })
-                    })
-                    .collect::<Result<Vec<_>>>()?;
+                let roles = roles.iter().filter(|r| r.user_id == user.id).map(role_view).collect::<Result<Vec<_>>>()?;
                 Ok(UserView { user, roles })
             })
             .collect()
     }
 
-    /// Sets a new password hash; `must_change` for an initial or reset password. Ends the person's
-    /// sessions, so a stolen session does not outlive a password change.
-    pub async fn set_password(
-        &self,
-        actor: &Actor,
-        login: &str,
-        password_hash: &str,
-        must_change: bool,
-    ) -> Result<(), AccountError> {
-        self.change_user(actor, login, "user.password", |t| {
+    /// One account with its roles.
+    pub async fn user_view(&self, id: UserId) -> Result<Option<UserView>> {
+        let user_sql = format!("SELECT {} FROM users WHERE id = $1", UserRecord::COLUMNS);
+        let roles_sql = format!("{ROLE_QUERY} WHERE r.user_id = $1 ORDER BY r.id");
+        let (user, roles): (Option<UserRecord>, Vec<RoleRow>) = with_db!(self, |pool| {
             (
-                "UPDATE users SET password_hash = $2, must_change_password = $3, updated_at = $4, version = version + 1 WHERE id = $1",
-                Some((password_hash.to_string(), must_change, t)),
+                sqlx::query_as::<_, UserRecord>(&user_sql).bind(id.get()).fetch_optional(pool).await?,
+                sqlx::query_as::<_, RoleRow>(&roles_sql).bind(id.get()).fetch_all(pool).await?,
             )
-        })
-        .await
+        });
+        let Some(user) = user else { return Ok(None) };
+        Ok(Some(UserView { user, roles: roles.iter().map(role_view).collect::<Result<Vec<_>>>()? }))
     }
 
-    /// Disables an account (never deleted: the audit log refers to it) and ends its sessions.
-    pub async fn disable_user(&self, actor: &Actor, login: &str) -> Result<(), AccountError> {
-        self.change_user(actor, login, "user.disable", |_| {
-            ("UPDATE users SET disabled_at = $2, updated_at = $2, version = version + 1 WHERE id = $1", None)
-        })
-        .await
-    }
-
-    async fn change_user(
-        &self,
-        actor: &Actor,
-        login: &str,
-        action: &str,
-        statement: impl FnOnce(DateTime<Utc>) -> (&'static str, Option<(String, bool, DateTime<Utc>)>),
-    ) -> Result<(), AccountError> {
-        let (begin, head) = (begin_write_sql(self), head_sql(self));
-        let t = now();
-        let (sql, password) = statement(t);
-        let select = format!("SELECT {USER_COLUMNS} FROM users WHERE login = $1");
-        let select_id = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
-        with_db!(self, |pool| {
-            let mut tx = pool.begin_with(begin).await?;
-            let before: Option<UserRecord> = sqlx::query_as(&select).bind(login).fetch_optional(&mut *tx).await?;
-            let Some(before) = before else {
-                return Err(AccountError::NoSuchUser(login.to_string()));
-            };
-            match &password {
-                Some((hash, must_change, t)) => {
-                    sqlx::query(sql).bind(before.id).bind(hash).bind(*must_change).bind(*t).execute(&mut *tx).await?;
-                }
-                None => {
-                    sqlx::query(sql).bind(before.id).bind(t).execute(&mut *tx).await?;
-                }
-            }
-            sqlx::query("UPDATE sessions SET ended_at = $2 WHERE user_id = $1 AND ended_at IS NULL")
-                .bind(before.id)
-                .bind(t)
-                .execute(&mut *tx)
-                .await?;
-            let after: UserRecord = sqlx::query_as(&select_id).bind(before.id).fetch_one(&mut *tx).await?;
-            let e = entry(actor, action, "user", Some(before.id), snapshot(&before), snapshot(&after));
-            append_audit!(tx, head, e);
-            tx.commit().await?;
-            Ok(())
-        })
+    pub async fn count_users(&self) -> Result<i64> {
+        Ok(with_db!(self, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await?))
     }
 
     pub async fn create_session(
         &self,
-        user_id: i64,
+        user_id: UserId,
         token_hash: &str,
         csrf_token: &str,
         client_addr: Option<&str>,
     ) -> Result<()> {
-        let t = now();
+        let t = crate::audit::now();
         with_db!(self, |pool| {
             sqlx::query(
                 "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, client_addr)
                  VALUES ($1, $2, $3, $4, $4, $5)",
             )
             .bind(token_hash)
-            .bind(user_id)
+            .bind(user_id.get())
             .bind(csrf_token)
             .bind(t)
             .bind(client_addr)
@@ -384,11 +337,11 @@ impl Db {
         }))
     }
 
-    pub async fn touch_session(&self, session_id: i64) -> Result<()> {
-        let t = now();
+    pub async fn touch_session(&self, id: SessionId) -> Result<()> {
+        let t = crate::audit::now();
         with_db!(self, |pool| {
             sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE id = $1")
-                .bind(session_id)
+                .bind(id.get())
                 .bind(t)
                 .execute(pool)
                 .await?;
@@ -396,62 +349,27 @@ impl Db {
         Ok(())
     }
 
-    pub async fn end_session(&self, session_id: i64) -> Result<()> {
-        let t = now();
+    pub async fn end_session(&self, id: SessionId) -> Result<()> {
+        let t = crate::audit::now();
         with_db!(self, |pool| {
             sqlx::query("UPDATE sessions SET ended_at = $2 WHERE id = $1 AND ended_at IS NULL")
-                .bind(session_id)
+                .bind(id.get())
                 .bind(t)
                 .execute(pool)
                 .await?;
         });
         Ok(())
-    }
-
-    /// Stores a new API token (its hash) for `user_id` with `rights`; recorded in the audit log.
-    pub async fn create_api_token(
-        &self,
-        actor: &Actor,
-        user_id: i64,
-        name: &str,
-        token_hash: &str,
-        rights: &[Right],
-    ) -> Result<i64> {
-        let (begin, head) = (begin_write_sql(self), head_sql(self));
-        let t = now();
-        let rights_text = join_rights(rights);
-        with_db!(self, |pool| {
-            let mut tx = pool.begin_with(begin).await?;
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO api_tokens (user_id, name, token_hash, rights, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-            )
-            .bind(user_id)
-            .bind(name)
-            .bind(token_hash)
-            .bind(&rights_text)
-            .bind(t)
-            .fetch_one(&mut *tx)
-            .await?;
-            let after = serde_json::json!({ "id": id, "user_id": user_id, "name": name, "rights": rights_text });
-            let e = entry(actor, "api_token.create", "api_token", Some(id), None, snapshot(&after));
-            append_audit!(tx, head, e);
-            tx.commit().await?;
-            Ok(id)
-        })
     }
 
     /// The owner and rights of a live token; records its use.
-    pub async fn use_api_token(&self, token_hash: &str) -> Result<Option<(i64, Vec<Right>)>> {
-        let t = now();
+    pub async fn use_api_token(&self, token_hash: &str) -> Result<Option<TokenOwner>> {
+        let t = crate::audit::now();
+        let sql = format!(
+            "SELECT {TOKEN_COLUMNS} FROM api_tokens k JOIN users u ON u.id = k.user_id
+             WHERE k.token_hash = $1 AND k.revoked_at IS NULL AND u.disabled_at IS NULL"
+        );
         let row: Option<TokenRow> = with_db!(self, |pool| {
-            let row = sqlx::query_as::<_, TokenRow>(
-                "SELECT k.id, k.user_id, k.name, k.rights, k.created_at, k.last_used_at, k.revoked_at FROM api_tokens k
-                 JOIN users u ON u.id = k.user_id
-                 WHERE k.token_hash = $1 AND k.revoked_at IS NULL AND u.disabled_at IS NULL",
-            )
-            .bind(token_hash)
-            .fetch_optional(pool)
-            .await?;
+            let row = sqlx::query_as::<_, TokenRow>(&sql).bind(token_hash).fetch_optional(pool).await?;
             if let Some(r) = &row {
                 sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1")
                     .bind(r.id)
@@ -461,55 +379,18 @@ impl Db {
             }
             row
         });
-        Ok(row.map(|r| (r.user_id, parse_rights(&r.rights))))
+        Ok(row.map(|r| TokenOwner {
+            token: TokenId::new(r.id),
+            user_id: UserId::new(r.user_id),
+            rights: parse_rights(&r.rights),
+        }))
     }
 
-    pub async fn list_api_tokens(&self, user_id: i64) -> Result<Vec<ApiTokenView>> {
-        let rows: Vec<TokenRow> = with_db!(self, |pool| {
-            sqlx::query_as::<_, TokenRow>(
-                "SELECT id, user_id, name, rights, created_at, last_used_at, revoked_at FROM api_tokens
-                 WHERE user_id = $1 ORDER BY id DESC",
-            )
-            .bind(user_id)
-            .fetch_all(pool)
-            .await?
-        });
-        Ok(rows
-            .into_iter()
-            .map(|r| ApiTokenView {
-                id: r.id,
-                name: r.name,
-                rights: parse_rights(&r.rights),
-                created_at: r.created_at,
-                last_used_at: r.last_used_at,
-                revoked_at: r.revoked_at,
-            })
-            .collect())
-    }
-
-    /// Revokes one of `user_id`'s tokens. Returns false when there is no such live token.
-    pub async fn revoke_api_token(&self, actor: &Actor, user_id: i64, token_id: i64) -> Result<bool> {
-        let (begin, head) = (begin_write_sql(self), head_sql(self));
-        let t = now();
-        with_db!(self, |pool| {
-            let mut tx = pool.begin_with(begin).await?;
-            let n = sqlx::query(
-                "UPDATE api_tokens SET revoked_at = $3 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL",
-            )
-            .bind(token_id)
-            .bind(user_id)
-            .bind(t)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if n == 0 {
-                return Ok(false);
-            }
-            let e = entry(actor, "api_token.revoke", "api_token", Some(token_id), None, None);
-            append_audit!(tx, head, e);
-            tx.commit().await?;
-            Ok(true)
-        })
+    pub async fn list_api_tokens(&self, user_id: UserId) -> Result<Vec<ApiTokenView>> {
+        let sql = format!("SELECT {TOKEN_COLUMNS} FROM api_tokens k WHERE k.user_id = $1 ORDER BY k.id DESC");
+        let rows: Vec<TokenRow> =
+            with_db!(self, |pool| sqlx::query_as::<_, TokenRow>(&sql).bind(user_id.get()).fetch_all(pool).await?);
+        Ok(rows.into_iter().map(TokenRow::view).collect())
     }
 
     /// Counts a sign-in attempt for each key (account and client address) before the password is
@@ -517,53 +398,41 @@ impl Db {
     /// of the lock when any key is locked (nothing is counted then); a successful sign-in clears the
     /// count with [`Db::clear_sign_in_failures`].
     pub async fn reserve_sign_in_attempt(&self, keys: &[(String, Throttle)]) -> Result<Option<DateTime<Utc>>> {
-        let begin = begin_write_sql(self);
-        let select = match self {
-            Db::Sqlite(_) => "SELECT failures, last_failure_at, locked_until FROM sign_in_throttle WHERE key = $1",
-            Db::Postgres(_) => {
-                "SELECT failures, last_failure_at, locked_until FROM sign_in_throttle WHERE key = $1 FOR UPDATE"
+        let mut tx = self.begin().await?;
+        let t = tx.at();
+        let select = tx.locking("SELECT failures, last_failure_at, locked_until FROM sign_in_throttle WHERE key = $1");
+        let mut counts = Vec::new();
+        let mut locked: Option<DateTime<Utc>> = None;
+        for (key, throttle) in keys {
+            tx.execute(
+                "INSERT INTO sign_in_throttle (key, failures, last_failure_at) VALUES ($1, 0, $2) ON CONFLICT (key) DO NOTHING",
+                &[key.as_str().into(), t.into()],
+            )
+            .await?;
+            let (failures, last, until): (i64, DateTime<Utc>, Option<DateTime<Utc>>) = tx
+                .fetch_optional(&select, &[key.as_str().into()])
+                .await?
+                .ok_or_else(|| StoreError::Corrupt(format!("로그인 시도 기록이 없습니다: {key}")))?;
+            if let Some(u) = until.filter(|u| *u > t) {
+                locked = locked.max(Some(u));
             }
-        };
-        let t = now();
-        with_db!(self, |pool| {
-            let mut tx = pool.begin_with(begin).await?;
-            let mut counts = Vec::new();
-            let mut locked: Option<DateTime<Utc>> = None;
-            for (key, throttle) in keys {
-                sqlx::query(
-                    "INSERT INTO sign_in_throttle (key, failures, last_failure_at) VALUES ($1, 0, $2) ON CONFLICT (key) DO NOTHING",
-                )
-                .bind(key)
-                .bind(t)
-                .execute(&mut *tx)
-                .await?;
-                let (failures, last, until): (i64, DateTime<Utc>, Option<DateTime<Utc>>) =
-                    sqlx::query_as(select).bind(key).fetch_one(&mut *tx).await?;
-                if let Some(u) = until.filter(|u| *u > t) {
-                    locked = locked.max(Some(u));
-                }
-                let failures = failures_still_counted(failures.clamp(0, u32::MAX as i64) as u32, last, t);
-                counts.push((key, *throttle, failures, until));
-            }
-            if locked.is_some() {
-                return Ok(locked);
-            }
-            for (key, throttle, failures, until) in counts {
-                let failures = failures.saturating_add(1);
-                let new_lock = throttle.lock_duration(failures).map(|d| t + d);
-                sqlx::query(
-                    "UPDATE sign_in_throttle SET failures = $2, last_failure_at = $3, locked_until = $4 WHERE key = $1",
-                )
-                .bind(key)
-                .bind(i64::from(failures))
-                .bind(t)
-                .bind(new_lock.max(until))
-                .execute(&mut *tx)
-                .await?;
-            }
-            tx.commit().await?;
-            Ok(None)
-        })
+            let failures = failures_still_counted(failures.clamp(0, u32::MAX as i64) as u32, last, t);
+            counts.push((key, *throttle, failures, until));
+        }
+        if locked.is_some() {
+            return Ok(locked);
+        }
+        for (key, throttle, failures, until) in counts {
+            let failures = failures.saturating_add(1);
+            let new_lock = throttle.lock_duration(failures).map(|d| t + d);
+            tx.execute(
+                "UPDATE sign_in_throttle SET failures = $2, last_failure_at = $3, locked_until = $4 WHERE key = $1",
+                &[key.as_str().into(), i64::from(failures).into(), t.into(), new_lock.max(until).into()],
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(None)
     }
 
     pub async fn clear_sign_in_failures(&self, keys: &[String]) -> Result<()> {
@@ -575,72 +444,149 @@ impl Db {
         Ok(())
     }
 
-    /// Adds a line to an evaluator's affiliation history.
-    pub async fn add_affiliation(&self, actor: &Actor, login: &str, d: &AffiliationDraft) -> Result<i64, AccountError> {
-        let (begin, head) = (begin_write_sql(self), head_sql(self));
-        let t = now();
-        with_db!(self, |pool| {
-            let mut tx = pool.begin_with(begin).await?;
-            let user: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE login = $1")
-                .bind(login)
-                .fetch_optional(&mut *tx)
-                .await?;
-            let Some(user_id) = user else { return Err(AccountError::NoSuchUser(login.to_string())) };
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO evaluator_affiliations (user_id, organization, title, from_date, to_date, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
-            )
-            .bind(user_id)
-            .bind(&d.organization)
-            .bind(&d.title)
-            .bind(d.from)
-            .bind(d.to)
-            .bind(t)
-            .fetch_one(&mut *tx)
-            .await?;
-            let after: Affiliation = sqlx::query_as(AFFILIATION_QUERY).bind(id).fetch_one(&mut *tx).await?;
-            let e =
-                entry(actor, "evaluator_affiliation.create", "evaluator_affiliation", Some(id), None, snapshot(&after));
-            append_audit!(tx, head, e);
-            tx.commit().await?;
-            Ok(id)
-        })
-    }
-
     /// An account's affiliation history, the most recent first.
-    pub async fn affiliations(&self, login: &str) -> Result<Vec<Affiliation>> {
-        Ok(with_db!(self, |pool| {
-            sqlx::query_as::<_, Affiliation>(
-                "SELECT f.id, f.user_id, f.organization, f.title, f.from_date, f.to_date, f.version
-                 FROM evaluator_affiliations f JOIN users u ON u.id = f.user_id
-                 WHERE u.login = $1 ORDER BY f.from_date DESC, f.id DESC",
+    pub async fn affiliations(&self, user_id: UserId) -> Result<Vec<Affiliation>> {
+        let sql = format!(
+            "SELECT {} FROM evaluator_affiliations WHERE user_id = $1 ORDER BY from_date DESC, id DESC",
+            Affiliation::COLUMNS
+        );
+        Ok(with_db!(self, |pool| sqlx::query_as::<_, Affiliation>(&sql).bind(user_id.get()).fetch_all(pool).await?))
+    }
+}
+
+impl Tx {
+    /// An account by login, locked.
+    pub async fn user_by_login(&mut self, login: &str) -> Result<Option<UserRecord>> {
+        let sql = self.locking(&format!("SELECT {} FROM users WHERE login = $1", UserRecord::COLUMNS));
+        self.fetch_optional(&sql, &[login.into()]).await
+    }
+
+    /// Creates an account with its roles.
+    pub async fn insert_user(&mut self, u: &NewUser) -> Result<UserId> {
+        let id = self
+            .insert_stamped(
+                "users",
+                &[
+                    ("login", u.login.as_str().into()),
+                    ("display_name", u.display_name.as_str().into()),
+                    ("password_hash", u.password_hash.as_str().into()),
+                    ("must_change_password", u.must_change_password.into()),
+                    ("is_private_expert", u.is_private_expert.into()),
+                ],
             )
-            .bind(login)
-            .fetch_all(pool)
-            .await?
-        }))
+            .await?;
+        for g in &u.grants {
+            let (agency_id, position_id) = match g {
+                Grant::AgencyOfficer { agency_id } => (Some(*agency_id), None),
+                Grant::Exchangee { position_id } => (None, Some(*position_id)),
+                _ => (None, None),
+            };
+            let at = self.at();
+            self.insert(
+                "user_roles",
+                &[
+                    ("user_id", id.into()),
+                    ("role", g.role().as_str().into()),
+                    ("agency_id", agency_id.into()),
+                    ("position_id", position_id.into()),
+                    ("created_at", at.into()),
+                ],
+            )
+            .await?;
+        }
+        Ok(UserId::new(id))
     }
 
-    pub async fn count_users(&self) -> Result<i64> {
-        Ok(with_db!(self, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await?))
+    /// A new password hash; `must_change` for an initial or reset password.
+    pub async fn set_password(
+        &mut self,
+        id: UserId,
+        version: i64,
+        password_hash: &str,
+        must_change: bool,
+    ) -> Result<Option<i64>> {
+        let set = [("password_hash", password_hash.into()), ("must_change_password", must_change.into())];
+        self.update_versioned("users", id.get(), version, &set).await
     }
 
-    pub async fn assign_evaluator(&self, actor: &Actor, user_id: i64, task_id: i64) -> Result<()> {
-        let (begin, head) = (begin_write_sql(self), head_sql(self));
-        let t = now();
-        with_db!(self, |pool| {
-            let mut tx = pool.begin_with(begin).await?;
-            sqlx::query("INSERT INTO evaluator_assignments (user_id, task_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
-                .bind(user_id)
-                .bind(task_id)
-                .bind(t)
-                .execute(&mut *tx)
-                .await?;
-            let after = serde_json::json!({ "user_id": user_id, "task_id": task_id });
-            let e = entry(actor, "evaluator.assign", "task", Some(task_id), None, snapshot(&after));
-            append_audit!(tx, head, e);
-            tx.commit().await?;
-        });
-        Ok(())
+    /// Disables an account (never deleted: the audit log refers to it).
+    pub async fn disable_user(&mut self, id: UserId, version: i64) -> Result<Option<i64>> {
+        let at = self.at();
+        self.update_versioned("users", id.get(), version, &[("disabled_at", at.into())]).await
+    }
+
+    /// Ends every open session of the person.
+    pub async fn end_sessions_of(&mut self, user_id: UserId) -> Result<u64> {
+        let at = self.at();
+        self.execute(
+            "UPDATE sessions SET ended_at = $2 WHERE user_id = $1 AND ended_at IS NULL",
+            &[user_id.into(), at.into()],
+        )
+        .await
+    }
+
+    /// Stores a new API token (its hash) for `user_id` with `rights`.
+    pub async fn insert_api_token(
+        &mut self,
+        user_id: UserId,
+        name: &str,
+        token_hash: &str,
+        rights: &[Right],
+    ) -> Result<TokenId> {
+        let at = self.at();
+        let id = self
+            .insert(
+                "api_tokens",
+                &[
+                    ("user_id", user_id.into()),
+                    ("name", name.into()),
+                    ("token_hash", token_hash.into()),
+                    ("rights", join_rights(rights).into()),
+                    ("created_at", at.into()),
+                ],
+            )
+            .await?;
+        Ok(TokenId::new(id))
+    }
+
+    /// Revokes one of `user_id`'s tokens; false when there is no such live token.
+    pub async fn revoke_api_token(&mut self, user_id: UserId, token: TokenId) -> Result<bool> {
+        let at = self.at();
+        let n = self
+            .execute(
+                "UPDATE api_tokens SET revoked_at = $3 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL",
+                &[token.into(), user_id.into(), at.into()],
+            )
+            .await?;
+        Ok(n == 1)
+    }
+
+    /// Adds a line to an evaluator's affiliation history.
+    pub async fn insert_affiliation(&mut self, user_id: UserId, d: &AffiliationDraft) -> Result<AffiliationId> {
+        let id = self
+            .insert_stamped(
+                "evaluator_affiliations",
+                &[
+                    ("user_id", user_id.into()),
+                    ("organization", d.organization.as_str().into()),
+                    ("title", (&d.title).into()),
+                    ("from_date", d.from.into()),
+                    ("to_date", d.to.into()),
+                ],
+            )
+            .await?;
+        Ok(AffiliationId(id))
+    }
+
+    /// Assigns an evaluator to a task; false when it was assigned already.
+    pub async fn assign_evaluator(&mut self, user_id: UserId, task: TaskId) -> Result<bool> {
+        let at = self.at();
+        let n = self
+            .execute(
+                "INSERT INTO evaluator_assignments (user_id, task_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                &[user_id.into(), task.into(), at.into()],
+            )
+            .await?;
+        Ok(n == 1)
     }
 }

@@ -3,16 +3,17 @@
 
 use chrono::{DateTime, Utc};
 use hanteam_domain::audit::{check_anchor, verify, AuditEntry, ChainBreak, ChainHead, ChainedEntry};
+use hanteam_domain::{AuditFilter, UserId};
 use serde::Serialize;
-use utoipa::ToSchema;
 
+use crate::tx::Record;
 use crate::views::Page;
 use crate::{with_db, Db, Result};
 
 /// Who is making a change, and from where.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
     /// Login name, or "system" for the program itself.
     pub label: String,
     pub client_addr: Option<String>,
@@ -35,44 +36,51 @@ pub fn snapshot<T: Serialize>(record: &T) -> Option<String> {
     serde_json::to_string(record).ok()
 }
 
-/// A new audit row before it is chained.
-pub fn entry(
-    actor: &Actor,
-    action: &str,
-    record_type: &str,
-    record_id: Option<i64>,
-    before: Option<String>,
-    after: Option<String>,
-) -> AuditEntry {
-    AuditEntry {
-        seq: 0,
-        occurred_at: now(),
-        actor_user_id: actor.user_id,
-        actor: actor.label.clone(),
-        client_addr: actor.client_addr.clone(),
-        action: action.into(),
-        record_type: record_type.into(),
-        record_id,
-        before,
-        after,
-    }
+/// What one audit entry records: an action on a record, with the record before and after (JSON).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// e.g. task.update, agency_role.update, auth.sign_in
+    pub action: String,
+    pub record_type: String,
+    pub record_id: Option<i64>,
+    pub before: Option<String>,
+    pub after: Option<String>,
 }
 
-/// Reading the chain's head, locked for this transaction where the dialect needs it (PostgreSQL);
-/// SQLite write transactions begin IMMEDIATE and so hold the one write lock already.
-pub(crate) fn head_sql(db: &Db) -> &'static str {
-    match db {
-        Db::Sqlite(_) => "SELECT count, last_hash FROM audit_head WHERE id = 1",
-        Db::Postgres(_) => "SELECT count, last_hash FROM audit_head WHERE id = 1 FOR UPDATE",
+impl Change {
+    pub fn created<R: Record>(action: &str, after: &R) -> Change {
+        Change::of(action, R::AUDIT_TYPE, Some(after.id()), None::<&R>, Some(after))
     }
-}
 
-/// How a write transaction begins: SQLite takes the write lock at once, so two writers never both
-/// read the chain's head and then race to extend it.
-pub(crate) fn begin_write_sql(db: &Db) -> &'static str {
-    match db {
-        Db::Sqlite(_) => "BEGIN IMMEDIATE",
-        Db::Postgres(_) => "BEGIN",
+    pub fn updated<R: Record>(action: &str, before: &R, after: &R) -> Change {
+        Change::of(action, R::AUDIT_TYPE, Some(before.id()), Some(before), Some(after))
+    }
+
+    /// The record's last state stays in the log.
+    pub fn removed<R: Record>(action: &str, before: &R) -> Change {
+        Change::of(action, R::AUDIT_TYPE, Some(before.id()), Some(before), None::<&R>)
+    }
+
+    /// A change whose record is more than one row (an account with its roles, a dataset).
+    pub fn of<B: Serialize, A: Serialize>(
+        action: &str,
+        record_type: &str,
+        record_id: Option<i64>,
+        before: Option<&B>,
+        after: Option<&A>,
+    ) -> Change {
+        Change {
+            action: action.into(),
+            record_type: record_type.into(),
+            record_id,
+            before: before.and_then(snapshot),
+            after: after.and_then(snapshot),
+        }
+    }
+
+    /// Something that changes no record (a sign-in, a failed sign-in): `detail` goes where `after` is.
+    pub fn event(action: &str, record_type: &str, record_id: Option<i64>, detail: Option<String>) -> Change {
+        Change { action: action.into(), record_type: record_type.into(), record_id, before: None, after: detail }
     }
 }
 
@@ -84,39 +92,6 @@ fn begin_snapshot_sql(db: &Db) -> &'static str {
         Db::Postgres(_) => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
     }
 }
-
-/// Appends an entry to the audit log inside the open transaction `$tx`.
-macro_rules! append_audit {
-    ($tx:expr, $head_sql:expr, $entry:expr) => {{
-        let (count, last_hash): (i64, String) = sqlx::query_as($head_sql).fetch_one(&mut *$tx).await?;
-        let c = hanteam_domain::audit::chain(&hanteam_domain::audit::ChainHead { count, last_hash }, $entry);
-        let e = &c.entry;
-        sqlx::query(
-            "INSERT INTO audit_log (seq, occurred_at, actor_user_id, actor, client_addr, action, record_type, record_id,
-                before_json, after_json, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-        )
-        .bind(e.seq)
-        .bind(e.occurred_at)
-        .bind(e.actor_user_id)
-        .bind(&e.actor)
-        .bind(&e.client_addr)
-        .bind(&e.action)
-        .bind(&e.record_type)
-        .bind(e.record_id)
-        .bind(&e.before)
-        .bind(&e.after)
-        .bind(&c.prev_hash)
-        .bind(&c.hash)
-        .execute(&mut *$tx)
-        .await?;
-        sqlx::query("UPDATE audit_head SET count = $1, last_hash = $2 WHERE id = 1")
-            .bind(e.seq)
-            .bind(&c.hash)
-            .execute(&mut *$tx)
-            .await?;
-    }};
-}
-pub(crate) use append_audit;
 
 #[derive(sqlx::FromRow)]
 struct AuditRow {
@@ -140,7 +115,7 @@ impl From<AuditRow> for ChainedEntry {
             entry: AuditEntry {
                 seq: r.seq,
                 occurred_at: r.occurred_at,
-                actor_user_id: r.actor_user_id,
+                actor_user_id: r.actor_user_id.map(UserId::new),
                 actor: r.actor,
                 client_addr: r.client_addr,
                 action: r.action,
@@ -156,23 +131,12 @@ impl From<AuditRow> for ChainedEntry {
 }
 
 /// An audit row as the audit page and API show it: the entry and its hash.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditRecord {
     #[serde(flatten)]
     pub entry: AuditEntry,
     pub hash: String,
-}
-
-/// Filters of the audit page: by person (login), record, and date range (inclusive, UTC dates).
-#[derive(Debug, Clone, Default)]
-pub struct AuditFilter {
-    pub actor: Option<String>,
-    pub record_type: Option<String>,
-    pub record_id: Option<i64>,
-    pub from: Option<DateTime<Utc>>,
-    pub until: Option<DateTime<Utc>>,
-    pub limit: i64,
-    pub offset: i64,
 }
 
 const AUDIT_COLUMNS: &str = "seq, occurred_at, actor_user_id, actor, client_addr, action, record_type, record_id,
@@ -209,23 +173,12 @@ impl Db {
         Ok(checked.map(|_| head))
     }
 
-    /// Records an event that changes nothing else (sign-ins, failed sign-ins, sign-outs).
-    pub async fn record_event(
-        &self,
-        actor: &Actor,
-        action: &str,
-        record_type: &str,
-        record_id: Option<i64>,
-        detail: Option<String>,
-    ) -> Result<()> {
-        let (begin, head) = (begin_write_sql(self), head_sql(self));
-        let e = entry(actor, action, record_type, record_id, None, detail);
-        with_db!(self, |pool| {
-            let mut tx = pool.begin_with(begin).await?;
-            append_audit!(tx, head, e);
-            tx.commit().await?;
-        });
-        Ok(())
+    /// Records an event that changes nothing else (sign-ins, failed sign-ins, sign-outs), in a
+    /// transaction of its own.
+    pub async fn record_event(&self, actor: &Actor, change: Change) -> Result<()> {
+        let mut tx = self.begin().await?;
+        tx.audit(actor, change).await?;
+        tx.commit().await
     }
 
     pub async fn list_audit(&self, f: &AuditFilter) -> Result<Page<AuditRecord>> {

@@ -17,10 +17,12 @@ pub mod audit;
 mod migrate;
 mod queries;
 mod seed;
+pub mod tx;
 pub mod views;
 pub mod writes;
 
 pub use seed::SeedOutcome;
+pub use tx::{Record, Tx};
 
 /// Run the same body against whichever pool `db` holds.
 macro_rules! with_db {
@@ -138,10 +140,10 @@ impl Db {
         migrate::run(self).await
     }
 
-    /// Loads the built-in 2024 dataset unless it was loaded before.
-    pub async fn seed_builtin(&self) -> Result<SeedOutcome> {
+    /// Loads the built-in 2024 dataset unless it was loaded before; `actor` is named in the audit log.
+    pub async fn seed_builtin(&self, actor: &audit::Actor) -> Result<SeedOutcome> {
         let dataset = hanteam_domain::dataset::Dataset::builtin_2024()?;
-        seed::load(self, &dataset, hanteam_domain::dataset::DATASET_2024).await
+        seed::load(self, &dataset, hanteam_domain::dataset::DATASET_2024, actor).await
     }
 
     /// Connects and brings the schema up to date: what every command does first.
@@ -160,7 +162,7 @@ impl Db {
         if !self.is_empty().await? {
             return Ok(None);
         }
-        let outcome = self.seed_builtin().await?;
+        let outcome = self.seed_builtin(&audit::Actor::system()).await?;
         if let SeedOutcome::Loaded { tasks } = outcome {
             tracing::info!(tasks, "empty database: loaded the built-in 2024 dataset");
         }

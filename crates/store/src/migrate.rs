@@ -43,15 +43,12 @@ fn dialect_sql(db: &Db, m: &Migration) -> String {
 
 /// SQL that makes concurrent starters (several instances on one PostgreSQL) wait for each other.
 /// SQLite serialises writers on its own.
-pub(crate) fn schema_lock_sql(db: &Db) -> Option<&'static str> {
-    match db {
-        Db::Sqlite(_) => None,
-        Db::Postgres(_) => Some("SELECT pg_advisory_xact_lock(72120240415)"),
-    }
+pub(crate) fn schema_lock_sql(postgres: bool) -> Option<&'static str> {
+    postgres.then_some("SELECT pg_advisory_xact_lock(72120240415)")
 }
 
 pub(crate) async fn run(db: &Db) -> Result<Vec<i64>> {
-    let lock = schema_lock_sql(db);
+    let lock = schema_lock_sql(matches!(db, Db::Postgres(_)));
     let pending: Vec<(i64, &'static str, String)> =
         MIGRATIONS.iter().map(|m| (m.version, m.name, dialect_sql(db, m))).collect();
     let applied_now = with_db!(db, |pool| {

@@ -4,8 +4,11 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use hanteam_domain::access::TaskScope;
-use hanteam_domain::task_filter::TypeFilter;
-use hanteam_domain::{AgencyRef, PositionLevel, TaskFilter, TaskSource, TaskStatus, TaskType};
+use hanteam_domain::filter::TypeFilter;
+use hanteam_domain::{
+    AgencyId, AgencyRef, DecisionOutcome, ExchangeeId, Kpi, KpiId, MeetingId, Milestone, MilestoneId, PairId,
+    PositionId, PositionLevel, TaskFilter, TaskId, TaskSource, TaskStatus, TaskType,
+};
 
 use crate::views::*;
 use crate::{with_db, Db, Result, StoreError};
@@ -228,7 +231,7 @@ impl Db {
     /// An agency by id or by short name.
     pub async fn find_agency(&self, agency: &AgencyRef) -> Result<Option<Agency>> {
         let (sql, param) = match agency {
-            AgencyRef::Id(id) => ("WHERE id = $1", Param::Int(*id)),
+            AgencyRef::Id(id) => ("WHERE id = $1", Param::Int(id.get())),
             AgencyRef::ShortName(s) => ("WHERE short_name = $1", Param::Text(s.clone())),
         };
         let sql = format!("SELECT id, short_name, name, name_en, version, created_at, updated_at FROM agencies {sql}");
@@ -244,7 +247,7 @@ impl Db {
         &self,
         scope: &TaskScope,
         filter: &TaskFilter,
-        agency_id: Option<i64>,
+        agency_id: Option<AgencyId>,
     ) -> Result<Page<TaskSummary>> {
         let mut conditions = vec!["t.archived_at IS NULL".to_string()];
         let mut params: Vec<Param> = Vec::new();
@@ -256,13 +259,13 @@ impl Db {
             conditions.push(c);
         }
         if let Some(id) = agency_id {
-            let p = next(&mut params, Param::Int(id));
+            let p = next(&mut params, Param::Int(id.get()));
             conditions.push(format!(
                 "EXISTS (SELECT 1 FROM task_agency_roles r WHERE r.task_id = t.id AND r.agency_id = {p})"
             ));
         }
         if let Some(pair) = filter.pair_id {
-            let p = next(&mut params, Param::Int(pair));
+            let p = next(&mut params, Param::Int(pair.get()));
             conditions.push(format!("t.pair_id = {p}"));
         }
         match filter.task_type {
@@ -311,13 +314,13 @@ impl Db {
             .map(|r| {
                 Ok(TaskSummary {
                     agencies: agencies.remove(&r.id).unwrap_or_default(),
-                    id: r.id,
+                    id: TaskId::new(r.id),
                     seq: r.seq,
                     title: r.title,
                     task_type: parse_opt::<TaskType>(r.task_type.as_deref())?,
                     status: parse::<TaskStatus>(&r.status)?,
                     source: parse::<TaskSource>(&r.source)?,
-                    pair_id: r.pair_id,
+                    pair_id: r.pair_id.map(PairId::new),
                 })
             })
             .collect()
@@ -342,7 +345,7 @@ impl Db {
         let mut by_task: HashMap<i64, Vec<TaskAgency>> = HashMap::new();
         for r in rows {
             by_task.entry(r.task_id).or_default().push(TaskAgency {
-                id: r.agency_id,
+                id: AgencyId::new(r.agency_id),
                 short_name: r.short_name,
                 role: r.role,
                 role_version: r.version,
@@ -383,7 +386,7 @@ impl Db {
         let mut careers: HashMap<i64, Vec<CareerEntry>> = HashMap::new();
         for c in crows {
             let agency = match (c.agency_id, c.short_name) {
-                (Some(id), Some(short_name)) => Some(AgencyBrief { id, short_name }),
+                (Some(id), Some(short_name)) => Some(AgencyBrief { id: AgencyId::new(id), short_name }),
                 _ => None,
             };
             careers.entry(c.exchangee_id).or_default().push(CareerEntry { agency, title: c.title, note: c.note });
@@ -392,7 +395,7 @@ impl Db {
         for e in erows {
             exchangees.entry(e.position_id).or_default().push(Exchangee {
                 careers: careers.remove(&e.id).unwrap_or_default(),
-                id: e.id,
+                id: ExchangeeId::new(e.id),
                 version: e.version,
                 name: e.name,
                 expertise: e.expertise,
@@ -405,12 +408,12 @@ impl Db {
                 Ok((
                     p.id,
                     Position {
-                        agency: AgencyBrief { id: p.agency_id, short_name: p.short_name },
+                        agency: AgencyBrief { id: AgencyId::new(p.agency_id), short_name: p.short_name },
                         title: p.title,
                         level: parse_opt::<PositionLevel>(p.level.as_deref())?,
                         variants: variants.remove(&p.id).unwrap_or_default(),
                         exchangees: exchangees.remove(&p.id).unwrap_or_default(),
-                        id: p.id,
+                        id: PositionId::new(p.id),
                         version: p.version,
                     },
                 ))
@@ -446,8 +449,12 @@ impl Db {
                 };
                 Ok(ExchangePair {
                     positions: vec![take(r.position_a_id)?, take(r.position_b_id)?],
-                    task_ids: task_rows.iter().filter(|(_, pair)| *pair == r.id).map(|(id, _)| *id).collect(),
-                    id: r.id,
+                    task_ids: task_rows
+                        .iter()
+                        .filter(|(_, pair)| *pair == r.id)
+                        .map(|(id, _)| TaskId::new(*id))
+                        .collect(),
+                    id: PairId::new(r.id),
                     version: r.version,
                     seq: r.seq,
                     theme: r.theme,
@@ -463,15 +470,16 @@ impl Db {
     }
 
     /// The pairs one of whose positions belongs to `agency_id`.
-    pub async fn pairs_of_agency(&self, agency_id: i64) -> Result<Vec<ExchangePair>> {
+    pub async fn pairs_of_agency(&self, agency_id: AgencyId) -> Result<Vec<ExchangePair>> {
         self.pairs_where(
             "EXISTS (SELECT 1 FROM positions x WHERE x.agency_id = $1 AND x.id IN (p.position_a_id, p.position_b_id))",
-            vec![Param::Int(agency_id)],
+            vec![Param::Int(agency_id.get())],
         )
         .await
     }
 
-    pub async fn get_task(&self, id: i64) -> Result<Option<TaskDetail>> {
+    pub async fn get_task(&self, id: TaskId) -> Result<Option<TaskDetail>> {
+        let id = id.get();
         let summary_sql = format!("SELECT {TASK_COLUMNS} FROM tasks t WHERE t.id = $1");
         let found = with_db!(self, |pool| {
             let row = sqlx::query_as::<_, TaskRow>(&summary_sql).bind(id).fetch_optional(pool).await?;
@@ -530,39 +538,45 @@ impl Db {
             summary,
             description: detail.description,
             lead_agency: match (detail.lead_agency_id, detail.lead_short_name) {
-                (Some(id), Some(short_name)) => Some(AgencyBrief { id, short_name }),
+                (Some(id), Some(short_name)) => Some(AgencyBrief { id: AgencyId::new(id), short_name }),
                 _ => None,
             },
             variants: variants.into_iter().map(|v| NameVariant { text: v.text, found_in: v.found_in }).collect(),
             kpis: kpis
                 .into_iter()
-                .map(|k| Kpi {
-                    id: k.id,
-                    name: k.name,
-                    baseline: k.baseline_value,
-                    target: k.target_value,
-                    unit: k.unit,
-                    due: k.due,
-                    note: k.note,
+                .map(|k| TaskKpi {
+                    id: KpiId::new(k.id),
+                    kpi: Kpi {
+                        name: k.name,
+                        baseline: k.baseline_value,
+                        target: k.target_value,
+                        unit: k.unit,
+                        due: k.due,
+                        note: k.note,
+                    },
                     version: k.version,
                 })
                 .collect(),
             milestones: milestones
                 .into_iter()
-                .map(|m| Milestone {
-                    id: m.id,
-                    title: m.title,
-                    due: m.due,
-                    done_on: m.done_on,
-                    note: m.note,
+                .map(|m| TaskMilestone {
+                    id: MilestoneId::new(m.id),
+                    milestone: Milestone { title: m.title, due: m.due, done_on: m.done_on, note: m.note },
                     version: m.version,
                 })
                 .collect(),
             pair,
             meetings: meetings
                 .into_iter()
-                .map(|m| MeetingBrief { id: m.id, title: m.title, held_at: m.held_at, outcome: m.outcome })
-                .collect(),
+                .map(|m| {
+                    Ok(MeetingBrief {
+                        id: MeetingId::new(m.id),
+                        title: m.title,
+                        held_at: m.held_at,
+                        outcome: parse::<DecisionOutcome>(&m.outcome)?,
+                    })
+                })
+                .collect::<Result<_>>()?,
             archived_at: detail.archived_at,
             version: detail.version,
             created_at: detail.created_at,
@@ -585,7 +599,8 @@ impl Db {
         Ok(self.meetings_where("1 = 1", vec![]).await?.into_iter().map(meeting_summary).collect())
     }
 
-    pub async fn get_meeting(&self, id: i64) -> Result<Option<MeetingDetail>> {
+    pub async fn get_meeting(&self, id: MeetingId) -> Result<Option<MeetingDetail>> {
+        let id = id.get();
         let Some(m) = self.meetings_where("m.id = $1", vec![Param::Int(id)]).await?.pop() else {
             return Ok(None);
         };
@@ -621,22 +636,31 @@ impl Db {
         });
         let agenda = items
             .into_iter()
-            .map(|i| AgendaItem {
-                decisions: decisions
-                    .iter()
-                    .filter(|d| d.agenda_item_id == i.id)
-                    .map(|d| Decision { id: d.id, seq: d.seq, text: d.text.clone() })
-                    .collect(),
-                tasks: tabled
-                    .iter()
-                    .filter(|t| t.agenda_item_id == i.id)
-                    .map(|t| TabledTask { id: t.id, seq: t.seq, title: t.title.clone(), outcome: t.outcome.clone() })
-                    .collect(),
-                id: i.id,
-                seq: i.seq,
-                title: i.title,
+            .map(|i| {
+                Ok(AgendaItem {
+                    decisions: decisions
+                        .iter()
+                        .filter(|d| d.agenda_item_id == i.id)
+                        .map(|d| Decision { id: d.id, seq: d.seq, text: d.text.clone() })
+                        .collect(),
+                    tasks: tabled
+                        .iter()
+                        .filter(|t| t.agenda_item_id == i.id)
+                        .map(|t| {
+                            Ok(TabledTask {
+                                id: TaskId::new(t.id),
+                                seq: t.seq,
+                                title: t.title.clone(),
+                                outcome: parse::<DecisionOutcome>(&t.outcome)?,
+                            })
+                        })
+                        .collect::<Result<_>>()?,
+                    id: i.id,
+                    seq: i.seq,
+                    title: i.title,
+                })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         Ok(Some(MeetingDetail {
             chair_name: m.chair_name.clone(),
             purpose: m.purpose.clone(),
@@ -694,7 +718,7 @@ impl Db {
 /// The SQL condition (on `tasks t`) that admits what `scope` admits; binds go to `params`.
 fn scope_condition(scope: &TaskScope, params: &mut Vec<Param>) -> Option<String> {
     const PUBLISHED: &str = "(t.archived_at IS NULL AND t.status <> 'proposed')";
-    let list = |ids: &[i64], params: &mut Vec<Param>| {
+    let list = |ids: Vec<i64>, params: &mut Vec<Param>| {
         let first = params.len() + 1;
         params.extend(ids.iter().map(|i| Param::Int(*i)));
         placeholders(first, ids.len())
@@ -708,20 +732,21 @@ fn scope_condition(scope: &TaskScope, params: &mut Vec<Param>) -> Option<String>
                 any.push(PUBLISHED.to_string());
             }
             if !agency_ids.is_empty() {
-                let l = list(agency_ids, params);
+                let l = list(agency_ids.iter().map(|a| a.get()).collect(), params);
                 any.push(format!(
                     "EXISTS (SELECT 1 FROM task_agency_roles r WHERE r.task_id = t.id AND r.agency_id IN ({l}))"
                 ));
             }
             if !position_ids.is_empty() {
-                let a = list(position_ids, params);
-                let b = list(position_ids, params);
+                let positions: Vec<i64> = position_ids.iter().map(|p| p.get()).collect();
+                let a = list(positions.clone(), params);
+                let b = list(positions, params);
                 any.push(format!(
                     "EXISTS (SELECT 1 FROM exchange_pairs x WHERE x.id = t.pair_id AND (x.position_a_id IN ({a}) OR x.position_b_id IN ({b})))"
                 ));
             }
             if let Some(e) = evaluator_id {
-                let l = list(&[*e], params);
+                let l = list(vec![e.get()], params);
                 any.push(format!(
                     "EXISTS (SELECT 1 FROM evaluator_assignments v WHERE v.task_id = t.id AND v.user_id = {l})"
                 ));
@@ -741,7 +766,7 @@ fn group_variants(rows: Vec<VariantRow>) -> HashMap<i64, Vec<NameVariant>> {
 
 fn meeting_summary(m: MeetingRow) -> MeetingSummary {
     MeetingSummary {
-        id: m.id,
+        id: MeetingId::new(m.id),
         council: m.council,
         seq: m.seq,
         title: m.title,

@@ -1,19 +1,24 @@
 //! Read models: what the API and the pages show. Field names are the API v1 contract.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use hanteam_domain::{PositionLevel, TaskSource, TaskStatus, TaskType};
+use hanteam_domain::{
+    AgencyId, DecisionOutcome, ExchangeeId, Kpi, KpiId, MeetingId, Milestone, MilestoneId, PairId, PositionId,
+    PositionLevel, TaskId, TaskSource, TaskStatus, TaskType,
+};
 use serde::Serialize;
-use utoipa::ToSchema;
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgencyBrief {
-    pub id: i64,
+    pub id: AgencyId,
     pub short_name: String,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Agency {
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: AgencyId,
     /// 약칭, e.g. 환경부, 국토부.
     pub short_name: String,
     /// Official name, e.g. 국토교통부.
@@ -25,23 +30,26 @@ pub struct Agency {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NameVariant {
     pub text: String,
     /// Where in the source this wording appears.
     pub found_in: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CareerEntry {
     pub agency: Option<AgencyBrief>,
     pub title: Option<String>,
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Exchangee {
-    pub id: i64,
+    pub id: ExchangeeId,
     pub version: i64,
     /// Not given in the release: empty until OPC enters it.
     pub name: Option<String>,
@@ -49,9 +57,10 @@ pub struct Exchangee {
     pub careers: Vec<CareerEntry>,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Position {
-    pub id: i64,
+    pub id: PositionId,
     pub version: i64,
     pub agency: AgencyBrief,
     pub title: String,
@@ -66,21 +75,23 @@ impl Position {
     }
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExchangePair {
-    pub id: i64,
+    pub id: PairId,
     pub version: i64,
     /// 연번 in the annex.
     pub seq: i64,
     pub theme: String,
     pub designated_on: Option<NaiveDate>,
     pub positions: Vec<Position>,
-    pub task_ids: Vec<i64>,
+    pub task_ids: Vec<TaskId>,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TaskAgency {
-    pub id: i64,
+    pub id: AgencyId,
     pub short_name: String,
     /// What this agency does in the task; empty where the release does not say.
     pub role: Option<String>,
@@ -88,17 +99,18 @@ pub struct TaskAgency {
     pub role_version: i64,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TaskSummary {
-    pub id: i64,
+    pub id: TaskId,
     pub seq: i64,
     pub title: String,
     #[serde(rename = "type")]
-    #[schema(rename = "type")]
+    #[cfg_attr(feature = "openapi", schema(rename = "type"))]
     pub task_type: Option<TaskType>,
     pub status: TaskStatus,
     pub source: TaskSource,
-    pub pair_id: Option<i64>,
+    pub pair_id: Option<PairId>,
     pub agencies: Vec<TaskAgency>,
 }
 
@@ -108,46 +120,46 @@ impl TaskSummary {
     }
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Kpi {
-    pub id: i64,
-    pub name: String,
-    pub baseline: Option<f64>,
-    pub target: Option<f64>,
-    pub unit: Option<String>,
-    pub due: Option<NaiveDate>,
-    pub note: Option<String>,
+/// A KPI of a task, with what editing it needs.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TaskKpi {
+    pub id: KpiId,
+    #[serde(flatten)]
+    pub kpi: Kpi,
     pub version: i64,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Milestone {
-    pub id: i64,
-    pub title: String,
-    pub due: Option<NaiveDate>,
-    pub done_on: Option<NaiveDate>,
-    pub note: Option<String>,
+/// A milestone of a task, with what editing it needs.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TaskMilestone {
+    pub id: MilestoneId,
+    #[serde(flatten)]
+    pub milestone: Milestone,
     pub version: i64,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MeetingBrief {
-    pub id: i64,
+    pub id: MeetingId,
     pub title: String,
     pub held_at: DateTime<Utc>,
-    /// What the meeting decided on the task: tabled, confirmed or deferred.
-    pub outcome: String,
+    /// What the meeting decided on the task.
+    pub outcome: DecisionOutcome,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TaskDetail {
     #[serde(flatten)]
     pub summary: TaskSummary,
     pub description: Option<String>,
     pub lead_agency: Option<AgencyBrief>,
     pub variants: Vec<NameVariant>,
-    pub kpis: Vec<Kpi>,
-    pub milestones: Vec<Milestone>,
+    pub kpis: Vec<TaskKpi>,
+    pub milestones: Vec<TaskMilestone>,
     pub pair: Option<ExchangePair>,
     pub meetings: Vec<MeetingBrief>,
     pub archived_at: Option<DateTime<Utc>>,
@@ -156,9 +168,10 @@ pub struct TaskDetail {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MeetingSummary {
-    pub id: i64,
+    pub id: MeetingId,
     pub council: String,
     pub seq: i64,
     pub title: String,
@@ -168,22 +181,25 @@ pub struct MeetingSummary {
     pub task_count: i64,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Decision {
     pub id: i64,
     pub seq: i64,
     pub text: String,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TabledTask {
-    pub id: i64,
+    pub id: TaskId,
     pub seq: i64,
     pub title: String,
-    pub outcome: String,
+    pub outcome: DecisionOutcome,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgendaItem {
     pub id: i64,
     pub seq: i64,
@@ -192,7 +208,8 @@ pub struct AgendaItem {
     pub tasks: Vec<TabledTask>,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SourceDocument {
     pub id: i64,
     pub title: String,
@@ -202,7 +219,8 @@ pub struct SourceDocument {
     pub contacts: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MeetingDetail {
     #[serde(flatten)]
     pub summary: MeetingSummary,
@@ -214,14 +232,16 @@ pub struct MeetingDetail {
     pub version: i64,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Count<K> {
     pub key: K,
     pub count: i64,
 }
 
 /// The home page's numbers.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Overview {
     pub pairs: i64,
     pub tasks: i64,
@@ -232,7 +252,8 @@ pub struct Overview {
     pub tasks_by_status: Vec<Count<TaskStatus>>,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: i64,

@@ -1,32 +1,35 @@
-//! JSON API v1. The OpenAPI document is generated from these handlers and the view types, so it
-//! cannot drift from what the server does. Who may call what is in `routes.rs`.
+//! JSON API v1. The OpenAPI document is generated from these handlers and the read models, so it
+//! cannot drift from what the server does. Who may call what is in `routes.rs`; each handler reads
+//! the request, calls one use case (`hanteam_app`) and writes its answer.
 
 use std::sync::OnceLock;
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use hanteam_domain::access::{Right, Role};
-use hanteam_domain::edit::{
-    AgencyInput, ExchangeeInput, KpiInput, MilestoneInput, PairInput, PositionInput, RoleInput, TaskInput, VersionInput,
-};
-use hanteam_domain::TaskFilterInput;
-use hanteam_store::accounts::ApiTokenView;
-use hanteam_store::audit::AuditRecord;
-use hanteam_store::views::{
+use hanteam_app::accounts::{self, CreatedToken, TokenInput, UserRef};
+use hanteam_app::views::{
     Agency, ExchangePair, MeetingDetail, MeetingSummary, Overview, Page, TaskDetail, TaskSummary,
+};
+use hanteam_app::{parts, registry, tasks, ApiTokenView, AuditRecord, Saved, UserView};
+use hanteam_domain::access::{Right, Role};
+use hanteam_domain::account::AccountFields;
+use hanteam_domain::edit::{
+    parse_version, AgencyInput, ExchangeeInput, PairInput, PositionInput, RoleInput, TaskInput, VersionInput,
+};
+use hanteam_domain::{
+    AgencyId, AuditFilterInput, ExchangeeId, Kpi, KpiId, KpiInput, MeetingId, Milestone, MilestoneId, MilestoneInput,
+    PairId, PositionId, TaskFilterInput, TaskId, TokenId, UserId,
 };
 use serde::Serialize;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::OpenApi as OpenApiDoc;
 use utoipa::{Modify, OpenApi, ToSchema};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
-use crate::account::{self, AuditQuery, CreatedToken, TokenInput};
 use crate::auth::Viewer;
-use crate::error::{ApiJson, ApiQuery, AppError, ErrorBody};
-use crate::{shared, AppState};
+use crate::error::{AppError, ErrorBody};
+use crate::wire::{ApiJson, ApiQuery};
+use crate::AppState;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -42,11 +45,12 @@ use crate::{shared, AppState};
     tags(
         (name = "registry", description = "기관, 교류직위 쌍, 협업과제, 협의회"),
         (name = "account", description = "내 정보와 API 토큰"),
+        (name = "users", description = "계정 관리 (국무조정실 관리자)"),
         (name = "audit", description = "감사기록"),
         (name = "system", description = "상태 확인과 API 문서")
     )
 )]
-struct ApiDoc;
+pub(crate) struct ApiDoc;
 
 struct BearerAuth;
 
@@ -60,37 +64,10 @@ impl Modify for BearerAuth {
     }
 }
 
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(healthz))
-        .routes(routes!(openapi_json))
-        .routes(routes!(overview))
-        .routes(routes!(list_agencies))
-        .routes(routes!(get_agency, update_agency))
-        .routes(routes!(list_exchange_pairs))
-        .routes(routes!(update_pair))
-        .routes(routes!(update_position))
-        .routes(routes!(update_exchangee))
-        .routes(routes!(list_tasks, create_task))
-        .routes(routes!(get_task, update_task))
-        .routes(routes!(archive_task))
-        .routes(routes!(update_role))
-        .routes(routes!(create_kpi))
-        .routes(routes!(update_kpi, remove_kpi))
-        .routes(routes!(create_milestone))
-        .routes(routes!(update_milestone, remove_milestone))
-        .routes(routes!(list_meetings))
-        .routes(routes!(get_meeting))
-        .routes(routes!(me))
-        .routes(routes!(list_tokens, create_token))
-        .routes(routes!(revoke_token))
-        .routes(routes!(audit_log))
-}
-
-/// The OpenAPI 3 document of every endpoint above.
+/// The OpenAPI 3 document of every API endpoint of the route table.
 pub fn openapi_document() -> &'static OpenApiDoc {
     static DOC: OnceLock<OpenApiDoc> = OnceLock::new();
-    DOC.get_or_init(|| router().split_for_parts().1)
+    DOC.get_or_init(|| crate::router::routes().split_for_parts().1)
 }
 
 #[derive(Serialize, ToSchema)]
@@ -102,27 +79,27 @@ pub struct Health {
 /// Liveness and readiness: answers ok when the database answers.
 #[utoipa::path(get, path = "/healthz", tag = "system",
     responses((status = 200, body = Health), (status = 500, body = ErrorBody)))]
-async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, AppError> {
-    state.db.count_users().await?;
+pub(crate) async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, AppError> {
+    hanteam_app::database_answers(&state.db).await?;
     Ok(Json(Health { status: "ok" }))
 }
 
 /// This document.
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "system", responses((status = 200, description = "OpenAPI 3 document")))]
-async fn openapi_json() -> Json<&'static OpenApiDoc> {
+pub(crate) async fn openapi_json() -> Json<&'static OpenApiDoc> {
     Json(openapi_document())
 }
 
 /// Counts for a dashboard: pairs, tasks by type and status (those the caller may see), agencies, meetings.
 #[utoipa::path(get, path = "/api/v1/overview", tag = "registry", responses((status = 200, body = Overview)))]
-async fn overview(State(state): State<AppState>, viewer: Viewer) -> Result<Json<Overview>, AppError> {
-    Ok(Json(shared::overview(&state.db, &viewer).await?))
+pub(crate) async fn overview(State(state): State<AppState>, viewer: Viewer) -> Result<Json<Overview>, AppError> {
+    Ok(Json(tasks::overview(&state.db, &viewer.caller).await?))
 }
 
 /// All agencies.
 #[utoipa::path(get, path = "/api/v1/agencies", tag = "registry", responses((status = 200, body = Page<Agency>)))]
-async fn list_agencies(State(state): State<AppState>) -> Result<Json<Page<Agency>>, AppError> {
-    let items = state.db.list_agencies().await?;
+pub(crate) async fn list_agencies(State(state): State<AppState>) -> Result<Json<Page<Agency>>, AppError> {
+    let items = registry::agencies(&state.db).await?;
     Ok(Json(Page { total: items.len() as i64, items }))
 }
 
@@ -140,12 +117,12 @@ pub struct AgencyDetail {
 #[utoipa::path(get, path = "/api/v1/agencies/{id}", tag = "registry",
     params(("id" = String, Path, description = "Agency id or short name (환경부)")),
     responses((status = 200, body = AgencyDetail), (status = 404, body = ErrorBody)))]
-async fn get_agency(
+pub(crate) async fn get_agency(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
 ) -> Result<Json<AgencyDetail>, AppError> {
-    let page = shared::agency(&state.db, &viewer, &id).await?;
+    let page = registry::agency(&state.db, &viewer.caller, &id).await?;
     Ok(Json(AgencyDetail { agency: page.agency, exchange_pairs: page.pairs, tasks: page.tasks }))
 }
 
@@ -156,25 +133,31 @@ pub struct Written {
     pub version: i64,
 }
 
+impl From<Saved> for Written {
+    fn from(s: Saved) -> Written {
+        Written { id: s.id, version: s.version }
+    }
+}
+
 /// Edit an agency (OPC admin).
 #[utoipa::path(put, path = "/api/v1/agencies/{id}", tag = "registry", request_body = AgencyInput,
     params(("id" = String, Path, description = "Agency id")), security(("token" = [])),
     responses((status = 200, body = Written), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
                (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-async fn update_agency(
+pub(crate) async fn update_agency(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<AgencyInput>,
 ) -> Result<Json<Written>, AppError> {
-    let version = shared::update_agency(&state.db, &viewer, &id, &input).await?;
-    Ok(Json(Written { id: crate::error::parse_id(&id, "기관")?, version }))
+    let id = AgencyId::parse(&id)?;
+    Ok(Json(registry::update_agency(&state.db, &viewer.caller, id, &input).await?.into()))
 }
 
 /// The exchange pairs (교류직위 쌍) in annex order, with their positions and task ids.
 #[utoipa::path(get, path = "/api/v1/exchange-pairs", tag = "registry", responses((status = 200, body = Page<ExchangePair>)))]
-async fn list_exchange_pairs(State(state): State<AppState>) -> Result<Json<Page<ExchangePair>>, AppError> {
-    let items = state.db.list_pairs().await?;
+pub(crate) async fn list_exchange_pairs(State(state): State<AppState>) -> Result<Json<Page<ExchangePair>>, AppError> {
+    let items = registry::pairs(&state.db).await?;
     Ok(Json(Page { total: items.len() as i64, items }))
 }
 
@@ -183,14 +166,14 @@ async fn list_exchange_pairs(State(state): State<AppState>) -> Result<Json<Page<
     params(("id" = String, Path, description = "Exchange pair id")), security(("token" = [])),
     responses((status = 200, body = Written), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
                (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-async fn update_pair(
+pub(crate) async fn update_pair(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<PairInput>,
 ) -> Result<Json<Written>, AppError> {
-    let version = shared::update_pair(&state.db, &viewer, &id, &input).await?;
-    Ok(Json(Written { id: crate::error::parse_id(&id, "교류직위 쌍")?, version }))
+    let id = PairId::parse(&id)?;
+    Ok(Json(registry::update_pair(&state.db, &viewer.caller, id, &input).await?.into()))
 }
 
 /// Edit an exchange position (OPC admin).
@@ -198,14 +181,14 @@ async fn update_pair(
     params(("id" = String, Path, description = "Position id")), security(("token" = [])),
     responses((status = 200, body = Written), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
                (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-async fn update_position(
+pub(crate) async fn update_position(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<PositionInput>,
 ) -> Result<Json<Written>, AppError> {
-    let version = shared::update_position(&state.db, &viewer, &id, &input).await?;
-    Ok(Json(Written { id: crate::error::parse_id(&id, "교류직위")?, version }))
+    let id = PositionId::parse(&id)?;
+    Ok(Json(registry::update_position(&state.db, &viewer.caller, id, &input).await?.into()))
 }
 
 /// Edit an exchangee (name, expertise) (OPC admin).
@@ -213,38 +196,38 @@ async fn update_position(
     params(("id" = String, Path, description = "Exchangee id")), security(("token" = [])),
     responses((status = 200, body = Written), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
                (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-async fn update_exchangee(
+pub(crate) async fn update_exchangee(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<ExchangeeInput>,
 ) -> Result<Json<Written>, AppError> {
-    let version = shared::update_exchangee(&state.db, &viewer, &id, &input).await?;
-    Ok(Json(Written { id: crate::error::parse_id(&id, "교류자")?, version }))
+    let id = ExchangeeId::parse(&id)?;
+    Ok(Json(registry::update_exchangee(&state.db, &viewer.caller, id, &input).await?.into()))
 }
 
 /// Collaboration tasks (those the caller may see), filtered and paged; `total` counts all matches.
 #[utoipa::path(get, path = "/api/v1/tasks", tag = "registry", params(TaskFilterInput),
     responses((status = 200, body = Page<TaskSummary>), (status = 400, body = ErrorBody)))]
-async fn list_tasks(
+pub(crate) async fn list_tasks(
     State(state): State<AppState>,
     viewer: Viewer,
     ApiQuery(input): ApiQuery<TaskFilterInput>,
 ) -> Result<Json<Page<TaskSummary>>, AppError> {
-    let (_, page) = shared::task_list(&state.db, &viewer, &input).await?;
+    let (_, page) = tasks::list(&state.db, &viewer.caller, &input).await?;
     Ok(Json(page))
 }
 
 /// Create a task (OPC admin). A task of an exchange pair gets both agencies of the pair.
 #[utoipa::path(post, path = "/api/v1/tasks", tag = "registry", request_body = TaskInput, security(("token" = [])),
     responses((status = 201, body = Written), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
-async fn create_task(
+pub(crate) async fn create_task(
     State(state): State<AppState>,
     viewer: Viewer,
     ApiJson(input): ApiJson<TaskInput>,
 ) -> Result<(StatusCode, Json<Written>), AppError> {
-    let id = shared::create_task(&state.db, &viewer, &input).await?;
-    Ok((StatusCode::CREATED, Json(Written { id, version: 1 })))
+    let saved = tasks::create(&state.db, &viewer.caller, &input).await?;
+    Ok((StatusCode::CREATED, Json(saved.into())))
 }
 
 /// One task in full: agencies and roles, KPIs, milestones, its pair with positions and exchangees,
@@ -252,12 +235,12 @@ async fn create_task(
 #[utoipa::path(get, path = "/api/v1/tasks/{id}", tag = "registry",
     params(("id" = i64, Path, description = "Task id")),
     responses((status = 200, body = TaskDetail), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn get_task(
+pub(crate) async fn get_task(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
 ) -> Result<Json<TaskDetail>, AppError> {
-    Ok(Json(shared::task(&state.db, &viewer, &id).await?))
+    Ok(Json(tasks::detail(&state.db, &viewer.caller, TaskId::parse(&id)?).await?))
 }
 
 /// Edit a task's own fields (OPC admin). A status change must be a lifecycle move.
@@ -265,14 +248,14 @@ async fn get_task(
     params(("id" = i64, Path, description = "Task id")), security(("token" = [])),
     responses((status = 200, body = Written), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
                (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-async fn update_task(
+pub(crate) async fn update_task(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<TaskInput>,
 ) -> Result<Json<Written>, AppError> {
-    let version = shared::update_task(&state.db, &viewer, &id, &input).await?;
-    Ok(Json(Written { id: crate::error::parse_id(&id, "과제")?, version }))
+    let id = TaskId::parse(&id)?;
+    Ok(Json(tasks::update(&state.db, &viewer.caller, id, &input).await?.into()))
 }
 
 /// Archive a task (OPC admin): it leaves lists and public views; it is never deleted.
@@ -280,14 +263,14 @@ async fn update_task(
     params(("id" = i64, Path, description = "Task id")), security(("token" = [])),
     responses((status = 200, body = Written), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
                (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-async fn archive_task(
+pub(crate) async fn archive_task(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<VersionInput>,
 ) -> Result<Json<Written>, AppError> {
-    let version = shared::archive_task(&state.db, &viewer, &id, &input).await?;
-    Ok(Json(Written { id: crate::error::parse_id(&id, "과제")?, version }))
+    let id = TaskId::parse(&id)?;
+    Ok(Json(tasks::archive(&state.db, &viewer.caller, id, &input).await?.into()))
 }
 
 /// Set one agency's role in a task: OPC, or an officer of that agency. `version` is the agency's
@@ -297,42 +280,42 @@ async fn archive_task(
     security(("token" = [])),
     responses((status = 200, body = Written), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
                (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-async fn update_role(
+pub(crate) async fn update_role(
     State(state): State<AppState>,
     viewer: Viewer,
     Path((id, agency_id)): Path<(String, String)>,
     ApiJson(input): ApiJson<RoleInput>,
 ) -> Result<Json<Written>, AppError> {
-    let version = shared::set_role(&state.db, &viewer, &id, &agency_id, &input).await?;
-    Ok(Json(Written { id: crate::error::parse_id(&agency_id, "기관")?, version }))
+    let (id, agency) = (TaskId::parse(&id)?, AgencyId::parse(&agency_id)?);
+    Ok(Json(tasks::set_role(&state.db, &viewer.caller, id, agency, &input).await?.into()))
 }
 
 /// Add a KPI to a task: OPC, or an exchangee of the task's pair.
 #[utoipa::path(post, path = "/api/v1/tasks/{id}/kpis", tag = "registry", request_body = KpiInput,
     params(("id" = i64, Path, description = "Task id")), security(("token" = [])),
     responses((status = 201, body = Written), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn create_kpi(
+pub(crate) async fn create_kpi(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<KpiInput>,
 ) -> Result<(StatusCode, Json<Written>), AppError> {
-    let kpi = shared::add_kpi(&state.db, &viewer, &id, &input).await?;
-    Ok((StatusCode::CREATED, Json(Written { id: kpi, version: 1 })))
+    let saved = parts::add::<Kpi>(&state.db, &viewer.caller, TaskId::parse(&id)?, &input).await?;
+    Ok((StatusCode::CREATED, Json(saved.into())))
 }
 
 #[utoipa::path(put, path = "/api/v1/kpis/{id}", tag = "registry", request_body = KpiInput,
     params(("id" = i64, Path, description = "KPI id")), security(("token" = [])),
     responses((status = 200, body = Written), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
                (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-async fn update_kpi(
+pub(crate) async fn update_kpi(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<KpiInput>,
 ) -> Result<Json<Written>, AppError> {
-    let version = shared::update_kpi(&state.db, &viewer, &id, &input).await?;
-    Ok(Json(Written { id: crate::error::parse_id(&id, "성과지표")?, version }))
+    let (saved, _) = parts::update::<Kpi>(&state.db, &viewer.caller, KpiId::parse(&id)?, &input).await?;
+    Ok(Json(saved.into()))
 }
 
 /// Remove a KPI (`?version=`); its last state stays in the audit log.
@@ -341,13 +324,13 @@ async fn update_kpi(
     security(("token" = [])),
     responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
                (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-async fn remove_kpi(
+pub(crate) async fn remove_kpi(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
     ApiQuery(input): ApiQuery<VersionInput>,
 ) -> Result<StatusCode, AppError> {
-    shared::remove_kpi(&state.db, &viewer, &id, &input).await?;
+    parts::remove::<Kpi>(&state.db, &viewer.caller, KpiId::parse(&id)?, &input).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -355,28 +338,28 @@ async fn remove_kpi(
 #[utoipa::path(post, path = "/api/v1/tasks/{id}/milestones", tag = "registry", request_body = MilestoneInput,
     params(("id" = i64, Path, description = "Task id")), security(("token" = [])),
     responses((status = 201, body = Written), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn create_milestone(
+pub(crate) async fn create_milestone(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<MilestoneInput>,
 ) -> Result<(StatusCode, Json<Written>), AppError> {
-    let m = shared::add_milestone(&state.db, &viewer, &id, &input).await?;
-    Ok((StatusCode::CREATED, Json(Written { id: m, version: 1 })))
+    let saved = parts::add::<Milestone>(&state.db, &viewer.caller, TaskId::parse(&id)?, &input).await?;
+    Ok((StatusCode::CREATED, Json(saved.into())))
 }
 
 #[utoipa::path(put, path = "/api/v1/milestones/{id}", tag = "registry", request_body = MilestoneInput,
     params(("id" = i64, Path, description = "Milestone id")), security(("token" = [])),
     responses((status = 200, body = Written), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
                (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-async fn update_milestone(
+pub(crate) async fn update_milestone(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<MilestoneInput>,
 ) -> Result<Json<Written>, AppError> {
-    let version = shared::update_milestone(&state.db, &viewer, &id, &input).await?;
-    Ok(Json(Written { id: crate::error::parse_id(&id, "추진일정")?, version }))
+    let (saved, _) = parts::update::<Milestone>(&state.db, &viewer.caller, MilestoneId::parse(&id)?, &input).await?;
+    Ok(Json(saved.into()))
 }
 
 /// Remove a milestone (`?version=`); its last state stays in the audit log.
@@ -385,20 +368,20 @@ async fn update_milestone(
     security(("token" = [])),
     responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
                (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-async fn remove_milestone(
+pub(crate) async fn remove_milestone(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
     ApiQuery(input): ApiQuery<VersionInput>,
 ) -> Result<StatusCode, AppError> {
-    shared::remove_milestone(&state.db, &viewer, &id, &input).await?;
+    parts::remove::<Milestone>(&state.db, &viewer.caller, MilestoneId::parse(&id)?, &input).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Review council meetings (협업과제점검협의회), oldest first.
 #[utoipa::path(get, path = "/api/v1/meetings", tag = "registry", responses((status = 200, body = Page<MeetingSummary>)))]
-async fn list_meetings(State(state): State<AppState>) -> Result<Json<Page<MeetingSummary>>, AppError> {
-    let items = state.db.list_meetings().await?;
+pub(crate) async fn list_meetings(State(state): State<AppState>) -> Result<Json<Page<MeetingSummary>>, AppError> {
+    let items = registry::meetings(&state.db).await?;
     Ok(Json(Page { total: items.len() as i64, items }))
 }
 
@@ -406,13 +389,16 @@ async fn list_meetings(State(state): State<AppState>) -> Result<Json<Page<Meetin
 #[utoipa::path(get, path = "/api/v1/meetings/{id}", tag = "registry",
     params(("id" = i64, Path, description = "Meeting id")),
     responses((status = 200, body = MeetingDetail), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn get_meeting(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<MeetingDetail>, AppError> {
-    Ok(Json(shared::meeting(&state.db, &id).await?))
+pub(crate) async fn get_meeting(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<MeetingDetail>, AppError> {
+    Ok(Json(registry::meeting(&state.db, MeetingId::parse(&id)?).await?))
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct Me {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub login: String,
     pub display_name: String,
     pub roles: Vec<Role>,
@@ -427,11 +413,11 @@ pub struct Me {
 /// Who the caller is, with roles and rights.
 #[utoipa::path(get, path = "/api/v1/me", tag = "account", security(("token" = [])),
     responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
-async fn me(viewer: Viewer) -> Result<Json<Me>, AppError> {
-    let p = viewer.require()?;
+pub(crate) async fn me(viewer: Viewer) -> Result<Json<Me>, AppError> {
+    let p = viewer.caller.signed_in()?;
     let a = viewer.account.as_ref().ok_or_else(AppError::forbidden)?;
     Ok(Json(Me {
-        user_id: p.user_id,
+        user_id: a.id,
         login: a.login.clone(),
         display_name: a.display_name.clone(),
         roles: p.roles(),
@@ -444,44 +430,119 @@ async fn me(viewer: Viewer) -> Result<Json<Me>, AppError> {
 /// The caller's API tokens (never the secrets).
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "account", security(("token" = [])),
     responses((status = 200, body = Vec<ApiTokenView>), (status = 401, body = ErrorBody)))]
-async fn list_tokens(State(state): State<AppState>, viewer: Viewer) -> Result<Json<Vec<ApiTokenView>>, AppError> {
-    Ok(Json(account::tokens(&state.db, &viewer).await?))
+pub(crate) async fn list_tokens(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Json<Vec<ApiTokenView>>, AppError> {
+    Ok(Json(accounts::tokens(&state.db, &viewer.caller).await?))
 }
 
 /// Create an API token with a subset of the caller's rights; the token is shown once. Needs a
 /// browser session (with its CSRF token in `X-CSRF-Token`); a token cannot create tokens.
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "account", request_body = TokenInput,
     responses((status = 201, body = CreatedToken), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-async fn create_token(
+pub(crate) async fn create_token(
     State(state): State<AppState>,
     viewer: Viewer,
     ApiJson(input): ApiJson<TokenInput>,
 ) -> Result<(StatusCode, Json<CreatedToken>), AppError> {
-    Ok((StatusCode::CREATED, Json(account::create_token(&state.db, &viewer, &input).await?)))
+    Ok((StatusCode::CREATED, Json(accounts::create_token(&state.db, &viewer.caller, &input).await?)))
 }
 
 /// Revoke one of the caller's tokens.
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "account", security(("token" = [])),
     params(("id" = i64, Path, description = "Token id")),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn revoke_token(
+pub(crate) async fn revoke_token(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
 ) -> Result<StatusCode, AppError> {
-    account::revoke_token(&state.db, &viewer, &id).await?;
+    accounts::revoke_token(&state.db, &viewer.caller, TokenId::parse(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The audit log, newest first (auditors and OPC admins).
-#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery), security(("token" = [])),
-    responses((status = 200, body = Page<AuditRecord>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-async fn audit_log(
+/// Every account with its roles, by login (OPC admin).
+#[utoipa::path(get, path = "/api/v1/users", tag = "users", security(("token" = [])),
+    responses((status = 200, body = Page<UserView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub(crate) async fn list_users(
     State(state): State<AppState>,
     viewer: Viewer,
-    ApiQuery(q): ApiQuery<AuditQuery>,
+) -> Result<Json<Page<UserView>>, AppError> {
+    let items = accounts::users(&state.db, &viewer.caller).await?;
+    Ok(Json(Page { total: items.len() as i64, items }))
+}
+
+/// An account and the one-time password made for it: shown this once, never stored.
+#[derive(Serialize, ToSchema)]
+pub struct UserWithPassword {
+    pub user: UserView,
+    /// Give it to the person; they must change it at their next sign-in.
+    pub one_time_password: String,
+}
+
+impl From<accounts::Created> for UserWithPassword {
+    fn from(c: accounts::Created) -> Self {
+        UserWithPassword { user: c.user, one_time_password: c.password.0 }
+    }
+}
+
+/// Create an account with its roles and a one-time password (OPC admin).
+#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = AccountFields, security(("token" = [])),
+    responses((status = 201, body = UserWithPassword), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+               (status = 403, body = ErrorBody)))]
+pub(crate) async fn create_user(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiJson(input): ApiJson<AccountFields>,
+) -> Result<(StatusCode, Json<UserWithPassword>), AppError> {
+    let created = accounts::add_user_from(&state.db, &viewer.caller, &input).await?;
+    Ok((StatusCode::CREATED, Json(created.into())))
+}
+
+/// Disable an account and end its sessions (OPC admin); the account and its audit records stay.
+#[utoipa::path(post, path = "/api/v1/users/{id}/disable", tag = "users", request_body = VersionInput,
+    params(("id" = i64, Path, description = "User id")), security(("token" = [])),
+    responses((status = 200, body = UserView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub(crate) async fn disable_user(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<VersionInput>,
+) -> Result<Json<UserView>, AppError> {
+    let who = UserRef::Id(UserId::parse(&id)?);
+    let version = parse_version(&input)?;
+    match accounts::disable_user(&state.db, &viewer.caller, &who, Some(version)).await? {
+        accounts::Disabled::Now(user) | accounts::Disabled::Already(user) => Ok(Json(user)),
+    }
+}
+
+/// Give an account a new one-time password and end its sessions (OPC admin).
+#[utoipa::path(post, path = "/api/v1/users/{id}/reset-password", tag = "users", request_body = VersionInput,
+    params(("id" = i64, Path, description = "User id")), security(("token" = [])),
+    responses((status = 200, body = UserWithPassword), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub(crate) async fn reset_password(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<VersionInput>,
+) -> Result<Json<UserWithPassword>, AppError> {
+    let who = UserRef::Id(UserId::parse(&id)?);
+    let version = parse_version(&input)?;
+    Ok(Json(accounts::reset_password(&state.db, &viewer.caller, &who, Some(version)).await?.into()))
+}
+
+/// The audit log, newest first (auditors and OPC admins).
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditFilterInput), security(("token" = [])),
+    responses((status = 200, body = Page<AuditRecord>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub(crate) async fn audit_log(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiQuery(q): ApiQuery<AuditFilterInput>,
 ) -> Result<Json<Page<AuditRecord>>, AppError> {
-    Ok(Json(account::audit_log(&state.db, &viewer, &q).await?))
+    Ok(Json(hanteam_app::audit::log(&state.db, &viewer.caller, &q).await?))
 }
 
 #[cfg(test)]

@@ -4,12 +4,13 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use hanteam_app::UseCaseError;
 use hanteam_domain::ValidationError;
-use hanteam_store::accounts::AccountError;
-use hanteam_store::writes::WriteError;
-use hanteam_store::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
+
+/// Request bodies above this are refused with 413 before a handler sees them.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
 #[derive(Debug)]
 pub enum AppError {
@@ -76,7 +77,7 @@ impl AppError {
     }
 
     pub fn forbidden() -> AppError {
-        AppError::Forbidden("이 작업을 할 권한이 없습니다. 필요하면 국무조정실 관리자에게 권한을 요청해 주세요.".into())
+        UseCaseError::forbidden().into()
     }
 
     pub fn status(&self) -> StatusCode {
@@ -141,7 +142,7 @@ impl AppError {
             ),
             AppError::TooLarge => ErrorDetail::new(
                 "too_large",
-                format!("보낸 내용이 너무 큽니다. {}KB 이하로 나누어 보내 주세요.", crate::middleware::MAX_BODY_BYTES / 1024),
+                format!("보낸 내용이 너무 큽니다. {}KB 이하로 나누어 보내 주세요.", MAX_BODY_BYTES / 1024),
             ),
             AppError::Internal(_) => internal_detail(None),
         }
@@ -159,9 +160,18 @@ pub fn internal_detail(request_id: Option<String>) -> ErrorDetail {
     }
 }
 
-impl From<StoreError> for AppError {
-    fn from(e: StoreError) -> Self {
-        AppError::Internal(e.to_string())
+/// The one place a use case's outcome becomes HTTP's.
+impl From<UseCaseError> for AppError {
+    fn from(e: UseCaseError) -> Self {
+        match e {
+            UseCaseError::Invalid(errors) => AppError::Invalid(errors),
+            UseCaseError::Unauthenticated(m) => AppError::Unauthenticated(m),
+            UseCaseError::Forbidden(m) => AppError::Forbidden(m),
+            UseCaseError::NotFound(what) => AppError::NotFound(what),
+            UseCaseError::Stale { current_version } => AppError::Stale { current_version },
+            UseCaseError::Locked { retry_after_secs } => AppError::Locked { retry_after_secs },
+            UseCaseError::Internal(cause) => AppError::Internal(cause),
+        }
     }
 }
 
@@ -174,29 +184,6 @@ impl From<ValidationError> for AppError {
 impl From<Vec<ValidationError>> for AppError {
     fn from(e: Vec<ValidationError>) -> Self {
         AppError::Invalid(e)
-    }
-}
-
-impl From<WriteError> for AppError {
-    fn from(e: WriteError) -> Self {
-        match e {
-            WriteError::NotFound(what) => AppError::NotFound(what.to_string()),
-            WriteError::Stale { current } => AppError::Stale { current_version: current },
-            WriteError::Invalid(v) => AppError::Invalid(vec![v]),
-            WriteError::Forbidden => AppError::forbidden(),
-            WriteError::Store(s) => s.into(),
-        }
-    }
-}
-
-impl From<AccountError> for AppError {
-    fn from(e: AccountError) -> Self {
-        match e {
-            AccountError::LoginTaken(_) => AppError::invalid("login", e.to_string()),
-            AccountError::NoSuchUser(_) => AppError::NotFound("계정".into()),
-            AccountError::BadGrant(m) => AppError::invalid("role", m),
-            AccountError::Store(s) => s.into(),
-        }
     }
 }
 
@@ -231,16 +218,6 @@ impl From<axum::extract::rejection::FormRejection> for AppError {
     }
 }
 
-/// `axum::Json`, with bad bodies answered in our error shape (Korean) rather than plain text.
-#[derive(axum::extract::FromRequest)]
-#[from_request(via(axum::Json), rejection(AppError))]
-pub struct ApiJson<T>(pub T);
-
-/// `axum::extract::Query`, with bad query strings answered in our error shape.
-#[derive(axum::extract::FromRequestParts)]
-#[from_request(via(axum::extract::Query), rejection(AppError))]
-pub struct ApiQuery<T>(pub T);
-
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         if let AppError::Internal(cause) = &self {
@@ -254,12 +231,4 @@ impl IntoResponse for AppError {
         }
         response
     }
-}
-
-/// Parses a numeric id from the path, with a Korean message instead of axum's English rejection.
-pub fn parse_id(raw: &str, what: &str) -> Result<i64, AppError> {
-    raw.parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or_else(|| AppError::invalid("id", format!("{what} 번호는 1 이상의 정수여야 합니다. (입력값: '{raw}')")))
 }

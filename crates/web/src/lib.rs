@@ -1,23 +1,29 @@
 //! HTTP for hanteam: the JSON API (`/api/v1`), the server-rendered pages and the OpenAPI document.
-//! Handlers are thin: parse, call the store or the domain, render.
+//! Handlers are thin: they read the request, call one use case of `hanteam_app`, and render.
+//!
+//! `routes.rs` is the table of every route; `endpoint.rs` and `router.rs` are read from it, and
+//! `gate.rs` checks every request against it.
 
 #![forbid(unsafe_code)]
 
 use std::time::Duration;
 
 use axum::Router;
-use hanteam_store::Db;
+use hanteam_app::demo::DemoAccount;
+use hanteam_app::Db;
 use tokio::net::TcpListener;
 
-pub mod account;
 mod api;
 mod assets;
 pub mod auth;
+pub mod endpoint;
 mod error;
+mod gate;
 mod middleware;
 mod pages;
-pub mod routes;
-mod shared;
+mod router;
+mod routes;
+mod wire;
 
 pub use api::openapi_document;
 pub use error::AppError;
@@ -37,24 +43,13 @@ impl AppState {
     }
 }
 
-/// A demo account and its password for this run, shown on the sign-in page (loopback only).
-#[derive(Clone, Debug)]
-pub struct DemoAccount {
-    pub login: String,
-    pub password: String,
-    /// What the account can do, in Korean (e.g. "기관 담당자 (환경부)").
-    pub description: String,
-}
-
 /// Every route of the application.
 pub fn router(state: AppState) -> Router {
-    let (api_router, _) = api::router().split_for_parts();
+    let (routes, _) = router::routes().split_for_parts();
     // Layers run outside-in: identify the viewer, route, gate by the route's rule, check CSRF.
-    let app = Router::new()
-        .merge(api_router)
-        .merge(pages::router())
+    let app = routes
         .route_layer(axum::middleware::from_fn(auth::csrf::protect))
-        .route_layer(axum::middleware::from_fn(routes::gate))
+        .route_layer(axum::middleware::from_fn(gate::gate))
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::session::identify))
         .with_state(state);
@@ -68,10 +63,10 @@ async fn not_found(
     headers: axum::http::HeaderMap,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
-    if uri.path().starts_with("/api/") {
+    if endpoint::answers_in_json(None, uri.path()) {
         AppError::NotFound("요청한 API".into()).into_response()
     } else {
-        pages::not_found(viewer, &uri, &headers)
+        pages::render::not_found(viewer, &uri, &headers)
     }
 }
 

@@ -17,7 +17,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::error::{internal_detail, ErrorBody};
+use crate::endpoint::answers_in_json;
+use crate::error::{internal_detail, ErrorBody, MAX_BODY_BYTES};
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -25,9 +26,6 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
      img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; \
      form-action 'self'; frame-ancestors 'none'";
-
-/// Request bodies above this are refused with 413 before a handler sees them.
-pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
 /// Wraps every route of `router` in the layers above.
 pub fn apply(router: Router, timeout: Duration) -> Router {
@@ -60,7 +58,8 @@ pub fn apply(router: Router, timeout: Duration) -> Router {
 /// an operator can find the cause in the log. Pages keep their own error page.
 async fn name_request_in_server_errors(req: Request, next: Next) -> Response {
     let request_id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let is_api = req.uri().path().starts_with("/api/");
+    // This layer wraps the router, so the request is not routed yet: its path decides.
+    let is_api = answers_in_json(None, req.uri().path());
     let response = next.run(req).await;
     if response.status() == StatusCode::INTERNAL_SERVER_ERROR && is_api {
         return (StatusCode::INTERNAL_SERVER_ERROR, Json(ErrorBody { error: internal_detail(request_id) }))

@@ -211,7 +211,8 @@ async fn seeding_twice_changes_nothing(b: Backend) {
     let app = TestApp::spawn(b).await;
     let before = app.json("/api/v1/tasks/1", 200).await;
     let overview_before = app.json("/api/v1/overview", 200).await;
-    assert_eq!(app.db.seed_builtin().await.unwrap(), hanteam_store::SeedOutcome::AlreadyLoaded);
+    let again = hanteam_app::registry::load_builtin_dataset(&app.db, &crate::common::console()).await.unwrap();
+    assert_eq!(again, hanteam_store::SeedOutcome::AlreadyLoaded);
     assert_eq!(app.db.seed_if_empty().await.unwrap(), None);
     assert_eq!(app.json("/api/v1/tasks/1", 200).await, before);
     assert_eq!(app.json("/api/v1/overview", 200).await, overview_before);

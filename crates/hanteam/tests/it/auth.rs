@@ -49,7 +49,7 @@ async fn signing_in_sets_a_protected_session_cookie_and_is_audited(b: Backend) {
     assert!(session_cookie(&r).unwrap().contains("Secure"), "behind an HTTPS proxy the cookie is Secure");
     let log = app
         .db
-        .list_audit(&hanteam_store::audit::AuditFilter { actor: Some("kim".into()), limit: 50, ..Default::default() })
+        .list_audit(&hanteam_domain::AuditFilter { actor: Some("kim".into()), limit: 50, ..Default::default() })
         .await
         .unwrap();
     assert!(log.items.iter().all(|e| e.entry.action == "auth.sign_in"));
@@ -73,7 +73,7 @@ async fn a_wrong_password_is_refused_and_repeated_failures_lock_sign_in(b: Backe
     assert_eq!(post_sign_in(&app, "park", TEST_PASSWORD, &[]).await.status().as_u16(), 303);
     let failed = app
         .db
-        .list_audit(&hanteam_store::audit::AuditFilter { actor: Some("lee".into()), limit: 50, ..Default::default() })
+        .list_audit(&hanteam_domain::AuditFilter { actor: Some("lee".into()), limit: 50, ..Default::default() })
         .await
         .unwrap();
     assert_eq!(failed.items.iter().filter(|e| e.entry.action == "auth.sign_in_failed").count(), 5);
@@ -122,7 +122,7 @@ async fn behind_a_trusted_proxy_the_forwarded_client_address_is_used(b: Backend)
     assert_eq!(r.status().as_u16(), 429, "the attacker's address is locked");
     let log = app
         .db
-        .list_audit(&hanteam_store::audit::AuditFilter { actor: Some("han".into()), limit: 5, ..Default::default() })
+        .list_audit(&hanteam_domain::AuditFilter { actor: Some("han".into()), limit: 5, ..Default::default() })
         .await
         .unwrap();
     assert_eq!(log.items[0].entry.client_addr.as_deref(), Some("203.0.113.5"));
@@ -135,7 +135,7 @@ async fn without_a_trusted_proxy_forwarded_headers_are_ignored(b: Backend) {
     assert_eq!(r.status().as_u16(), 303);
     let log = app
         .db
-        .list_audit(&hanteam_store::audit::AuditFilter { actor: Some("seo".into()), limit: 5, ..Default::default() })
+        .list_audit(&hanteam_domain::AuditFilter { actor: Some("seo".into()), limit: 5, ..Default::default() })
         .await
         .unwrap();
     assert_eq!(log.items[0].entry.client_addr.as_deref(), Some("127.0.0.1"));
@@ -144,7 +144,8 @@ async fn without_a_trusted_proxy_forwarded_headers_are_ignored(b: Backend) {
 async fn an_unknown_login_and_a_disabled_account_get_the_same_answer(b: Backend) {
     let app = TestApp::spawn(b).await;
     app.user("gone", vec![Grant::Auditor]).await;
-    app.db.disable_user(&hanteam_store::audit::Actor::system(), "gone").await.unwrap();
+    let gone = hanteam_app::accounts::UserRef::Login("gone".into());
+    hanteam_app::accounts::disable_user(&app.db, &crate::common::console(), &gone, None).await.unwrap();
     let a = post_sign_in(&app, "gone", TEST_PASSWORD, &[]).await;
     let b2 = post_sign_in(&app, "nobody", TEST_PASSWORD, &[]).await;
     assert_eq!((a.status().as_u16(), b2.status().as_u16()), (401, 401));
@@ -183,7 +184,7 @@ async fn a_session_ends_after_thirty_idle_minutes(b: Backend) {
 async fn changes_from_a_browser_need_the_csrf_token_of_the_session(b: Backend) {
     let app = TestApp::spawn(b).await;
     let env = app.agency_id("환경부").await;
-    app.user("officer", vec![Grant::AgencyOfficer { agency_id: env }]).await;
+    app.user("officer", vec![Grant::AgencyOfficer { agency_id: env.into() }]).await;
     let browser = app.sign_in("officer").await;
     let url = browser.url(&format!("/api/v1/tasks/1/agencies/{env}"));
     let body = json!({"role": "바뀐 역할", "version": 1});
@@ -219,9 +220,7 @@ async fn changes_from_a_browser_need_the_csrf_token_of_the_session(b: Backend) {
 
 async fn a_first_password_must_be_changed_before_anything_else(b: Backend) {
     let app = TestApp::spawn(b).await;
-    app.user("new", vec![Grant::OpcAdmin]).await;
-    let hash = hanteam_web::auth::hash_password(TEST_PASSWORD).unwrap();
-    app.db.set_password(&hanteam_store::audit::Actor::system(), "new", &hash, true).await.unwrap();
+    crate::common::insert_user(&app.db, "new", vec![Grant::OpcAdmin], TEST_PASSWORD, true).await;
     let browser = app.sign_in("new").await;
     let (s, e) = browser.send(Method::GET, "/api/v1/audit", None).await;
     assert_eq!((s, e["error"]["code"].as_str()), (403, Some("forbidden")));
@@ -248,12 +247,12 @@ async fn a_first_password_must_be_changed_before_anything_else(b: Backend) {
     assert_eq!(s, 200, "a new session replaces the ended one");
     let c = app.db.credentials("new").await.unwrap().unwrap();
     assert!(!c.must_change_password);
-    assert!(hanteam_web::auth::verify_password(&c.password_hash, good));
+    assert!(hanteam_app::secrets::verify_password(&c.password_hash, good));
 }
 
 async fn error_pages_still_show_who_is_signed_in(b: Backend) {
     let app = TestApp::spawn(b).await;
-    app.user("moon", vec![Grant::AgencyOfficer { agency_id: 1 }]).await;
+    app.user("moon", vec![Grant::AgencyOfficer { agency_id: 1.into() }]).await;
     let browser = app.sign_in("moon").await;
     for (path, status) in [("/no-such-page", 404), ("/audit", 403)] {
         let r = browser.client.get(browser.url(path)).send().await.unwrap();

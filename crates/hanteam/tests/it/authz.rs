@@ -1,21 +1,26 @@
-//! The authorization matrix: every route of the router (hanteam_web::routes::Endpoint) × every role,
-//! each cell called over real HTTP as a signed-in browser would and checked against the rule below.
+//! The authorization matrix: every route of the route table (hanteam_web::endpoint::Endpoint) × every
+//! role × (for routes about one record) a record of theirs and one that is not, each cell called
+//! over real HTTP as a signed-in browser would and checked against the outcome written below —
+//! the route's rule and the record-level rules of the use cases alike.
 //!
 //! `sample` and `expected` match on every Endpoint without a wildcard: a new route that has no rule
 //! here does not compile.
 
-use crate::common::{Backend, Browser, TestApp};
 use hanteam_domain::access::Grant;
-use hanteam_web::routes::Endpoint;
+use hanteam_domain::{AgencyId, PositionId};
+use hanteam_web::endpoint::{Endpoint, Kind};
 use reqwest::Method;
+use serde_json::json;
+
+use crate::common::{Backend, Browser, TestApp};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Who {
     Public,
     OpcAdmin,
-    /// Officer of 환경부, which takes part in task 1.
+    /// Officer of 환경부, which takes part in task 1 (and not in task 30).
     Officer,
-    /// Holder of 국토부 국토정책관, pair 1 (task 1's pair).
+    /// Holder of 국토부 국토정책관, pair 1 (task 1's pair; task 30 is pair 8's).
     Exchangee,
     /// Assigned to task 1.
     Evaluator,
@@ -24,120 +29,184 @@ enum Who {
 
 const EVERYONE: [Who; 6] = [Who::Public, Who::OpcAdmin, Who::Officer, Who::Exchangee, Who::Evaluator, Who::Auditor];
 
+/// Whose record a sample names: one the person is tied to (task 1 of pair 1, 환경부's role in it,
+/// its KPI…), or one they are not (task 30 of pair 8, 개보위's role in it, its KPI…).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Outcome {
-    Allowed,
-    /// 401, or a page redirecting to the sign-in form.
-    Unauthenticated,
-    Forbidden,
+enum Target {
+    Theirs,
+    Elsewhere,
 }
 
-fn only(who: Who, allowed: &[Who]) -> Outcome {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    /// 2xx, or a redirect that is not to the sign-in form.
+    Ok,
+    /// 400: allowed, and the (deliberately empty) input was refused; nothing written.
+    Invalid,
+    /// 404: not found, or not the caller's to see.
+    NotFound,
+    Forbidden,
+    /// 401, or a page redirecting to the sign-in form.
+    Unauthenticated,
+}
+
+use Outcome::*;
+
+/// `allowed` get `yes`, other signed-in people `Forbidden`, the public `Unauthenticated`.
+fn only(who: Who, allowed: &[Who], yes: Outcome) -> Outcome {
     if who == Who::Public {
-        Outcome::Unauthenticated
+        Unauthenticated
     } else if allowed.contains(&who) {
-        Outcome::Allowed
+        yes
     } else {
-        Outcome::Forbidden
+        Forbidden
     }
 }
 
-fn expected(e: Endpoint, who: Who) -> Outcome {
+/// The answer to a request with no input or an empty one: the page (or data) for a read, the input
+/// refused for a change.
+fn read_or_change(e: Endpoint) -> Outcome {
+    if e.method() == Method::GET {
+        Ok
+    } else {
+        Invalid
+    }
+}
+
+fn expected(e: Endpoint, who: Who, target: Target) -> Outcome {
     use Endpoint::*;
     use Who::*;
+    let signed_in = [OpcAdmin, Officer, Exchangee, Evaluator, Auditor];
+    let elsewhere = target == Target::Elsewhere;
     match e {
-        PageHome | PageTasks | PageTask | PagePairs | PageAgencies | PageAgency | PageMeetings | PageMeeting
-        | StaticKrds | StaticOwn | SignInForm | SignIn | Healthz | ApiOpenApi | ApiOverview | ApiAgencies
-        | ApiAgency | ApiPairs | ApiTasks | ApiTask | ApiMeetings | ApiMeeting => Outcome::Allowed,
-        SignOut | AccountPage | PasswordChange | TokenCreate | TokenRevoke | ApiMe | ApiTokens | ApiTokenCreate
-        | ApiTokenRevoke => only(who, &[OpcAdmin, Officer, Exchangee, Evaluator, Auditor]),
-        AuditPage | ApiAudit => only(who, &[OpcAdmin, Auditor]),
+        PageHome | PageTasks | PagePairs | PageAgencies | PageAgency | PageMeetings | PageMeeting | StaticKrds
+        | StaticOwn | SignInForm | Healthz | ApiOpenApi | ApiOverview | ApiAgencies | ApiAgency | ApiPairs
+        | ApiTasks | ApiMeetings | ApiMeeting => Ok,
+        // An evaluator sees only the tasks assigned to it.
+        PageTask | ApiTask => {
+            if elsewhere && who == Evaluator {
+                NotFound
+            } else {
+                Ok
+            }
+        }
+        // The sign-in form posted empty: no login.
+        SignIn => Invalid,
+        SignOut | AccountPage | ApiMe | ApiTokens => only(who, &signed_in, Ok),
+        PasswordChange | TokenCreate | ApiTokenCreate => only(who, &signed_in, Invalid),
+        // Token 999999 is nobody's.
+        TokenRevoke | ApiTokenRevoke => only(who, &signed_in, NotFound),
+        AuditPage | ApiAudit => only(who, &[OpcAdmin, Auditor], Ok),
         TaskNewForm | TaskCreate | TaskEditForm | TaskEdit | TaskArchiveForm | TaskArchive | ApiTaskCreate
-        | ApiTaskUpdate | ApiTaskArchive => only(who, &[OpcAdmin]),
-        RoleEditForm | RoleEdit | ApiRoleUpdate => only(who, &[OpcAdmin, Officer]),
+        | ApiTaskUpdate | ApiTaskArchive => only(who, &[OpcAdmin], read_or_change(e)),
+        // 환경부's role in task 1 is the officer's to write; 개보위's in task 30 is not.
+        RoleEditForm | RoleEdit | ApiRoleUpdate => {
+            let writers: &[Who] = if elsewhere { &[OpcAdmin] } else { &[OpcAdmin, Officer] };
+            only(who, writers, read_or_change(e))
+        }
+        // Task 1 is of the exchangee's pair; task 30 is not.
         KpiNewForm | KpiCreate | KpiEditForm | KpiEdit | KpiRemoveForm | KpiRemove | MilestoneNewForm
         | MilestoneCreate | MilestoneEditForm | MilestoneEdit | MilestoneRemoveForm | MilestoneRemove
         | ApiKpiCreate | ApiKpiUpdate | ApiKpiRemove | ApiMilestoneCreate | ApiMilestoneUpdate | ApiMilestoneRemove => {
-            only(who, &[OpcAdmin, Exchangee])
+            let writers: &[Who] = if elsewhere { &[OpcAdmin] } else { &[OpcAdmin, Exchangee] };
+            only(who, writers, read_or_change(e))
         }
         AgencyEditForm | AgencyEdit | PositionEditForm | PositionEdit | PairEditForm | PairEdit | ExchangeeEditForm
-        | ExchangeeEdit | ApiAgencyUpdate | ApiPairUpdate | ApiPositionUpdate | ApiExchangeeUpdate => {
-            only(who, &[OpcAdmin])
-        }
+        | ExchangeeEdit | ApiAgencyUpdate | ApiPairUpdate | ApiPositionUpdate | ApiExchangeeUpdate | UsersPage
+        | UserNewForm | UserCreate | UserDisableForm | UserDisable | UserResetForm | UserReset | ApiUsers
+        | ApiUserCreate | ApiUserDisable | ApiUserReset => only(who, &[OpcAdmin], read_or_change(e)),
     }
 }
 
-/// Ids of the records the sample requests touch.
+/// Ids of the records the samples name, theirs and elsewhere.
 struct Ids {
     env: i64,
+    pipc: i64,
     position: i64,
     pair: i64,
     exchangee: i64,
-    kpi: i64,
-    milestone: i64,
+    kpi: [i64; 2],
+    milestone: [i64; 2],
+    /// An account to disable or reset (the auditor's).
+    user: i64,
 }
 
-/// A concrete path for the endpoint.
-fn sample(e: Endpoint, ids: &Ids) -> String {
+/// A concrete path for the endpoint, and whether the endpoint is about one record (and so is also
+/// tried on a record elsewhere).
+fn sample(e: Endpoint, ids: &Ids, target: Target) -> (String, bool) {
     use Endpoint::*;
+    let t = if target == Target::Theirs { 0 } else { 1 };
+    let task = [1, 30][t];
+    let role_agency = [ids.env, ids.pipc][t];
+    let (kpi, milestone) = (ids.kpi[t], ids.milestone[t]);
+    let one = |path: String| (path, true);
+    let any = |path: &str| (path.to_string(), false);
     match e {
-        PageHome => "/".into(),
-        PageTasks => "/tasks".into(),
-        PageTask => "/tasks/1".into(),
-        PagePairs => "/pairs".into(),
-        PageAgencies => "/agencies".into(),
-        PageAgency => format!("/agencies/{}", ids.env),
-        PageMeetings => "/meetings".into(),
-        PageMeeting => "/meetings/1".into(),
-        StaticKrds => "/static/krds/css/component/output.css".into(),
-        StaticOwn => "/static/hanteam.css".into(),
-        SignInForm | SignIn => "/sign-in".into(),
-        SignOut => "/sign-out".into(),
-        AccountPage => "/account".into(),
-        PasswordChange => "/account/password".into(),
-        TokenCreate => "/account/tokens".into(),
-        TokenRevoke => "/account/tokens/999999/revoke".into(),
-        AuditPage => "/audit".into(),
-        TaskNewForm => "/tasks/new".into(),
-        TaskCreate => "/tasks".into(),
-        TaskEditForm | TaskEdit => "/tasks/1/edit".into(),
-        TaskArchiveForm | TaskArchive => "/tasks/1/archive".into(),
-        RoleEditForm | RoleEdit => format!("/tasks/1/roles/{}", ids.env),
-        KpiNewForm => "/tasks/1/kpis/new".into(),
-        KpiCreate => "/tasks/1/kpis".into(),
-        KpiEditForm | KpiEdit => format!("/kpis/{}/edit", ids.kpi),
-        KpiRemoveForm | KpiRemove => format!("/kpis/{}/remove", ids.kpi),
-        MilestoneNewForm => "/tasks/1/milestones/new".into(),
-        MilestoneCreate => "/tasks/1/milestones".into(),
-        MilestoneEditForm | MilestoneEdit => format!("/milestones/{}/edit", ids.milestone),
-        MilestoneRemoveForm | MilestoneRemove => format!("/milestones/{}/remove", ids.milestone),
-        AgencyEditForm | AgencyEdit => format!("/agencies/{}/edit", ids.env),
-        PositionEditForm | PositionEdit => format!("/positions/{}/edit", ids.position),
-        PairEditForm | PairEdit => format!("/pairs/{}/edit", ids.pair),
-        ExchangeeEditForm | ExchangeeEdit => format!("/exchangees/{}/edit", ids.exchangee),
-        Healthz => "/healthz".into(),
-        ApiOpenApi => "/api/v1/openapi.json".into(),
-        ApiOverview => "/api/v1/overview".into(),
-        ApiAgencies => "/api/v1/agencies".into(),
-        ApiAgency | ApiAgencyUpdate => format!("/api/v1/agencies/{}", ids.env),
-        ApiPairs => "/api/v1/exchange-pairs".into(),
-        ApiPairUpdate => format!("/api/v1/exchange-pairs/{}", ids.pair),
-        ApiPositionUpdate => format!("/api/v1/positions/{}", ids.position),
-        ApiExchangeeUpdate => format!("/api/v1/exchangees/{}", ids.exchangee),
-        ApiTasks | ApiTaskCreate => "/api/v1/tasks".into(),
-        ApiTask | ApiTaskUpdate => "/api/v1/tasks/1".into(),
-        ApiTaskArchive => "/api/v1/tasks/1/archive".into(),
-        ApiRoleUpdate => format!("/api/v1/tasks/1/agencies/{}", ids.env),
-        ApiKpiCreate => "/api/v1/tasks/1/kpis".into(),
-        ApiKpiUpdate | ApiKpiRemove => format!("/api/v1/kpis/{}", ids.kpi),
-        ApiMilestoneCreate => "/api/v1/tasks/1/milestones".into(),
-        ApiMilestoneUpdate | ApiMilestoneRemove => format!("/api/v1/milestones/{}", ids.milestone),
-        ApiMeetings => "/api/v1/meetings".into(),
-        ApiMeeting => "/api/v1/meetings/1".into(),
-        ApiMe => "/api/v1/me".into(),
-        ApiTokens | ApiTokenCreate => "/api/v1/tokens".into(),
-        ApiTokenRevoke => "/api/v1/tokens/999999".into(),
-        ApiAudit => "/api/v1/audit".into(),
+        PageHome => any("/"),
+        PageTasks => any("/tasks"),
+        PageTask => one(format!("/tasks/{task}")),
+        PagePairs => any("/pairs"),
+        PageAgencies => any("/agencies"),
+        PageAgency => (format!("/agencies/{}", ids.env), false),
+        PageMeetings => any("/meetings"),
+        PageMeeting => any("/meetings/1"),
+        StaticKrds => any("/static/krds/css/component/output.css"),
+        StaticOwn => any("/static/hanteam.css"),
+        SignInForm | SignIn => any("/sign-in"),
+        SignOut => any("/sign-out"),
+        AccountPage => any("/account"),
+        PasswordChange => any("/account/password"),
+        TokenCreate => any("/account/tokens"),
+        TokenRevoke => any("/account/tokens/999999/revoke"),
+        AuditPage => any("/audit"),
+        TaskNewForm => any("/tasks/new"),
+        TaskCreate => any("/tasks"),
+        TaskEditForm | TaskEdit => one(format!("/tasks/{task}/edit")),
+        TaskArchiveForm | TaskArchive => one(format!("/tasks/{task}/archive")),
+        RoleEditForm | RoleEdit => one(format!("/tasks/{task}/roles/{role_agency}")),
+        KpiNewForm => one(format!("/tasks/{task}/kpis/new")),
+        KpiCreate => one(format!("/tasks/{task}/kpis")),
+        KpiEditForm | KpiEdit => one(format!("/kpis/{kpi}/edit")),
+        KpiRemoveForm | KpiRemove => one(format!("/kpis/{kpi}/remove")),
+        MilestoneNewForm => one(format!("/tasks/{task}/milestones/new")),
+        MilestoneCreate => one(format!("/tasks/{task}/milestones")),
+        MilestoneEditForm | MilestoneEdit => one(format!("/milestones/{milestone}/edit")),
+        MilestoneRemoveForm | MilestoneRemove => one(format!("/milestones/{milestone}/remove")),
+        AgencyEditForm | AgencyEdit => (format!("/agencies/{}/edit", ids.env), false),
+        PositionEditForm | PositionEdit => (format!("/positions/{}/edit", ids.position), false),
+        PairEditForm | PairEdit => (format!("/pairs/{}/edit", ids.pair), false),
+        ExchangeeEditForm | ExchangeeEdit => (format!("/exchangees/{}/edit", ids.exchangee), false),
+        UsersPage => any("/users"),
+        UserNewForm => any("/users/new"),
+        UserCreate => any("/users"),
+        UserDisableForm | UserDisable => (format!("/users/{}/disable", ids.user), false),
+        UserResetForm | UserReset => (format!("/users/{}/reset-password", ids.user), false),
+        Healthz => any("/healthz"),
+        ApiOpenApi => any("/api/v1/openapi.json"),
+        ApiOverview => any("/api/v1/overview"),
+        ApiAgencies => any("/api/v1/agencies"),
+        ApiAgency | ApiAgencyUpdate => (format!("/api/v1/agencies/{}", ids.env), false),
+        ApiPairs => any("/api/v1/exchange-pairs"),
+        ApiPairUpdate => (format!("/api/v1/exchange-pairs/{}", ids.pair), false),
+        ApiPositionUpdate => (format!("/api/v1/positions/{}", ids.position), false),
+        ApiExchangeeUpdate => (format!("/api/v1/exchangees/{}", ids.exchangee), false),
+        ApiTasks | ApiTaskCreate => any("/api/v1/tasks"),
+        ApiTask | ApiTaskUpdate => one(format!("/api/v1/tasks/{task}")),
+        ApiTaskArchive => one(format!("/api/v1/tasks/{task}/archive")),
+        ApiRoleUpdate => one(format!("/api/v1/tasks/{task}/agencies/{role_agency}")),
+        ApiKpiCreate => one(format!("/api/v1/tasks/{task}/kpis")),
+        ApiKpiUpdate | ApiKpiRemove => one(format!("/api/v1/kpis/{kpi}")),
+        ApiMilestoneCreate => one(format!("/api/v1/tasks/{task}/milestones")),
+        ApiMilestoneUpdate | ApiMilestoneRemove => one(format!("/api/v1/milestones/{milestone}")),
+        ApiMeetings => any("/api/v1/meetings"),
+        ApiMeeting => any("/api/v1/meetings/1"),
+        ApiMe => any("/api/v1/me"),
+        ApiTokens | ApiTokenCreate => any("/api/v1/tokens"),
+        ApiTokenRevoke => any("/api/v1/tokens/999999"),
+        ApiUsers | ApiUserCreate => any("/api/v1/users"),
+        ApiUserDisable => (format!("/api/v1/users/{}/disable", ids.user), false),
+        ApiUserReset => (format!("/api/v1/users/{}/reset-password", ids.user), false),
+        ApiAudit => any("/api/v1/audit"),
     }
 }
 
@@ -145,10 +214,10 @@ fn sample(e: Endpoint, ids: &Ids) -> String {
 /// JSON. Bodies are empty or incomplete, so an allowed change fails validation and changes nothing.
 async fn call(client: &reqwest::Client, base: &str, csrf: &str, e: Endpoint, path: &str) -> (u16, String) {
     let url = format!("{base}{path}");
-    let req = match (e.method(), e.is_api()) {
+    let req = match (e.method(), e.kind()) {
         (Method::GET, _) => client.get(url),
-        (m, false) => client.request(m, url).form(&[("csrf_token", csrf), ("x", "1")]),
-        (m, true) => client.request(m, url).header("x-csrf-token", csrf).json(&serde_json::json!({})),
+        (m, Kind::Page) => client.request(m, url).form(&[("csrf_token", csrf), ("x", "1")]),
+        (m, Kind::Api) => client.request(m, url).header("x-csrf-token", csrf).json(&json!({})),
     };
     let r = req.send().await.expect("request");
     let status = r.status().as_u16();
@@ -156,34 +225,55 @@ async fn call(client: &reqwest::Client, base: &str, csrf: &str, e: Endpoint, pat
     (status, location)
 }
 
-fn outcome(status: u16, location: &str) -> Outcome {
-    match status {
-        401 => Outcome::Unauthenticated,
-        303 | 302 | 307 if location.starts_with("/sign-in") => Outcome::Unauthenticated,
-        403 => Outcome::Forbidden,
-        _ => Outcome::Allowed,
-    }
+fn outcome(status: u16, location: &str) -> Option<Outcome> {
+    Some(match status {
+        401 => Unauthenticated,
+        303 | 302 | 307 if location.starts_with("/sign-in") => Unauthenticated,
+        200..=399 => Ok,
+        400 => Invalid,
+        403 => Forbidden,
+        404 => NotFound,
+        _ => return None,
+    })
 }
 
-async fn every_route_answers_every_role_as_its_rule_says(b: Backend) {
+/// How many changes (not sign-ins) the audit log holds.
+async fn changes(app: &TestApp) -> usize {
+    let log = app.db.list_audit(&hanteam_domain::AuditFilter { limit: 500, ..Default::default() }).await.unwrap();
+    log.items.iter().filter(|r| !r.entry.action.starts_with("auth.")).count()
+}
+
+async fn every_route_answers_every_role_as_its_rules_say(b: Backend) {
     let app = TestApp::spawn(b).await;
     let env = app.agency_id("환경부").await;
+    let pipc = app.agency_id("개보위").await;
     let pair = &app.json("/api/v1/exchange-pairs", 200).await["items"][0];
-    let task = app.json("/api/v1/tasks/1", 200).await;
+    let position = pair["positions"][0]["id"].as_i64().unwrap();
+    app.user("m-admin", vec![Grant::OpcAdmin]).await;
+    app.user("m-officer", vec![Grant::AgencyOfficer { agency_id: AgencyId::new(env) }]).await;
+    app.user("m-exchangee", vec![Grant::Exchangee { position_id: PositionId::new(position) }]).await;
+    let evaluator = app.user("m-evaluator", vec![Grant::Evaluator]).await;
+    app.assign(evaluator, 1).await;
+    let auditor = app.user("m-auditor", vec![Grant::Auditor]).await;
+    // A KPI and a milestone of task 30 (the dataset gives them only to task 1).
+    let admin = app.token_for("setup", vec![Grant::OpcAdmin]).await;
+    let (s, kpi30) = app.call(Method::POST, "/api/v1/tasks/30/kpis", Some(&admin), Some(json!({"name": "지표"}))).await;
+    assert_eq!(s, 201, "{kpi30}");
+    let (s, ms30) =
+        app.call(Method::POST, "/api/v1/tasks/30/milestones", Some(&admin), Some(json!({"title": "일정"}))).await;
+    assert_eq!(s, 201, "{ms30}");
+    let task1 = app.json("/api/v1/tasks/1", 200).await;
     let ids = Ids {
         env,
-        position: pair["positions"][0]["id"].as_i64().unwrap(),
+        pipc,
+        position,
         pair: pair["id"].as_i64().unwrap(),
         exchangee: pair["positions"][0]["exchangees"][0]["id"].as_i64().unwrap(),
-        kpi: task["kpis"][0]["id"].as_i64().unwrap(),
-        milestone: task["milestones"][0]["id"].as_i64().unwrap(),
+        kpi: [task1["kpis"][0]["id"].as_i64().unwrap(), kpi30["id"].as_i64().unwrap()],
+        milestone: [task1["milestones"][0]["id"].as_i64().unwrap(), ms30["id"].as_i64().unwrap()],
+        user: auditor.get(),
     };
-    app.user("m-admin", vec![Grant::OpcAdmin]).await;
-    app.user("m-officer", vec![Grant::AgencyOfficer { agency_id: env }]).await;
-    app.user("m-exchangee", vec![Grant::Exchangee { position_id: ids.position }]).await;
-    let evaluator = app.user("m-evaluator", vec![Grant::Evaluator]).await;
-    app.db.assign_evaluator(&hanteam_store::audit::Actor::system(), evaluator, 1).await.unwrap();
-    app.user("m-auditor", vec![Grant::Auditor]).await;
+    let changes_before = changes(&app).await;
 
     let mut failures = Vec::new();
     let mut cells = 0;
@@ -206,26 +296,29 @@ async fn every_route_answers_every_role_as_its_rule_says(b: Backend) {
         let mut order: Vec<Endpoint> = Endpoint::ALL.iter().copied().filter(|e| *e != Endpoint::SignOut).collect();
         order.push(Endpoint::SignOut);
         for e in order {
-            let path = sample(e, &ids);
-            let (status, location) = call(&client, &app.base, &csrf, e, &path).await;
-            cells += 1;
-            if status >= 500 {
-                failures.push(format!("{who:?} {} {path}: server error {status}", e.method()));
-                continue;
-            }
-            let got = outcome(status, &location);
-            let want = expected(e, who);
-            if got != want {
-                failures.push(format!(
-                    "{who:?} {} {path}: expected {want:?}, got {got:?} ({status} {location})",
-                    e.method()
-                ));
+            for target in [Target::Theirs, Target::Elsewhere] {
+                let (path, about_a_record) = sample(e, &ids, target);
+                if target == Target::Elsewhere && !about_a_record {
+                    continue;
+                }
+                let (status, location) = call(&client, &app.base, &csrf, e, &path).await;
+                cells += 1;
+                let want = expected(e, who, target);
+                match outcome(status, &location) {
+                    Some(got) if got == want => {}
+                    got => failures.push(format!(
+                        "{who:?} {} {path}: expected {want:?}, got {got:?} ({status} {location})",
+                        e.method()
+                    )),
+                }
             }
         }
     }
-    assert_eq!(cells, EVERYONE.len() * Endpoint::ALL.len());
+    let record_routes = Endpoint::ALL.iter().filter(|e| sample(**e, &ids, Target::Elsewhere).1).count();
+    assert_eq!(cells, EVERYONE.len() * (Endpoint::ALL.len() + record_routes));
     assert!(failures.is_empty(), "{} of {cells} cells wrong:\n{}", failures.len(), failures.join("\n"));
-    assert_eq!(app.json("/api/v1/tasks/1", 200).await["version"], 1, "no cell changed anything");
+    assert_eq!(changes(&app).await, changes_before, "no cell changed anything");
+    assert_eq!(app.json("/api/v1/tasks/1", 200).await["version"], 1);
 }
 
 async fn the_api_document_and_the_route_table_list_the_same_endpoints(b: Backend) {
@@ -238,13 +331,16 @@ async fn the_api_document_and_the_route_table_list_the_same_endpoints(b: Backend
         }
     }
     documented.sort();
-    let mut listed: Vec<(String, String)> =
-        Endpoint::ALL.iter().filter(|e| e.is_api()).map(|e| (e.method().to_string(), e.path().to_string())).collect();
+    let mut listed: Vec<(String, String)> = Endpoint::ALL
+        .iter()
+        .filter(|e| e.kind() == Kind::Api)
+        .map(|e| (e.method().to_string(), e.path().to_string()))
+        .collect();
     listed.sort();
     assert_eq!(documented, listed);
 }
 
 on_both_backends!(
-    every_route_answers_every_role_as_its_rule_says,
+    every_route_answers_every_role_as_its_rules_say,
     the_api_document_and_the_route_table_list_the_same_endpoints
 );

@@ -9,10 +9,10 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use crate::common::Backend;
+use hanteam_app::secrets::verify_password;
 use hanteam_domain::access::Grant;
-use hanteam_store::audit::AuditFilter;
+use hanteam_domain::AuditFilter;
 use hanteam_store::Db;
-use hanteam_web::auth::verify_password;
 
 const OS_USER: &str = "kim.dba";
 const DEMO_LOGINS: [&str; 5] = ["demo-admin", "demo-officer", "demo-exchangee", "demo-evaluator", "demo-auditor"];
@@ -127,7 +127,7 @@ async fn seeded(b: Backend, dir: &tempfile::TempDir) -> String {
     url
 }
 
-async fn position_id(db: &Db, agency: &str, title: &str) -> i64 {
+async fn position_id(db: &Db, agency: &str, title: &str) -> hanteam_domain::PositionId {
     db.list_pairs()
         .await
         .unwrap()
@@ -196,7 +196,11 @@ async fn user_add_list_and_disable_round_trip_and_are_audited_as_the_cli(b: Back
         .await
         .unwrap();
     let actions: Vec<&str> = audit.items.iter().map(|r| r.entry.action.as_str()).collect();
-    assert_eq!(actions, ["user.disable", "user.create", "user.create"], "the audit log names the OS user");
+    assert_eq!(
+        actions,
+        ["user.disable", "user.create", "user.create", "dataset.load"],
+        "the audit log names the OS user, for `hanteam seed` too"
+    );
     assert!(audit.items.iter().all(|r| !r.entry.after.as_deref().unwrap_or("").contains(&password)));
     db.close().await;
 }
@@ -381,7 +385,7 @@ async fn demo_creates_one_account_per_role_and_renews_their_passwords(b: Backend
                 .map(|r| (r.role.as_str(), r.agency_short_name.clone(), r.position_title.clone()))
                 .collect::<Vec<_>>(),
             u.user.is_private_expert,
-            u.user.id,
+            hanteam_domain::UserId::new(u.user.id),
         )
     };
     assert_eq!(grants("demo-admin").0, [("opc_admin", None, None)]);
@@ -556,7 +560,7 @@ async fn recompute_chain(db: &Db) {
         let entry = AuditEntry {
             seq,
             occurred_at,
-            actor_user_id,
+            actor_user_id: actor_user_id.map(hanteam_domain::UserId::new),
             actor,
             client_addr,
             action,
@@ -648,7 +652,7 @@ async fn an_evaluators_affiliation_history_is_kept_and_audited(b: Backend) {
     let missing = run(&url, ["user", "affiliation", "nobody", "--organization", "x"]);
     assert_eq!(missing.code, 1, "{}", missing.err);
     let db = Db::open(&url).await.unwrap();
-    let filter = hanteam_store::audit::AuditFilter {
+    let filter = hanteam_domain::AuditFilter {
         record_type: Some("evaluator_affiliation".into()),
         limit: 10,
         ..Default::default()

@@ -8,9 +8,11 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
+use hanteam_app::Caller;
 use hanteam_domain::access::Grant;
+use hanteam_domain::UserId;
 use hanteam_store::accounts::NewUser;
-use hanteam_store::audit::Actor;
+use hanteam_store::audit::{Actor, Change};
 use hanteam_store::Db;
 use hanteam_web::AppState;
 use serde_json::Value;
@@ -26,6 +28,8 @@ pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
     pub db: Db,
+    /// For the command line against the same database.
+    pub database_url: String,
     _shutdown: oneshot::Sender<()>,
     _dir: tempfile::TempDir,
 }
@@ -118,7 +122,7 @@ impl TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let database_url = fresh_database(backend, &dir).await;
         let db = Db::open(&database_url).await.expect("open database");
-        db.seed_if_empty().await.expect("seed");
+        hanteam_app::registry::seed_if_empty(&db).await.expect("seed");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("local addr");
         let (tx, rx) = oneshot::channel::<()>();
@@ -135,6 +139,7 @@ impl TestApp {
             base: format!("http://{addr}"),
             client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client"),
             db,
+            database_url,
             _shutdown: tx,
             _dir: dir,
         }
@@ -199,19 +204,40 @@ impl Browser {
 
 pub const TEST_PASSWORD: &str = "hanteam-test-2024!";
 
+/// The operator at the console, for setting up what a test needs through the use cases.
+pub fn console() -> Caller {
+    Caller::console("test")
+}
+
+/// An account with these roles and `password`, written straight into the store (with its audit
+/// entry), for tests that need a person with a known password.
+pub async fn insert_user(db: &Db, login: &str, grants: Vec<Grant>, password: &str, must_change: bool) -> UserId {
+    let user = NewUser {
+        login: login.into(),
+        display_name: format!("{login} 담당자"),
+        password_hash: hanteam_app::secrets::hash_password(password).expect("hash"),
+        must_change_password: must_change,
+        is_private_expert: grants.contains(&Grant::Evaluator),
+        grants,
+    };
+    let mut tx = db.begin().await.expect("begin");
+    let id = tx.insert_user(&user).await.expect("insert user");
+    tx.audit(&Actor::system(), Change::event("user.create", "user", Some(id.get()), None)).await.expect("audit");
+    tx.commit().await.expect("commit");
+    id
+}
+
 impl TestApp {
     /// Creates an account with these roles and the test password (no change required).
-    pub async fn user(&self, login: &str, grants: Vec<Grant>) -> i64 {
-        let hash = hanteam_web::auth::hash_password(TEST_PASSWORD).expect("hash");
-        let user = NewUser {
-            login: login.into(),
-            display_name: format!("{login} 담당자"),
-            password_hash: hash,
-            must_change_password: false,
-            is_private_expert: grants.contains(&Grant::Evaluator),
-            grants,
-        };
-        self.db.create_user(&Actor::system(), &user).await.expect("create user")
+    pub async fn user(&self, login: &str, grants: Vec<Grant>) -> UserId {
+        insert_user(&self.db, login, grants, TEST_PASSWORD, false).await
+    }
+
+    /// Assigns an evaluator to a task, as OPC would.
+    pub async fn assign(&self, evaluator: UserId, task: i64) {
+        hanteam_app::accounts::assign_evaluator(&self.db, &console(), evaluator, hanteam_domain::TaskId::new(task))
+            .await
+            .expect("assign evaluator");
     }
 
     /// A browser client with a cookie store, not signed in, holding the sign-in form's CSRF token.
@@ -247,18 +273,17 @@ impl TestApp {
     pub async fn token_for(&self, login: &str, grants: Vec<Grant>) -> String {
         let id = self.user(login, grants).await;
         let grants = self.db.grants(id).await.expect("grants");
-        let p = hanteam_domain::access::Principal { user_id: id, grants, token_rights: None };
-        let secret = hanteam_web::auth::random_secret();
-        self.db
-            .create_api_token(
-                &Actor::system(),
-                id,
-                "test",
-                &hanteam_web::auth::secret_hash(&secret),
-                &p.grantable_rights(),
-            )
+        let p = hanteam_domain::access::Principal::person(id, grants, None);
+        let secret = hanteam_app::secrets::random_secret();
+        let mut tx = self.db.begin().await.expect("begin");
+        let token = tx
+            .insert_api_token(id, "test", &hanteam_app::secrets::secret_hash(&secret), &p.grantable_rights())
             .await
             .expect("token");
+        tx.audit(&Actor::system(), Change::event("api_token.create", "api_token", Some(token.get()), None))
+            .await
+            .expect("audit");
+        tx.commit().await.expect("commit");
         secret
     }
 

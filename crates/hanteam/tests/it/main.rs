@@ -10,6 +10,8 @@ mod auth;
 mod authz;
 mod cli;
 mod cli_accounts;
+mod edges;
 mod pages;
 mod tls;
+mod users;
 mod writes;

@@ -143,7 +143,7 @@ async fn an_agency_officer_writes_its_own_agencys_role_and_no_other(b: Backend) 
     let app = TestApp::spawn(b).await;
     let env = app.agency_id("환경부").await;
     let molit = app.agency_id("국토부").await;
-    let t = app.token_for("env-officer", vec![Grant::AgencyOfficer { agency_id: env }]).await;
+    let t = app.token_for("env-officer", vec![Grant::AgencyOfficer { agency_id: env.into() }]).await;
     let body = json!({"role": "환경영향평가 평가전담반 운영, 용수확보·공급 지원, 사전컨설팅", "version": 1});
     let (s, w) = app.call(Method::PUT, &format!("/api/v1/tasks/1/agencies/{env}"), Some(&t), Some(body)).await;
     assert_eq!((s, w["version"].as_i64()), (200, Some(2)), "{w}");
@@ -184,7 +184,7 @@ async fn an_exchangee_reports_progress_on_its_pairs_tasks_only(b: Backend) {
     let app = TestApp::spawn(b).await;
     let pairs = app.json("/api/v1/exchange-pairs", 200).await;
     let position = pairs["items"][0]["positions"][0]["id"].as_i64().unwrap();
-    let t = app.token_for("exchangee", vec![Grant::Exchangee { position_id: position }]).await;
+    let t = app.token_for("exchangee", vec![Grant::Exchangee { position_id: position.into() }]).await;
     let (s, m) = app
         .call(
             Method::POST,
@@ -220,7 +220,7 @@ async fn an_auditor_reads_the_audit_log_and_writes_nothing(b: Backend) {
     ] {
         assert_eq!(app.call(method, path, Some(&t), Some(json!({"version": 1}))).await.0, 403, "{path}");
     }
-    let officer = app.token_for("officer", vec![Grant::AgencyOfficer { agency_id: 1 }]).await;
+    let officer = app.token_for("officer", vec![Grant::AgencyOfficer { agency_id: 1.into() }]).await;
     assert_eq!(app.call(Method::GET, "/api/v1/audit", Some(&officer), None).await.0, 403);
     assert_eq!(app.call(Method::GET, "/api/v1/audit", None, None).await.0, 401);
     let (s, e) = app.call(Method::GET, "/api/v1/audit?from=2024/01/01", Some(&t), None).await;
@@ -239,7 +239,7 @@ async fn an_evaluator_sees_only_the_tasks_assigned_to_it(b: Backend) {
     let app = TestApp::spawn(b).await;
     let t = app.token_for("expert", vec![Grant::Evaluator]).await;
     let id = app.db.credentials("expert").await.unwrap().unwrap().id;
-    app.db.assign_evaluator(&hanteam_store::audit::Actor::system(), id, 7).await.unwrap();
+    app.assign(id, 7).await;
     let (_, page) = app.call(Method::GET, "/api/v1/tasks", Some(&t), None).await;
     assert_eq!(page["total"], 1);
     assert_eq!(page["items"][0]["id"], 7);
@@ -290,7 +290,7 @@ async fn registry_edits_need_opc_and_carry_versions(b: Backend) {
         )
         .await;
     assert_eq!(s, 200);
-    let officer = app.token_for("officer", vec![Grant::AgencyOfficer { agency_id: env }]).await;
+    let officer = app.token_for("officer", vec![Grant::AgencyOfficer { agency_id: env.into() }]).await;
     assert_eq!(
         app.call(Method::PUT, &format!("/api/v1/agencies/{env}"), Some(&officer), Some(json!({"version": 2}))).await.0,
         403
@@ -392,36 +392,35 @@ async fn paths_that_climb_out_of_the_static_folders_find_nothing(b: Backend) {
     }
 }
 
-async fn a_change_is_judged_again_on_the_task_as_it_is_inside_the_transaction(b: Backend) {
-    use hanteam_domain::edit::KpiDraft;
-    use hanteam_store::writes::WriteError;
+async fn a_change_is_judged_on_the_task_as_it_is_inside_the_transaction(b: Backend) {
+    use hanteam_app::{parts, Caller, Credential, UseCaseError};
+    use hanteam_domain::access::Principal;
+    use hanteam_domain::{Kpi, KpiInput, TaskId};
     let app = TestApp::spawn(b).await;
-    let actor = hanteam_store::audit::Actor::system();
-    let env = app.agency_id("환경부").await;
-    let draft =
-        KpiDraft { name: "지표".into(), baseline: None, target: Some(1.0), unit: None, due: None, note: None };
+    let pairs = app.json("/api/v1/exchange-pairs", 200).await;
+    let position = hanteam_domain::PositionId::new(pairs["items"][0]["positions"][0]["id"].as_i64().unwrap());
+    let id = app.user("exchangee", vec![Grant::Exchangee { position_id: position }]).await;
+    let exchangee = Caller::person(
+        Principal::person(id, vec![Grant::Exchangee { position_id: position }], None),
+        "exchangee",
+        Credential::Console,
+        None,
+    );
+    let kpi = KpiInput { name: Some("지표".into()), target: Some("1".into()), ..Default::default() };
     let before = app.db.list_audit(&Default::default()).await.unwrap().total;
-    let refused = app.db.add_kpi(&actor, 1, &draft, &|_| false).await;
-    assert!(matches!(refused, Err(WriteError::Forbidden)), "{refused:?}");
+    let refused = parts::add::<Kpi>(&app.db, &exchangee, TaskId::new(6), &kpi).await;
+    assert!(matches!(refused, Err(UseCaseError::Forbidden(_))), "pair 2's task is not its: {refused:?}");
     assert_eq!(app.db.list_audit(&Default::default()).await.unwrap().total, before, "nothing written");
-    // The rule is asked about the task's facts as the transaction sees them.
-    let seen = std::sync::Mutex::new(Vec::new());
-    app.db
-        .add_kpi(&actor, 1, &draft, &|t| {
-            seen.lock().unwrap().extend(t.agency_ids.clone());
-            t.agency_ids.contains(&env)
-        })
-        .await
-        .unwrap();
-    assert!(seen.lock().unwrap().contains(&env));
-    // Archived between a caller's check and its write: refused inside the transaction.
-    app.db.archive_task(&actor, 1, 1, &|_| true).await.unwrap();
-    let late = app.db.add_kpi(&actor, 1, &draft, &|_| true).await;
-    assert!(matches!(late, Err(WriteError::Invalid(ref v)) if v.message.contains("보관된 과제")), "{late:?}");
+    parts::add::<Kpi>(&app.db, &exchangee, TaskId::new(1), &kpi).await.expect("its pair's task");
+    // Archived after the exchangee read the task: the change is refused on the task as it is now.
+    let archive = hanteam_domain::edit::VersionInput { version: Some("1".into()) };
+    hanteam_app::tasks::archive(&app.db, &crate::common::console(), TaskId::new(1), &archive).await.unwrap();
+    let late = parts::add::<Kpi>(&app.db, &exchangee, TaskId::new(1), &kpi).await;
+    assert!(matches!(late, Err(UseCaseError::Forbidden(ref m)) if m.contains("보관된 과제")), "{late:?}");
 }
 
 on_both_backends!(
-    a_change_is_judged_again_on_the_task_as_it_is_inside_the_transaction,
+    a_change_is_judged_on_the_task_as_it_is_inside_the_transaction,
     sql_and_markup_in_input_are_stored_as_text_and_shown_escaped,
     paths_that_climb_out_of_the_static_folders_find_nothing,
     two_edits_from_the_same_version_at_once_let_exactly_one_through,

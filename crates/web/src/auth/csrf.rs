@@ -4,16 +4,16 @@
 //! the Authorization header are not sent by browsers on their own and need none.
 
 use axum::body::{to_bytes, Body};
-use axum::extract::Request;
+use axum::extract::{MatchedPath, Request};
 use axum::http::{header, HeaderMap, HeaderValue, Method, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use hanteam_app::secrets::{random_secret, same_secret};
 
-use super::secrets::{random_secret, same_secret};
-use super::session::{Credential, Viewer};
-use crate::error::AppError;
-use crate::middleware::MAX_BODY_BYTES;
+use super::session::Viewer;
+use crate::endpoint::{answers_in_json, Endpoint};
+use crate::error::{AppError, MAX_BODY_BYTES};
 
 /// The form field and the header that carry the token.
 pub const FIELD: &str = "csrf_token";
@@ -53,7 +53,7 @@ fn refused(err: AppError, is_api: bool, viewer: &Viewer, uri: &Uri, headers: &He
     if is_api {
         err.into_response()
     } else {
-        crate::pages::error_response(err, viewer, uri, headers)
+        crate::pages::render::error_response(err, viewer, uri, headers)
     }
 }
 
@@ -69,11 +69,12 @@ fn origin_host(headers: &HeaderMap) -> Option<String> {
 
 /// Middleware: refuses a state-changing browser request without the right token, or one that says it
 /// comes from another site.
-pub async fn protect(viewer: Viewer, req: Request, next: Next) -> Response {
-    if !changes_state(req.method()) || matches!(viewer.credential, Credential::Token) {
+pub async fn protect(matched: Option<MatchedPath>, viewer: Viewer, req: Request, next: Next) -> Response {
+    if !changes_state(req.method()) || viewer.by_token() {
         return next.run(req).await;
     }
-    let is_api = req.uri().path().starts_with("/api/");
+    let endpoint = matched.and_then(|m| Endpoint::find(req.method(), m.as_str()));
+    let is_api = answers_in_json(endpoint, req.uri().path());
     let headers = req.headers().clone();
     let uri = req.uri().clone();
     let refuse = |message: &str| refused(AppError::Forbidden(message.into()), is_api, &viewer, &uri, &headers);
@@ -83,9 +84,9 @@ pub async fn protect(viewer: Viewer, req: Request, next: Next) -> Response {
             return refuse("다른 사이트에서 보낸 요청은 받을 수 없습니다. 이 사이트의 화면에서 다시 시도해 주세요.");
         }
     }
-    let expected = match &viewer.credential {
-        Credential::Session { csrf_token, .. } => Some(csrf_token.clone()),
-        _ => CookieJar::from_headers(&headers).get(PRE_SESSION_COOKIE).map(|c| c.value().to_string()),
+    let expected = match viewer.csrf_token() {
+        Some(session_token) => Some(session_token.to_string()),
+        None => CookieJar::from_headers(&headers).get(PRE_SESSION_COOKIE).map(|c| c.value().to_string()),
     };
     let Some(expected) = expected else {
         return refuse("보안 확인 정보가 없습니다. 화면을 새로 고친 뒤 다시 시도해 주세요.");

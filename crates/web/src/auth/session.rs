@@ -9,12 +9,11 @@ use axum::http::{header, HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
-use chrono::Utc;
+use hanteam_app::accounts::{self, Identity};
+use hanteam_app::{Caller, Credential};
 use hanteam_domain::access::Principal;
-use hanteam_domain::account::session_is_live;
-use hanteam_store::audit::Actor;
+use hanteam_domain::UserId;
 
-use super::secrets::{random_secret, secret_hash};
 use crate::error::AppError;
 use crate::AppState;
 
@@ -23,66 +22,55 @@ pub const SESSION_COOKIE: &str = "hanteam_session";
 /// The signed-in person, as pages show them.
 #[derive(Clone, Debug)]
 pub struct Account {
-    pub id: i64,
+    pub id: UserId,
     pub login: String,
     pub display_name: String,
     pub must_change_password: bool,
 }
 
-/// How the request proved who it is.
-#[derive(Clone, Debug)]
-pub enum Credential {
-    Anonymous,
-    /// A browser session; state-changing requests must carry its CSRF token.
-    Session {
-        id: i64,
-        csrf_token: String,
-    },
-    /// `Authorization: Bearer …` — not sent by browsers on their own, so no CSRF token is needed.
-    Token,
+impl Account {
+    fn of(identity: &Identity) -> Account {
+        Account {
+            id: identity.user_id,
+            login: identity.login.clone(),
+            display_name: identity.display_name.clone(),
+            must_change_password: identity.must_change_password,
+        }
+    }
 }
 
 /// Who is asking: nobody (the public), or a person with their roles.
 #[derive(Clone, Debug)]
 pub struct Viewer {
+    /// Who the use cases act for.
+    pub caller: Caller,
     pub account: Option<Account>,
-    pub principal: Option<Principal>,
-    pub credential: Credential,
-    pub client_addr: Option<String>,
+    /// With a browser session: the token its state-changing requests must carry.
+    pub csrf_token: Option<String>,
     /// The request came over HTTPS (directly or as the proxy in front says): cookies get `Secure`.
     pub https: bool,
 }
 
 impl Viewer {
-    fn anonymous(client_addr: Option<String>, https: bool) -> Viewer {
-        Viewer { account: None, principal: None, credential: Credential::Anonymous, client_addr, https }
+    pub fn anonymous(client_addr: Option<String>, https: bool) -> Viewer {
+        Viewer { caller: Caller::public(client_addr), account: None, csrf_token: None, https }
     }
 
     pub fn principal(&self) -> Option<&Principal> {
-        self.principal.as_ref()
+        self.caller.principal()
     }
 
-    /// The principal, or 401 for the public.
-    pub fn require(&self) -> Result<&Principal, AppError> {
-        self.principal
-            .as_ref()
-            .ok_or_else(|| AppError::Unauthenticated("로그인이 필요합니다. 먼저 로그인해 주세요.".into()))
+    pub fn client_addr(&self) -> Option<&str> {
+        self.caller.actor.client_addr.as_deref()
     }
 
-    /// Who to name in the audit log.
-    pub fn actor(&self) -> Actor {
-        Actor {
-            user_id: self.account.as_ref().map(|a| a.id),
-            label: self.account.as_ref().map_or_else(|| "anonymous".into(), |a| a.login.clone()),
-            client_addr: self.client_addr.clone(),
-        }
+    /// Whether the request came with an API token (which browsers never send on their own).
+    pub fn by_token(&self) -> bool {
+        matches!(self.caller.credential, Credential::Token(_))
     }
 
     pub fn csrf_token(&self) -> Option<&str> {
-        match &self.credential {
-            Credential::Session { csrf_token, .. } => Some(csrf_token),
-            _ => None,
-        }
+        self.csrf_token.as_deref()
     }
 }
 
@@ -131,13 +119,13 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
     }
     let addr = client_addr(&req, &state.trusted_proxies);
     let https = is_https(req.headers());
-    let viewer = match viewer_of(&state, req.headers(), addr.clone(), https).await {
+    let viewer = match viewer_of(&state, req.headers(), addr, https).await {
         Ok(v) => v,
         Err(e) => return e.into_response(),
     };
-    let ended_session = matches!(viewer.credential, Credential::Anonymous)
-        && CookieJar::from_headers(req.headers()).get(SESSION_COOKIE).is_some();
-    let signed_in = viewer.principal.is_some();
+    let ended_session =
+        viewer.account.is_none() && CookieJar::from_headers(req.headers()).get(SESSION_COOKIE).is_some();
+    let signed_in = viewer.principal().is_some();
     req.extensions_mut().insert(viewer);
     let mut response = next.run(req).await;
     if signed_in {
@@ -161,68 +149,35 @@ async fn viewer_of(
 ) -> Result<Viewer, AppError> {
     let db = &state.db;
     if let Some(token) = bearer(headers) {
-        let Some((user_id, rights)) = db.use_api_token(&secret_hash(token)).await? else {
-            return Err(AppError::Unauthenticated(
-                "API 토큰이 올바르지 않거나 폐기되었습니다. 내 정보 화면에서 새 토큰을 만들어 주세요.".into(),
-            ));
-        };
-        let (account, grants) = account_of(state, user_id).await?;
+        let t = accounts::identify_token(db, token).await?;
         return Ok(Viewer {
-            principal: Some(Principal { user_id, grants, token_rights: Some(rights) }),
-            account: Some(account),
-            credential: Credential::Token,
-            client_addr: addr,
+            account: Some(Account::of(&t.identity)),
+            caller: t.identity.caller(Credential::Token(t.token), Some(t.rights), addr),
+            csrf_token: None,
             https,
         });
     }
     let jar = CookieJar::from_headers(headers);
     let Some(cookie) = jar.get(SESSION_COOKIE) else { return Ok(Viewer::anonymous(addr, https)) };
-    let Some(session) = db.open_session(&secret_hash(cookie.value())).await? else {
-        return Ok(Viewer::anonymous(addr, https));
-    };
-    if !session_is_live(session.created_at, session.last_seen_at, Utc::now()) {
-        db.end_session(session.id).await?;
-        return Ok(Viewer::anonymous(addr, https));
+    match accounts::identify_session(db, cookie.value()).await? {
+        None => Ok(Viewer::anonymous(addr, https)),
+        Some(s) => Ok(Viewer {
+            account: Some(Account::of(&s.identity)),
+            caller: s.identity.caller(Credential::Session(s.session), None, addr),
+            csrf_token: Some(s.csrf_token),
+            https,
+        }),
     }
-    db.touch_session(session.id).await?;
-    let (account, grants) = account_of(state, session.user_id).await?;
-    Ok(Viewer {
-        principal: Some(Principal { user_id: session.user_id, grants, token_rights: None }),
-        account: Some(account),
-        credential: Credential::Session { id: session.id, csrf_token: session.csrf_token },
-        client_addr: addr,
-        https,
-    })
-}
-
-async fn account_of(state: &AppState, user_id: i64) -> Result<(Account, Vec<hanteam_domain::access::Grant>), AppError> {
-    let c = state
-        .db
-        .credentials_by_id(user_id)
-        .await?
-        .filter(|c| c.disabled_at.is_none())
-        .ok_or_else(|| AppError::Unauthenticated("사용이 중지된 계정입니다.".into()))?;
-    let grants = state.db.grants(user_id).await?;
-    Ok((
-        Account {
-            id: c.id,
-            login: c.login,
-            display_name: c.display_name,
-            must_change_password: c.must_change_password,
-        },
-        grants,
-    ))
 }
 
 /// Starts a session for `user_id`: returns the cookie to set. Only the session id's hash is stored.
 pub async fn start_session(
     state: &AppState,
-    user_id: i64,
+    user_id: UserId,
     client_addr: Option<&str>,
     https: bool,
 ) -> Result<Cookie<'static>, AppError> {
-    let secret = random_secret();
-    state.db.create_session(user_id, &secret_hash(&secret), &random_secret(), client_addr).await?;
+    let secret = accounts::start_session(&state.db, user_id, client_addr).await?;
     Ok(session_cookie(secret, https))
 }
 

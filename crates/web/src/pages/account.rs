@@ -7,30 +7,50 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use axum::Form;
-use hanteam_domain::access::{Grant, Right};
-use hanteam_domain::ValidationError;
-use hanteam_store::views::{Agency, ExchangePair};
+use hanteam_app::accounts::{self, CreatedToken, PasswordChangeInput, TokenInput};
+use hanteam_app::demo::DemoAccount;
+use hanteam_domain::access::Right;
+use hanteam_domain::{TokenId, ValidationError};
 use serde::Deserialize;
 
+use super::context::Ctx;
 use super::form::{form_input, mark_errors, Alert, AlertItem, Field};
-use super::*;
-use crate::account::{self as accounts, CreatedToken, PasswordChangeInput, TokenInput};
+use super::format::{when, When};
+use super::layout::{Layout, Section};
+use super::links;
+use super::render::{error_page, no_store, render, see_other};
+use super::widgets::{Cell, Table};
 use crate::auth::csrf::{pre_session_token, with_cookie};
 use crate::auth::session::{removal_cookie, start_session};
 use crate::error::AppError;
-use crate::routes::safe_next;
-use crate::{AppState, DemoAccount};
+use crate::AppState;
+
+/// A sign-in redirect target must be a path of this site, never another origin.
+/// Browsers drop tabs and newlines from URLs and treat a backslash as `/`, so `/\t/evil.example` would
+/// leave the site: any of those anywhere refuses the target.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.chars().any(|c| c.is_control() || c.is_whitespace() || c == '\\') =>
+        {
+            n.to_string()
+        }
+        _ => links::home(),
+    }
+}
 
 // ---------------------------------------------------------------------------------------------
 // Sign-in and sign-out.
 
 #[derive(Deserialize, Default)]
-pub(super) struct NextQuery {
+pub(crate) struct NextQuery {
     next: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
-pub(super) struct SignInInput {
+pub(crate) struct SignInInput {
     login: Option<String>,
     password: Option<String>,
     next: Option<String>,
@@ -44,7 +64,8 @@ struct SignInPage {
     csrf: String,
     next: String,
     fields: Vec<Field>,
-    demo: Vec<DemoAccount>,
+    /// The demo accounts of this run (`serve --demo`), with their passwords.
+    demo: Table,
 }
 
 fn sign_in_fields(login: &str) -> Vec<Field> {
@@ -61,7 +82,21 @@ fn sign_in_page(cx: &Ctx, state: &AppState, csrf: String, next: &str, login: &st
         csrf,
         next: next.into(),
         fields: sign_in_fields(login),
-        demo: state.demo_accounts.clone(),
+        demo: demo_table(&state.demo_accounts),
+    }
+}
+
+fn demo_table(accounts: &[DemoAccount]) -> Table {
+    Table {
+        caption: "체험용 계정: 아이디, 비밀번호, 역할(설명)".into(),
+        head: vec!["아이디", "비밀번호", "역할 (설명)"],
+        rows: accounts
+            .iter()
+            .map(|d| {
+                vec![Cell::HeadCode(d.login.clone()), Cell::Code(d.password.clone()), Cell::Text(d.description.clone())]
+            })
+            .collect(),
+        scroll_label: None,
     }
 }
 
@@ -74,7 +109,7 @@ fn sign_in_response(status: StatusCode, page: &SignInPage, cookie: Option<cookie
     }
 }
 
-pub(super) async fn sign_in_form(
+pub(crate) async fn sign_in_form(
     State(state): State<AppState>,
     cx: Ctx,
     headers: HeaderMap,
@@ -88,7 +123,7 @@ pub(super) async fn sign_in_form(
     sign_in_response(StatusCode::OK, &sign_in_page(&cx, &state, token, &next, ""), cookie)
 }
 
-pub(super) async fn sign_in(
+pub(crate) async fn sign_in(
     State(state): State<AppState>,
     cx: Ctx,
     headers: HeaderMap,
@@ -102,22 +137,25 @@ pub(super) async fn sign_in(
     let next = safe_next(input.next.as_deref());
     let login = input.login.clone().unwrap_or_default();
     let password = input.password.as_deref().unwrap_or_default();
-    let addr = cx.viewer.client_addr.clone();
-    match accounts::sign_in(db, &login, password, addr.as_deref()).await {
-        Ok(user_id) => {
+    let addr = cx.viewer.client_addr().map(str::to_string);
+    match accounts::sign_in(db, &login, password, addr.as_deref()).await.map_err(AppError::from) {
+        Ok(signed_in) => {
             let started = async {
                 // A browser signing in as someone (else) ends the session it had.
                 if cx.viewer.account.is_some() {
-                    accounts::sign_out(db, &cx.viewer).await?;
+                    accounts::sign_out(db, cx.by()).await?;
                 }
-                let must_change = db.credentials_by_id(user_id).await?.is_some_and(|c| c.must_change_password);
-                let cookie = start_session(&state, user_id, addr.as_deref(), cx.viewer.https).await?;
-                Ok::<_, AppError>((must_change, cookie))
+                let cookie = start_session(&state, signed_in.user_id, addr.as_deref(), cx.viewer.https).await?;
+                Ok::<_, AppError>(cookie)
             };
             match started.await {
-                Ok((must_change, cookie)) => {
-                    let target = if must_change { "/account?password=required" } else { next.as_str() };
-                    with_cookie(see_other(target), &cookie)
+                Ok(cookie) => {
+                    let target = if signed_in.must_change_password {
+                        format!("{}?password=required", links::account())
+                    } else {
+                        next
+                    };
+                    with_cookie(see_other(&target), &cookie)
                 }
                 Err(e) => error_page(e, &cx),
             }
@@ -147,9 +185,9 @@ pub(super) async fn sign_in(
     }
 }
 
-pub(super) async fn sign_out(State(state): State<AppState>, cx: Ctx) -> Response {
-    match accounts::sign_out(&state.db, &cx.viewer).await {
-        Ok(()) => with_cookie(see_other("/"), &removal_cookie(cx.viewer.https)),
+pub(crate) async fn sign_out(State(state): State<AppState>, cx: Ctx) -> Response {
+    match accounts::sign_out(&state.db, cx.by()).await {
+        Ok(()) => with_cookie(see_other(&links::home()), &removal_cookie(cx.viewer.https)),
         Err(e) => error_page(e, &cx),
     }
 }
@@ -158,14 +196,14 @@ pub(super) async fn sign_out(State(state): State<AppState>, cx: Ctx) -> Response
 // The account page.
 
 #[derive(Deserialize, Default)]
-pub(super) struct AccountQuery {
+pub(crate) struct AccountQuery {
     password: Option<String>,
     changed: Option<String>,
     revoked: Option<String>,
 }
 
 struct TokenRow {
-    id: i64,
+    id: TokenId,
     name: String,
     rights: String,
     created: When,
@@ -201,28 +239,6 @@ struct AccountPage {
     csrf: String,
 }
 
-/// "기관 담당자 (환경부)".
-fn grant_label(g: &Grant, agencies: &[Agency], pairs: &[ExchangePair]) -> String {
-    let role = g.role().label_ko();
-    match g {
-        Grant::AgencyOfficer { agency_id } => {
-            let agency = agencies
-                .iter()
-                .find(|a| a.id == *agency_id)
-                .map_or_else(|| format!("{agency_id}번 기관"), |a| a.short_name.clone());
-            format!("{role} ({agency})")
-        }
-        Grant::Exchangee { position_id } => {
-            let position = pairs.iter().flat_map(|p| &p.positions).find(|p| p.id == *position_id).map_or_else(
-                || format!("{position_id}번 교류직위"),
-                |p| format!("{} {}", p.agency.short_name, p.title),
-            );
-            format!("{role} ({position})")
-        }
-        _ => role.to_string(),
-    }
-}
-
 fn rights_text(rights: &[Right]) -> String {
     rights.iter().map(|r| r.label_ko()).collect::<Vec<_>>().join(", ")
 }
@@ -251,10 +267,10 @@ impl Default for TokenDraft {
 
 async fn account_view(state: &AppState, cx: &Ctx, draft: &TokenDraft) -> Result<AccountPage, AppError> {
     let db = &state.db;
-    let p = cx.viewer.require()?;
+    let p = cx.by().signed_in()?;
     let account = cx.viewer.account.as_ref().ok_or_else(AppError::forbidden)?;
-    let (agencies, pairs) = (db.list_agencies().await?, db.list_pairs().await?);
-    let tokens = accounts::tokens(db, &cx.viewer)
+    let roles = accounts::my_roles(db, cx.by()).await?;
+    let tokens = accounts::tokens(db, cx.by())
         .await?
         .into_iter()
         .map(|t| TokenRow {
@@ -282,7 +298,7 @@ async fn account_view(state: &AppState, cx: &Ctx, draft: &TokenDraft) -> Result<
         alert: None,
         login: account.login.clone(),
         name: account.display_name.clone(),
-        roles: p.grants.iter().map(|g| grant_label(g, &agencies, &pairs)).collect(),
+        roles: roles.iter().map(|r| r.label_ko()).collect(),
         password_required: account.must_change_password,
         password_fields: password_fields(),
         tokens,
@@ -294,7 +310,7 @@ async fn account_view(state: &AppState, cx: &Ctx, draft: &TokenDraft) -> Result<
     })
 }
 
-pub(super) async fn account_page(
+pub(crate) async fn account_page(
     State(state): State<AppState>,
     cx: Ctx,
     q: Result<Query<AccountQuery>, QueryRejection>,
@@ -318,7 +334,7 @@ pub(super) async fn account_page(
     }
 }
 
-pub(super) async fn change_password(
+pub(crate) async fn change_password(
     State(state): State<AppState>,
     cx: Ctx,
     form: Result<Form<PasswordChangeInput>, FormRejection>,
@@ -331,10 +347,10 @@ pub(super) async fn change_password(
     let Some(user_id) = cx.viewer.account.as_ref().map(|a| a.id) else {
         return error_page(AppError::forbidden(), &cx);
     };
-    match accounts::change_password(db, &cx.viewer, &input).await {
+    match accounts::change_password(db, cx.by(), &input).await.map_err(AppError::from) {
         // Every session of the person has ended: this browser gets a new one.
-        Ok(()) => match start_session(&state, user_id, cx.viewer.client_addr.as_deref(), cx.viewer.https).await {
-            Ok(cookie) => with_cookie(see_other("/account?changed=1"), &cookie),
+        Ok(()) => match start_session(&state, user_id, cx.viewer.client_addr(), cx.viewer.https).await {
+            Ok(cookie) => with_cookie(see_other(&format!("{}?changed=1", links::account())), &cookie),
             Err(e) => error_page(e, &cx),
         },
         Err(AppError::Invalid(errors)) => match account_view(&state, &cx, &TokenDraft::default()).await {
@@ -378,12 +394,12 @@ fn token_input(body: &[u8]) -> Result<TokenInput, AppError> {
     Ok(input)
 }
 
-pub(super) async fn create_token(State(state): State<AppState>, cx: Ctx, headers: HeaderMap, body: Bytes) -> Response {
+pub(crate) async fn create_token(State(state): State<AppState>, cx: Ctx, headers: HeaderMap, body: Bytes) -> Response {
     let input = match token_input(&body) {
         Ok(i) => i,
         Err(e) => return error_page(e, &cx),
     };
-    match accounts::create_token(&state.db, &cx.viewer, &input).await {
+    match accounts::create_token(&state.db, cx.by(), &input).await.map_err(AppError::from) {
         Ok(token) => {
             let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
             let scheme = if cx.viewer.https { "https" } else { "http" };
@@ -427,11 +443,11 @@ fn show_token_errors(page: &mut AccountPage, errors: &[ValidationError]) {
 }
 
 #[derive(Deserialize, Default)]
-pub(super) struct RevokeInput {
+pub(crate) struct RevokeInput {
     confirm: Option<String>,
 }
 
-pub(super) async fn revoke_token(
+pub(crate) async fn revoke_token(
     State(state): State<AppState>,
     cx: Ctx,
     Path(id): Path<String>,
@@ -441,9 +457,13 @@ pub(super) async fn revoke_token(
         Ok(i) => i,
         Err(e) => return error_page(e, &cx),
     };
+    let token = match TokenId::parse(&id) {
+        Ok(t) => t,
+        Err(e) => return error_page(e, &cx),
+    };
     if input.confirm.as_deref() == Some("yes") {
-        return match accounts::revoke_token(&state.db, &cx.viewer, &id).await {
-            Ok(()) => see_other("/account?revoked=1"),
+        return match accounts::revoke_token(&state.db, cx.by(), token).await {
+            Ok(()) => see_other(&format!("{}?revoked=1", links::account())),
             Err(e) => error_page(e, &cx),
         };
     }
@@ -451,8 +471,11 @@ pub(super) async fn revoke_token(
     match account_view(&state, &cx, &TokenDraft::default()).await {
         Ok(mut page) => {
             let message = "폐기하려면 먼저 '폐기를 확인합니다'에 표시해 주세요. 토큰은 폐기되지 않았습니다.";
-            let Some(row) = page.tokens.iter_mut().find(|t| t.id.to_string() == id && t.revoked.is_none()) else {
-                return error_page(AppError::NotFound(format!("{id}번 토큰(이미 폐기되었거나 내 토큰이 아님)")), &cx);
+            let Some(row) = page.tokens.iter_mut().find(|t| t.id == token && t.revoked.is_none()) else {
+                return error_page(
+                    AppError::NotFound(format!("{token}번 토큰(이미 폐기되었거나 내 토큰이 아님)")),
+                    &cx,
+                );
             };
             row.error = Some(message.into());
             let target = format!("f-confirm-{}", row.id);
@@ -462,5 +485,22 @@ pub(super) async fn revoke_token(
             no_store(render(StatusCode::BAD_REQUEST, &page))
         }
         Err(e) => error_page(e, &cx),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sign_in_returns_only_to_this_site() {
+        assert_eq!(safe_next(Some("/tasks/1")), "/tasks/1");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/");
+        assert_eq!(safe_next(Some("/\n/evil.example")), "/");
+        assert_eq!(safe_next(Some("/tasks?q=a b")), "/");
+        assert_eq!(safe_next(None), "/");
     }
 }

@@ -5,15 +5,19 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use hanteam_store::audit::AuditRecord;
+use hanteam_app::AuditRecord;
+use hanteam_domain::filter::DEFAULT_LIMIT;
+use hanteam_domain::{AuditFilterInput, TaskId};
 
+use super::context::Ctx;
 use super::form::{mark_errors, Alert, Field};
-use super::*;
-use crate::account::{self as accounts, AuditQuery};
+use super::format::{trimmed, when, When};
+use super::layout::{Layout, Section};
+use super::links;
+use super::render::{error_page, no_store, render};
+use super::widgets::{pager_for, select_options, Pager};
 use crate::error::AppError;
 use crate::AppState;
-
-const DEFAULT_LIMIT: i64 = 50;
 
 /// What the log calls its records, in Korean.
 const RECORD_TYPES: [(&str, &str); 11] = [
@@ -101,7 +105,7 @@ fn audit_row(record: &AuditRecord) -> AuditRow {
         action: action_label(&r.action),
         action_code: r.action.clone(),
         record,
-        record_href: (r.record_type == "task").then_some(r.record_id).flatten().map(|id| format!("/tasks/{id}")),
+        record_href: (r.record_type == "task").then_some(r.record_id).flatten().map(|id| links::task(&TaskId::new(id))),
         before: r.before.as_deref().map(pretty),
         after: r.after.as_deref().map(pretty),
     }
@@ -119,7 +123,7 @@ struct AuditPage {
     pager: Option<Pager>,
 }
 
-fn filter_fields(q: &AuditQuery) -> Vec<Field> {
+fn filter_fields(q: &AuditFilterInput) -> Vec<Field> {
     let types = RECORD_TYPES.iter().map(|(c, l)| (c.to_string(), l.to_string())).collect();
     const DAY_HINT: &str = "한국 시간 기준 날짜입니다.";
     vec![
@@ -137,10 +141,10 @@ fn parse_or(raw: &Option<String>, default: i64) -> i64 {
     trimmed(raw).parse().unwrap_or(default)
 }
 
-pub(super) async fn audit_page(
+pub(crate) async fn audit_page(
     State(state): State<AppState>,
     cx: Ctx,
-    q: Result<Query<AuditQuery>, QueryRejection>,
+    q: Result<Query<AuditFilterInput>, QueryRejection>,
 ) -> Response {
     let Ok(Query(q)) = q else {
         return error_page(
@@ -159,7 +163,7 @@ pub(super) async fn audit_page(
         rows: vec![],
         pager: None,
     };
-    match accounts::audit_log(&state.db, &cx.viewer, &q).await {
+    match hanteam_app::audit::log(&state.db, cx.by(), &q).await.map_err(AppError::from) {
         Ok(found) => {
             let limit = parse_or(&q.limit, DEFAULT_LIMIT).max(1);
             let offset = parse_or(&q.offset, 0).max(0);
@@ -171,8 +175,8 @@ pub(super) async fn audit_page(
                 ("until", &q.until),
             ];
             let limit_param = (limit != DEFAULT_LIMIT).then_some(limit);
-            page.pager =
-                (found.total > 0).then(|| pager_for("/audit", &filters, limit_param, limit, offset, found.total));
+            page.pager = (found.total > 0)
+                .then(|| pager_for(&links::audit(), &filters, limit_param, limit, offset, found.total));
             page.total = Some(found.total);
             page.rows = found.items.iter().map(audit_row).collect();
             no_store(render(StatusCode::OK, &page))

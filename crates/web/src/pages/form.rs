@@ -9,10 +9,14 @@ use axum::response::Response;
 use axum::Form;
 use hanteam_domain::ValidationError;
 
-use super::*;
+use super::context::Ctx;
+use super::layout::Layout;
+use super::render::{error_page, render, see_other};
+use super::widgets::Opt;
+use crate::error::AppError;
 
 /// One labelled control: a text-like input, a textarea or a select.
-pub(super) struct Field {
+pub(crate) struct Field {
     pub id: String,
     pub name: &'static str,
     pub label: String,
@@ -104,18 +108,18 @@ impl Field {
 }
 
 /// One line of the alert at the top: a message and, when it belongs to a field, a link to it.
-pub(super) struct AlertItem {
+pub(crate) struct AlertItem {
     pub message: String,
     pub target: Option<String>,
 }
 
-pub(super) struct Link {
+pub(crate) struct Link {
     pub href: String,
     pub label: String,
 }
 
 /// A labelled value shown above a form (what is being changed).
-pub(super) struct Fact {
+pub(crate) struct Fact {
     pub label: String,
     pub value: String,
 }
@@ -126,13 +130,13 @@ impl Fact {
     }
 }
 
-pub(super) struct Hidden {
+pub(crate) struct Hidden {
     pub name: &'static str,
     pub value: String,
 }
 
 /// The KRDS critical alert at the top of a page.
-pub(super) struct Alert {
+pub(crate) struct Alert {
     /// `danger`, `ok` or `info` (the badge's colour).
     pub kind: &'static str,
     pub badge: &'static str,
@@ -171,7 +175,7 @@ impl Alert {
 }
 
 /// Marks each error on its field, and returns the alert listing them all (with links to the fields).
-pub(super) fn mark_errors(fields: &mut [Field], errors: &[ValidationError]) -> Alert {
+pub(crate) fn mark_errors(fields: &mut [Field], errors: &[ValidationError]) -> Alert {
     let mut items = Vec::new();
     for e in errors {
         let field = fields.iter_mut().find(|f| f.name == e.field);
@@ -193,7 +197,7 @@ pub(super) fn mark_errors(fields: &mut [Field], errors: &[ValidationError]) -> A
 
 /// A POST form: where it goes, its hidden fields (the CSRF token, the version the change is based
 /// on) and its fields.
-pub(super) struct FormView {
+pub(crate) struct FormView {
     pub action: String,
     pub csrf: String,
     pub hidden: Vec<Hidden>,
@@ -205,7 +209,7 @@ pub(super) struct FormView {
 /// A page with one form: the edit forms of tasks, their parts and the registry.
 #[derive(Template)]
 #[template(path = "form.html")]
-pub(super) struct FormPage {
+pub(crate) struct FormPage {
     pub layout: Layout,
     pub heading: String,
     /// What is being changed, above the form.
@@ -220,7 +224,7 @@ pub(super) struct FormPage {
 /// A confirmation before a change that takes something away (archive, remove).
 #[derive(Template)]
 #[template(path = "confirm.html")]
-pub(super) struct ConfirmPage {
+pub(crate) struct ConfirmPage {
     pub layout: Layout,
     pub heading: String,
     pub context: Vec<Fact>,
@@ -235,7 +239,7 @@ pub(super) struct ConfirmPage {
 }
 
 /// A page that can show the outcome of a refused POST.
-pub(super) trait Refusable: Template {
+pub(crate) trait Refusable: Template {
     fn show_errors(&mut self, errors: &[ValidationError]);
     fn show_stale(&mut self);
 }
@@ -262,7 +266,7 @@ impl Refusable for ConfirmPage {
 
 /// The answer to a form's POST: 303 to `Ok`'s address; the page again (with what the user typed)
 /// and 400 for wrong input or 409 when someone else saved first; the error page otherwise.
-pub(super) fn conclude<P: Refusable>(cx: &Ctx, mut page: P, result: Result<String, AppError>) -> Response {
+pub(crate) fn conclude<P: Refusable>(cx: &Ctx, mut page: P, result: Result<String, AppError>) -> Response {
     match result {
         Ok(href) => see_other(&href),
         Err(AppError::Invalid(errors)) => {
@@ -277,8 +281,26 @@ pub(super) fn conclude<P: Refusable>(cx: &Ctx, mut page: P, result: Result<Strin
     }
 }
 
+/// The answer to a form's POST, once the use case has run: 303 to the address it gives; when it
+/// refused the input (400) or someone saved first (409), the form again with what the user typed,
+/// drawn by `page` (nothing was written); the error page otherwise.
+pub(crate) async fn answer<P: Refusable>(
+    cx: &Ctx,
+    result: Result<String, AppError>,
+    page: impl AsyncFnOnce() -> Result<P, AppError>,
+) -> Response {
+    match result {
+        Ok(href) => see_other(&href),
+        Err(e @ (AppError::Invalid(_) | AppError::Stale { .. })) => match page().await {
+            Ok(p) => conclude(cx, p, Err(e)),
+            Err(e) => error_page(e, cx),
+        },
+        Err(e) => error_page(e, cx),
+    }
+}
+
 /// A form body, or why it cannot be read.
-pub(super) fn form_input<T>(form: Result<Form<T>, FormRejection>) -> Result<T, AppError> {
+pub(crate) fn form_input<T>(form: Result<Form<T>, FormRejection>) -> Result<T, AppError> {
     form.map(|Form(input)| input).map_err(AppError::from)
 }
 
@@ -287,7 +309,9 @@ mod tests {
     use axum::body::to_bytes;
     use hanteam_domain::access::Grant;
 
-    use super::super::testing::{public, signed_in};
+    use super::super::context::testing::{public, signed_in};
+    use super::super::layout::Section;
+    use super::super::widgets::options_with;
     use super::*;
 
     fn page(cx: &Ctx) -> FormPage {
@@ -384,7 +408,7 @@ mod tests {
         assert!(html.contains(r#"<a href="/account" class="krds-btn small tertiary" aria-current="page">내 정보</a>"#));
         assert!(html.contains(r#"<form method="post" action="/sign-out" class="hanteam-sign-out">"#));
         assert!(html.contains(r#"href="/audit""#), "an auditor gets the 감사기록 menu");
-        let officer = signed_in("/tasks/1", vec![Grant::AgencyOfficer { agency_id: 4 }]);
+        let officer = signed_in("/tasks/1", vec![Grant::AgencyOfficer { agency_id: 4.into() }]);
         let html = page(&officer).render().expect("renders");
         assert!(!html.contains(r#"href="/audit""#), "an officer does not");
         let html = page(&public("/tasks/1")).render().expect("renders");

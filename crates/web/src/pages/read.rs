@@ -1,5 +1,5 @@
 //! The published views: home, the task list and a task, exchange pairs, agencies, council meetings.
-//! What a signed-in person may change shows here as links to the forms of `edit`.
+//! What a signed-in person may change shows here as links to the forms of `edit` and `parts`.
 
 use std::collections::HashMap;
 
@@ -9,16 +9,21 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
-use hanteam_domain::access::{can_edit_registry, can_manage_task, can_write_agency_role, can_write_progress};
-use hanteam_domain::task_filter::{DEFAULT_LIMIT, MAX_LIMIT};
-use hanteam_domain::{TaskFilterInput, TaskStatus, TaskType, ValidationError};
-use hanteam_store::views::{Agency, AgendaItem, ExchangePair, MeetingDetail, MeetingSummary, TaskDetail, TaskSummary};
-use hanteam_store::Db;
+use hanteam_app::views::{Agency, AgendaItem, ExchangePair, MeetingSummary, TaskDetail, TaskSummary};
+use hanteam_app::{registry, tasks, Db};
+use hanteam_domain::access::{can_edit_registry, can_manage_task};
+use hanteam_domain::filter::DEFAULT_LIMIT;
+use hanteam_domain::{MeetingId, TaskFilterInput, TaskId, TaskStatus, TaskType, ValidationError};
 
-use super::*;
-use crate::auth::Viewer;
+use super::context::Ctx;
+use super::format::{day, lines, number, trimmed, when, Day, When};
+use super::layout::{Layout, Section};
+use super::links;
+use super::render::{error_page, render, respond};
+use super::rows::{pair_seqs, position_view, task_rows, PositionView, TaskRow};
+use super::widgets::{pager_for, select_options, status_badge, Action, Badge, Cell, Opt, Pager, SavedQuery, Table};
 use crate::error::AppError;
-use crate::{shared, AppState};
+use crate::AppState;
 
 fn saved_flag(q: Result<Query<SavedQuery>, QueryRejection>) -> bool {
     q.map(|Query(q)| q.saved()).unwrap_or(false)
@@ -43,51 +48,69 @@ struct CountLink {
 struct HomePage {
     layout: Layout,
     totals: Vec<CountLink>,
-    by_type: Vec<CountLink>,
-    by_status: Vec<CountLink>,
+    by_type: Table,
+    by_status: Table,
 }
 
-pub(super) async fn home(State(state): State<AppState>, cx: Ctx) -> Response {
+pub(crate) async fn home(State(state): State<AppState>, cx: Ctx) -> Response {
     respond(home_page(&state.db, &cx).await, &cx)
 }
 
+/// A count that links to the list of what it counts.
+fn count_cell(count: i64, href: String, label: &str) -> Cell {
+    Cell::Link { href, text: format!("{count}건"), hidden: Some(format!(" ({label} 과제 목록 보기)")) }
+}
+
 async fn home_page(db: &Db, cx: &Ctx) -> Result<HomePage, AppError> {
-    let o = shared::overview(db, &cx.viewer).await?;
+    let o = tasks::overview(db, cx.by()).await?;
     let totals = vec![
-        CountLink { label: "교류직위 쌍", note: "쌍", href: "/pairs".into(), count: o.pairs },
-        CountLink { label: "협업과제", note: "건", href: "/tasks".into(), count: o.tasks },
-        CountLink { label: "참여 기관", note: "곳", href: "/agencies".into(), count: o.agencies },
-        CountLink { label: "협업과제점검협의회", note: "회", href: "/meetings".into(), count: o.meetings },
+        CountLink { label: "교류직위 쌍", note: "쌍", href: links::pairs(), count: o.pairs },
+        CountLink { label: "협업과제", note: "건", href: links::tasks(), count: o.tasks },
+        CountLink { label: "참여 기관", note: "곳", href: links::agencies(), count: o.agencies },
+        CountLink { label: "협업과제점검협의회", note: "회", href: links::meetings(), count: o.meetings },
     ];
     let by_type = o
         .tasks_by_type
         .iter()
-        .map(|c| match c.key {
-            Some(t) => CountLink {
-                label: t.label_ko(),
-                note: t.criterion_ko(),
-                href: format!("/tasks?type={}", t.as_str()),
-                count: c.count,
-            },
-            None => CountLink {
-                label: "미정",
-                note: "아직 유형이 정해지지 않은 과제",
-                href: "/tasks?type=unset".into(),
-                count: c.count,
-            },
+        .map(|c| {
+            let (label, note, value) = match c.key {
+                Some(t) => (t.label_ko(), t.criterion_ko(), t.as_str()),
+                None => ("미정", "아직 유형이 정해지지 않은 과제", "unset"),
+            };
+            vec![
+                Cell::Head(label.into()),
+                Cell::Text(note.into()),
+                count_cell(c.count, format!("{}?type={value}", links::tasks()), label),
+            ]
         })
         .collect();
     let by_status = o
         .tasks_by_status
         .iter()
-        .map(|c| CountLink {
-            label: c.key.label_ko(),
-            note: "",
-            href: format!("/tasks?status={}", c.key.as_str()),
-            count: c.count,
+        .map(|c| {
+            let label = c.key.label_ko();
+            vec![
+                Cell::Head(label.into()),
+                count_cell(c.count, format!("{}?status={}", links::tasks(), c.key.as_str()), label),
+            ]
         })
         .collect();
-    Ok(HomePage { layout: Layout::home(cx), totals, by_type, by_status })
+    Ok(HomePage {
+        layout: Layout::home(cx),
+        totals,
+        by_type: Table {
+            caption: "과제 유형별 협업과제 수".into(),
+            head: vec!["과제 유형", "기준", "과제 수"],
+            rows: by_type,
+            scroll_label: None,
+        },
+        by_status: Table {
+            caption: "상태별 협업과제 수".into(),
+            head: vec!["상태", "과제 수"],
+            rows: by_status,
+            scroll_label: None,
+        },
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -149,7 +172,7 @@ fn filter_form(
     let agency_value = raw_agency
         .parse::<i64>()
         .ok()
-        .and_then(|id| agencies.iter().find(|a| a.id == id))
+        .and_then(|id| agencies.iter().find(|a| a.id.get() == id))
         .map_or(raw_agency, |a| a.short_name.as_str());
     let agency = SelectField {
         id: "f-agency",
@@ -232,7 +255,7 @@ fn pager(input: &TaskFilterInput, limit: i64, offset: i64, total: i64) -> Pager 
     ];
     // The page size only goes into the links when the user chose one.
     let limit_param = (!trimmed(&input.limit).is_empty() || limit != DEFAULT_LIMIT).then_some(limit.max(1));
-    pager_for("/tasks", &filters, limit_param, limit, offset, total)
+    pager_for(&links::tasks(), &filters, limit_param, limit, offset, total)
 }
 
 #[derive(Template)]
@@ -248,7 +271,7 @@ struct TaskListPage {
     can_create: bool,
 }
 
-pub(super) async fn task_list(
+pub(crate) async fn task_list(
     State(state): State<AppState>,
     cx: Ctx,
     query: Result<Query<TaskFilterInput>, QueryRejection>,
@@ -263,36 +286,29 @@ pub(super) async fn task_list(
         );
     };
     let db = &state.db;
-    let lists = async { Ok::<_, AppError>((db.list_agencies().await?, db.list_pairs().await?)) };
+    let lists = async { Ok::<_, AppError>((registry::agencies(db).await?, registry::pairs(db).await?)) };
     let (agencies, pairs) = match lists.await {
         Ok(v) => v,
         Err(e) => return error_page(e, &cx),
     };
     let can_create = cx.principal().is_some_and(can_manage_task);
-    match shared::task_list(db, &cx.viewer, &input).await {
-        Ok((filter, page)) => {
-            let rows = task_rows(&page.items, &pair_seqs(&pairs));
-            let pager = (page.total > 0).then(|| pager(&input, filter.limit, filter.offset, page.total));
-            let view = TaskListPage {
-                layout: Layout::section(&cx, Section::Tasks),
-                form: filter_form(&input, &agencies, &pairs, None),
-                total: Some(page.total),
-                rows,
-                pager,
-                can_create,
-            };
+    let page = |form, total, rows, pager| TaskListPage {
+        layout: Layout::section(&cx, Section::Tasks),
+        form,
+        total,
+        rows,
+        pager,
+        can_create,
+    };
+    match tasks::list(db, cx.by(), &input).await.map_err(AppError::from) {
+        Ok((filter, found)) => {
+            let rows = task_rows(&found.items, &pair_seqs(&pairs));
+            let pager = (found.total > 0).then(|| pager(&input, filter.limit, filter.offset, found.total));
+            let view = page(filter_form(&input, &agencies, &pairs, None), Some(found.total), rows, pager);
             render(StatusCode::OK, &view)
         }
         Err(AppError::Invalid(errors)) if !errors.is_empty() => {
-            let err = &errors[0];
-            let view = TaskListPage {
-                layout: Layout::section(&cx, Section::Tasks),
-                form: filter_form(&input, &agencies, &pairs, Some(err)),
-                total: None,
-                rows: vec![],
-                pager: None,
-                can_create,
-            };
+            let view = page(filter_form(&input, &agencies, &pairs, Some(&errors[0])), None, vec![], None);
             render(StatusCode::BAD_REQUEST, &view)
         }
         Err(e) => error_page(e, &cx),
@@ -309,35 +325,19 @@ struct RoleRow {
     edit_href: Option<String>,
 }
 
-struct KpiRow {
-    id: i64,
-    name: String,
-    baseline: String,
-    target: String,
-    unit: String,
-    due: Option<Day>,
-    note: String,
-}
-
-struct MilestoneRow {
-    id: i64,
-    title: String,
-    due: Option<Day>,
-    done_on: Option<Day>,
-    note: String,
-}
-
-struct TaskMeetingRow {
-    id: i64,
-    title: String,
-    held_at: When,
-    outcome: String,
-}
-
 struct PairInfo {
     seq: i64,
     theme: String,
     positions: Vec<PositionView>,
+}
+
+/// A list of a task's parts (KPIs, milestones): the button to add one and the table of them.
+struct PartsSection {
+    id: &'static str,
+    heading: &'static str,
+    add: Option<(String, &'static str)>,
+    empty: &'static str,
+    table: Table,
 }
 
 #[derive(Template)]
@@ -355,18 +355,15 @@ struct TaskPage {
     roles: Vec<RoleRow>,
     /// Some role of the table may be changed (the table gets a column for the links).
     any_role_edit: bool,
-    kpis: Vec<KpiRow>,
-    milestones: Vec<MilestoneRow>,
-    meetings: Vec<TaskMeetingRow>,
+    parts: Vec<PartsSection>,
+    meetings: Table,
     archived: bool,
     /// The viewer may edit and archive the task.
     can_manage: bool,
-    /// The viewer may add, change and remove KPIs and milestones.
-    can_progress: bool,
     saved: bool,
 }
 
-pub(super) async fn task_detail(
+pub(crate) async fn task_detail(
     State(state): State<AppState>,
     cx: Ctx,
     Path(id): Path<String>,
@@ -375,27 +372,109 @@ pub(super) async fn task_detail(
     respond(task_page(&state.db, &cx, &id, saved_flag(q)).await, &cx)
 }
 
-async fn task_page(db: &Db, cx: &Ctx, id: &str, saved: bool) -> Result<TaskPage, AppError> {
-    let task = shared::task(db, &cx.viewer, id).await?;
-    let s = &task.summary;
-    let archived = task.archived_at.is_some();
-    // What the viewer may change here (nothing once the task is archived).
-    let access = match cx.principal() {
-        Some(_) if !archived => db.task_access(s.id).await?,
-        _ => None,
+fn date_cell(d: Option<NaiveDate>, none: &'static str) -> Cell {
+    Cell::Date(d.map(day), none)
+}
+
+fn part_actions(progress: bool, edit: String, remove: String, of: &str) -> Option<Cell> {
+    progress.then(|| {
+        Cell::Actions(vec![
+            Action { href: edit, label: "수정", of: of.to_string() },
+            Action { href: remove, label: "삭제", of: of.to_string() },
+        ])
+    })
+}
+
+/// The task's KPIs and milestones, with the links to change them when the viewer may.
+fn parts_sections(task: &TaskDetail, progress: bool) -> Vec<PartsSection> {
+    let id = task.summary.id;
+    let manage = |mut head: Vec<&'static str>| {
+        if progress {
+            head.push("관리");
+        }
+        head
     };
-    let who = cx.principal().zip(access.as_ref());
-    let can_manage = who.is_some_and(|(p, _)| can_manage_task(p));
-    let can_progress = who.is_some_and(|(p, t)| can_write_progress(p, t));
+    let kpis = task
+        .kpis
+        .iter()
+        .map(|k| {
+            let mut row = vec![
+                Cell::Head(k.kpi.name.clone()),
+                Cell::Text(number(k.kpi.baseline)),
+                Cell::Text(number(k.kpi.target)),
+                Cell::Text(k.kpi.unit.clone().unwrap_or_else(|| "미정".into())),
+                date_cell(k.kpi.due, "미정"),
+                Cell::Text(k.kpi.note.clone().unwrap_or_default()),
+            ];
+            row.extend(part_actions(progress, links::kpi_edit(&k.id), links::kpi_remove(&k.id), &k.kpi.name));
+            row
+        })
+        .collect();
+    let milestones = task
+        .milestones
+        .iter()
+        .map(|m| {
+            let ms = &m.milestone;
+            let mut row = vec![
+                Cell::Head(ms.title.clone()),
+                date_cell(ms.due, "미정"),
+                date_cell(ms.done_on, "미완료"),
+                Cell::Text(ms.note.clone().unwrap_or_default()),
+            ];
+            row.extend(part_actions(progress, links::milestone_edit(&m.id), links::milestone_remove(&m.id), &ms.title));
+            row
+        })
+        .collect();
+    vec![
+        PartsSection {
+            id: "h-kpis",
+            heading: "성과지표",
+            add: progress.then(|| (links::kpi_new(&id), "성과지표 추가")),
+            empty: "등록된 성과지표가 없습니다.",
+            table: Table {
+                caption: "성과지표".into(),
+                head: manage(vec!["지표", "기준값", "목표값", "단위", "기한", "비고"]),
+                rows: kpis,
+                scroll_label: Some("성과지표 표".into()),
+            },
+        },
+        PartsSection {
+            id: "h-milestones",
+            heading: "추진일정",
+            add: progress.then(|| (links::milestone_new(&id), "추진일정 추가")),
+            empty: "등록된 추진일정이 없습니다.",
+            table: Table {
+                caption: "추진일정".into(),
+                head: manage(vec!["일정", "기한", "완료일", "비고"]),
+                rows: milestones,
+                scroll_label: Some("추진일정 표".into()),
+            },
+        },
+    ]
+}
+
+async fn task_page(db: &Db, cx: &Ctx, raw_id: &str, saved: bool) -> Result<TaskPage, AppError> {
+    let id = TaskId::parse(raw_id)?;
+    let tasks::TaskWithPermissions { task, may } = tasks::with_permissions(db, cx.by(), id).await?;
+    let s = &task.summary;
     let roles: Vec<RoleRow> = s
         .agencies
         .iter()
         .map(|a| RoleRow {
             short_name: a.short_name.clone(),
             role: a.role.clone(),
-            edit_href: who
-                .is_some_and(|(p, t)| can_write_agency_role(p, t, a.id))
-                .then(|| format!("/tasks/{}/roles/{}", s.id, a.id)),
+            edit_href: may.roles.contains(&a.id).then(|| links::role_edit(&s.id, &a.id)),
+        })
+        .collect();
+    let meetings = task
+        .meetings
+        .iter()
+        .map(|m| {
+            vec![
+                Cell::Link { href: links::meeting(&m.id), text: m.title.clone(), hidden: None },
+                Cell::Time(when(m.held_at)),
+                Cell::Text(m.outcome.label_ko().into()),
+            ]
         })
         .collect();
     Ok(TaskPage {
@@ -413,43 +492,15 @@ async fn task_page(db: &Db, cx: &Ctx, id: &str, saved: bool) -> Result<TaskPage,
         }),
         any_role_edit: roles.iter().any(|r| r.edit_href.is_some()),
         roles,
-        kpis: task
-            .kpis
-            .iter()
-            .map(|k| KpiRow {
-                id: k.id,
-                name: k.name.clone(),
-                baseline: number(k.baseline),
-                target: number(k.target),
-                unit: k.unit.clone().unwrap_or_else(|| "미정".into()),
-                due: k.due.map(day),
-                note: k.note.clone().unwrap_or_default(),
-            })
-            .collect(),
-        milestones: task
-            .milestones
-            .iter()
-            .map(|m| MilestoneRow {
-                id: m.id,
-                title: m.title.clone(),
-                due: m.due.map(day),
-                done_on: m.done_on.map(day),
-                note: m.note.clone().unwrap_or_default(),
-            })
-            .collect(),
-        meetings: task
-            .meetings
-            .iter()
-            .map(|m| TaskMeetingRow {
-                id: m.id,
-                title: m.title.clone(),
-                held_at: when(m.held_at),
-                outcome: outcome_label(&m.outcome),
-            })
-            .collect(),
-        archived,
-        can_manage,
-        can_progress,
+        parts: parts_sections(&task, may.progress),
+        meetings: Table {
+            caption: "협업과제점검협의회 상정 이력".into(),
+            head: vec!["회의", "일시", "결과"],
+            rows: meetings,
+            scroll_label: None,
+        },
+        archived: task.archived_at.is_some(),
+        can_manage: may.manage,
         saved,
         task,
     })
@@ -459,12 +510,12 @@ async fn task_page(db: &Db, cx: &Ctx, id: &str, saved: bool) -> Result<TaskPage,
 // 4. Exchange pairs (the annex table).
 
 struct TaskLink {
-    id: i64,
+    id: TaskId,
     title: String,
 }
 
 struct PairRow {
-    id: i64,
+    id: hanteam_domain::PairId,
     seq: i64,
     theme: String,
     positions: Vec<PositionView>,
@@ -482,7 +533,7 @@ struct PairsPage {
     saved: bool,
 }
 
-pub(super) async fn pair_list(
+pub(crate) async fn pair_list(
     State(state): State<AppState>,
     cx: Ctx,
     q: Result<Query<SavedQuery>, QueryRejection>,
@@ -490,26 +541,10 @@ pub(super) async fn pair_list(
     respond(pairs_page(&state.db, &cx, saved_flag(q)).await, &cx)
 }
 
-/// Every task (for titles), however many there are.
-async fn all_tasks(db: &Db, viewer: &Viewer) -> Result<Vec<TaskSummary>, AppError> {
-    let input = TaskFilterInput { limit: Some(MAX_LIMIT.to_string()), ..TaskFilterInput::default() };
-    let (_, first) = shared::task_list(db, viewer, &input).await?;
-    let mut items = first.items;
-    while (items.len() as i64) < first.total {
-        let more = TaskFilterInput { offset: Some(items.len().to_string()), ..input.clone() };
-        let (_, page) = shared::task_list(db, viewer, &more).await?;
-        if page.items.is_empty() {
-            break;
-        }
-        items.extend(page.items);
-    }
-    Ok(items)
-}
-
 async fn pairs_page(db: &Db, cx: &Ctx, saved: bool) -> Result<PairsPage, AppError> {
-    let pairs = db.list_pairs().await?;
-    let tasks = all_tasks(db, &cx.viewer).await?;
-    let by_id: HashMap<i64, &TaskSummary> = tasks.iter().map(|t| (t.id, t)).collect();
+    let pairs = registry::pairs(db).await?;
+    let tasks = tasks::all_visible(db, cx.by()).await?;
+    let by_id: HashMap<TaskId, &TaskSummary> = tasks.iter().map(|t| (t.id, t)).collect();
     let mut designated: Vec<NaiveDate> = pairs.iter().filter_map(|p| p.designated_on).collect();
     designated.sort();
     designated.dedup();
@@ -541,7 +576,6 @@ async fn pairs_page(db: &Db, cx: &Ctx, saved: bool) -> Result<PairsPage, AppErro
 // 5. Agencies.
 
 struct AgencyRow {
-    href: String,
     short_name: String,
     name: String,
     name_en: String,
@@ -554,19 +588,18 @@ struct AgenciesPage {
     rows: Vec<AgencyRow>,
 }
 
-pub(super) async fn agency_list(State(state): State<AppState>, cx: Ctx) -> Response {
+pub(crate) async fn agency_list(State(state): State<AppState>, cx: Ctx) -> Response {
     let result = async {
-        let agencies = state.db.list_agencies().await?;
+        let agencies = registry::agencies(&state.db).await?;
         let rows = agencies
             .into_iter()
             .map(|a| AgencyRow {
-                href: agency_href(&a.short_name),
                 name_en: a.name_en.unwrap_or_else(|| "미정".into()),
                 short_name: a.short_name,
                 name: a.name,
             })
             .collect();
-        Ok(AgenciesPage { layout: Layout::section(&cx, Section::Agencies), rows })
+        Ok::<_, AppError>(AgenciesPage { layout: Layout::section(&cx, Section::Agencies), rows })
     }
     .await;
     respond(result, &cx)
@@ -593,7 +626,7 @@ struct AgencyPage {
     saved: bool,
 }
 
-pub(super) async fn agency_detail(
+pub(crate) async fn agency_detail(
     State(state): State<AppState>,
     cx: Ctx,
     Path(id): Path<String>,
@@ -601,8 +634,8 @@ pub(super) async fn agency_detail(
 ) -> Response {
     let saved = saved_flag(q);
     let result = async {
-        let page = shared::agency(&state.db, &cx.viewer, &id).await?;
-        let all_pairs = state.db.list_pairs().await?;
+        let page = registry::agency(&state.db, cx.by(), &id).await?;
+        let all_pairs = registry::pairs(&state.db).await?;
         let mut positions = Vec::new();
         for pair in &page.pairs {
             for own in pair.positions.iter().filter(|p| p.agency.id == page.agency.id) {
@@ -614,7 +647,7 @@ pub(super) async fn agency_detail(
                 });
             }
         }
-        Ok(AgencyPage {
+        Ok::<_, AppError>(AgencyPage {
             layout: Layout::detail(&cx, Section::Agencies, page.agency.name.clone()),
             rows: task_rows(&page.tasks.items, &pair_seqs(&all_pairs)),
             total: page.tasks.total,
@@ -632,7 +665,6 @@ pub(super) async fn agency_detail(
 // 6. Council meetings.
 
 struct MeetingRow {
-    id: i64,
     title: String,
     held_at: When,
     place: String,
@@ -642,7 +674,6 @@ struct MeetingRow {
 
 fn meeting_row(m: &MeetingSummary) -> MeetingRow {
     MeetingRow {
-        id: m.id,
         title: m.title.clone(),
         held_at: when(m.held_at),
         place: m.place.clone().unwrap_or_else(|| "미정".into()),
@@ -655,33 +686,44 @@ fn meeting_row(m: &MeetingSummary) -> MeetingRow {
 #[template(path = "meetings.html")]
 struct MeetingsPage {
     layout: Layout,
-    rows: Vec<MeetingRow>,
+    table: Table,
 }
 
-pub(super) async fn meeting_list(State(state): State<AppState>, cx: Ctx) -> Response {
+pub(crate) async fn meeting_list(State(state): State<AppState>, cx: Ctx) -> Response {
     let result = async {
-        let meetings = state.db.list_meetings().await?;
-        Ok(MeetingsPage {
+        let meetings = registry::meetings(&state.db).await?;
+        let rows = meetings
+            .iter()
+            .map(|m| {
+                let r = meeting_row(m);
+                vec![
+                    Cell::HeadLink { href: links::meeting(&m.id), text: r.title },
+                    Cell::Time(r.held_at),
+                    Cell::Text(r.place),
+                    Cell::Text(r.chair),
+                    Cell::Text(format!("{}건", r.task_count)),
+                ]
+            })
+            .collect();
+        Ok::<_, AppError>(MeetingsPage {
             layout: Layout::section(&cx, Section::Meetings),
-            rows: meetings.iter().map(meeting_row).collect(),
+            table: Table {
+                caption: "협업과제점검협의회 회의 목록: 회의명, 일시, 장소, 주재, 상정 과제 수".into(),
+                head: vec!["회의명", "일시", "장소", "주재", "상정 과제 수"],
+                rows,
+                scroll_label: None,
+            },
         })
     }
     .await;
     respond(result, &cx)
 }
 
-struct TabledRow {
-    id: i64,
-    seq: i64,
-    title: String,
-    outcome: String,
-}
-
 struct AgendaView {
     seq: i64,
     title: String,
     decisions: Vec<String>,
-    tasks: Vec<TabledRow>,
+    tasks: Table,
 }
 
 fn agenda_view(a: &AgendaItem) -> AgendaView {
@@ -689,11 +731,22 @@ fn agenda_view(a: &AgendaItem) -> AgendaView {
         seq: a.seq,
         title: a.title.clone(),
         decisions: a.decisions.iter().map(|d| d.text.clone()).collect(),
-        tasks: a
-            .tasks
-            .iter()
-            .map(|t| TabledRow { id: t.id, seq: t.seq, title: t.title.clone(), outcome: outcome_label(&t.outcome) })
-            .collect(),
+        tasks: Table {
+            caption: format!("안건 {}의 상정 과제: 번호, 과제명, 결과", a.seq),
+            head: vec!["번호", "과제명", "결과"],
+            rows: a
+                .tasks
+                .iter()
+                .map(|t| {
+                    vec![
+                        Cell::Text(t.seq.to_string()),
+                        Cell::Link { href: links::task(&t.id), text: t.title.clone(), hidden: None },
+                        Cell::Text(t.outcome.label_ko().into()),
+                    ]
+                })
+                .collect(),
+            scroll_label: None,
+        },
     }
 }
 
@@ -717,10 +770,10 @@ struct MeetingPage {
     source: Option<SourceView>,
 }
 
-pub(super) async fn meeting_detail(State(state): State<AppState>, cx: Ctx, Path(id): Path<String>) -> Response {
+pub(crate) async fn meeting_detail(State(state): State<AppState>, cx: Ctx, Path(id): Path<String>) -> Response {
     let result = async {
-        let m: MeetingDetail = shared::meeting(&state.db, &id).await?;
-        Ok(MeetingPage {
+        let m = registry::meeting(&state.db, MeetingId::parse(&id)?).await?;
+        Ok::<_, AppError>(MeetingPage {
             layout: Layout::detail(&cx, Section::Meetings, m.summary.title.clone()),
             meeting: meeting_row(&m.summary),
             chair_name: m.chair_name.clone(),
@@ -742,27 +795,8 @@ pub(super) async fn meeting_detail(State(state): State<AppState>, cx: Ctx, Path(
 
 #[cfg(test)]
 mod tests {
-    use chrono::{DateTime, Utc};
-
-    use super::super::testing::public;
+    use super::super::context::testing::public;
     use super::*;
-
-    #[test]
-    fn dates_and_times_are_written_the_korean_way_in_kst() {
-        let d = NaiveDate::from_ymd_opt(2024, 6, 30).expect("valid date");
-        assert_eq!(date_ko(d), "2024. 6. 30.");
-        let at = DateTime::parse_from_rfc3339("2024-04-15T06:00:00Z").expect("valid time").with_timezone(&Utc);
-        let w = when(at);
-        assert_eq!(w.text, "2024. 4. 15. 15:00");
-        assert_eq!(w.iso, "2024-04-15T15:00+09:00");
-    }
-
-    #[test]
-    fn query_values_are_percent_encoded() {
-        assert_eq!(enc("환경부"), "%ED%99%98%EA%B2%BD%EB%B6%80");
-        assert_eq!(enc("a b&c"), "a%20b%26c");
-        assert_eq!(agency_href("국토부"), "/agencies/%EA%B5%AD%ED%86%A0%EB%B6%80");
-    }
 
     #[test]
     fn pagination_keeps_the_filters_and_marks_the_current_page() {
@@ -807,12 +841,5 @@ mod tests {
             "the public gets a sign-in link back here"
         );
         assert!(!html.contains("새 과제 등록"));
-    }
-
-    #[test]
-    fn an_unknown_submitted_value_stays_selected() {
-        let opts = select_options("merger", vec![("silo_removal".into(), "부처간 칸막이 해소".into())]);
-        assert!(opts[0].value.is_empty() && !opts[0].selected);
-        assert!(opts.last().is_some_and(|o| o.value == "merger" && o.selected));
     }
 }

@@ -1,6 +1,10 @@
-//! The filters of the task list (API `GET /api/v1/tasks` and the task list page), validated once here.
+//! The filters of the lists people search: tasks (API `GET /api/v1/tasks` and the task list page)
+//! and the audit log (`GET /api/v1/audit` and the audit page), each validated once here.
 
-use crate::{TaskStatus, TaskType, ValidationError};
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::time::kst_midnight;
+use crate::{PairId, TaskStatus, TaskType, ValidationError};
 
 pub const DEFAULT_LIMIT: i64 = 50;
 pub const MAX_LIMIT: i64 = 500;
@@ -8,8 +12,8 @@ const MAX_QUERY_CHARS: usize = 100;
 const MAX_QUERY_TERMS: usize = 5;
 
 /// The filters as they arrive: strings, possibly empty (an HTML form sends every field).
-#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct TaskFilterInput {
     /// Agency id or short name (환경부).
     pub agency: Option<String>,
@@ -17,7 +21,7 @@ pub struct TaskFilterInput {
     pub pair: Option<String>,
     /// conflict_resolution, expertise_sharing, silo_removal, or unset (no type yet).
     #[serde(rename = "type")]
-    #[param(rename = "type")]
+    #[cfg_attr(feature = "openapi", param(rename = "type"))]
     pub task_type: Option<String>,
     /// proposed, confirmed, in_progress, completed, dropped.
     pub status: Option<String>,
@@ -32,14 +36,14 @@ pub struct TaskFilterInput {
 /// An agency named by id (`12`) or by short name (`환경부`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AgencyRef {
-    Id(i64),
+    Id(crate::AgencyId),
     ShortName(String),
 }
 
 impl AgencyRef {
     pub fn parse(raw: &str) -> AgencyRef {
         match raw.parse::<i64>() {
-            Ok(id) => AgencyRef::Id(id),
+            Ok(id) => AgencyRef::Id(crate::AgencyId::new(id)),
             Err(_) => AgencyRef::ShortName(raw.to_string()),
         }
     }
@@ -55,7 +59,7 @@ pub enum TypeFilter {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaskFilter {
     pub agency: Option<AgencyRef>,
-    pub pair_id: Option<i64>,
+    pub pair_id: Option<PairId>,
     pub task_type: Option<TypeFilter>,
     pub status: Option<TaskStatus>,
     /// Words that must all appear (as substrings) in the task's text.
@@ -99,7 +103,7 @@ impl TaskFilter {
             f.agency = Some(AgencyRef::parse(raw));
         }
         if let Some(raw) = present(&input.pair) {
-            f.pair_id = Some(whole_number("pair", raw, 1, i64::MAX, "교류직위 쌍 번호")?);
+            f.pair_id = Some(PairId::new(whole_number("pair", raw, 1, i64::MAX, "교류직위 쌍 번호")?));
         }
         if let Some(raw) = present(&input.task_type) {
             f.task_type = Some(if raw == "unset" {
@@ -130,6 +134,90 @@ impl TaskFilter {
             f.offset = whole_number("offset", raw, 0, 1_000_000_000, "시작 위치(offset)")?;
         }
         Ok(f)
+    }
+}
+
+/// The filters of the audit log, as they arrive.
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
+pub struct AuditFilterInput {
+    /// Login name of the person who made the change.
+    pub actor: Option<String>,
+    /// Record type, e.g. task, task_agency_role, user.
+    pub record_type: Option<String>,
+    /// Record id (with record_type).
+    pub record_id: Option<String>,
+    /// First day, YYYY-MM-DD (Korean time).
+    pub from: Option<String>,
+    /// Last day, YYYY-MM-DD (Korean time), inclusive.
+    pub until: Option<String>,
+    /// Page size, 1–500, default 50.
+    pub limit: Option<String>,
+    pub offset: Option<String>,
+}
+
+/// Which audit rows to show: by person (login), record, and the moments from (inclusive) and until
+/// (exclusive) — whole Korean days, as the people reading the log count them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditFilter {
+    pub actor: Option<String>,
+    pub record_type: Option<String>,
+    pub record_id: Option<i64>,
+    pub from: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+impl Default for AuditFilter {
+    fn default() -> Self {
+        Self {
+            actor: None,
+            record_type: None,
+            record_id: None,
+            from: None,
+            until: None,
+            limit: DEFAULT_LIMIT,
+            offset: 0,
+        }
+    }
+}
+
+impl AuditFilter {
+    /// Every problem at once, each naming its field.
+    pub fn parse(input: &AuditFilterInput) -> Result<AuditFilter, Vec<ValidationError>> {
+        let mut errors = Vec::new();
+        let mut day = |field: &str, raw: &Option<String>| {
+            present(raw).and_then(|s| match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+                Ok(d) => Some(d),
+                Err(_) => {
+                    errors.push(ValidationError::new(
+                        field,
+                        format!("날짜는 2024-04-15 처럼 입력해 주세요. (입력값: '{s}')"),
+                    ));
+                    None
+                }
+            })
+        };
+        let from = day("from", &input.from);
+        let until = day("until", &input.until);
+        let mut number = |field: &str, raw: &Option<String>, min: i64, max: i64, what: &str| {
+            present(raw).and_then(|s| whole_number(field, s, min, max, what).map_err(|e| errors.push(e)).ok())
+        };
+        let filter = AuditFilter {
+            actor: present(&input.actor).map(str::to_string),
+            record_type: present(&input.record_type).map(str::to_string),
+            record_id: number("record_id", &input.record_id, 1, i64::MAX, "기록 번호"),
+            limit: number("limit", &input.limit, 1, MAX_LIMIT, "한 번에 가져올 개수(limit)").unwrap_or(DEFAULT_LIMIT),
+            offset: number("offset", &input.offset, 0, 1_000_000_000, "시작 위치(offset)").unwrap_or(0),
+            from: from.map(kst_midnight),
+            until: until.and_then(|d| d.succ_opt()).map(kst_midnight),
+        };
+        if errors.is_empty() {
+            Ok(filter)
+        } else {
+            Err(errors)
+        }
     }
 }
 
@@ -167,7 +255,7 @@ mod tests {
         let f = TaskFilter::parse(&input(&[("agency", "환경부")])).unwrap();
         assert_eq!(f.agency, Some(AgencyRef::ShortName("환경부".into())));
         let f = TaskFilter::parse(&input(&[("agency", "4")])).unwrap();
-        assert_eq!(f.agency, Some(AgencyRef::Id(4)));
+        assert_eq!(f.agency, Some(AgencyRef::Id(crate::AgencyId::new(4))));
     }
 
     #[test]
@@ -199,5 +287,28 @@ mod tests {
         let f = TaskFilter::parse(&input(&[("q", "달걀")])).unwrap();
         assert_eq!(f.terms, vec!["달걀"]);
         assert_eq!(TaskFilter::parse(&input(&[("q", &"가".repeat(101))])).unwrap_err().field, "q");
+    }
+
+    #[test]
+    fn audit_days_are_korean_days_and_every_bad_field_is_named() {
+        let f = AuditFilter::parse(&AuditFilterInput {
+            from: Some("2024-04-15".into()),
+            until: Some("2024-04-15".into()),
+            actor: Some(" ".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(f.from.map(|t| t.to_rfc3339()).as_deref(), Some("2024-04-14T15:00:00+00:00"));
+        assert_eq!(f.until.map(|t| t.to_rfc3339()).as_deref(), Some("2024-04-15T15:00:00+00:00"));
+        assert_eq!((f.actor, f.limit, f.offset), (None, DEFAULT_LIMIT, 0));
+        let e = AuditFilter::parse(&AuditFilterInput {
+            from: Some("2024/01/01".into()),
+            limit: Some("0".into()),
+            record_id: Some("x".into()),
+            ..Default::default()
+        })
+        .unwrap_err();
+        let fields: Vec<&str> = e.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, vec!["from", "record_id", "limit"]);
     }
 }

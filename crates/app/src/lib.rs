@@ -1,0 +1,48 @@
+//! The use cases of hanteam: one function for each thing a person does, the same for every edge
+//! (the HTML pages, the JSON API, the command line and scheduled jobs).
+//!
+//! A use case takes who is acting ([`Caller`]) and what they typed, and:
+//! 1. asks the domain's access rules — this is the only place they are asked;
+//! 2. runs as one transaction: load (locked) → domain rule → save → audit → commit;
+//! 3. answers with a read model, or a [`UseCaseError`] that each edge turns into its own words
+//!    (an HTTP status, a message and an exit code).
+//!
+//! Areas: [`tasks`] (tasks, their agencies' roles), [`parts`] (KPIs and milestones), [`registry`]
+//! (agencies, positions, pairs, exchangees, meetings, the built-in dataset), [`accounts`] (sign-in,
+//! sessions, tokens, passwords, user administration), [`audit`] (reading and checking the log),
+//! [`demo`] (the demo accounts). A new area gets a module of its own here.
+
+#![forbid(unsafe_code)]
+
+pub mod accounts;
+pub mod audit;
+mod caller;
+pub mod demo;
+mod error;
+pub mod parts;
+pub mod registry;
+pub mod secrets;
+pub mod tasks;
+
+pub use caller::{Caller, Credential};
+pub use error::UseCaseError;
+/// Read models: what the use cases answer with.
+pub use hanteam_store::accounts::{Affiliation, ApiTokenView, RoleView, UserView};
+pub use hanteam_store::{audit::AuditRecord, views};
+/// The database handle the edges pass to the use cases, and what they need to open one.
+pub use hanteam_store::{Db, SeedOutcome, StoreError, DEFAULT_DATABASE_URL};
+
+/// The outcome of a change: the record and its version now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Saved {
+    pub id: i64,
+    pub version: i64,
+}
+
+pub type Result<T, E = UseCaseError> = std::result::Result<T, E>;
+
+/// Whether the database answers (the liveness check of `/healthz`).
+pub async fn database_answers(db: &Db) -> Result<()> {
+    db.count_users().await?;
+    Ok(())
+}

@@ -1,0 +1,247 @@
+//! Collaboration tasks: the list, one task, and the changes to a task and to its agencies' roles.
+
+use hanteam_domain::access::{self, task_scope, TaskAccess, TaskChange};
+use hanteam_domain::edit::{parse_role, parse_version, RoleInput, TaskDraft, TaskInput, VersionInput};
+use hanteam_domain::filter::MAX_LIMIT;
+use hanteam_domain::{AgencyId, TaskFilter, TaskFilterInput, TaskId, ValidationError};
+use hanteam_store::audit::Change;
+use hanteam_store::views::{Overview, Page, TaskAgency, TaskDetail, TaskSummary};
+use hanteam_store::writes::TaskRecord;
+use hanteam_store::{Db, Tx};
+
+use crate::{Caller, Result, Saved, UseCaseError};
+
+fn task_not_found(id: TaskId) -> UseCaseError {
+    UseCaseError::NotFound(format!("{id}번 과제"))
+}
+
+/// The task list for the given filters, as far as the caller may see. An agency that does not exist
+/// is a bad filter, not an empty list.
+pub async fn list(db: &Db, by: &Caller, input: &TaskFilterInput) -> Result<(TaskFilter, Page<TaskSummary>)> {
+    let filter = TaskFilter::parse(input)?;
+    let agency_id = match &filter.agency {
+        None => None,
+        Some(agency) => Some(
+            db.find_agency(agency)
+                .await?
+                .ok_or_else(|| {
+                    ValidationError::new(
+                        "agency",
+                        format!(
+                            "기관 '{}'을(를) 찾을 수 없습니다. 기관 번호나 약칭(예: 환경부)을 입력해 주세요.",
+                            input.agency.as_deref().unwrap_or_default().trim()
+                        ),
+                    )
+                })?
+                .id,
+        ),
+    };
+    let page = db.list_tasks(&task_scope(by.principal()), &filter, agency_id).await?;
+    Ok((filter, page))
+}
+
+/// Every task the caller may see, however many there are (the pairs page names them all).
+pub async fn all_visible(db: &Db, by: &Caller) -> Result<Vec<TaskSummary>> {
+    let scope = task_scope(by.principal());
+    let mut filter = TaskFilter { limit: MAX_LIMIT, ..TaskFilter::default() };
+    let first = db.list_tasks(&scope, &filter, None).await?;
+    let mut items = first.items;
+    while (items.len() as i64) < first.total {
+        filter.offset = items.len() as i64;
+        let page = db.list_tasks(&scope, &filter, None).await?;
+        if page.items.is_empty() {
+            break;
+        }
+        items.extend(page.items);
+    }
+    Ok(items)
+}
+
+/// The counts of the home page, of the tasks the caller may see.
+pub async fn overview(db: &Db, by: &Caller) -> Result<Overview> {
+    Ok(db.overview(&task_scope(by.principal())).await?)
+}
+
+/// What access rules need about a task the caller may see; a task they may not see is "not
+/// found", so its existence is not disclosed.
+pub(crate) async fn visible(db: &Db, by: &Caller, id: TaskId) -> Result<TaskAccess> {
+    let t = db.task_access(id).await?.ok_or_else(|| task_not_found(id))?;
+    if access::can_view_task(by.principal(), &t) {
+        Ok(t)
+    } else {
+        Err(task_not_found(id))
+    }
+}
+
+/// As [`visible`], inside a change: the task's row is locked, so the rules are asked of the task as
+/// it is while the change is made.
+pub(crate) async fn visible_in(tx: &mut Tx, by: &Caller, id: TaskId) -> Result<TaskAccess> {
+    let t = tx.task_access(id).await?.ok_or_else(|| task_not_found(id))?;
+    if access::can_view_task(by.principal(), &t) {
+        Ok(t)
+    } else {
+        Err(task_not_found(id))
+    }
+}
+
+/// One task in full, if the caller may see it.
+pub async fn detail(db: &Db, by: &Caller, id: TaskId) -> Result<TaskDetail> {
+    visible(db, by, id).await?;
+    db.get_task(id).await?.ok_or_else(|| task_not_found(id))
+}
+
+/// What the caller may change on a task they see.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TaskPermissions {
+    /// Edit and archive the task.
+    pub manage: bool,
+    /// Add, change and remove KPIs and milestones.
+    pub progress: bool,
+    /// The agencies whose role text they may change.
+    pub roles: Vec<AgencyId>,
+}
+
+/// A task and what the caller may change on it (the task page shows those as links).
+pub struct TaskWithPermissions {
+    pub task: TaskDetail,
+    pub may: TaskPermissions,
+}
+
+pub async fn with_permissions(db: &Db, by: &Caller, id: TaskId) -> Result<TaskWithPermissions> {
+    let t = visible(db, by, id).await?;
+    let task = db.get_task(id).await?.ok_or_else(|| task_not_found(id))?;
+    let may = match by.principal() {
+        None => TaskPermissions::default(),
+        Some(p) => {
+            let ok = |change| access::may_change_task(p, &t, change).is_ok();
+            TaskPermissions {
+                manage: ok(TaskChange::Manage),
+                progress: ok(TaskChange::Progress),
+                roles: task.summary.agencies.iter().map(|a| a.id).filter(|a| ok(TaskChange::AgencyRole(*a))).collect(),
+            }
+        }
+    };
+    Ok(TaskWithPermissions { task, may })
+}
+
+/// A task the caller is about to change (a form to fill in), once they may make `change` to it.
+pub async fn open_for(db: &Db, by: &Caller, id: TaskId, change: TaskChange) -> Result<TaskDetail> {
+    let p = by.signed_in()?;
+    let t = visible(db, by, id).await?;
+    access::may_change_task(p, &t, change)?;
+    db.get_task(id).await?.ok_or_else(|| task_not_found(id))
+}
+
+/// Whether the caller may register a new task.
+pub fn may_create(by: &Caller) -> Result<()> {
+    if access::can_manage_task(by.signed_in()?) {
+        Ok(())
+    } else {
+        Err(UseCaseError::forbidden())
+    }
+}
+
+/// A task's pair and lead agency must exist.
+async fn check_refs(tx: &mut Tx, d: &TaskDraft) -> Result<()> {
+    if let Some(pair) = d.pair_id {
+        if !tx.pair_exists(pair).await? {
+            return Err(UseCaseError::invalid("pair_id", "없는 교류직위 쌍입니다. 목록에서 골라 주세요."));
+        }
+    }
+    if let Some(agency) = d.lead_agency_id {
+        if !tx.agency_exists(agency).await? {
+            return Err(UseCaseError::invalid("lead_agency_id", "없는 기관입니다. 목록에서 골라 주세요."));
+        }
+    }
+    Ok(())
+}
+
+async fn task_record(tx: &mut Tx, id: TaskId) -> Result<TaskRecord> {
+    tx.load::<TaskRecord>(id).await?.ok_or_else(|| task_not_found(id))
+}
+
+/// Registers a task (OPC). It starts as found (발굴) unless a status is given; a task of a pair gets
+/// both agencies of the pair.
+pub async fn create(db: &Db, by: &Caller, input: &TaskInput) -> Result<Saved> {
+    may_create(by)?;
+    let draft = TaskDraft::parse_new(input)?;
+    let mut tx = db.begin().await?;
+    check_refs(&mut tx, &draft).await?;
+    let id = tx.insert_task(&draft).await?;
+    let after = task_record(&mut tx, id).await?;
+    tx.audit(&by.actor, Change::created("task.create", &after)).await?;
+    tx.commit().await?;
+    Ok(Saved { id: id.get(), version: after.version })
+}
+
+/// Edits a task's own fields (OPC); a status change must be a lifecycle move.
+pub async fn update(db: &Db, by: &Caller, id: TaskId, input: &TaskInput) -> Result<Saved> {
+    let p = by.signed_in()?;
+    let mut tx = db.begin().await?;
+    let t = visible_in(&mut tx, by, id).await?;
+    access::may_change_task(p, &t, TaskChange::Manage)?;
+    let (draft, version) = TaskDraft::parse_edit(input, t.status)?;
+    check_refs(&mut tx, &draft).await?;
+    let before = task_record(&mut tx, id).await?;
+    let version =
+        tx.update_task(id, version, &draft).await?.ok_or(UseCaseError::Stale { current_version: before.version })?;
+    let after = task_record(&mut tx, id).await?;
+    tx.audit(&by.actor, Change::updated("task.update", &before, &after)).await?;
+    tx.commit().await?;
+    Ok(Saved { id: id.get(), version })
+}
+
+/// Archives a task (OPC): it leaves lists and public views; it is never deleted.
+pub async fn archive(db: &Db, by: &Caller, id: TaskId, input: &VersionInput) -> Result<Saved> {
+    let p = by.signed_in()?;
+    let mut tx = db.begin().await?;
+    let t = visible_in(&mut tx, by, id).await?;
+    access::may_change_task(p, &t, TaskChange::Manage)?;
+    let version = parse_version(input)?;
+    let before = task_record(&mut tx, id).await?;
+    let version = tx.archive_task(id, version).await?.ok_or(UseCaseError::Stale { current_version: before.version })?;
+    let after = task_record(&mut tx, id).await?;
+    tx.audit(&by.actor, Change::updated("task.archive", &before, &after)).await?;
+    tx.commit().await?;
+    Ok(Saved { id: id.get(), version })
+}
+
+fn not_in_task() -> UseCaseError {
+    UseCaseError::NotFound("이 과제에 참여하는 해당 기관".into())
+}
+
+/// The task and one of its agencies, for the form that changes that agency's role.
+pub async fn open_role(db: &Db, by: &Caller, id: TaskId, agency: AgencyId) -> Result<(TaskDetail, TaskAgency)> {
+    let p = by.signed_in()?;
+    let t = visible(db, by, id).await?;
+    if !t.agency_ids.contains(&agency) {
+        return Err(not_in_task());
+    }
+    access::may_change_task(p, &t, TaskChange::AgencyRole(agency))?;
+    let task = db.get_task(id).await?.ok_or_else(|| task_not_found(id))?;
+    let role = task.summary.agencies.iter().find(|a| a.id == agency).cloned().ok_or_else(not_in_task)?;
+    Ok((task, role))
+}
+
+/// Sets what one agency does in a task: OPC, or an officer of that agency. Empty text clears it.
+/// `Saved` names the agency and the new version of its part.
+pub async fn set_role(db: &Db, by: &Caller, id: TaskId, agency: AgencyId, input: &RoleInput) -> Result<Saved> {
+    let p = by.signed_in()?;
+    let mut tx = db.begin().await?;
+    let t = visible_in(&mut tx, by, id).await?;
+    if !t.agency_ids.contains(&agency) {
+        return Err(not_in_task());
+    }
+    access::may_change_task(p, &t, TaskChange::AgencyRole(agency))?;
+    let (role, version) = parse_role(input)?;
+    let before = tx.agency_role(id, agency).await?.ok_or_else(not_in_task)?;
+    let row = hanteam_store::writes::RoleRowId(before.id);
+    let version = tx
+        .set_agency_role(row, version, role.as_deref())
+        .await?
+        .ok_or(UseCaseError::Stale { current_version: before.version })?;
+    let after = tx.load(row).await?.ok_or_else(not_in_task)?;
+    tx.audit(&by.actor, Change::updated("task_role.update", &before, &after)).await?;
+    tx.commit().await?;
+    Ok(Saved { id: agency.get(), version })
+}

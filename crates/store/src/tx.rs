@@ -1,0 +1,311 @@
+//! A write transaction that looks the same on both databases, so a use case is written by calling
+//! functions: `db.begin()`, then loads, inserts, versioned updates and the audit append as methods,
+//! then `commit()`. Dropped without `commit()`, it rolls back and nothing is written.
+//!
+//! Each query is still written once: `on_tx!` runs the same body on whichever connection the
+//! transaction holds. Where the dialects differ (row locks), one small method says so.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use hanteam_domain::audit::{chain, AuditEntry, ChainHead};
+use serde::Serialize;
+use sqlx::postgres::PgRow;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{FromRow, Postgres, Sqlite};
+
+use crate::audit::{now, Actor, Change};
+use crate::{Db, Result};
+
+enum Conn {
+    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    Postgres(sqlx::Transaction<'static, Postgres>),
+}
+
+/// An open write transaction, and the moment of the change it makes (every row it stamps and its
+/// audit entries carry the same time).
+pub struct Tx {
+    conn: Conn,
+    at: DateTime<Utc>,
+}
+
+/// Runs the same body on the transaction's SQLite or PostgreSQL connection (`$c`, a `&mut` connection).
+macro_rules! on_tx {
+    ($tx:expr, |$c:ident| $body:expr) => {
+        match &mut $tx.conn {
+            Conn::Sqlite(t) => {
+                let $c: &mut sqlx::SqliteConnection = &mut *t;
+                $body
+            }
+            Conn::Postgres(t) => {
+                let $c: &mut sqlx::PgConnection = &mut *t;
+                $body
+            }
+        }
+    };
+}
+
+/// A value bound to a query: the types our columns hold, each with its SQL NULL.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Int(Option<i64>),
+    Real(Option<f64>),
+    Text(Option<String>),
+    Bool(bool),
+    Date(Option<NaiveDate>),
+    Time(Option<DateTime<Utc>>),
+}
+
+macro_rules! value_from {
+    ($($ty:ty => $variant:ident($conv:expr)),* $(,)?) => {$(
+        impl From<$ty> for Value {
+            fn from(v: $ty) -> Value {
+                Value::$variant($conv(v))
+            }
+        }
+    )*};
+}
+
+value_from! {
+    i64 => Int(Some),
+    Option<i64> => Int(std::convert::identity),
+    f64 => Real(Some),
+    Option<f64> => Real(std::convert::identity),
+    String => Text(Some),
+    &str => Text(|s: &str| Some(s.to_string())),
+    Option<String> => Text(std::convert::identity),
+    Option<&str> => Text(|s: Option<&str>| s.map(str::to_string)),
+    &Option<String> => Text(Clone::clone),
+    bool => Bool(std::convert::identity),
+    NaiveDate => Date(Some),
+    Option<NaiveDate> => Date(std::convert::identity),
+    DateTime<Utc> => Time(Some),
+    Option<DateTime<Utc>> => Time(std::convert::identity),
+}
+
+macro_rules! id_values {
+    ($($id:ty),*) => {$(
+        impl From<$id> for Value {
+            fn from(id: $id) -> Value {
+                Value::Int(Some(id.get()))
+            }
+        }
+        impl From<Option<$id>> for Value {
+            fn from(id: Option<$id>) -> Value {
+                Value::Int(id.map(|i| i.get()))
+            }
+        }
+    )*};
+}
+
+id_values!(
+    hanteam_domain::TaskId,
+    hanteam_domain::AgencyId,
+    hanteam_domain::PositionId,
+    hanteam_domain::PairId,
+    hanteam_domain::ExchangeeId,
+    hanteam_domain::KpiId,
+    hanteam_domain::MilestoneId,
+    hanteam_domain::UserId,
+    hanteam_domain::TokenId
+);
+
+/// Binds every value of `$values` to `$query`, in order.
+macro_rules! bind_values {
+    ($query:expr, $values:expr) => {{
+        let mut q = $query;
+        for v in $values {
+            q = match v {
+                Value::Int(x) => q.bind(*x),
+                Value::Real(x) => q.bind(*x),
+                Value::Text(x) => q.bind(x.as_deref()),
+                Value::Bool(x) => q.bind(*x),
+                Value::Date(x) => q.bind(*x),
+                Value::Time(x) => q.bind(*x),
+            };
+        }
+        q
+    }};
+}
+
+/// A row type both databases can decode.
+pub trait BothRows: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+impl<T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin> BothRows for T {}
+
+/// A stored row as a change reads it and the audit log records it (before and after).
+pub trait Record: Serialize + BothRows {
+    type Id: Copy + Into<i64>;
+    const TABLE: &'static str;
+    /// The columns `SELECT` reads into the record.
+    const COLUMNS: &'static str;
+    /// What the audit log calls such a record (`record_type`).
+    const AUDIT_TYPE: &'static str;
+
+    fn id(&self) -> i64;
+    fn version(&self) -> i64;
+}
+
+impl Db {
+    /// Begins a write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`), so
+    /// two writers never both read a row, or the audit chain's head, and then race to change it; on
+    /// PostgreSQL each row a change reads is locked as it is read (see [`Tx::load`]).
+    pub async fn begin(&self) -> Result<Tx> {
+        let conn = match self {
+            Db::Sqlite(pool) => Conn::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(pool) => Conn::Postgres(pool.begin().await?),
+        };
+        Ok(Tx { conn, at: now() })
+    }
+}
+
+impl Tx {
+    /// Makes every change of the transaction last, together with its audit entries.
+    pub async fn commit(self) -> Result<()> {
+        match self.conn {
+            Conn::Sqlite(t) => t.commit().await?,
+            Conn::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+
+    /// The moment of this change.
+    pub fn at(&self) -> DateTime<Utc> {
+        self.at
+    }
+
+    /// `select` locking the rows it reads until the transaction ends, where the dialect needs it:
+    /// on PostgreSQL two writers would otherwise both read the same version and both write. (SQLite
+    /// write transactions hold the one write lock from their start.)
+    pub(crate) fn locking(&self, select: &str) -> String {
+        match self.conn {
+            Conn::Sqlite(_) => select.to_string(),
+            Conn::Postgres(_) => format!("{select} FOR UPDATE"),
+        }
+    }
+
+    pub(crate) async fn fetch_optional<R: BothRows>(&mut self, sql: &str, values: &[Value]) -> Result<Option<R>> {
+        Ok(on_tx!(self, |c| bind_values!(sqlx::query_as::<_, R>(sql), values).fetch_optional(&mut *c).await?))
+    }
+
+    pub(crate) async fn fetch_all<R: BothRows>(&mut self, sql: &str, values: &[Value]) -> Result<Vec<R>> {
+        Ok(on_tx!(self, |c| bind_values!(sqlx::query_as::<_, R>(sql), values).fetch_all(&mut *c).await?))
+    }
+
+    /// Runs a statement; returns how many rows it touched.
+    pub(crate) async fn execute(&mut self, sql: &str, values: &[Value]) -> Result<u64> {
+        Ok(on_tx!(self, |c| bind_values!(sqlx::query(sql), values).execute(&mut *c).await?.rows_affected()))
+    }
+
+    /// `INSERT INTO table (columns…) VALUES (…) RETURNING id`.
+    pub(crate) async fn insert(&mut self, table: &str, columns: &[(&str, Value)]) -> Result<i64> {
+        let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
+        let marks: Vec<String> = (1..=columns.len()).map(|i| format!("${i}")).collect();
+        let sql = format!("INSERT INTO {table} ({}) VALUES ({}) RETURNING id", names.join(", "), marks.join(", "));
+        let values: Vec<Value> = columns.iter().map(|(_, v)| v.clone()).collect();
+        let (id,): (i64,) = self.fetch_optional(&sql, &values).await?.ok_or_else(|| {
+            crate::StoreError::Corrupt(format!("{table}: INSERT … RETURNING id가 행을 돌려주지 않았습니다"))
+        })?;
+        Ok(id)
+    }
+
+    /// Inserts a row stamped with this change's time as `created_at` and `updated_at`.
+    pub(crate) async fn insert_stamped(&mut self, table: &str, columns: &[(&str, Value)]) -> Result<i64> {
+        let mut all = columns.to_vec();
+        all.push(("created_at", self.at.into()));
+        all.push(("updated_at", self.at.into()));
+        self.insert(table, &all).await
+    }
+
+    /// `UPDATE table SET … , updated_at = now, version = version + 1 WHERE id = $1 AND version = $2`:
+    /// the new version, or `None` when the row is not (or no longer) at `version` — then nothing was
+    /// changed.
+    pub(crate) async fn update_versioned(
+        &mut self,
+        table: &str,
+        id: i64,
+        version: i64,
+        set: &[(&str, Value)],
+    ) -> Result<Option<i64>> {
+        let mut sets: Vec<String> =
+            set.iter().enumerate().map(|(i, (name, _))| format!("{name} = ${}", i + 3)).collect();
+        sets.push(format!("updated_at = ${}", set.len() + 3));
+        sets.push("version = version + 1".into());
+        let sql = format!("UPDATE {table} SET {} WHERE id = $1 AND version = $2 RETURNING version", sets.join(", "));
+        let mut values: Vec<Value> = vec![id.into(), version.into()];
+        values.extend(set.iter().map(|(_, v)| v.clone()));
+        values.push(self.at.into());
+        Ok(self.fetch_optional::<(i64,)>(&sql, &values).await?.map(|(v,)| v))
+    }
+
+    /// `DELETE FROM table WHERE id = $1 AND version = $2`: whether the row was there at `version`.
+    pub(crate) async fn delete_versioned(&mut self, table: &str, id: i64, version: i64) -> Result<bool> {
+        let sql = format!("DELETE FROM {table} WHERE id = $1 AND version = $2");
+        Ok(self.execute(&sql, &[id.into(), version.into()]).await? == 1)
+    }
+
+    /// The record with this id, locked for the rest of the transaction.
+    pub async fn load<R: Record>(&mut self, id: R::Id) -> Result<Option<R>> {
+        let sql = self.locking(&format!("SELECT {} FROM {} WHERE id = $1", R::COLUMNS, R::TABLE));
+        self.fetch_optional(&sql, &[Value::Int(Some(id.into()))]).await
+    }
+
+    /// Appends an entry to the audit log after the chain's current head, in this transaction: the
+    /// change and its record are kept or lost together.
+    pub async fn audit(&mut self, actor: &Actor, change: Change) -> Result<()> {
+        let head_sql = self.locking("SELECT count, last_hash FROM audit_head WHERE id = 1");
+        let (count, last_hash): (i64, String) = self
+            .fetch_optional(&head_sql, &[])
+            .await?
+            .ok_or_else(|| crate::StoreError::Corrupt("감사기록의 마지막 행 정보(audit_head)가 없습니다".into()))?;
+        let entry = AuditEntry {
+            seq: 0,
+            occurred_at: self.at,
+            actor_user_id: actor.user_id,
+            actor: actor.label.clone(),
+            client_addr: actor.client_addr.clone(),
+            action: change.action,
+            record_type: change.record_type,
+            record_id: change.record_id,
+            before: change.before,
+            after: change.after,
+        };
+        let c = chain(&ChainHead { count, last_hash }, entry);
+        let e = &c.entry;
+        self.execute(
+            "INSERT INTO audit_log (seq, occurred_at, actor_user_id, actor, client_addr, action, record_type, record_id,
+                before_json, after_json, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            &[
+                e.seq.into(),
+                e.occurred_at.into(),
+                e.actor_user_id.into(),
+                e.actor.as_str().into(),
+                (&e.client_addr).into(),
+                e.action.as_str().into(),
+                e.record_type.as_str().into(),
+                e.record_id.into(),
+                (&e.before).into(),
+                (&e.after).into(),
+                c.prev_hash.as_str().into(),
+                c.hash.as_str().into(),
+            ],
+        )
+        .await?;
+        self.execute(
+            "UPDATE audit_head SET count = $1, last_hash = $2 WHERE id = 1",
+            &[e.seq.into(), c.hash.as_str().into()],
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// An advisory lock held until the transaction ends, so that several instances starting at once
+    /// on one PostgreSQL wait for each other (SQLite serialises writers on its own).
+    pub(crate) async fn lock_schema(&mut self) -> Result<()> {
+        if let Some(sql) = crate::migrate::schema_lock_sql(self.is_postgres()) {
+            self.execute(sql, &[]).await?;
+        }
+        Ok(())
+    }
+
+    fn is_postgres(&self) -> bool {
+        matches!(self.conn, Conn::Postgres(_))
+    }
+}

@@ -1,0 +1,190 @@
+//! The addresses pages link to, built from the route table; templates call these
+//! (`{{ crate::pages::links::task(row.id) }}`), so no template spells a path itself.
+
+use hanteam_domain::{
+    AgencyId, ExchangeeId, KpiId, MeetingId, MilestoneId, PairId, PositionId, TaskId, TokenId, UserId,
+};
+
+use crate::endpoint::Endpoint;
+
+pub(crate) fn task(id: &TaskId) -> String {
+    Endpoint::PageTask.href(&[id])
+}
+
+pub(crate) fn task_edit(id: &TaskId) -> String {
+    Endpoint::TaskEditForm.href(&[id])
+}
+
+pub(crate) fn task_archive(id: &TaskId) -> String {
+    Endpoint::TaskArchiveForm.href(&[id])
+}
+
+pub(crate) fn role_edit(task: &TaskId, agency: &AgencyId) -> String {
+    Endpoint::RoleEditForm.href(&[task, agency])
+}
+
+pub(crate) fn home() -> String {
+    Endpoint::PageHome.href(&[])
+}
+
+pub(crate) fn tasks() -> String {
+    Endpoint::PageTasks.href(&[])
+}
+
+pub(crate) fn task_new() -> String {
+    Endpoint::TaskNewForm.href(&[])
+}
+
+pub(crate) fn pairs() -> String {
+    Endpoint::PagePairs.href(&[])
+}
+
+pub(crate) fn agencies() -> String {
+    Endpoint::PageAgencies.href(&[])
+}
+
+pub(crate) fn meetings() -> String {
+    Endpoint::PageMeetings.href(&[])
+}
+
+pub(crate) fn account() -> String {
+    Endpoint::AccountPage.href(&[])
+}
+
+pub(crate) fn sign_in() -> String {
+    Endpoint::SignIn.href(&[])
+}
+
+pub(crate) fn password_change() -> String {
+    Endpoint::PasswordChange.href(&[])
+}
+
+pub(crate) fn token_create() -> String {
+    Endpoint::TokenCreate.href(&[])
+}
+
+pub(crate) fn user_create() -> String {
+    Endpoint::UserCreate.href(&[])
+}
+
+pub(crate) fn openapi() -> String {
+    Endpoint::ApiOpenApi.href(&[])
+}
+
+pub(crate) fn sign_out() -> String {
+    Endpoint::SignOut.href(&[])
+}
+
+pub(crate) fn audit() -> String {
+    Endpoint::AuditPage.href(&[])
+}
+
+pub(crate) fn users() -> String {
+    Endpoint::UsersPage.href(&[])
+}
+
+pub(crate) fn user_new() -> String {
+    Endpoint::UserNewForm.href(&[])
+}
+
+/// The task list filtered by one agency.
+pub(crate) fn tasks_of_agency(short_name: &str) -> String {
+    format!("{}?agency={}", tasks(), crate::endpoint::encode(short_name))
+}
+
+pub(crate) fn agency(short_name: &str) -> String {
+    Endpoint::PageAgency.href(&[&short_name])
+}
+
+pub(crate) fn agency_edit(id: &AgencyId) -> String {
+    Endpoint::AgencyEditForm.href(&[id])
+}
+
+/// A pair's row in the annex table.
+pub(crate) fn pair(seq: &i64) -> String {
+    format!("{}#pair-{seq}", pairs())
+}
+
+pub(crate) fn pair_edit(id: &PairId) -> String {
+    Endpoint::PairEditForm.href(&[id])
+}
+
+pub(crate) fn position_edit(id: &PositionId) -> String {
+    Endpoint::PositionEditForm.href(&[id])
+}
+
+pub(crate) fn exchangee_edit(id: &ExchangeeId) -> String {
+    Endpoint::ExchangeeEditForm.href(&[id])
+}
+
+pub(crate) fn kpi_new(task: &TaskId) -> String {
+    Endpoint::KpiNewForm.href(&[task])
+}
+
+pub(crate) fn kpi_edit(id: &KpiId) -> String {
+    Endpoint::KpiEditForm.href(&[id])
+}
+
+pub(crate) fn kpi_remove(id: &KpiId) -> String {
+    Endpoint::KpiRemoveForm.href(&[id])
+}
+
+pub(crate) fn milestone_new(task: &TaskId) -> String {
+    Endpoint::MilestoneNewForm.href(&[task])
+}
+
+pub(crate) fn milestone_edit(id: &MilestoneId) -> String {
+    Endpoint::MilestoneEditForm.href(&[id])
+}
+
+pub(crate) fn milestone_remove(id: &MilestoneId) -> String {
+    Endpoint::MilestoneRemoveForm.href(&[id])
+}
+
+pub(crate) fn meeting(id: &MeetingId) -> String {
+    Endpoint::PageMeeting.href(&[id])
+}
+
+pub(crate) fn token_revoke(id: &TokenId) -> String {
+    Endpoint::TokenRevoke.href(&[id])
+}
+
+pub(crate) fn user_disable(id: &UserId) -> String {
+    Endpoint::UserDisableForm.href(&[id])
+}
+
+pub(crate) fn user_reset(id: &UserId) -> String {
+    Endpoint::UserResetForm.href(&[id])
+}
+
+/// A file of the KRDS package, by its path in the package's `resources/`.
+pub(crate) fn static_krds(path: &str) -> String {
+    Endpoint::StaticKrds.href(&[&path])
+}
+
+/// One of our own static files.
+pub(crate) fn static_own(file: &str) -> String {
+    Endpoint::StaticOwn.href(&[&file])
+}
+
+/// A page again, with the notice that what was just sent is saved.
+pub(crate) fn saved(href: &str) -> String {
+    match href.split_once('#') {
+        Some((page, anchor)) => format!("{page}?saved=1#{anchor}"),
+        None => format!("{href}?saved=1"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_come_from_the_route_table() {
+        assert_eq!(task(&TaskId::new(3)), "/tasks/3");
+        assert_eq!(kpi_edit(&KpiId::new(9)), "/kpis/9/edit");
+        assert_eq!(agency("국토부"), "/agencies/%EA%B5%AD%ED%86%A0%EB%B6%80");
+        assert_eq!(saved(&pair(&11)), "/pairs?saved=1#pair-11");
+        assert_eq!(saved(&task(&TaskId::new(1))), "/tasks/1?saved=1");
+    }
+}

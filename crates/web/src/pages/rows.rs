@@ -1,0 +1,87 @@
+//! Rows that several pages show: the task table (task list and agency page) and exchange
+//! positions with their holders (task, pairs and agency pages).
+
+use std::collections::HashMap;
+
+use hanteam_app::views::{CareerEntry, ExchangePair, NameVariant, Position, TaskSummary};
+use hanteam_domain::{ExchangeeId, PairId, PositionId, TaskId};
+
+use super::widgets::{status_badge, Badge};
+
+/// One row of the task table.
+pub(crate) struct TaskRow {
+    pub id: TaskId,
+    pub seq: i64,
+    pub title: String,
+    pub pair_seq: Option<i64>,
+    pub agencies: String,
+    pub type_label: &'static str,
+    pub status: Badge,
+}
+
+/// 연번 of each exchange pair, by pair id.
+pub(crate) fn pair_seqs(pairs: &[ExchangePair]) -> HashMap<PairId, i64> {
+    pairs.iter().map(|p| (p.id, p.seq)).collect()
+}
+
+pub(crate) fn task_rows(tasks: &[TaskSummary], seqs: &HashMap<PairId, i64>) -> Vec<TaskRow> {
+    tasks
+        .iter()
+        .map(|t| TaskRow {
+            id: t.id,
+            seq: t.seq,
+            title: t.title.clone(),
+            pair_seq: t.pair_id.and_then(|id| seqs.get(&id).copied()),
+            agencies: t.agencies.iter().map(|a| a.short_name.as_str()).collect::<Vec<_>>().join(", "),
+            type_label: t.type_label(),
+            status: status_badge(t.status),
+        })
+        .collect()
+}
+
+pub(crate) struct ExchangeeView {
+    pub id: ExchangeeId,
+    pub name: String,
+    pub expertise: Option<String>,
+    pub careers: Vec<String>,
+}
+
+/// An exchange position with its holders, ready to show.
+pub(crate) struct PositionView {
+    pub id: PositionId,
+    pub agency: String,
+    pub title: String,
+    pub level: &'static str,
+    pub variants: Vec<NameVariant>,
+    pub exchangees: Vec<ExchangeeView>,
+}
+
+/// "前 환경부 자연보전국장".
+fn career_text(c: &CareerEntry) -> String {
+    let parts: Vec<&str> = [c.agency.as_ref().map(|a| a.short_name.as_str()), c.title.as_deref(), c.note.as_deref()]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.trim().is_empty())
+        .collect();
+    format!("前 {}", parts.join(" "))
+}
+
+pub(crate) fn position_view(p: &Position) -> PositionView {
+    PositionView {
+        id: p.id,
+        agency: p.agency.short_name.clone(),
+        title: p.title.clone(),
+        level: p.level_label(),
+        variants: p.variants.clone(),
+        exchangees: p
+            .exchangees
+            .iter()
+            .map(|e| ExchangeeView {
+                id: e.id,
+                name: e.name.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| "미공개".into()),
+                expertise: e.expertise.clone(),
+                careers: e.careers.iter().map(career_text).collect(),
+            })
+            .collect(),
+    }
+}
