@@ -5,7 +5,7 @@
 // visited. Run with `node --test e2e/` after `cargo build -p hanteam` (scripts/test.sh does both).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { checkA11y, mainText, openBrowser, visit } from './browser.mjs';
+import { checkA11y, clickAndLoad, demoPassword, mainText, openBrowser, visit } from './browser.mjs';
 import { startServer } from './server.mjs';
 
 const ADMIN = 'demo-admin';
@@ -21,10 +21,6 @@ after(async () => {
   await server?.stop();
 });
 
-async function clickAndLoad(page, locator, urlMatches) {
-  await Promise.all([page.waitForURL(urlMatches), locator.click()]);
-  await page.waitForLoadState('load');
-}
 
 /** Signs in through the form with `login` and `password`; returns where the browser landed. */
 async function signIn(page, login, password) {
@@ -41,9 +37,7 @@ test('OPC makes an account with the form, its person signs in with the one-time 
   const { page, assertClean } = b;
   try {
     await visit(page, '/sign-in');
-    const row = page.locator('table tbody tr').filter({ has: page.locator('th', { hasText: new RegExp(`^\\s*${ADMIN}\\s*$`) }) });
-    const adminPassword = (await row.locator('td').first().innerText()).trim();
-    await signIn(page, ADMIN, adminPassword);
+    await signIn(page, ADMIN, await demoPassword(page, ADMIN));
 
     // The menu leads OPC to the accounts.
     await clickAndLoad(page, page.locator('#krds-header').getByRole('link', { name: '계정', exact: true }), (u) => u.pathname === '/users');

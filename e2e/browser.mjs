@@ -99,3 +99,16 @@ export async function mainText(page) {
   const el = (await main.count()) > 0 ? main : page.locator('body');
   return (await el.innerText()).replace(/\s+/g, ' ').trim();
 }
+
+/** Clicks `locator` and waits for the navigation it starts to load. */
+export async function clickAndLoad(page, locator, urlMatches) {
+  await Promise.all([page.waitForURL(urlMatches), locator.click()]);
+  await page.waitForLoadState('load');
+}
+
+/** The password of a demo account, from the table of the sign-in page (the page must be open). */
+export async function demoPassword(page, login) {
+  const row = page.locator('table tbody tr').filter({ has: page.locator('th', { hasText: new RegExp(`^\\s*${login}\\s*$`) }) });
+  assert.equal(await row.count(), 1, `the demo table on /sign-in has no row for ${login}`);
+  return (await row.locator('td').first().innerText()).trim();
+}

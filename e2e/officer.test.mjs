@@ -5,7 +5,7 @@
 // after `cargo build -p hanteam` (scripts/test.sh does both).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { checkA11y, mainText, openBrowser, visit } from './browser.mjs';
+import { checkA11y, clickAndLoad, demoPassword, mainText, openBrowser, visit } from './browser.mjs';
 import { startServer } from './server.mjs';
 
 const YONGIN = '세계 최대규모 용인 반도체 국가산단 신속조성';
@@ -22,11 +22,6 @@ after(async () => {
   await server?.stop();
 });
 
-/** Clicks `locator` and waits for the navigation it starts to load. */
-async function clickAndLoad(page, locator, urlMatches) {
-  await Promise.all([page.waitForURL(urlMatches), locator.click()]);
-  await page.waitForLoadState('load');
-}
 
 /** The Yongin task's id and 국토부's agency id, from the JSON API. */
 async function yonginIds(page) {
@@ -139,8 +134,7 @@ test('the sign-in, account and form pages load under the server\'s own Content-S
     };
     await page.goto('/sign-in', { waitUntil: 'load' });
     await check('/sign-in');
-    const row = page.locator('table tbody tr').filter({ has: page.locator('th', { hasText: new RegExp(`^\\s*${OFFICER}\\s*$`) }) });
-    const password = (await row.locator('td').first().innerText()).trim();
+    const password = await demoPassword(page, OFFICER);
     await page.getByLabel('아이디', { exact: true }).fill(OFFICER);
     await page.getByLabel('비밀번호', { exact: true }).fill(password);
     await clickAndLoad(page, page.locator('#main').getByRole('button', { name: '로그인', exact: true }), (u) => u.pathname !== '/sign-in');

@@ -8,7 +8,8 @@ use hanteam_domain::edit::AffiliationDraft;
 use hanteam_domain::{AgencyId, PositionId, SessionId, TaskId, TokenId, UserId};
 use serde::Serialize;
 
-use crate::tx::{Record, Tx};
+use crate::record::Record;
+use crate::tx::Tx;
 use crate::{with_db, Db, Result, StoreError};
 
 /// What a sign-in needs to know about an account.

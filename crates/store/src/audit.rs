@@ -6,7 +6,7 @@ use hanteam_domain::audit::{check_anchor, verify, AuditEntry, ChainBreak, ChainH
 use hanteam_domain::{AuditFilter, UserId};
 use serde::Serialize;
 
-use crate::tx::Record;
+use crate::record::Record;
 use crate::views::Page;
 use crate::{with_db, Db, Result};
 
@@ -171,14 +171,6 @@ impl Db {
             None => Ok(()),
         });
         Ok(checked.map(|_| head))
-    }
-
-    /// Records an event that changes nothing else (sign-ins, failed sign-ins, sign-outs), in a
-    /// transaction of its own.
-    pub async fn record_event(&self, actor: &Actor, change: Change) -> Result<()> {
-        let mut tx = self.begin().await?;
-        tx.audit(actor, change).await?;
-        tx.commit().await
     }
 
     pub async fn list_audit(&self, f: &AuditFilter) -> Result<Page<AuditRecord>> {

@@ -16,6 +16,7 @@ pub mod accounts;
 pub mod audit;
 mod migrate;
 mod queries;
+mod record;
 mod seed;
 pub mod tx;
 pub mod views;

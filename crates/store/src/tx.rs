@@ -7,12 +7,10 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use hanteam_domain::audit::{chain, AuditEntry, ChainHead};
-use serde::Serialize;
-use sqlx::postgres::PgRow;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{FromRow, Postgres, Sqlite};
+use sqlx::{Postgres, Sqlite};
 
 use crate::audit::{now, Actor, Change};
+pub use crate::record::{BothRows, Record};
 use crate::{Db, Result};
 
 enum Conn {
@@ -126,23 +124,6 @@ macro_rules! bind_values {
     }};
 }
 
-/// A row type both databases can decode.
-pub trait BothRows: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
-impl<T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin> BothRows for T {}
-
-/// A stored row as a change reads it and the audit log records it (before and after).
-pub trait Record: Serialize + BothRows {
-    type Id: Copy + Into<i64>;
-    const TABLE: &'static str;
-    /// The columns `SELECT` reads into the record.
-    const COLUMNS: &'static str;
-    /// What the audit log calls such a record (`record_type`).
-    const AUDIT_TYPE: &'static str;
-
-    fn id(&self) -> i64;
-    fn version(&self) -> i64;
-}
-
 impl Db {
     /// Begins a write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`), so
     /// two writers never both read a row, or the audit chain's head, and then race to change it; on
@@ -153,6 +134,14 @@ impl Db {
             Db::Postgres(pool) => Conn::Postgres(pool.begin().await?),
         };
         Ok(Tx { conn, at: now() })
+    }
+
+    /// Records an event that changes nothing else (sign-ins, failed sign-ins, sign-outs), in a
+    /// transaction of its own.
+    pub async fn record_event(&self, actor: &Actor, change: Change) -> Result<()> {
+        let mut tx = self.begin().await?;
+        tx.audit(actor, change).await?;
+        tx.commit().await
     }
 }
 

@@ -13,7 +13,8 @@ use hanteam_domain::{
 };
 use serde::Serialize;
 
-use crate::tx::{Record, Tx, Value};
+use crate::record::Record;
+use crate::tx::{Tx, Value};
 use crate::{with_db, Db, Result, StoreError};
 
 macro_rules! record {

@@ -1,8 +1,6 @@
-//! JSON API v1. The OpenAPI document is generated from these handlers and the read models, so it
-//! cannot drift from what the server does. Who may call what is in `routes.rs`; each handler reads
-//! the request, calls one use case (`hanteam_app`) and writes its answer.
-
-use std::sync::OnceLock;
+//! JSON API v1. The OpenAPI document (`router.rs`) is generated from these handlers and the read
+//! models, so it cannot drift from what the server does. Who may call what is in `routes.rs`; each
+//! handler reads the request, calls one use case (`hanteam_app`) and writes its answer.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -22,53 +20,12 @@ use hanteam_domain::{
     PairId, PositionId, TaskFilterInput, TaskId, TokenId, UserId,
 };
 use serde::Serialize;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::OpenApi as OpenApiDoc;
-use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa::ToSchema;
 
 use crate::auth::Viewer;
 use crate::error::{AppError, ErrorBody};
 use crate::wire::{ApiJson, ApiQuery};
 use crate::AppState;
-
-#[derive(OpenApi)]
-#[openapi(
-    info(
-        title = "hanteam API",
-        version = "1",
-        description = "한팀(hanteam): 범정부 협업과제 관리 시스템의 JSON API. 오류는 언제나 \
-                       {\"error\":{\"code\",\"message\",\"field\"}} 형태이며 message는 한국어입니다. \
-                       쓰기 요청은 `Authorization: Bearer <API 토큰>`으로 인증하고, 고칠 기록의 version을 함께 보냅니다 \
-                       (버전이 다르면 409, 아무것도 저장되지 않음)."
-    ),
-    modifiers(&BearerAuth),
-    tags(
-        (name = "registry", description = "기관, 교류직위 쌍, 협업과제, 협의회"),
-        (name = "account", description = "내 정보와 API 토큰"),
-        (name = "users", description = "계정 관리 (국무조정실 관리자)"),
-        (name = "audit", description = "감사기록"),
-        (name = "system", description = "상태 확인과 API 문서")
-    )
-)]
-pub(crate) struct ApiDoc;
-
-struct BearerAuth;
-
-impl Modify for BearerAuth {
-    fn modify(&self, openapi: &mut OpenApiDoc) {
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "token",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
-        );
-    }
-}
-
-/// The OpenAPI 3 document of every API endpoint of the route table.
-pub fn openapi_document() -> &'static OpenApiDoc {
-    static DOC: OnceLock<OpenApiDoc> = OnceLock::new();
-    DOC.get_or_init(|| crate::router::routes().split_for_parts().1)
-}
 
 #[derive(Serialize, ToSchema)]
 pub struct Health {
@@ -82,12 +39,6 @@ pub struct Health {
 pub(crate) async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, AppError> {
     hanteam_app::database_answers(&state.db).await?;
     Ok(Json(Health { status: "ok" }))
-}
-
-/// This document.
-#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "system", responses((status = 200, description = "OpenAPI 3 document")))]
-pub(crate) async fn openapi_json() -> Json<&'static OpenApiDoc> {
-    Json(openapi_document())
 }
 
 /// Counts for a dashboard: pairs, tasks by type and status (those the caller may see), agencies, meetings.
@@ -543,14 +494,4 @@ pub(crate) async fn audit_log(
     ApiQuery(q): ApiQuery<AuditFilterInput>,
 ) -> Result<Json<Page<AuditRecord>>, AppError> {
     Ok(Json(hanteam_app::audit::log(&state.db, &viewer.caller, &q).await?))
-}
-
-#[cfg(test)]
-mod tests {
-    /// Any change to the API's document (a field renamed, a route added, a status code) shows in
-    /// review as a change to `snapshots/`; on CI (`CI=true`) a document that differs fails.
-    #[test]
-    fn the_openapi_document_is_as_reviewed() {
-        insta::assert_json_snapshot!("openapi", super::openapi_document());
-    }
 }

@@ -25,8 +25,8 @@ mod router;
 mod routes;
 mod wire;
 
-pub use api::openapi_document;
 pub use error::AppError;
+pub use router::openapi_document;
 
 #[derive(Clone)]
 pub struct AppState {

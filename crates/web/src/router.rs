@@ -1,12 +1,63 @@
 //! The router, built from the route table (`routes.rs`): a page row becomes an axum route, an API
-//! row a route with its OpenAPI operation. No route exists without a row.
+//! row a route with its OpenAPI operation; and the OpenAPI document of the API rows. No route exists
+//! without a row.
+
+use std::sync::OnceLock;
 
 use axum::routing::MethodRouter;
+use axum::Json;
 use hanteam_domain::{Kpi, Milestone};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::OpenApi as OpenApiDoc;
+use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::api::ApiDoc;
 use crate::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "hanteam API",
+        version = "1",
+        description = "한팀(hanteam): 범정부 협업과제 관리 시스템의 JSON API. 오류는 언제나 \
+                       {\"error\":{\"code\",\"message\",\"field\"}} 형태이며 message는 한국어입니다. \
+                       쓰기 요청은 `Authorization: Bearer <API 토큰>`으로 인증하고, 고칠 기록의 version을 함께 보냅니다 \
+                       (버전이 다르면 409, 아무것도 저장되지 않음)."
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "registry", description = "기관, 교류직위 쌍, 협업과제, 협의회"),
+        (name = "account", description = "내 정보와 API 토큰"),
+        (name = "users", description = "계정 관리 (국무조정실 관리자)"),
+        (name = "audit", description = "감사기록"),
+        (name = "system", description = "상태 확인과 API 문서")
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut OpenApiDoc) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The OpenAPI 3 document of every API endpoint of the route table.
+pub fn openapi_document() -> &'static OpenApiDoc {
+    static DOC: OnceLock<OpenApiDoc> = OnceLock::new();
+    DOC.get_or_init(|| routes().split_for_parts().1)
+}
+
+/// This document.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "system", responses((status = 200, description = "OpenAPI 3 document")))]
+pub(crate) async fn openapi_json() -> Json<&'static OpenApiDoc> {
+    Json(openapi_document())
+}
 
 macro_rules! method_router {
     (GET, $h:expr) => {
@@ -36,7 +87,6 @@ macro_rules! build_router {
     ($($name:ident => $method:ident $path:literal, $kind:ident($($handler:tt)+), $access:expr;)*) => {
         /// Every route of the table, with the OpenAPI document of its API rows.
         pub(crate) fn routes() -> OpenApiRouter<AppState> {
-            use utoipa::OpenApi;
             let mut router = OpenApiRouter::with_openapi(ApiDoc::openapi());
             $( add_route!(router, $kind, $method, $path, $($handler)+); )*
             router
@@ -45,3 +95,13 @@ macro_rules! build_router {
 }
 
 crate::routes::route_table!(build_router);
+
+#[cfg(test)]
+mod tests {
+    /// Any change to the API's document (a field renamed, a route added, a status code) shows in
+    /// review as a change to `snapshots/`; on CI (`CI=true`) a document that differs fails.
+    #[test]
+    fn the_openapi_document_is_as_reviewed() {
+        insta::assert_json_snapshot!("openapi", super::openapi_document());
+    }
+}

@@ -75,7 +75,7 @@ macro_rules! route_table {
             UserReset => POST "/users/{id}/reset-password", Page(pages::users::reset), Right(Admin);
             // JSON API
             Healthz => GET "/healthz", Api(api::healthz), Public;
-            ApiOpenApi => GET "/api/v1/openapi.json", Api(api::openapi_json), Public;
+            ApiOpenApi => GET "/api/v1/openapi.json", Api(router::openapi_json), Public;
             ApiOverview => GET "/api/v1/overview", Api(api::overview), Public;
             ApiAgencies => GET "/api/v1/agencies", Api(api::list_agencies), Public;
             ApiAgency => GET "/api/v1/agencies/{id}", Api(api::get_agency), Public;

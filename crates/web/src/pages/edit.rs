@@ -19,7 +19,7 @@ use hanteam_domain::{
 };
 
 use super::context::Ctx;
-use super::form::{answer, form_input, ConfirmPage, Fact, Field, FormPage, FormView, Hidden};
+use super::form::{answer, form_input, posted, ConfirmPage, Fact, Field, FormPage, FormView, Hidden};
 use super::format::trimmed;
 use super::layout::{Layout, Section};
 use super::links;
@@ -193,12 +193,8 @@ pub(crate) async fn task_edit(
     Path(id): Path<String>,
     form: Result<Form<TaskInput>, FormRejection>,
 ) -> Response {
-    let input = match form_input(form) {
-        Ok(i) => i,
-        Err(e) => return error_page(e, &cx),
-    };
-    let id = match TaskId::parse(&id) {
-        Ok(id) => id,
+    let (input, id): (_, TaskId) = match posted(form, &id) {
+        Ok(v) => v,
         Err(e) => return error_page(e, &cx),
     };
     let db = &state.db;
@@ -248,12 +244,8 @@ pub(crate) async fn task_archive(
     Path(id): Path<String>,
     form: Result<Form<VersionInput>, FormRejection>,
 ) -> Response {
-    let input = match form_input(form) {
-        Ok(i) => i,
-        Err(e) => return error_page(e, &cx),
-    };
-    let id = match TaskId::parse(&id) {
-        Ok(id) => id,
+    let (input, id): (_, TaskId) = match posted(form, &id) {
+        Ok(v) => v,
         Err(e) => return error_page(e, &cx),
     };
     let db = &state.db;
@@ -396,12 +388,8 @@ pub(crate) async fn agency_edit(
     Path(id): Path<String>,
     form: Result<Form<AgencyInput>, FormRejection>,
 ) -> Response {
-    let input = match form_input(form) {
-        Ok(i) => i,
-        Err(e) => return error_page(e, &cx),
-    };
-    let id = match AgencyId::parse(&id) {
-        Ok(id) => id,
+    let (input, id): (_, AgencyId) = match posted(form, &id) {
+        Ok(v) => v,
         Err(e) => return error_page(e, &cx),
     };
     let db = &state.db;
@@ -471,12 +459,8 @@ pub(crate) async fn position_edit(
     Path(id): Path<String>,
     form: Result<Form<PositionInput>, FormRejection>,
 ) -> Response {
-    let input = match form_input(form) {
-        Ok(i) => i,
-        Err(e) => return error_page(e, &cx),
-    };
-    let id = match PositionId::parse(&id) {
-        Ok(id) => id,
+    let (input, id): (_, PositionId) = match posted(form, &id) {
+        Ok(v) => v,
         Err(e) => return error_page(e, &cx),
     };
     let db = &state.db;
@@ -531,12 +515,8 @@ pub(crate) async fn pair_edit(
     Path(id): Path<String>,
     form: Result<Form<PairInput>, FormRejection>,
 ) -> Response {
-    let input = match form_input(form) {
-        Ok(i) => i,
-        Err(e) => return error_page(e, &cx),
-    };
-    let id = match PairId::parse(&id) {
-        Ok(id) => id,
+    let (input, id): (_, PairId) = match posted(form, &id) {
+        Ok(v) => v,
         Err(e) => return error_page(e, &cx),
     };
     let db = &state.db;
@@ -602,12 +582,8 @@ pub(crate) async fn exchangee_edit(
     Path(id): Path<String>,
     form: Result<Form<ExchangeeInput>, FormRejection>,
 ) -> Response {
-    let input = match form_input(form) {
-        Ok(i) => i,
-        Err(e) => return error_page(e, &cx),
-    };
-    let id = match ExchangeeId::parse(&id) {
-        Ok(id) => id,
+    let (input, id): (_, ExchangeeId) = match posted(form, &id) {
+        Ok(v) => v,
         Err(e) => return error_page(e, &cx),
     };
     let db = &state.db;

@@ -7,7 +7,7 @@ use axum::extract::rejection::FormRejection;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
-use hanteam_domain::ValidationError;
+use hanteam_domain::{RecordId, ValidationError};
 
 use super::context::Ctx;
 use super::layout::Layout;
@@ -297,6 +297,12 @@ pub(crate) async fn answer<P: Refusable>(
         },
         Err(e) => error_page(e, cx),
     }
+}
+
+/// What a form's POST names: its fields, and the record's id from the path; or why either cannot
+/// be read.
+pub(crate) fn posted<T, I: RecordId>(form: Result<Form<T>, FormRejection>, raw_id: &str) -> Result<(T, I), AppError> {
+    Ok((form_input(form)?, I::parse(raw_id)?))
 }
 
 /// A form body, or why it cannot be read.

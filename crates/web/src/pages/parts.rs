@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 
 use super::context::Ctx;
 use super::edit::{task_layout, version_field};
-use super::form::{answer, form_input, ConfirmPage, Fact, Field, FormPage, FormView};
+use super::form::{answer, posted, ConfirmPage, Fact, Field, FormPage, FormView};
 use super::format::iso_date;
 use super::links;
 use super::render::{error_page, respond};
@@ -156,21 +156,13 @@ pub(crate) async fn create<P: PartForm>(
     Path(id): Path<String>,
     form: Result<Form<P::Input>, FormRejection>,
 ) -> Response {
-    let input = match form_input(form) {
-        Ok(i) => i,
-        Err(e) => return error_page(e, &cx),
-    };
-    let task = match TaskId::parse(&id) {
-        Ok(id) => id,
+    let (input, task): (_, TaskId) = match posted(form, &id) {
+        Ok(v) => v,
         Err(e) => return error_page(e, &cx),
     };
     let db = &state.db;
     let result = parts::add::<P>(db, cx.by(), task, &input).await.map(|_| saved(task));
     answer(&cx, result.map_err(AppError::from), async || new_page::<P>(db, &cx, task, &input).await).await
-}
-
-fn part_id<P: PartForm>(raw: &str) -> Result<P::Id, AppError> {
-    Ok(P::Id::parse(raw)?)
 }
 
 async fn edit_page<P: PartForm>(db: &Db, cx: &Ctx, id: P::Id, input: Option<&P::Input>) -> Result<FormPage, AppError> {
@@ -180,7 +172,7 @@ async fn edit_page<P: PartForm>(db: &Db, cx: &Ctx, id: P::Id, input: Option<&P::
 }
 
 pub(crate) async fn edit_form<P: PartForm>(State(state): State<AppState>, cx: Ctx, Path(id): Path<String>) -> Response {
-    let result = async { edit_page::<P>(&state.db, &cx, part_id::<P>(&id)?, None).await }.await;
+    let result = async { edit_page::<P>(&state.db, &cx, P::Id::parse(&id)?, None).await }.await;
     respond(result, &cx)
 }
 
@@ -190,12 +182,8 @@ pub(crate) async fn edit<P: PartForm>(
     Path(id): Path<String>,
     form: Result<Form<P::Input>, FormRejection>,
 ) -> Response {
-    let input = match form_input(form) {
-        Ok(i) => i,
-        Err(e) => return error_page(e, &cx),
-    };
-    let id = match part_id::<P>(&id) {
-        Ok(id) => id,
+    let (input, id): (_, P::Id) = match posted(form, &id) {
+        Ok(v) => v,
         Err(e) => return error_page(e, &cx),
     };
     let db = &state.db;
@@ -241,7 +229,7 @@ pub(crate) async fn remove_form<P: PartForm>(
     cx: Ctx,
     Path(id): Path<String>,
 ) -> Response {
-    let result = async { removal_page::<P>(&state.db, &cx, part_id::<P>(&id)?, None).await }.await;
+    let result = async { removal_page::<P>(&state.db, &cx, P::Id::parse(&id)?, None).await }.await;
     respond(result, &cx)
 }
 
@@ -251,12 +239,8 @@ pub(crate) async fn remove<P: PartForm>(
     Path(id): Path<String>,
     form: Result<Form<VersionInput>, FormRejection>,
 ) -> Response {
-    let input = match form_input(form) {
-        Ok(i) => i,
-        Err(e) => return error_page(e, &cx),
-    };
-    let id = match part_id::<P>(&id) {
-        Ok(id) => id,
+    let (input, id): (_, P::Id) = match posted(form, &id) {
+        Ok(v) => v,
         Err(e) => return error_page(e, &cx),
     };
     let db = &state.db;

@@ -18,7 +18,7 @@ use hanteam_domain::edit::{parse_version, VersionInput};
 use hanteam_domain::UserId;
 
 use super::context::Ctx;
-use super::form::{answer, form_input, mark_errors, Alert, ConfirmPage, Fact, Field};
+use super::form::{answer, mark_errors, posted, Alert, ConfirmPage, Fact, Field};
 use super::format::when;
 use super::layout::{Layout, Section};
 use super::links;
@@ -351,15 +351,14 @@ pub(crate) async fn disable(
     Path(id): Path<String>,
     form: Result<Form<VersionInput>, FormRejection>,
 ) -> Response {
-    let input = match form_input(form) {
-        Ok(i) => i,
+    let (input, user): (VersionInput, UserId) = match posted(form, &id) {
+        Ok(v) => v,
         Err(e) => return error_page(e, &cx),
     };
     let db = &state.db;
     let result = async {
-        let who = UserRef::Id(UserId::parse(&id)?);
         let version = parse_version(&input)?;
-        match accounts::disable_user(db, cx.by(), &who, Some(version)).await? {
+        match accounts::disable_user(db, cx.by(), &UserRef::Id(user), Some(version)).await? {
             Disabled::Now(_) | Disabled::Already(_) => Ok(links::saved(&links::users())),
         }
     }
@@ -377,15 +376,14 @@ pub(crate) async fn reset(
     Path(id): Path<String>,
     form: Result<Form<VersionInput>, FormRejection>,
 ) -> Response {
-    let input = match form_input(form) {
-        Ok(i) => i,
+    let (input, user): (VersionInput, UserId) = match posted(form, &id) {
+        Ok(v) => v,
         Err(e) => return error_page(e, &cx),
     };
     let db = &state.db;
     let result = async {
-        let who = UserRef::Id(UserId::parse(&id)?);
         let version = parse_version(&input)?;
-        Ok::<_, AppError>(accounts::reset_password(db, cx.by(), &who, Some(version)).await?)
+        Ok::<_, AppError>(accounts::reset_password(db, cx.by(), &UserRef::Id(user), Some(version)).await?)
     }
     .await;
     match result {
