@@ -4,7 +4,7 @@
 use chrono::Utc;
 use hanteam_domain::access::{self, Grant, Principal, Right, Role};
 use hanteam_domain::account::{
-    check_new_account, check_password, session_is_live, AccountFields, AccountInput, Throttle,
+    check_new_account, check_password, session_is_live, AccountDraft, AccountFields, AccountInput, Throttle,
 };
 use hanteam_domain::edit::{AffiliationDraft, AffiliationInput};
 use hanteam_domain::{AgencyRef, PositionId, SessionId, TokenId, UserId, ValidationError};
@@ -243,12 +243,19 @@ pub struct CreatedToken {
 /// token cannot make tokens.
 pub async fn create_token(db: &Db, by: &Caller, input: &TokenInput) -> Result<CreatedToken> {
     let p = by.signed_in()?;
-    let me = by.user_id()?;
+    by.user_id()?;
     if !matches!(by.credential, Credential::Session(_)) {
         return Err(UseCaseError::Forbidden(
             "API 토큰으로는 새 토큰을 만들 수 없습니다. 화면에서 로그인하여 만들어 주세요.".into(),
         ));
     }
+    issue_token(db, by, p, input).await
+}
+
+/// A token of `owner` with the rights asked for (each one the owner holds); the secret is returned
+/// this once, and only its hash kept.
+async fn issue_token(db: &Db, by: &Caller, owner: &Principal, input: &TokenInput) -> Result<CreatedToken> {
+    let (p, me) = (owner, owner.user_id.ok_or_else(UseCaseError::forbidden)?);
     let mut errors = Vec::new();
     let name = input.name.as_deref().map(str::trim).unwrap_or_default().to_string();
     if name.is_empty() || name.chars().count() > 60 {
@@ -282,6 +289,19 @@ pub async fn create_token(db: &Db, by: &Caller, input: &TokenInput) -> Result<Cr
     tx.audit(&by.actor, Change::of("api_token.create", "api_token", Some(id.get()), None::<&()>, Some(&after))).await?;
     tx.commit().await?;
     Ok(CreatedToken { id, name, rights, token: secret })
+}
+
+/// A token for someone else's account (OPC, or the console): how a service account gets one. The
+/// rights are a subset of the account's own.
+pub async fn create_token_for(db: &Db, by: &Caller, who: &UserRef, input: &TokenInput) -> Result<CreatedToken> {
+    may_manage_users(by)?;
+    let user = user(db, by, who).await?;
+    let id = UserId::new(user.user.id);
+    if user.user.disabled_at.is_some() {
+        return Err(UseCaseError::invalid("login", "사용 중지된 계정에는 토큰을 만들 수 없습니다."));
+    }
+    let owner = Principal::person(id, db.grants(id).await?, None);
+    issue_token(db, by, &owner, input).await
 }
 
 /// The caller's API tokens (never the secrets).
@@ -375,6 +395,43 @@ pub async fn add_user_from(db: &Db, by: &Caller, fields: &AccountFields) -> Resu
 pub async fn add_user(db: &Db, by: &Caller, input: &AccountInput) -> Result<Created> {
     may_manage_users(by)?;
     let draft = check_new_account(input)?;
+    let grants = grants_of(db, &draft).await?;
+    let password = initial_password();
+    let new = NewUser {
+        login: draft.login.clone(),
+        display_name: draft.display_name.clone(),
+        password_hash: hash_password(&password).map_err(UseCaseError::Internal)?,
+        must_change_password: true,
+        is_private_expert: draft.private_expert,
+        grants,
+    };
+    let id = insert_user(db, by, &new).await?;
+    let user = db.user_view(id).await?.ok_or_else(|| no_such_user(&UserRef::Id(id)))?;
+    Ok(Created { user, password: OneTimePassword(password) })
+}
+
+/// Creates an account for a program (a ministry's data pipeline, the benchmark): it has no password
+/// anyone knows, so it never signs in; it acts only through API tokens made for it
+/// ([`create_token_for`]).
+pub async fn add_service_user(db: &Db, by: &Caller, input: &AccountInput) -> Result<UserView> {
+    may_manage_users(by)?;
+    let draft = check_new_account(input)?;
+    let grants = grants_of(db, &draft).await?;
+    let new = NewUser {
+        login: draft.login.clone(),
+        display_name: draft.display_name.clone(),
+        // The hash of a secret nobody is given.
+        password_hash: hash_password(&random_secret()).map_err(UseCaseError::Internal)?,
+        must_change_password: false,
+        is_private_expert: draft.private_expert,
+        grants,
+    };
+    let id = insert_user(db, by, &new).await?;
+    db.user_view(id).await?.ok_or_else(|| no_such_user(&UserRef::Id(id)))
+}
+
+/// The grants of a new account's roles, each tied to an agency or position that exists.
+async fn grants_of(db: &Db, draft: &AccountDraft) -> Result<Vec<Grant>> {
     let mut grants = Vec::new();
     for role in &draft.roles {
         match role {
@@ -401,18 +458,7 @@ pub async fn add_user(db: &Db, by: &Caller, input: &AccountInput) -> Result<Crea
             Role::Auditor => grants.push(Grant::Auditor),
         }
     }
-    let password = initial_password();
-    let new = NewUser {
-        login: draft.login.clone(),
-        display_name: draft.display_name.clone(),
-        password_hash: hash_password(&password).map_err(UseCaseError::Internal)?,
-        must_change_password: true,
-        is_private_expert: draft.private_expert,
-        grants,
-    };
-    let id = insert_user(db, by, &new).await?;
-    let user = db.user_view(id).await?.ok_or_else(|| no_such_user(&UserRef::Id(id)))?;
-    Ok(Created { user, password: OneTimePassword(password) })
+    Ok(grants)
 }
 
 /// The account and its roles in one transaction, audited without the password hash.

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use anyhow::anyhow;
 use clap::{Args, Subcommand};
-use hanteam_app::accounts::{self, Disabled, OneTimePassword, UserRef, FIRST_ADMIN_LOGIN};
+use hanteam_app::accounts::{self, Disabled, OneTimePassword, TokenInput, UserRef, FIRST_ADMIN_LOGIN};
 use hanteam_app::{Db, RoleView, UseCaseError, UserView};
 use hanteam_domain::access::Role;
 use hanteam_domain::account::{check_new_account, parse_login, AccountInput};
@@ -29,6 +29,18 @@ pub enum UserCommand {
     Disable {
         /// The account's login name
         login: String,
+    },
+    /// Make an API token for an account (printed once), e.g. for a service account of a program;
+    /// its rights are a subset of the account's
+    Token {
+        /// The account's login name
+        login: String,
+        /// What the token is for, e.g. "성과 집계 스크립트"
+        #[arg(long)]
+        name: String,
+        /// read, write, audit or admin; repeat for several (default: read)
+        #[arg(long = "right", value_name = "RIGHT")]
+        rights: Vec<String>,
     },
     /// Give an account a new one-time password, printed once (it must be changed at first
     /// sign-in), and end its sessions
@@ -78,6 +90,10 @@ pub struct AddArgs {
     /// The person is a private expert, not a civil servant (e.g. an outside evaluator)
     #[arg(long)]
     private_expert: bool,
+    /// An account for a program, not a person: no password (it never signs in), only the API
+    /// tokens `hanteam user token` makes for it
+    #[arg(long)]
+    service: bool,
 }
 
 fn usage(message: impl Into<String>) -> UsageError {
@@ -95,7 +111,8 @@ fn parse_position_id(raw: &str) -> Result<PositionId, String> {
 
 /// A `user` command whose arguments were checked; what is left needs the database.
 pub enum UserAction {
-    Add(AccountInput),
+    Add(AccountInput, bool),
+    Token(String, TokenInput),
     List,
     Disable(String),
     ResetPassword(String),
@@ -108,7 +125,14 @@ impl UserCommand {
     /// what each is tied to), so a mistaken call changes nothing.
     pub fn plan(&self) -> Result<UserAction, UsageError> {
         Ok(match self {
-            UserCommand::Add(args) => UserAction::Add(args.plan()?),
+            UserCommand::Add(args) => UserAction::Add(args.plan()?, args.service),
+            UserCommand::Token { login, name, rights } => UserAction::Token(
+                normalize_login(login),
+                TokenInput {
+                    name: Some(name.clone()),
+                    rights: if rights.is_empty() { vec!["read".into()] } else { rights.clone() },
+                },
+            ),
             UserCommand::List => UserAction::List,
             UserCommand::Disable { login } => UserAction::Disable(normalize_login(login)),
             UserCommand::ResetPassword { login } => UserAction::ResetPassword(normalize_login(login)),
@@ -180,7 +204,9 @@ impl AddArgs {
 
 pub async fn run(db: &Db, action: UserAction) -> anyhow::Result<ExitCode> {
     match action {
-        UserAction::Add(plan) => add(db, plan).await?,
+        UserAction::Add(plan, false) => add(db, plan).await?,
+        UserAction::Add(plan, true) => add_service(db, plan).await?,
+        UserAction::Token(login, input) => token(db, &login, &input).await?,
         UserAction::List => list(db).await?,
         UserAction::Disable(login) => disable(db, &login).await?,
         UserAction::ResetPassword(login) => reset_password(db, &login).await?,
@@ -198,6 +224,29 @@ async fn add(db: &Db, input: AccountInput) -> anyhow::Result<()> {
         &created.user.user.login,
         &created.password,
     );
+    Ok(())
+}
+
+async fn add_service(db: &Db, input: AccountInput) -> anyhow::Result<()> {
+    let user = accounts::add_service_user(db, &console(), &input).await.map_err(|e| account_error(e, &input.login))?;
+    println!(
+        "프로그램용 계정을 만들었습니다 / Service account created: {} ({}). 비밀번호로는 로그인할 수 없습니다.",
+        user.user.login, user.user.display_name
+    );
+    println!("`hanteam user token {} --name …`으로 API 토큰을 만들어 쓰세요.", user.user.login);
+    Ok(())
+}
+
+async fn token(db: &Db, login: &str, input: &TokenInput) -> anyhow::Result<()> {
+    let who = UserRef::Login(login.to_string());
+    let t = accounts::create_token_for(db, &console(), &who, input).await.map_err(|e| match e {
+        UseCaseError::NotFound(_) => no_such_user(login),
+        other => use_case_error(other),
+    })?;
+    let rights = t.rights.iter().map(|r| r.label_ko()).collect::<Vec<_>>().join(", ");
+    eprintln!("'{login}'의 API 토큰 '{}'({rights})을(를) 만들었습니다. 아래 토큰은 지금 한 번만 표시됩니다.", t.name);
+    // The token alone on stdout, so a script can take it: TOKEN=$(hanteam user token …)
+    println!("{}", t.token);
     Ok(())
 }
 

@@ -66,6 +66,8 @@ fn list_line(url: &str, login: &str) -> String {
 struct Server {
     child: Child,
     before_listening: Vec<String>,
+    /// Where it listens, e.g. `http://127.0.0.1:40123`.
+    base: String,
     stdout: JoinHandle<Vec<String>>,
     stderr: JoinHandle<String>,
 }
@@ -91,10 +93,12 @@ impl Server {
         });
         let deadline = Instant::now() + Duration::from_secs(60);
         let mut before_listening = Vec::new();
-        loop {
+        let base = loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match rx.recv_timeout(left) {
-                Ok(line) if line.starts_with("hanteam listening on http://") => break,
+                Ok(line) if line.starts_with("hanteam listening on http://") => {
+                    break line.trim_start_matches("hanteam listening on ").trim().to_string()
+                }
                 Ok(line) => before_listening.push(line),
                 Err(_) => {
                     let _ = child.kill();
@@ -102,8 +106,8 @@ impl Server {
                     panic!("hanteam serve did not report its address within 60 s:\n{before_listening:?}\n{err}");
                 }
             }
-        }
-        Server { child, before_listening, stdout, stderr }
+        };
+        Server { child, before_listening, base, stdout, stderr }
     }
 
     /// Stops the server gracefully; returns everything it printed to stdout and stderr.
@@ -518,6 +522,7 @@ fn every_new_subcommand_has_help() {
         vec!["user", "list", "--help"],
         vec!["user", "disable", "--help"],
         vec!["user", "reset-password", "--help"],
+        vec!["user", "token", "--help"],
         vec!["audit", "--help"],
         vec!["audit", "verify", "--help"],
     ] {
@@ -662,7 +667,91 @@ async fn an_evaluators_affiliation_history_is_kept_and_audited(b: Backend) {
     db.close().await;
 }
 
+async fn a_service_account_never_signs_in_and_acts_through_tokens_made_on_the_console(b: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = seeded(b, &dir).await;
+    let out = ok(
+        &url,
+        [
+            "user",
+            "add",
+            "--service",
+            "--login",
+            "pipeline.env",
+            "--name",
+            "환경부 성과 집계",
+            "--role",
+            "agency_officer",
+            "--agency",
+            "환경부",
+        ],
+    );
+    assert!(out.contains("프로그램용 계정을 만들었습니다") && one_time_password(&out).is_none(), "{out}");
+    let line = list_line(&url, "pipeline.env");
+    assert!(line.contains("사용 중") && !line.contains("비밀번호 변경 필요"), "no password change is pending: {line}");
+
+    let write = run(&url, ["user", "token", "pipeline.env", "--name", "집계", "--right", "read", "--right", "write"]);
+    assert_eq!(write.code, 0, "{}", write.err);
+    let token = write.out.trim().to_string();
+    assert_eq!(write.out.lines().count(), 1, "the token alone on stdout: {:?}", write.out);
+    assert!(write.err.contains("한 번만 표시됩니다"), "{}", write.err);
+    let read = ok(&url, ["user", "token", "pipeline.env", "--name", "조회"]).trim().to_string();
+
+    let r = run(&url, ["user", "token", "pipeline.env", "--name", "관리", "--right", "admin"]);
+    assert_eq!(r.code, 1, "a right the account does not hold is refused");
+    assert!(r.err.contains("admin") || r.err.contains("관리"), "{}", r.err);
+    let r = run(&url, ["user", "token", "nobody", "--name", "x"]);
+    assert_eq!(r.code, 1);
+    assert!(r.err.contains("없는 계정입니다: nobody"), "{}", r.err);
+
+    let server = serve(&url, &[]);
+    let http = reqwest::Client::new();
+    let me: serde_json::Value = http
+        .get(format!("{}/api/v1/me", server.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["login"], "pipeline.env", "{me}");
+    // Task 1 is shared by 국토부 and 환경부: a 환경부 officer may write 환경부's role in it.
+    let task: serde_json::Value =
+        http.get(format!("{}/api/v1/tasks/1", server.base)).send().await.unwrap().json().await.unwrap();
+    let env = &task["agencies"][1];
+    assert_eq!(env["short_name"], "환경부");
+    let edit = serde_json::json!({ "role": "용수 공급 지원(집계 프로그램이 고침)", "version": env["role_version"] });
+    let path = format!("{}/api/v1/tasks/1/agencies/{}", server.base, env["id"]);
+    let put = |t: &str| http.put(&path).bearer_auth(t.to_string()).json(&edit).send();
+    assert_eq!(put(&read).await.unwrap().status().as_u16(), 403, "a read token cannot write");
+    let r = put(&token).await.unwrap();
+    assert_eq!(r.status().as_u16(), 200, "{}", r.text().await.unwrap());
+    let signin = http
+        .post(format!("{}/login", server.base))
+        .form(&[("login", "pipeline.env"), ("password", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(signin.status().as_u16(), 303, "no password signs a service account in");
+    server.stop();
+
+    ok(&url, ["user", "disable", "pipeline.env"]);
+    let r = run(&url, ["user", "token", "pipeline.env", "--name", "다시"]);
+    assert_eq!(r.code, 1);
+    assert!(r.err.contains("사용 중지된 계정"), "{}", r.err);
+    let db = Db::open(&url).await.unwrap();
+    let audit = db
+        .list_audit(&AuditFilter { actor: Some(format!("cli:{OS_USER}")), limit: 50, ..Default::default() })
+        .await
+        .unwrap();
+    let actions: Vec<&str> = audit.items.iter().map(|r| r.entry.action.as_str()).collect();
+    assert_eq!(actions[..4], ["user.disable", "api_token.create", "api_token.create", "user.create"], "{actions:?}");
+    db.close().await;
+}
+
 on_both_backends!(
+    a_service_account_never_signs_in_and_acts_through_tokens_made_on_the_console,
     an_evaluators_affiliation_history_is_kept_and_audited,
     a_head_kept_outside_catches_a_chain_recomputed_after_an_edit,
     user_add_list_and_disable_round_trip_and_are_audited_as_the_cli,
