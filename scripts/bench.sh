@@ -1,32 +1,192 @@
 #!/usr/bin/env bash
-# Measures what a newcomer feels: time from `hanteam serve` on an empty directory (migrations, loading
-# the 2024 dataset) to the first answered request, and the server's resident memory when idle.
-# Usage: scripts/bench.sh [runs]   (release build; SQLite; prints one line per run and the median)
+# The load benchmark: hanteam with 100,000 synthetic tasks, on SQLite and on PostgreSQL.
+#
+#   scripts/bench.sh [--tasks N] [--seconds S] [--only sqlite|postgres] [--readme] [--serve-bin PATH]
+#
+# --serve-bin serves (and makes the write's account) with another build of hanteam, e.g. an older
+# commit's, on the same data: how a change is measured before and after.
+#
+# Builds the release binary; creates the synthetic set with `hanteam synth` (the SQLite file is cached
+# in target/bench/ between runs, keyed by the generator's source and the parameters; PostgreSQL gets a
+# throwaway cluster from scripts/pg.sh, filled anew); starts `hanteam serve` on each database and,
+# with wrk on loopback (installed when missing), measures requests/s and p50/p99 latency at 1 and 16
+# connections for every request below, S seconds each (default 10). Also: the time from start to the
+# first answered request, resident memory after the run, and the database's size.
+#
+# Writes target/bench/bench-<date>.md and .tsv, and prints the Markdown table with the targets met or
+# missed. With --readme, puts the table into README.md between the bench markers.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-runs=${1:-5}
-cargo build --release --locked -p hanteam >/dev/null 2>&1
-bin=$PWD/target/release/hanteam
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-times=()
-for i in $(seq "$runs"); do
-  dir=$(mktemp -d)
-  start=$(date +%s%N)
-  (cd "$dir" && RUST_LOG=warn exec "$bin" serve --addr "127.0.0.1:$port" >/dev/null 2>&1) &
-  pid=$!
-  until curl -fsS "http://127.0.0.1:$port/api/v1/tasks?limit=1" >/dev/null 2>&1; do
-    kill -0 "$pid" 2>/dev/null || { echo "hanteam exited before answering" >&2; exit 1; }
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+tasks=100000
+agencies=300
+seed=1
+seconds=10
+only=""
+readme=""
+serve_bin=""
+while [ "$#" -gt 0 ]; do
+  case "$1" in
+    --tasks) tasks="$2"; shift 2 ;;
+    --seconds) seconds="$2"; shift 2 ;;
+    --only) only="$2"; shift 2 ;;
+    --readme) readme=1; shift ;;
+    --serve-bin) serve_bin="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"; shift 2 ;;
+    *) echo "usage: $0 [--tasks N] [--seconds S] [--only sqlite|postgres] [--readme] [--serve-bin PATH]" >&2; exit 2 ;;
+  esac
+done
+
+log() { printf 'bench: %s\n' "$*" >&2; }
+
+# --- what the benchmark needs ---------------------------------------------------------------------
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then sudo_cmd=(sudo DEBIAN_FRONTEND=noninteractive); fi
+need_pkgs=()
+command -v wrk >/dev/null 2>&1 || need_pkgs+=(wrk)
+command -v python3 >/dev/null 2>&1 || need_pkgs+=(python3)
+command -v curl >/dev/null 2>&1 || need_pkgs+=(curl)
+if [ "${#need_pkgs[@]}" -gt 0 ]; then
+  log "installing ${need_pkgs[*]}"
+  "${sudo_cmd[@]}" apt-get update -q >/tmp/hanteam-bench-apt.log 2>&1
+  "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${need_pkgs[@]}" >>/tmp/hanteam-bench-apt.log 2>&1 \
+    || { cat /tmp/hanteam-bench-apt.log >&2; exit 1; }
+fi
+scripts/setup.sh
+
+log "building the release binary"
+cargo build --release --locked -p hanteam >/dev/null 2>&1 || cargo build --release --locked -p hanteam
+bin="$root/target/release/hanteam"
+serve_bin="${serve_bin:-$bin}"
+out="$root/target/bench"
+mkdir -p "$out"
+run_dir="$(mktemp -d /tmp/hanteam-bench.XXXXXX)"
+pgdir=""
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+  [ -n "$pgdir" ] && scripts/pg.sh stop "$pgdir" >/dev/null 2>&1 || true
+  rm -rf "$run_dir"
+}
+trap cleanup EXIT
+
+# --- the synthetic set ----------------------------------------------------------------------------
+# Cached by what makes it: the generator, the schema, the parameters.
+key="$(cat crates/app/src/synth.rs crates/store/src/bulk.rs crates/store/migrations/*.sql | sha256sum | cut -c1-12)"
+cached="$out/synth-$tasks-$agencies-$seed-$key.db"
+synth() { # URL
+  DATABASE_URL="$1" RUST_LOG=warn "$bin" synth --tasks "$tasks" --agencies "$agencies" --seed "$seed" 2>&1 | tail -n 3 >&2
+}
+if [ ! -f "$cached" ] && { [ -z "$only" ] || [ "$only" = sqlite ]; }; then
+  rm -f "$out"/synth-*.db*
+  log "creating $tasks synthetic tasks in $cached"
+  synth "sqlite://$cached.tmp"
+  mv "$cached.tmp" "$cached"
+fi
+
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+base="http://127.0.0.1:$port"
+results="$run_dir/results.tsv"
+printf 'backend\trequest\tconnections\treq_per_s\tp50_ms\tp99_ms\terrors\n' >"$results"
+facts="$run_dir/facts.tsv"
+printf 'backend\tfact\tvalue\n' >"$facts"
+
+# Starts the server on $1 and records how long it took to answer its first request.
+start_server() { # BACKEND URL
+  local started ended
+  started=$(date +%s%N)
+  DATABASE_URL="$2" RUST_LOG=warn "$serve_bin" serve --addr "127.0.0.1:$port" >"$run_dir/serve.log" 2>&1 &
+  server_pid=$!
+  until curl -fsS "$base/api/v1/tasks?limit=1" >/dev/null 2>&1; do
+    kill -0 "$server_pid" 2>/dev/null || { cat "$run_dir/serve.log" >&2; log "hanteam serve exited"; exit 1; }
     sleep 0.005
   done
-  end=$(date +%s%N)
-  ms=$(( (end - start) / 1000000 ))
-  times+=("$ms")
-  # Idle memory: after the first request, nothing else happening.
-  sleep 1
-  rss_kib=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
-  echo "run $i: first response after ${ms} ms (empty directory, dataset loaded); idle RSS $(( rss_kib / 1024 )) MiB"
-  kill -TERM "$pid"; wait "$pid" || true
-  rm -rf "$dir"
-done
-median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-echo "median time to first response: ${median} ms over ${runs} runs"
+  ended=$(date +%s%N)
+  printf '%s\tstartup_ms\t%s\n' "$1" $(((ended - started) / 1000000)) >>"$facts"
+}
+
+stop_server() {
+  kill -TERM "$server_pid"
+  wait "$server_pid" 2>/dev/null || true
+  server_pid=""
+}
+
+# One wrk run; appends a result row.
+measure() { # BACKEND NAME CONNECTIONS PATH [LUA]
+  local threads=$(($3 > 1 ? 2 : 1)) args=()
+  [ -n "${5:-}" ] && args=(-s "$5")
+  wrk -t"$threads" -c"$3" -d"${seconds}s" --latency "${args[@]}" "$base$4" >"$run_dir/wrk.txt" 2>&1 || true
+  python3 scripts/bench/wrk_row.py "$1" "$2" "$3" <"$run_dir/wrk.txt" >>"$results"
+}
+
+bench_backend() { # BACKEND URL
+  local backend="$1" url="$2"
+  log "$backend: serving"
+  start_server "$backend" "$url"
+  # A write needs a token: a service account of OPC on this copy of the data.
+  DATABASE_URL="$url" RUST_LOG=warn "$serve_bin" user add --service --login bench.writer --name "부하 측정" --role opc_admin >/dev/null
+  local token
+  token="$(DATABASE_URL="$url" RUST_LOG=warn "$serve_bin" user token bench.writer --name "부하 측정" --right read --right write 2>/dev/null)"
+  # The tasks the write run edits, with their versions, and a task of a large pair for the detail.
+  python3 scripts/bench/prepare_writes.py "$base" "$token" "$run_dir/write_tasks.lua"
+  local detail
+  detail="$(curl -fsS "$base/api/v1/tasks?pair=1&limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')"
+  local env_agency="%ED%99%98%EA%B2%BD%EB%B6%80" # 환경부
+  local requests=(
+    "healthz|/healthz"
+    "task list JSON, 100 rows|/api/v1/tasks?limit=100"
+    "task list HTML, 100 rows|/tasks?limit=100"
+    "tasks of an agency (환경부)|/api/v1/tasks?agency=$env_agency&limit=100"
+    "tasks by status and type|/api/v1/tasks?status=in_progress&type=silo_removal&limit=100"
+    "task detail|/api/v1/tasks/$detail"
+    "search, common word (지원)|/api/v1/tasks?q=%EC%A7%80%EC%9B%90&limit=100"
+    "search, two syllables (용수)|/api/v1/tasks?q=%EC%9A%A9%EC%88%98&limit=100"
+    "search, one syllable (쌀)|/api/v1/tasks?q=%EC%8C%80&limit=100"
+    "search, found nowhere (펭귄우주선)|/api/v1/tasks?q=%ED%8E%AD%EA%B7%84%EC%9A%B0%EC%A3%BC%EC%84%A0&limit=100"
+    "home page|/"
+    "pairs page|/pairs"
+    "agency page (환경부)|/agencies/$env_agency"
+  )
+  for conns in 1 16; do
+    for r in "${requests[@]}"; do
+      log "$backend: ${r%%|*} × $conns"
+      measure "$backend" "${r%%|*}" "$conns" "${r#*|}"
+    done
+    log "$backend: write × $conns"
+    HANTEAM_BENCH_TOKEN="$token" HANTEAM_BENCH_TASKS="$run_dir/write_tasks.lua" \
+      measure "$backend" "write (task edit with version)" "$conns" "/api/v1/tasks" scripts/bench/write.lua
+  done
+  printf '%s\trss_mib\t%s\n' "$backend" $(($(awk '/VmRSS/ {print $2}' "/proc/$server_pid/status") / 1024)) >>"$facts"
+  stop_server
+}
+
+if [ -z "$only" ] || [ "$only" = sqlite ]; then
+  # A copy per run: the write run changes tasks.
+  cp "$cached" "$run_dir/bench.db"
+  printf 'sqlite\tdb_mib\t%s\n' $(($(stat -c %s "$run_dir/bench.db") / 1048576)) >>"$facts"
+  bench_backend sqlite "sqlite://$run_dir/bench.db"
+fi
+
+if [ -z "$only" ] || [ "$only" = postgres ]; then
+  pgdir="$(mktemp -d /tmp/hanteam-bench-pg.XXXXXX)"
+  admin_url="$(scripts/pg.sh start "$pgdir")"
+  psql -q "$admin_url" -c "CREATE DATABASE bench" >/dev/null
+  pg_url="${admin_url%/postgres}/bench"
+  log "creating $tasks synthetic tasks on PostgreSQL"
+  synth "$pg_url"
+  psql -q "$pg_url" -c "VACUUM ANALYZE" >/dev/null
+  printf 'postgres\tdb_mib\t%s\n' "$(psql -tA "$pg_url" -c "SELECT pg_database_size('bench') / 1048576")" >>"$facts"
+  bench_backend postgres "$pg_url"
+fi
+
+stamp="$(date -u +%Y-%m-%d)"
+machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(. /etc/os-release && echo "$PRETTY_NAME")"
+cp "$results" "$out/bench-$stamp.tsv"
+python3 scripts/bench/report.py "$results" "$facts" "$stamp" "$machine" "$tasks" >"$out/bench-$stamp.md"
+cat "$out/bench-$stamp.md"
+log "written: $out/bench-$stamp.md and .tsv"
+if [ -n "$readme" ]; then
+  python3 scripts/bench/report.py --readme README.md "$out/bench-$stamp.md"
+  log "README.md updated"
+fi

@@ -7,9 +7,10 @@ use hanteam_domain::account::{
     check_new_account, check_password, session_is_live, AccountDraft, AccountFields, AccountInput, Throttle,
 };
 use hanteam_domain::edit::{AffiliationDraft, AffiliationInput};
-use hanteam_domain::{AgencyRef, PositionId, SessionId, TokenId, UserId, ValidationError};
+use hanteam_domain::{AgencyRef, Paging, PositionId, SessionId, TokenId, UserId, ValidationError};
 use hanteam_store::accounts::{Affiliation, ApiTokenView, NewUser, RoleView, UserRecord, UserView};
 use hanteam_store::audit::{Actor, Change};
+use hanteam_store::views::Page;
 use hanteam_store::{Db, Tx};
 use serde::Deserialize;
 
@@ -355,10 +356,16 @@ async fn user_record(tx: &mut Tx, who: &UserRef) -> Result<UserRecord> {
     found.ok_or_else(|| no_such_user(who))
 }
 
-/// Every account with its roles, by login.
-pub async fn users(db: &Db, by: &Caller) -> Result<Vec<UserView>> {
+/// One page of the accounts with their roles, by login.
+pub async fn users(db: &Db, by: &Caller, paging: Paging) -> Result<Page<UserView>> {
     may_manage_users(by)?;
-    Ok(db.list_users().await?)
+    Ok(db.users_page(paging).await?)
+}
+
+/// How many accounts are disabled (of all of them).
+pub async fn disabled_count(db: &Db, by: &Caller) -> Result<i64> {
+    may_manage_users(by)?;
+    Ok(db.count_disabled_users().await?)
 }
 
 /// One account with its roles.

@@ -10,7 +10,8 @@
 //! Areas: [`tasks`] (tasks, their agencies' roles), [`parts`] (KPIs and milestones), [`registry`]
 //! (agencies, positions, pairs, exchangees, meetings, the built-in dataset), [`accounts`] (sign-in,
 //! sessions, tokens, passwords, user administration), [`audit`] (reading and checking the log),
-//! [`demo`] (the demo accounts). A new area gets a module of its own here.
+//! [`demo`] (the demo accounts), [`synth`] (synthetic data for load tests). A new area gets a module
+//! of its own here.
 
 #![forbid(unsafe_code)]
 
@@ -22,6 +23,7 @@ mod error;
 pub mod parts;
 pub mod registry;
 pub mod secrets;
+pub mod synth;
 pub mod tasks;
 
 pub use caller::{Caller, Credential};

@@ -6,45 +6,93 @@ use hanteam_domain::edit::{
     parse_agency_edit, parse_exchangee_edit, parse_pair_edit, parse_position_edit, AgencyInput, ExchangeeInput,
     PairInput, PositionInput,
 };
-use hanteam_domain::filter::MAX_LIMIT;
-use hanteam_domain::{AgencyId, AgencyRef, ExchangeeId, MeetingId, PairId, PositionId, TaskFilter};
+use hanteam_domain::{AgencyId, AgencyRef, ExchangeeId, MeetingId, Paging, PairId, PositionId, TaskFilter};
 use hanteam_store::audit::Change;
 use hanteam_store::views::{
-    Agency, ExchangePair, Exchangee, MeetingDetail, MeetingSummary, Page, Position, TaskSummary,
+    Agency, AgencyBrief, ExchangePair, Exchangee, MeetingDetail, MeetingSummary, Page, PairBrief, PairWithTasks,
+    Position, TaskSummary,
 };
 use hanteam_store::writes::{AgencyRecord, ExchangeeRecord, PairRecord, PositionRecord};
 use hanteam_store::{Db, Record, SeedOutcome, Tx};
 
 use crate::{Caller, Result, Saved, UseCaseError};
 
-pub async fn agencies(db: &Db) -> Result<Vec<Agency>> {
+pub async fn agencies(db: &Db, paging: Paging) -> Result<Page<Agency>> {
+    Ok(db.agencies_page(paging).await?)
+}
+
+/// Every agency, for a form's choice of one (the registry is as long as the government's list of
+/// agencies, not as the tasks).
+pub async fn agency_choices(db: &Db) -> Result<Vec<Agency>> {
     Ok(db.list_agencies().await?)
 }
 
-/// The exchange pairs in annex order, with their positions and exchangees.
-pub async fn pairs(db: &Db) -> Result<Vec<ExchangePair>> {
-    Ok(db.list_pairs().await?)
+/// Every agency's short name, for a filter's choice of one.
+pub async fn agency_names(db: &Db) -> Result<Vec<AgencyBrief>> {
+    Ok(db.agency_briefs().await?)
 }
 
-/// An agency with the exchange pairs it takes part in and its tasks (those the caller may see).
+/// Every exchange pair, for a choice of one.
+pub async fn pair_choices(db: &Db) -> Result<Vec<PairBrief>> {
+    Ok(db.pair_briefs().await?)
+}
+
+/// Where the pair numbered `seq` is in the annex order (how many pairs come before it).
+pub async fn pair_position(db: &Db, seq: i64) -> Result<i64> {
+    Ok(db.pairs_before(seq).await?)
+}
+
+/// How many tasks of a pair a list of pairs names beside its count.
+const FIRST_TASKS: i64 = 3;
+
+/// One page of the exchange pairs in annex order, with their positions and exchangees, and how
+/// many of each pair's tasks the caller may see (with the first few).
+pub async fn pairs(db: &Db, by: &Caller, paging: Paging) -> Result<Page<PairWithTasks>> {
+    let page = db.pairs_page(paging).await?;
+    Ok(Page { items: with_tasks(db, by, page.items).await?, total: page.total })
+}
+
+async fn with_tasks(db: &Db, by: &Caller, pairs: Vec<ExchangePair>) -> Result<Vec<PairWithTasks>> {
+    let scope = access::task_scope(by.principal());
+    let ids: Vec<PairId> = pairs.iter().map(|p| p.id).collect();
+    let counts = db.pair_task_counts(&scope, &ids).await?;
+    let mut first = db.first_tasks_of_pairs(&scope, &ids, FIRST_TASKS).await?;
+    Ok(pairs
+        .into_iter()
+        .map(|pair| PairWithTasks {
+            task_count: counts.get(&pair.id).copied().unwrap_or(0),
+            first_tasks: first.remove(&pair.id).unwrap_or_default(),
+            pair,
+        })
+        .collect())
+}
+
+/// How many of a pair's tasks the caller may see.
+pub async fn pair_task_count(db: &Db, by: &Caller, pair: PairId) -> Result<i64> {
+    let counts = db.pair_task_counts(&access::task_scope(by.principal()), &[pair]).await?;
+    Ok(counts.get(&pair).copied().unwrap_or(0))
+}
+
+/// An agency with the exchange pairs it takes part in and a page of its tasks (those the caller
+/// may see).
 pub struct AgencyPage {
     pub agency: Agency,
-    pub pairs: Vec<ExchangePair>,
+    pub pairs: Vec<PairWithTasks>,
     pub tasks: Page<TaskSummary>,
 }
 
 /// An agency by id or short name (`/agencies/환경부` works as well as `/agencies/4`).
-pub async fn agency(db: &Db, by: &Caller, raw: &str) -> Result<AgencyPage> {
+pub async fn agency(db: &Db, by: &Caller, raw: &str, paging: Paging) -> Result<AgencyPage> {
     let agency =
         db.find_agency(&AgencyRef::parse(raw)).await?.ok_or_else(|| UseCaseError::NotFound(format!("기관 '{raw}'")))?;
-    let pairs = db.pairs_of_agency(agency.id).await?;
-    let all = TaskFilter { limit: MAX_LIMIT, ..TaskFilter::default() };
-    let tasks = db.list_tasks(&access::task_scope(by.principal()), &all, Some(agency.id)).await?;
+    let pairs = with_tasks(db, by, db.pairs_of_agency(agency.id).await?).await?;
+    let filter = TaskFilter { limit: paging.limit, offset: paging.offset, ..TaskFilter::default() };
+    let tasks = db.list_tasks(&access::task_scope(by.principal()), &filter, Some(agency.id)).await?;
     Ok(AgencyPage { agency, pairs, tasks })
 }
 
-pub async fn meetings(db: &Db) -> Result<Vec<MeetingSummary>> {
-    Ok(db.list_meetings().await?)
+pub async fn meetings(db: &Db, paging: Paging) -> Result<Page<MeetingSummary>> {
+    Ok(db.meetings_page(paging).await?)
 }
 
 pub async fn meeting(db: &Db, id: MeetingId) -> Result<MeetingDetail> {
@@ -80,35 +128,29 @@ pub async fn open_agency(db: &Db, by: &Caller, id: AgencyId) -> Result<Agency> {
 /// A position the caller may edit, with the pair it belongs to.
 pub async fn open_position(db: &Db, by: &Caller, id: PositionId) -> Result<(ExchangePair, Position)> {
     may_edit(by)?;
-    for pair in db.list_pairs().await? {
-        if let Some(p) = pair.positions.iter().find(|p| p.id == id).cloned() {
-            return Ok((pair, p));
-        }
-    }
-    Err(UseCaseError::NotFound(format!("{id}번 교류직위")))
+    let not_found = || UseCaseError::NotFound(format!("{id}번 교류직위"));
+    let pair = db.pair_of_position(id).await?.ok_or_else(not_found)?;
+    let position = pair.positions.iter().find(|p| p.id == id).cloned().ok_or_else(not_found)?;
+    Ok((pair, position))
 }
 
 pub async fn open_pair(db: &Db, by: &Caller, id: PairId) -> Result<ExchangePair> {
     may_edit(by)?;
-    db.list_pairs()
-        .await?
-        .into_iter()
-        .find(|p| p.id == id)
-        .ok_or_else(|| UseCaseError::NotFound(format!("{id}번 교류직위 쌍")))
+    db.pair(id).await?.ok_or_else(|| UseCaseError::NotFound(format!("{id}번 교류직위 쌍")))
 }
 
 /// An exchangee the caller may edit, with their position and its pair.
 pub async fn open_exchangee(db: &Db, by: &Caller, id: ExchangeeId) -> Result<(ExchangePair, Position, Exchangee)> {
     may_edit(by)?;
-    for pair in db.list_pairs().await? {
-        for p in &pair.positions {
-            if let Some(e) = p.exchangees.iter().find(|e| e.id == id).cloned() {
-                let p = p.clone();
-                return Ok((pair, p, e));
-            }
+    let not_found = || UseCaseError::NotFound(format!("{id}번 교류자"));
+    let pair = db.pair_of_exchangee(id).await?.ok_or_else(not_found)?;
+    for p in &pair.positions {
+        if let Some(e) = p.exchangees.iter().find(|e| e.id == id).cloned() {
+            let p = p.clone();
+            return Ok((pair, p, e));
         }
     }
-    Err(UseCaseError::NotFound(format!("{id}번 교류자")))
+    Err(not_found())
 }
 
 /// One registry record changed in one transaction: load it (locked), `write` the change (which

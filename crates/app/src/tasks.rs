@@ -1,8 +1,9 @@
 //! Collaboration tasks: the list, one task, and the changes to a task and to its agencies' roles.
 
+use std::collections::HashMap;
+
 use hanteam_domain::access::{self, task_scope, TaskAccess, TaskChange};
 use hanteam_domain::edit::{parse_role, parse_version, RoleInput, TaskDraft, TaskInput, VersionInput};
-use hanteam_domain::filter::MAX_LIMIT;
 use hanteam_domain::{AgencyId, TaskFilter, TaskFilterInput, TaskId, ValidationError};
 use hanteam_store::audit::Change;
 use hanteam_store::views::{Overview, Page, TaskAgency, TaskDetail, TaskSummary};
@@ -40,21 +41,11 @@ pub async fn list(db: &Db, by: &Caller, input: &TaskFilterInput) -> Result<(Task
     Ok((filter, page))
 }
 
-/// Every task the caller may see, however many there are (the pairs page names them all).
-pub async fn all_visible(db: &Db, by: &Caller) -> Result<Vec<TaskSummary>> {
-    let scope = task_scope(by.principal());
-    let mut filter = TaskFilter { limit: MAX_LIMIT, ..TaskFilter::default() };
-    let first = db.list_tasks(&scope, &filter, None).await?;
-    let mut items = first.items;
-    while (items.len() as i64) < first.total {
-        filter.offset = items.len() as i64;
-        let page = db.list_tasks(&scope, &filter, None).await?;
-        if page.items.is_empty() {
-            break;
-        }
-        items.extend(page.items);
-    }
-    Ok(items)
+/// The descriptions of the tasks of a page the caller was given (a search result shows where its
+/// words were found).
+pub async fn descriptions(db: &Db, page: &Page<TaskSummary>) -> Result<HashMap<TaskId, String>> {
+    let ids: Vec<TaskId> = page.items.iter().map(|t| t.id).collect();
+    Ok(db.task_descriptions(&ids).await?)
 }
 
 /// The counts of the home page, of the tasks the caller may see.

@@ -25,7 +25,9 @@ pub struct TaskFilterInput {
     pub task_type: Option<String>,
     /// proposed, confirmed, in_progress, completed, dropped.
     pub status: Option<String>,
-    /// Words that must all appear in the title, description or an agency's role (two-syllable words work).
+    /// Words that must all appear in the title, the description or one agency's role, also inside
+    /// a longer word (용수 finds 공업용수; one syllable works); "…" keeps a phrase. Tasks with every
+    /// word in the title come first, then the others, newest first in each group.
     pub q: Option<String>,
     /// Page size, 1–500, default 50.
     pub limit: Option<String>,
@@ -62,7 +64,7 @@ pub struct TaskFilter {
     pub pair_id: Option<PairId>,
     pub task_type: Option<TypeFilter>,
     pub status: Option<TaskStatus>,
-    /// Words that must all appear (as substrings) in the task's text.
+    /// Words that must all appear in the task's text, normalized ([`crate::search::parse_terms`]).
     pub terms: Vec<String>,
     pub limit: i64,
     pub offset: i64,
@@ -119,7 +121,7 @@ impl TaskFilter {
             if raw.chars().count() > MAX_QUERY_CHARS {
                 return Err(ValidationError::new("q", format!("검색어는 {MAX_QUERY_CHARS}자 이내로 입력해 주세요.")));
             }
-            f.terms = raw.split_whitespace().map(str::to_lowercase).collect();
+            f.terms = crate::search::parse_terms(raw);
             if f.terms.len() > MAX_QUERY_TERMS {
                 return Err(ValidationError::new(
                     "q",
@@ -127,13 +129,54 @@ impl TaskFilter {
                 ));
             }
         }
+        let paging = Paging::parse(&PagingInput { limit: input.limit.clone(), offset: input.offset.clone() })?;
+        (f.limit, f.offset) = (paging.limit, paging.offset);
+        Ok(f)
+    }
+}
+
+/// Which page of a list to show, as it arrives (`?limit=…&offset=…`).
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
+pub struct PagingInput {
+    /// Page size, 1–500, default 50.
+    pub limit: Option<String>,
+    /// Items to skip, default 0.
+    pub offset: Option<String>,
+}
+
+/// Which page of a list to show: every list is read a page at a time, at most [`MAX_LIMIT`] items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paging {
+    pub limit: i64,
+    pub offset: i64,
+}
+
+impl Default for Paging {
+    fn default() -> Self {
+        Paging { limit: DEFAULT_LIMIT, offset: 0 }
+    }
+}
+
+impl Paging {
+    /// The whole of a list known to be short (a task's agencies), or the first page of the largest
+    /// size.
+    pub const LARGEST: Paging = Paging { limit: MAX_LIMIT, offset: 0 };
+
+    pub fn parse(input: &PagingInput) -> Result<Paging, ValidationError> {
+        let mut p = Paging::default();
         if let Some(raw) = present(&input.limit) {
-            f.limit = whole_number("limit", raw, 1, MAX_LIMIT, "한 번에 가져올 개수(limit)")?;
+            p.limit = whole_number("limit", raw, 1, MAX_LIMIT, "한 번에 가져올 개수(limit)")?;
         }
         if let Some(raw) = present(&input.offset) {
-            f.offset = whole_number("offset", raw, 0, 1_000_000_000, "시작 위치(offset)")?;
+            p.offset = whole_number("offset", raw, 0, 1_000_000_000, "시작 위치(offset)")?;
         }
-        Ok(f)
+        Ok(p)
+    }
+
+    /// The next page, if `total` items go beyond this one.
+    pub fn next(self, total: i64) -> Option<Paging> {
+        (self.offset + self.limit < total).then_some(Paging { offset: self.offset + self.limit, ..self })
     }
 }
 

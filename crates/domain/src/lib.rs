@@ -8,18 +8,20 @@ pub mod access;
 pub mod account;
 pub mod audit;
 pub mod council;
+pub mod counts;
 pub mod dataset;
 pub mod edit;
 pub mod filter;
 mod ids;
 pub mod position;
+pub mod search;
 pub mod task;
 pub mod task_part;
 pub mod time;
 pub mod validation;
 
 pub use council::DecisionOutcome;
-pub use filter::{AgencyRef, AuditFilter, AuditFilterInput, TaskFilter, TaskFilterInput};
+pub use filter::{AgencyRef, AuditFilter, AuditFilterInput, Paging, PagingInput, TaskFilter, TaskFilterInput};
 pub use ids::{
     AgencyId, ExchangeeId, KpiId, MeetingId, MilestoneId, PairId, PositionId, RecordId, SessionId, TaskId, TokenId,
     UserId,

@@ -14,6 +14,7 @@ use hanteam_app::{Db, RoleView, UseCaseError, UserView};
 use hanteam_domain::access::Role;
 use hanteam_domain::account::{check_new_account, parse_login, AccountInput};
 use hanteam_domain::edit::{AffiliationDraft, AffiliationInput};
+use hanteam_domain::Paging;
 use hanteam_domain::PositionId;
 
 use crate::{console, use_case_error, UsageError};
@@ -266,7 +267,16 @@ fn no_such_user(login: &str) -> anyhow::Error {
 }
 
 async fn list(db: &Db) -> anyhow::Result<()> {
-    let users = accounts::users(db, &console()).await.map_err(use_case_error)?;
+    let mut users = Vec::new();
+    let mut paging = Paging::LARGEST;
+    loop {
+        let page = accounts::users(db, &console(), paging).await.map_err(use_case_error)?;
+        users.extend(page.items);
+        match paging.next(page.total) {
+            Some(next) => paging = next,
+            None => break,
+        }
+    }
     if users.is_empty() {
         println!("등록된 계정이 없습니다. `hanteam user add`로 만들 수 있습니다.");
         return Ok(());

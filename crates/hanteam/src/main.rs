@@ -13,6 +13,7 @@ use hanteam_web::AppState;
 mod accounts;
 mod audit;
 mod demo;
+mod synth;
 
 #[derive(Parser)]
 #[command(
@@ -65,6 +66,15 @@ enum Command {
         #[command(subcommand)]
         command: audit::AuditCommand,
     },
+    /// Add synthetic data for load tests: agencies, tasks with their roles, KPIs and milestones,
+    /// exchange pairs, council meetings and accounts nobody can sign in to (loads the 2024 dataset
+    /// into an empty database first)
+    ///
+    /// Deterministic: the same --tasks, --agencies and --seed on the same database give the same
+    /// data. Refuses a database that holds more than the built-in dataset unless --force is given.
+    /// Prints the counts, the time taken and a checksum of the data, the same on SQLite and
+    /// PostgreSQL.
+    Synth(synth::SynthArgs),
 }
 
 fn parse_ip(raw: &str) -> Result<std::net::IpAddr, String> {
@@ -188,6 +198,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             None => ExitCode::SUCCESS,
         },
         Command::Audit { command } => audit::run(&db, command).await?,
+        Command::Synth(args) => {
+            synth::run(&db, args).await?;
+            ExitCode::SUCCESS
+        }
     };
     db.close().await;
     Ok(code)

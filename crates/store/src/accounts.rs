@@ -5,11 +5,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 use hanteam_domain::access::{Grant, Right, Role};
 use hanteam_domain::account::{failures_still_counted, Throttle};
 use hanteam_domain::edit::AffiliationDraft;
-use hanteam_domain::{AgencyId, PositionId, SessionId, TaskId, TokenId, UserId};
+use std::collections::HashMap;
+
+use hanteam_domain::{AgencyId, Paging, PositionId, SessionId, TaskId, TokenId, UserId};
 use serde::Serialize;
 
 use crate::record::Record;
 use crate::tx::Tx;
+use crate::views::Page;
 use crate::{with_db, Db, Result, StoreError};
 
 /// What a sign-in needs to know about an account.
@@ -264,22 +267,45 @@ impl Db {
         rows.iter().map(grant_of).collect()
     }
 
+    /// Every account, by login (the console's `user list`, which has no page to turn).
     pub async fn list_users(&self) -> Result<Vec<UserView>> {
-        let users_sql = format!("SELECT {} FROM users ORDER BY login", UserRecord::COLUMNS);
-        let roles_sql = format!("{ROLE_QUERY} ORDER BY r.id");
-        let (users, roles): (Vec<UserRecord>, Vec<RoleRow>) = with_db!(self, |pool| {
+        Ok(self.users_page(Paging { limit: i64::MAX, offset: 0 }).await?.items)
+    }
+
+    /// One page of the accounts, by login.
+    pub async fn users_page(&self, paging: Paging) -> Result<Page<UserView>> {
+        let users_sql = format!("SELECT {} FROM users ORDER BY login LIMIT $1 OFFSET $2", UserRecord::COLUMNS);
+        let count_sql = "SELECT COUNT(*) FROM users";
+        let (total, users): (i64, Vec<UserRecord>) = with_db!(self, |pool| {
             (
-                sqlx::query_as::<_, UserRecord>(&users_sql).fetch_all(pool).await?,
-                sqlx::query_as::<_, RoleRow>(&roles_sql).fetch_all(pool).await?,
+                sqlx::query_scalar(count_sql).fetch_one(pool).await?,
+                sqlx::query_as::<_, UserRecord>(&users_sql)
+                    .bind(paging.limit)
+                    .bind(paging.offset)
+                    .fetch_all(pool)
+                    .await?,
             )
         });
-        users
+        let mut roles_of: HashMap<i64, Vec<RoleView>> = HashMap::new();
+        for ids in users.chunks(500) {
+            let list = (1..=ids.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+            let roles_sql = format!("{ROLE_QUERY} WHERE r.user_id IN ({list}) ORDER BY r.id");
+            let rows: Vec<RoleRow> = with_db!(self, |pool| {
+                let mut q = sqlx::query_as::<_, RoleRow>(&roles_sql);
+                for u in ids {
+                    q = q.bind(u.id);
+                }
+                q.fetch_all(pool).await?
+            });
+            for r in &rows {
+                roles_of.entry(r.user_id).or_default().push(role_view(r)?);
+            }
+        }
+        let items = users
             .into_iter()
-            .map(|user| {
-                let roles = roles.iter().filter(|r| r.user_id == user.id).map(role_view).collect::<Result<Vec<_>>>()?;
-                Ok(UserView { user, roles })
-            })
-            .collect()
+            .map(|user| UserView { roles: roles_of.remove(&user.id).unwrap_or_default(), user })
+            .collect();
+        Ok(Page { items, total })
     }
 
     /// One account with its roles.
@@ -294,6 +320,12 @@ impl Db {
         });
         let Some(user) = user else { return Ok(None) };
         Ok(Some(UserView { user, roles: roles.iter().map(role_view).collect::<Result<Vec<_>>>()? }))
+    }
+
+    pub async fn count_disabled_users(&self) -> Result<i64> {
+        Ok(with_db!(self, |pool| {
+            sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE disabled_at IS NOT NULL").fetch_one(pool).await?
+        }))
     }
 
     pub async fn count_users(&self) -> Result<i64> {

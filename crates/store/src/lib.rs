@@ -14,9 +14,11 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 
 pub mod accounts;
 pub mod audit;
+pub mod bulk;
 mod migrate;
 mod queries;
 mod record;
+mod search;
 mod seed;
 pub mod tx;
 pub mod views;
@@ -154,6 +156,7 @@ impl Db {
         if !applied.is_empty() {
             tracing::info!(?applied, backend = db.backend(), "database migrated");
         }
+        db.ensure_task_index().await?;
         Ok(db)
     }
 

@@ -29,6 +29,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite_only: include_str!("../migrations/0002_accounts_audit.sqlite.sql"),
         postgres_only: include_str!("../migrations/0002_accounts_audit.postgres.sql"),
     },
+    Migration {
+        version: 3,
+        name: "search_counts",
+        sql: include_str!("../migrations/0003_search_counts.sql"),
+        sqlite_only: include_str!("../migrations/0003_search_counts.sqlite.sql"),
+        postgres_only: include_str!("../migrations/0003_search_counts.postgres.sql"),
+    },
 ];
 
 /// The dialect differences in our schema: how an auto-numbered primary key is spelled, and the

@@ -4,9 +4,11 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use hanteam_domain::access::TaskScope;
+use hanteam_domain::counts::{count_key, counted_scope, FacetFilter};
 use hanteam_domain::filter::TypeFilter;
+use hanteam_domain::search::{split_page, SearchPlan, Visibility};
 use hanteam_domain::{
-    AgencyId, AgencyRef, DecisionOutcome, ExchangeeId, Kpi, KpiId, MeetingId, Milestone, MilestoneId, PairId,
+    AgencyId, AgencyRef, DecisionOutcome, ExchangeeId, Kpi, KpiId, MeetingId, Milestone, MilestoneId, Paging, PairId,
     PositionId, PositionLevel, TaskFilter, TaskId, TaskSource, TaskStatus, TaskType,
 };
 
@@ -37,12 +39,6 @@ fn placeholders(first: usize, n: usize) -> String {
     (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
-/// A LIKE pattern that matches `term` anywhere, with LIKE's wildcards in the term taken literally.
-fn contains_pattern(term: &str) -> String {
-    let escaped = term.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
 fn parse<T: std::str::FromStr<Err = String>>(raw: &str) -> Result<T> {
     raw.parse().map_err(StoreError::Corrupt)
 }
@@ -60,6 +56,7 @@ struct TaskRow {
     status: String,
     source: String,
     pair_id: Option<i64>,
+    version: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -123,7 +120,6 @@ struct TaskDetailRow {
     lead_agency_id: Option<i64>,
     lead_short_name: Option<String>,
     archived_at: Option<DateTime<Utc>>,
-    version: i64,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
@@ -209,13 +205,7 @@ struct SourceRow {
     contacts: Option<String>,
 }
 
-#[derive(sqlx::FromRow)]
-struct CountRow {
-    key: Option<String>,
-    count: i64,
-}
-
-const TASK_COLUMNS: &str = "t.id, t.seq, t.title, t.task_type, t.status, t.source, t.pair_id";
+const TASK_COLUMNS: &str = "t.id, t.seq, t.title, t.task_type, t.status, t.source, t.pair_id, t.version";
 
 impl Db {
     pub async fn list_agencies(&self) -> Result<Vec<Agency>> {
@@ -226,6 +216,40 @@ impl Db {
             .fetch_all(pool)
             .await?
         }))
+    }
+
+    /// Every agency's id and short name, in the order they were entered: for a choice of agencies.
+    pub async fn agency_briefs(&self) -> Result<Vec<AgencyBrief>> {
+        Ok(with_db!(self, |pool| {
+            sqlx::query_as::<_, AgencyBrief>("SELECT id, short_name FROM agencies ORDER BY id").fetch_all(pool).await?
+        }))
+    }
+
+    /// Every pair's id, number and theme, in annex order: for a choice of pairs.
+    pub async fn pair_briefs(&self) -> Result<Vec<PairBrief>> {
+        Ok(with_db!(self, |pool| {
+            sqlx::query_as::<_, PairBrief>("SELECT id, seq, theme FROM exchange_pairs ORDER BY seq")
+                .fetch_all(pool)
+                .await?
+        }))
+    }
+
+    /// One page of the agencies, in the order they were entered.
+    pub async fn agencies_page(&self, paging: Paging) -> Result<Page<Agency>> {
+        let (total, items) = with_db!(self, |pool| {
+            (
+                sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM agencies").fetch_one(pool).await?,
+                sqlx::query_as::<_, Agency>(
+                    "SELECT id, short_name, name, name_en, version, created_at, updated_at FROM agencies
+                     ORDER BY id LIMIT $1 OFFSET $2",
+                )
+                .bind(paging.limit)
+                .bind(paging.offset)
+                .fetch_all(pool)
+                .await?,
+            )
+        });
+        Ok(Page { items, total })
     }
 
     /// An agency by id or by short name.
@@ -240,7 +264,8 @@ impl Db {
         }))
     }
 
-    /// Tasks matching `filter` (archived ones left out), in annex order, with the total before paging.
+    /// Tasks matching `filter` (archived ones left out), with the total before paging. Without
+    /// search words in annex order; with them ranked as [`hanteam_domain::search`] says.
     /// `agency_id` is the filter's agency, already resolved by [`Db::find_agency`].
     /// Only the tasks `scope` admits are counted and listed.
     pub async fn list_tasks(
@@ -249,6 +274,11 @@ impl Db {
         filter: &TaskFilter,
         agency_id: Option<AgencyId>,
     ) -> Result<Page<TaskSummary>> {
+        let facets =
+            FacetFilter { agency_id, pair_id: filter.pair_id, task_type: filter.task_type, status: filter.status };
+        if !filter.terms.is_empty() {
+            return self.search_tasks(scope, filter, &facets).await;
+        }
         let mut conditions = vec!["t.archived_at IS NULL".to_string()];
         let mut params: Vec<Param> = Vec::new();
         let next = |params: &mut Vec<Param>, p: Param| {
@@ -260,9 +290,7 @@ impl Db {
         }
         if let Some(id) = agency_id {
             let p = next(&mut params, Param::Int(id.get()));
-            conditions.push(format!(
-                "EXISTS (SELECT 1 FROM task_agency_roles r WHERE r.task_id = t.id AND r.agency_id = {p})"
-            ));
+            conditions.push(format!("t.id IN (SELECT r.task_id FROM task_agency_roles r WHERE r.agency_id = {p})"));
         }
         if let Some(pair) = filter.pair_id {
             let p = next(&mut params, Param::Int(pair.get()));
@@ -280,31 +308,99 @@ impl Db {
             let p = next(&mut params, Param::Text(status.as_str().into()));
             conditions.push(format!("t.status = {p}"));
         }
-        // Substring match, so two-syllable Korean words (용수, 달걀) are found; every word must match
-        // the title, the description or an agency's role.
-        for term in &filter.terms {
-            let p = next(&mut params, Param::Text(contains_pattern(term)));
-            conditions.push(format!(
-                "(LOWER(t.title) LIKE {p} ESCAPE '\\' OR LOWER(COALESCE(t.description, '')) LIKE {p} ESCAPE '\\'
-                  OR EXISTS (SELECT 1 FROM task_agency_roles r WHERE r.task_id = t.id
-                             AND LOWER(COALESCE(r.role, '')) LIKE {p} ESCAPE '\\'))"
-            ));
-        }
         let where_sql = conditions.join(" AND ");
-        let count_sql = format!("SELECT COUNT(*) FROM tasks t WHERE {where_sql}");
+        let total = match (counted_scope(scope), count_key(&facets)) {
+            (Some(counted), Some(key)) => self.task_count(counted, &key).await?,
+            _ => {
+                let count_sql = format!("SELECT COUNT(*) FROM tasks t WHERE {where_sql}");
+                with_db!(self, |pool| bind_all!(sqlx::query_scalar(&count_sql), &params).fetch_one(pool).await?)
+            }
+        };
         let limit = next(&mut params, Param::Int(filter.limit));
         let offset = next(&mut params, Param::Int(filter.offset));
         let page_sql = format!(
             "SELECT {TASK_COLUMNS} FROM tasks t WHERE {where_sql} ORDER BY t.seq, t.id LIMIT {limit} OFFSET {offset}"
         );
-        let count_params = &params[..params.len() - 2];
-        let (total, rows): (i64, Vec<TaskRow>) = with_db!(self, |pool| {
-            let total = bind_all!(sqlx::query_scalar(&count_sql), count_params).fetch_one(pool).await?;
-            let rows = bind_all!(sqlx::query_as::<_, TaskRow>(&page_sql), &params).fetch_all(pool).await?;
-            (total, rows)
-        });
+        let rows: Vec<TaskRow> =
+            with_db!(self, |pool| bind_all!(sqlx::query_as::<_, TaskRow>(&page_sql), &params).fetch_all(pool).await?);
         let items = self.task_summaries(rows).await?;
         Ok(Page { items, total })
+    }
+
+    /// A search through the index: tasks with every word in the title first, then the rest, each
+    /// group newest first; the total and the page both come from the index.
+    async fn search_tasks(
+        &self,
+        scope: &TaskScope,
+        filter: &TaskFilter,
+        facets: &FacetFilter,
+    ) -> Result<Page<TaskSummary>> {
+        let (pairs, assigned) = self.reach_of(scope).await?;
+        let plan = SearchPlan::new(&filter.terms, facets, &Visibility::of(scope, &pairs, &assigned));
+        if plan.finds_nothing() {
+            return Ok(Page { items: vec![], total: 0 });
+        }
+        let total = self.count_matches(&plan.anywhere).await?;
+        let in_title = self.count_matches(&plan.title).await?;
+        let ((o1, l1), (o2, l2)) = split_page(in_title, filter.offset, filter.limit);
+        let mut ids = self.find_matches(&plan.title, l1, o1).await?;
+        if total > in_title {
+            ids.extend(self.find_matches(&plan.elsewhere(), l2, o2).await?);
+        }
+        if ids.is_empty() {
+            return Ok(Page { items: vec![], total });
+        }
+        let sql = format!("SELECT {TASK_COLUMNS} FROM tasks t WHERE t.id IN ({})", placeholders(1, ids.len()));
+        let params: Vec<Param> = ids.iter().map(|i| Param::Int(*i)).collect();
+        let mut rows: Vec<TaskRow> =
+            with_db!(self, |pool| bind_all!(sqlx::query_as::<_, TaskRow>(&sql), &params).fetch_all(pool).await?);
+        let rank: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+        rows.sort_by_key(|r| rank.get(&r.id).copied().unwrap_or(usize::MAX));
+        let items = self.task_summaries(rows).await?;
+        Ok(Page { items, total })
+    }
+
+    /// The descriptions of these tasks (those that have one).
+    pub async fn task_descriptions(&self, ids: &[TaskId]) -> Result<HashMap<TaskId, String>> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let sql = format!(
+            "SELECT id, description FROM tasks WHERE description IS NOT NULL AND id IN ({})",
+            placeholders(1, ids.len())
+        );
+        let params: Vec<Param> = ids.iter().map(|i| Param::Int(i.get())).collect();
+        let rows: Vec<(i64, String)> =
+            with_db!(self, |pool| bind_all!(sqlx::query_as(&sql), &params).fetch_all(pool).await?);
+        Ok(rows.into_iter().map(|(id, d)| (TaskId::new(id), d)).collect())
+    }
+
+    /// What a limited reader reaches beyond the agencies they belong to: the pairs of their
+    /// exchange positions and the tasks assigned to them as an evaluator.
+    async fn reach_of(&self, scope: &TaskScope) -> Result<(Vec<PairId>, Vec<TaskId>)> {
+        let TaskScope::Limited { position_ids, evaluator_id, .. } = scope else { return Ok((vec![], vec![])) };
+        let pairs: Vec<i64> = if position_ids.is_empty() {
+            vec![]
+        } else {
+            let ids: Vec<Param> = position_ids.iter().chain(position_ids).map(|p| Param::Int(p.get())).collect();
+            let n = position_ids.len();
+            let sql = format!(
+                "SELECT id FROM exchange_pairs WHERE position_a_id IN ({}) OR position_b_id IN ({})",
+                placeholders(1, n),
+                placeholders(n + 1, n)
+            );
+            with_db!(self, |pool| bind_all!(sqlx::query_scalar(&sql), &ids).fetch_all(pool).await?)
+        };
+        let assigned: Vec<i64> = match evaluator_id {
+            None => vec![],
+            Some(user) => with_db!(self, |pool| {
+                sqlx::query_scalar("SELECT task_id FROM evaluator_assignments WHERE user_id = $1 ORDER BY task_id")
+                    .bind(user.get())
+                    .fetch_all(pool)
+                    .await?
+            }),
+        };
+        Ok((pairs.into_iter().map(PairId::new).collect(), assigned.into_iter().map(TaskId::new).collect()))
     }
 
     async fn task_summaries(&self, rows: Vec<TaskRow>) -> Result<Vec<TaskSummary>> {
@@ -321,6 +417,7 @@ impl Db {
                     status: parse::<TaskStatus>(&r.status)?,
                     source: parse::<TaskSource>(&r.source)?,
                     pair_id: r.pair_id.map(PairId::new),
+                    version: r.version,
                 })
             })
             .collect()
@@ -431,29 +528,18 @@ impl Db {
         if rows.is_empty() {
             return Ok(vec![]);
         }
-        let pair_ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let task_sql = format!(
-            "SELECT id, pair_id FROM tasks WHERE archived_at IS NULL AND pair_id IN ({}) ORDER BY seq",
-            placeholders(1, pair_ids.len())
-        );
-        let pair_params: Vec<Param> = pair_ids.iter().map(|i| Param::Int(*i)).collect();
-        let task_rows: Vec<(i64, i64)> = with_db!(self, |pool| {
-            bind_all!(sqlx::query_as::<_, (i64, i64)>(&task_sql), &pair_params).fetch_all(pool).await?
-        });
         let position_ids: Vec<i64> = rows.iter().flat_map(|r| [r.position_a_id, r.position_b_id]).collect();
-        let mut positions = self.positions(&position_ids).await?;
+        let positions = self.positions(&position_ids).await?;
         rows.into_iter()
             .map(|r| {
-                let mut take = |id: i64| {
-                    positions.remove(&id).ok_or_else(|| StoreError::Corrupt(format!("교류직위 {id}이(가) 없습니다")))
+                let take = |id: i64| {
+                    positions
+                        .get(&id)
+                        .cloned()
+                        .ok_or_else(|| StoreError::Corrupt(format!("교류직위 {id}이(가) 없습니다")))
                 };
                 Ok(ExchangePair {
                     positions: vec![take(r.position_a_id)?, take(r.position_b_id)?],
-                    task_ids: task_rows
-                        .iter()
-                        .filter(|(_, pair)| *pair == r.id)
-                        .map(|(id, _)| TaskId::new(*id))
-                        .collect(),
                     id: PairId::new(r.id),
                     version: r.version,
                     seq: r.seq,
@@ -462,6 +548,112 @@ impl Db {
                 })
             })
             .collect()
+    }
+
+    /// One page of the exchange pairs, in annex order.
+    pub async fn pairs_page(&self, paging: Paging) -> Result<Page<ExchangePair>> {
+        let total: i64 =
+            with_db!(self, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM exchange_pairs").fetch_one(pool).await?);
+        let items = self
+            .pairs_where(
+                "p.id IN (SELECT id FROM exchange_pairs ORDER BY seq LIMIT $1 OFFSET $2)",
+                vec![Param::Int(paging.limit), Param::Int(paging.offset)],
+            )
+            .await?;
+        Ok(Page { items, total })
+    }
+
+    /// How many pairs come before the one numbered `seq` in annex order.
+    pub async fn pairs_before(&self, seq: i64) -> Result<i64> {
+        Ok(with_db!(self, |pool| {
+            sqlx::query_scalar("SELECT COUNT(*) FROM exchange_pairs WHERE seq < $1").bind(seq).fetch_one(pool).await?
+        }))
+    }
+
+    pub async fn pair(&self, id: PairId) -> Result<Option<ExchangePair>> {
+        Ok(self.pairs_where("p.id = $1", vec![Param::Int(id.get())]).await?.pop())
+    }
+
+    /// The pair a position belongs to.
+    pub async fn pair_of_position(&self, id: PositionId) -> Result<Option<ExchangePair>> {
+        Ok(self.pairs_where("$1 IN (p.position_a_id, p.position_b_id)", vec![Param::Int(id.get())]).await?.pop())
+    }
+
+    /// The pair of an exchangee's position.
+    pub async fn pair_of_exchangee(&self, id: ExchangeeId) -> Result<Option<ExchangePair>> {
+        Ok(self
+            .pairs_where(
+                "EXISTS (SELECT 1 FROM exchangees e WHERE e.id = $1 AND e.position_id IN (p.position_a_id, p.position_b_id))",
+                vec![Param::Int(id.get())],
+            )
+            .await?
+            .pop())
+    }
+
+    /// How many tasks of each pair `scope` admits.
+    pub async fn pair_task_counts(&self, scope: &TaskScope, pairs: &[PairId]) -> Result<HashMap<PairId, i64>> {
+        if pairs.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows: Vec<(i64, i64)> = match counted_scope(scope) {
+            Some(counted) => {
+                let keys: Vec<String> = pairs
+                    .iter()
+                    .filter_map(|p| count_key(&FacetFilter { pair_id: Some(*p), ..FacetFilter::default() }))
+                    .collect();
+                let counts = self.task_counts(counted, &keys).await?;
+                pairs.iter().map(|p| p.get()).zip(counts).collect()
+            }
+            None => {
+                let mut params: Vec<Param> = pairs.iter().map(|p| Param::Int(p.get())).collect();
+                let list = placeholders(1, pairs.len());
+                let visible = scope_condition(scope, &mut params).unwrap_or_else(|| "1 = 1".into());
+                let sql = format!(
+                    "SELECT t.pair_id, COUNT(*) FROM tasks t WHERE t.pair_id IN ({list}) AND t.archived_at IS NULL
+                     AND {visible} GROUP BY t.pair_id"
+                );
+                with_db!(self, |pool| bind_all!(sqlx::query_as(&sql), &params).fetch_all(pool).await?)
+            }
+        };
+        Ok(rows.into_iter().map(|(p, n)| (PairId::new(p), n)).collect())
+    }
+
+    /// The first `n` tasks (annex order) of each pair that `scope` admits: what a list of pairs shows
+    /// beside each pair's count.
+    pub async fn first_tasks_of_pairs(
+        &self,
+        scope: &TaskScope,
+        pairs: &[PairId],
+        n: i64,
+    ) -> Result<HashMap<PairId, Vec<TaskBrief>>> {
+        if pairs.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let mut params = Vec::new();
+        let mut parts = Vec::new();
+        for pair in pairs {
+            params.push(Param::Int(pair.get()));
+            let pair_mark = params.len();
+            let visible = scope_condition(scope, &mut params).map(|c| format!(" AND {c}")).unwrap_or_default();
+            params.push(Param::Int(n));
+            // One index range per pair: each part reads at most n rows.
+            parts.push(format!(
+                "SELECT * FROM (SELECT t.id, t.seq, t.title, t.pair_id FROM tasks t
+                 WHERE t.pair_id = ${pair_mark} AND t.archived_at IS NULL{visible} ORDER BY t.seq LIMIT ${}) x{pair_mark}",
+                params.len()
+            ));
+        }
+        let sql = parts.join(" UNION ALL ");
+        let rows: Vec<(i64, i64, String, i64)> =
+            with_db!(self, |pool| bind_all!(sqlx::query_as(&sql), &params).fetch_all(pool).await?);
+        let mut out: HashMap<PairId, Vec<TaskBrief>> = HashMap::new();
+        for (id, seq, title, pair) in rows {
+            out.entry(PairId::new(pair)).or_default().push(TaskBrief { id: TaskId::new(id), seq, title });
+        }
+        for briefs in out.values_mut() {
+            briefs.sort_by_key(|b| b.seq);
+        }
+        Ok(out)
     }
 
     /// The exchange pairs in annex order.
@@ -488,7 +680,7 @@ impl Db {
                 Some(row) => {
                     let detail = sqlx::query_as::<_, TaskDetailRow>(
                         "SELECT t.description, t.lead_agency_id, a.short_name AS lead_short_name, t.archived_at,
-                                t.version, t.created_at, t.updated_at
+                                t.created_at, t.updated_at
                          FROM tasks t LEFT JOIN agencies a ON a.id = t.lead_agency_id WHERE t.id = $1",
                     )
                     .bind(id)
@@ -578,7 +770,6 @@ impl Db {
                 })
                 .collect::<Result<_>>()?,
             archived_at: detail.archived_at,
-            version: detail.version,
             created_at: detail.created_at,
             updated_at: detail.updated_at,
         }))
@@ -595,8 +786,17 @@ impl Db {
         Ok(with_db!(self, |pool| { bind_all!(sqlx::query_as::<_, MeetingRow>(&sql), &params).fetch_all(pool).await? }))
     }
 
-    pub async fn list_meetings(&self) -> Result<Vec<MeetingSummary>> {
-        Ok(self.meetings_where("1 = 1", vec![]).await?.into_iter().map(meeting_summary).collect())
+    /// One page of the council meetings, oldest first.
+    pub async fn meetings_page(&self, paging: Paging) -> Result<Page<MeetingSummary>> {
+        let total: i64 =
+            with_db!(self, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM council_meetings").fetch_one(pool).await?);
+        let rows = self
+            .meetings_where(
+                "m.id IN (SELECT id FROM council_meetings ORDER BY held_at, id LIMIT $1 OFFSET $2)",
+                vec![Param::Int(paging.limit), Param::Int(paging.offset)],
+            )
+            .await?;
+        Ok(Page { items: rows.into_iter().map(meeting_summary).collect(), total })
     }
 
     pub async fn get_meeting(&self, id: MeetingId) -> Result<Option<MeetingDetail>> {
@@ -681,37 +881,71 @@ impl Db {
 
     /// The counts on the home page, of the tasks `scope` admits.
     pub async fn overview(&self, scope: &TaskScope) -> Result<Overview> {
-        let mut params = Vec::new();
-        let visible = match scope_condition(scope, &mut params) {
-            Some(c) => format!("t.archived_at IS NULL AND {c}"),
-            None => "t.archived_at IS NULL".to_string(),
-        };
-        let tasks_sql = format!("SELECT COUNT(*) FROM tasks t WHERE {visible}");
-        let by_type_sql =
-            format!("SELECT t.task_type AS key, COUNT(*) AS count FROM tasks t WHERE {visible} GROUP BY t.task_type");
-        let by_status_sql =
-            format!("SELECT t.status AS key, COUNT(*) AS count FROM tasks t WHERE {visible} GROUP BY t.status");
-        let (pairs, tasks, agencies, meetings, by_type, by_status) = with_db!(self, |pool| {
+        let (pairs, agencies, meetings) = with_db!(self, |pool| {
             let count = |sql: &'static str| sqlx::query_scalar::<_, i64>(sql).fetch_one(pool);
             (
                 count("SELECT COUNT(*) FROM exchange_pairs").await?,
-                bind_all!(sqlx::query_scalar::<_, i64>(&tasks_sql), &params).fetch_one(pool).await?,
                 count("SELECT COUNT(*) FROM agencies").await?,
                 count("SELECT COUNT(*) FROM council_meetings").await?,
-                bind_all!(sqlx::query_as::<_, CountRow>(&by_type_sql), &params).fetch_all(pool).await?,
-                bind_all!(sqlx::query_as::<_, CountRow>(&by_status_sql), &params).fetch_all(pool).await?,
             )
         });
-        let count_of =
-            |rows: &[CountRow], key: Option<&str>| rows.iter().find(|r| r.key.as_deref() == key).map_or(0, |r| r.count);
-        let mut tasks_by_type: Vec<Count<Option<TaskType>>> = TaskType::ALL
+        let types: Vec<TypeFilter> =
+            TaskType::ALL.iter().map(|t| TypeFilter::Is(*t)).chain([TypeFilter::Unset]).collect();
+        let mut filters = vec![FacetFilter::default()];
+        filters.extend(types.iter().map(|t| FacetFilter { task_type: Some(*t), ..FacetFilter::default() }));
+        filters.extend(TaskStatus::ALL.iter().map(|s| FacetFilter { status: Some(*s), ..FacetFilter::default() }));
+        let counts = match counted_scope(scope) {
+            Some(counted) => {
+                let keys: Vec<String> = filters.iter().filter_map(count_key).collect();
+                self.task_counts(counted, &keys).await?
+            }
+            None => self.count_by_query(scope, &filters).await?,
+        };
+        let (tasks, rest) = counts.split_first().ok_or_else(|| StoreError::Corrupt("집계가 비었습니다".into()))?;
+        let (by_type, by_status) = rest.split_at(types.len());
+        let tasks_by_type = types
             .iter()
-            .map(|t| Count { key: Some(*t), count: count_of(&by_type, Some(t.as_str())) })
+            .zip(by_type)
+            .map(|(t, n)| Count {
+                key: match t {
+                    TypeFilter::Is(t) => Some(*t),
+                    TypeFilter::Unset => None,
+                },
+                count: *n,
+            })
             .collect();
-        tasks_by_type.push(Count { key: None, count: count_of(&by_type, None) });
         let tasks_by_status =
-            TaskStatus::ALL.iter().map(|s| Count { key: *s, count: count_of(&by_status, Some(s.as_str())) }).collect();
-        Ok(Overview { pairs, tasks, agencies, meetings, tasks_by_type, tasks_by_status })
+            TaskStatus::ALL.iter().zip(by_status).map(|(s, n)| Count { key: *s, count: *n }).collect();
+        Ok(Overview { pairs, tasks: *tasks, agencies, meetings, tasks_by_type, tasks_by_status })
+    }
+
+    /// How many tasks `scope` admits under each filter, counted by a query (for readers whose
+    /// counts are not kept).
+    async fn count_by_query(&self, scope: &TaskScope, filters: &[FacetFilter]) -> Result<Vec<i64>> {
+        let mut params = Vec::new();
+        let visible = scope_condition(scope, &mut params).map(|c| format!(" AND {c}")).unwrap_or_default();
+        let sql = format!(
+            "SELECT t.status, t.task_type, COUNT(*) FROM tasks t WHERE t.archived_at IS NULL{visible}
+             GROUP BY t.status, t.task_type"
+        );
+        let groups: Vec<(String, Option<String>, i64)> =
+            with_db!(self, |pool| bind_all!(sqlx::query_as(&sql), &params).fetch_all(pool).await?);
+        Ok(filters
+            .iter()
+            .map(|f| {
+                groups
+                    .iter()
+                    .filter(|(status, ty, _)| {
+                        f.status.is_none_or(|s| s.as_str() == status)
+                            && f.task_type.is_none_or(|t| match t {
+                                TypeFilter::Is(t) => ty.as_deref() == Some(t.as_str()),
+                                TypeFilter::Unset => ty.is_none(),
+                            })
+                    })
+                    .map(|(_, _, n)| n)
+                    .sum()
+            })
+            .collect())
     }
 }
 
@@ -780,13 +1014,6 @@ fn meeting_summary(m: MeetingRow) -> MeetingSummary {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn like_wildcards_in_a_search_word_are_taken_literally() {
-        assert_eq!(contains_pattern("50%"), "%50\\%%");
-        assert_eq!(contains_pattern("a_b"), "%a\\_b%");
-        assert_eq!(contains_pattern("반도체"), "%반도체%");
-    }
 
     #[test]
     fn placeholders_number_from_the_first() {

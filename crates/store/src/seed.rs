@@ -232,6 +232,8 @@ pub(crate) async fn load(db: &Db, d: &Dataset, name: &str, actor: &Actor) -> Res
         }
     }
 
+    let loaded: Vec<hanteam_domain::TaskId> = task_ids.iter().map(|id| hanteam_domain::TaskId::new(*id)).collect();
+    tx.refresh_tasks(&loaded).await?;
     tx.execute("INSERT INTO dataset_loads (name, loaded_at) VALUES ($1, $2)", &[name.into(), at.into()]).await?;
     let detail = serde_json::json!({ "dataset": name, "tasks": task_ids.len(), "agencies": agencies.len() });
     tx.audit(actor, Change::of("dataset.load", "dataset", None, None::<&()>, Some(&detail))).await?;

@@ -294,7 +294,7 @@ impl Tx {
         Ok(())
     }
 
-    fn is_postgres(&self) -> bool {
+    pub(crate) fn is_postgres(&self) -> bool {
         matches!(self.conn, Conn::Postgres(_))
     }
 }

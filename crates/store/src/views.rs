@@ -7,11 +7,22 @@ use hanteam_domain::{
 };
 use serde::Serialize;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgencyBrief {
+    #[sqlx(try_from = "i64")]
     pub id: AgencyId,
     pub short_name: String,
+}
+
+/// An exchange pair by its number and theme: what a choice of pairs shows.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PairBrief {
+    #[sqlx(try_from = "i64")]
+    pub id: PairId,
+    pub seq: i64,
+    pub theme: String,
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -85,7 +96,27 @@ pub struct ExchangePair {
     pub theme: String,
     pub designated_on: Option<NaiveDate>,
     pub positions: Vec<Position>,
-    pub task_ids: Vec<TaskId>,
+}
+
+/// An exchange pair with how many of its tasks the reader may see, and the first few of them.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PairWithTasks {
+    #[serde(flatten)]
+    pub pair: ExchangePair,
+    /// The pair's tasks the reader may see (list them with `GET /api/v1/tasks?pair={id}`).
+    pub task_count: i64,
+    /// The first of them, in annex order (at most 3).
+    pub first_tasks: Vec<TaskBrief>,
+}
+
+/// A task named in a list of something else (a pair's first tasks).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TaskBrief {
+    pub id: TaskId,
+    pub seq: i64,
+    pub title: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -112,6 +143,8 @@ pub struct TaskSummary {
     pub source: TaskSource,
     pub pair_id: Option<PairId>,
     pub agencies: Vec<TaskAgency>,
+    /// The version to send with a change of the task.
+    pub version: i64,
 }
 
 impl TaskSummary {
@@ -163,7 +196,6 @@ pub struct TaskDetail {
     pub pair: Option<ExchangePair>,
     pub meetings: Vec<MeetingBrief>,
     pub archived_at: Option<DateTime<Utc>>,
-    pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

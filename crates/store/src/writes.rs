@@ -301,18 +301,30 @@ impl Tx {
             )
             .await?;
         }
+        self.refresh_tasks(&[id]).await?;
         Ok(id)
     }
 
     /// Edits a task's own fields.
     pub async fn update_task(&mut self, id: TaskId, version: i64, d: &TaskDraft) -> Result<Option<i64>> {
-        self.update_versioned("tasks", id.get(), version, &task_fields(d)).await
+        let written = self.update_versioned("tasks", id.get(), version, &task_fields(d)).await?;
+        self.refreshed(id, written).await
     }
 
     /// Archives a task: it leaves lists and public views but is never deleted.
     pub async fn archive_task(&mut self, id: TaskId, version: i64) -> Result<Option<i64>> {
         let at = self.at();
-        self.update_versioned("tasks", id.get(), version, &[("archived_at", at.into())]).await
+        let written = self.update_versioned("tasks", id.get(), version, &[("archived_at", at.into())]).await?;
+        self.refreshed(id, written).await
+    }
+
+    /// After a versioned write to a task (`written`: its new version, if it was written), its search
+    /// index entry and counts follow.
+    async fn refreshed(&mut self, task: TaskId, written: Option<i64>) -> Result<Option<i64>> {
+        if written.is_some() {
+            self.refresh_tasks(&[task]).await?;
+        }
+        Ok(written)
     }
 
     /// One agency's part in a task, locked.
@@ -325,7 +337,13 @@ impl Tx {
     }
 
     pub async fn set_agency_role(&mut self, id: RoleRowId, version: i64, role: Option<&str>) -> Result<Option<i64>> {
-        self.update_versioned("task_agency_roles", id.0, version, &[("role", role.into())]).await
+        let written = self.update_versioned("task_agency_roles", id.0, version, &[("role", role.into())]).await?;
+        let Some((task,)): Option<(i64,)> =
+            self.fetch_optional("SELECT task_id FROM task_agency_roles WHERE id = $1", &[id.0.into()]).await?
+        else {
+            return Ok(written);
+        };
+        self.refreshed(TaskId::new(task), written).await
     }
 
     /// Adds a KPI or milestone to a task, after its last one.

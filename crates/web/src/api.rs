@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use hanteam_app::accounts::{self, CreatedToken, TokenInput, UserRef};
 use hanteam_app::views::{
-    Agency, ExchangePair, MeetingDetail, MeetingSummary, Overview, Page, TaskDetail, TaskSummary,
+    Agency, MeetingDetail, MeetingSummary, Overview, Page, PairWithTasks, TaskDetail, TaskSummary,
 };
 use hanteam_app::{parts, registry, tasks, ApiTokenView, AuditRecord, Saved, UserView};
 use hanteam_domain::access::{Right, Role};
@@ -17,12 +17,13 @@ use hanteam_domain::edit::{
 };
 use hanteam_domain::{
     AgencyId, AuditFilterInput, ExchangeeId, Kpi, KpiId, KpiInput, MeetingId, Milestone, MilestoneId, MilestoneInput,
-    PairId, PositionId, TaskFilterInput, TaskId, TokenId, UserId,
+    Paging, PagingInput, PairId, PositionId, TaskFilterInput, TaskId, TokenId, UserId,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::auth::Viewer;
+use crate::endpoint::Endpoint;
 use crate::error::{AppError, ErrorBody};
 use crate::wire::{ApiJson, ApiQuery};
 use crate::AppState;
@@ -47,11 +48,44 @@ pub(crate) async fn overview(State(state): State<AppState>, viewer: Viewer) -> R
     Ok(Json(tasks::overview(&state.db, &viewer.caller).await?))
 }
 
-/// All agencies.
-#[utoipa::path(get, path = "/api/v1/agencies", tag = "registry", responses((status = 200, body = Page<Agency>)))]
-pub(crate) async fn list_agencies(State(state): State<AppState>) -> Result<Json<Page<Agency>>, AppError> {
-    let items = registry::agencies(&state.db).await?;
-    Ok(Json(Page { total: items.len() as i64, items }))
+/// The agencies, a page at a time, in the order they were entered.
+#[utoipa::path(get, path = "/api/v1/agencies", tag = "registry", params(PagingInput),
+    responses((status = 200, body = Page<Agency>), (status = 400, body = ErrorBody)))]
+pub(crate) async fn list_agencies(
+    State(state): State<AppState>,
+    ApiQuery(paging): ApiQuery<PagingInput>,
+) -> Result<Json<Page<Agency>>, AppError> {
+    Ok(Json(registry::agencies(&state.db, Paging::parse(&paging)?).await?))
+}
+
+/// Where a pair's tasks are listed, and how many of them the caller may see.
+#[derive(Serialize, ToSchema)]
+pub struct PairTasks {
+    /// How many of the pair's tasks the caller may see.
+    count: i64,
+    /// The task list filtered by this pair (paged like every list).
+    href: String,
+}
+
+/// The task list filtered by a pair.
+fn tasks_of_pair(pair: PairId) -> String {
+    format!("{}?pair={pair}", Endpoint::ApiTasks.href(&[]))
+}
+
+/// An exchange pair as the API shows it: positions, exchangees, and its tasks as a count, the
+/// first few and a link to all of them.
+#[derive(Serialize, ToSchema)]
+pub struct PairOut {
+    #[serde(flatten)]
+    pair: PairWithTasks,
+    /// The task list filtered by this pair (paged like every list).
+    tasks_href: String,
+}
+
+impl From<PairWithTasks> for PairOut {
+    fn from(pair: PairWithTasks) -> PairOut {
+        PairOut { tasks_href: tasks_of_pair(pair.pair.id), pair }
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -59,22 +93,27 @@ pub struct AgencyDetail {
     #[serde(flatten)]
     agency: Agency,
     /// The exchange pairs the agency takes part in.
-    exchange_pairs: Vec<ExchangePair>,
-    /// Its tasks (those the caller may see), in annex order.
+    exchange_pairs: Vec<PairOut>,
+    /// A page of its tasks (those the caller may see), in annex order: `limit` and `offset` page it.
     tasks: Page<TaskSummary>,
 }
 
-/// One agency, by id or short name, with its exchange pairs and tasks.
+/// One agency, by id or short name, with its exchange pairs and a page of its tasks.
 #[utoipa::path(get, path = "/api/v1/agencies/{id}", tag = "registry",
-    params(("id" = String, Path, description = "Agency id or short name (환경부)")),
-    responses((status = 200, body = AgencyDetail), (status = 404, body = ErrorBody)))]
+    params(("id" = String, Path, description = "Agency id or short name (환경부)"), PagingInput),
+    responses((status = 200, body = AgencyDetail), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub(crate) async fn get_agency(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
+    ApiQuery(paging): ApiQuery<PagingInput>,
 ) -> Result<Json<AgencyDetail>, AppError> {
-    let page = registry::agency(&state.db, &viewer.caller, &id).await?;
-    Ok(Json(AgencyDetail { agency: page.agency, exchange_pairs: page.pairs, tasks: page.tasks }))
+    let page = registry::agency(&state.db, &viewer.caller, &id, Paging::parse(&paging)?).await?;
+    Ok(Json(AgencyDetail {
+        agency: page.agency,
+        exchange_pairs: page.pairs.into_iter().map(PairOut::from).collect(),
+        tasks: page.tasks,
+    }))
 }
 
 /// The outcome of a change: the record and its version now.
@@ -105,11 +144,17 @@ pub(crate) async fn update_agency(
     Ok(Json(registry::update_agency(&state.db, &viewer.caller, id, &input).await?.into()))
 }
 
-/// The exchange pairs (교류직위 쌍) in annex order, with their positions and task ids.
-#[utoipa::path(get, path = "/api/v1/exchange-pairs", tag = "registry", responses((status = 200, body = Page<ExchangePair>)))]
-pub(crate) async fn list_exchange_pairs(State(state): State<AppState>) -> Result<Json<Page<ExchangePair>>, AppError> {
-    let items = registry::pairs(&state.db).await?;
-    Ok(Json(Page { total: items.len() as i64, items }))
+/// The exchange pairs (교류직위 쌍) in annex order, a page at a time, with their positions and
+/// exchangees, and their tasks as a count (of those the caller may see), the first few and a link.
+#[utoipa::path(get, path = "/api/v1/exchange-pairs", tag = "registry", params(PagingInput),
+    responses((status = 200, body = Page<PairOut>), (status = 400, body = ErrorBody)))]
+pub(crate) async fn list_exchange_pairs(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiQuery(paging): ApiQuery<PagingInput>,
+) -> Result<Json<Page<PairOut>>, AppError> {
+    let page = registry::pairs(&state.db, &viewer.caller, Paging::parse(&paging)?).await?;
+    Ok(Json(Page { items: page.items.into_iter().map(PairOut::from).collect(), total: page.total }))
 }
 
 /// Edit an exchange pair's theme (OPC admin).
@@ -181,17 +226,34 @@ pub(crate) async fn create_task(
     Ok((StatusCode::CREATED, Json(saved.into())))
 }
 
+/// A task in full, and its pair's tasks as a count and a link.
+#[derive(Serialize, ToSchema)]
+pub struct TaskOut {
+    #[serde(flatten)]
+    task: TaskDetail,
+    /// The tasks of the task's pair (none without a pair).
+    pair_tasks: Option<PairTasks>,
+}
+
 /// One task in full: agencies and roles, KPIs, milestones, its pair with positions and exchangees,
 /// and the meetings where it was tabled.
 #[utoipa::path(get, path = "/api/v1/tasks/{id}", tag = "registry",
     params(("id" = i64, Path, description = "Task id")),
-    responses((status = 200, body = TaskDetail), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = TaskOut), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub(crate) async fn get_task(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
-) -> Result<Json<TaskDetail>, AppError> {
-    Ok(Json(tasks::detail(&state.db, &viewer.caller, TaskId::parse(&id)?).await?))
+) -> Result<Json<TaskOut>, AppError> {
+    let task = tasks::detail(&state.db, &viewer.caller, TaskId::parse(&id)?).await?;
+    let pair_tasks = match &task.pair {
+        Some(p) => Some(PairTasks {
+            count: registry::pair_task_count(&state.db, &viewer.caller, p.id).await?,
+            href: tasks_of_pair(p.id),
+        }),
+        None => None,
+    };
+    Ok(Json(TaskOut { task, pair_tasks }))
 }
 
 /// Edit a task's own fields (OPC admin). A status change must be a lifecycle move.
@@ -329,11 +391,14 @@ pub(crate) async fn remove_milestone(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Review council meetings (협업과제점검협의회), oldest first.
-#[utoipa::path(get, path = "/api/v1/meetings", tag = "registry", responses((status = 200, body = Page<MeetingSummary>)))]
-pub(crate) async fn list_meetings(State(state): State<AppState>) -> Result<Json<Page<MeetingSummary>>, AppError> {
-    let items = registry::meetings(&state.db).await?;
-    Ok(Json(Page { total: items.len() as i64, items }))
+/// Review council meetings (협업과제점검협의회), oldest first, a page at a time.
+#[utoipa::path(get, path = "/api/v1/meetings", tag = "registry", params(PagingInput),
+    responses((status = 200, body = Page<MeetingSummary>), (status = 400, body = ErrorBody)))]
+pub(crate) async fn list_meetings(
+    State(state): State<AppState>,
+    ApiQuery(paging): ApiQuery<PagingInput>,
+) -> Result<Json<Page<MeetingSummary>>, AppError> {
+    Ok(Json(registry::meetings(&state.db, Paging::parse(&paging)?).await?))
 }
 
 /// One meeting with its agenda, decisions and the tasks tabled.
@@ -413,15 +478,16 @@ pub(crate) async fn revoke_token(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Every account with its roles, by login (OPC admin).
-#[utoipa::path(get, path = "/api/v1/users", tag = "users", security(("token" = [])),
-    responses((status = 200, body = Page<UserView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+/// The accounts with their roles, by login, a page at a time (OPC admin).
+#[utoipa::path(get, path = "/api/v1/users", tag = "users", params(PagingInput), security(("token" = [])),
+    responses((status = 200, body = Page<UserView>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+               (status = 403, body = ErrorBody)))]
 pub(crate) async fn list_users(
     State(state): State<AppState>,
     viewer: Viewer,
+    ApiQuery(paging): ApiQuery<PagingInput>,
 ) -> Result<Json<Page<UserView>>, AppError> {
-    let items = accounts::users(&state.db, &viewer.caller).await?;
-    Ok(Json(Page { total: items.len() as i64, items }))
+    Ok(Json(accounts::users(&state.db, &viewer.caller, Paging::parse(&paging)?).await?))
 }
 
 /// An account and the one-time password made for it: shown this once, never stored.

@@ -32,8 +32,15 @@ async fn exchange_pairs_follow_the_annex(b: Backend) {
     let pairs = page["items"].as_array().unwrap();
     let seqs: Vec<i64> = pairs.iter().map(|p| p["seq"].as_i64().unwrap()).collect();
     assert_eq!(seqs, (1..=11).collect::<Vec<_>>());
-    let tasks_per_pair: Vec<usize> = pairs.iter().map(|p| p["task_ids"].as_array().unwrap().len()).collect();
+    let tasks_per_pair: Vec<i64> = pairs.iter().map(|p| p["task_count"].as_i64().unwrap()).collect();
     assert_eq!(tasks_per_pair, vec![5, 5, 5, 5, 3, 3, 3, 3, 3, 3, 3]);
+    let first: Vec<i64> =
+        pairs[0]["first_tasks"].as_array().unwrap().iter().map(|t| t["seq"].as_i64().unwrap()).collect();
+    assert_eq!(first, vec![1, 2, 3], "the first three, in annex order");
+    let href = pairs[0]["tasks_href"].as_str().unwrap();
+    assert_eq!(href, format!("/api/v1/tasks?pair={}", pairs[0]["id"]));
+    assert_eq!(app.json(href, 200).await["total"], 5, "the link lists the pair's tasks");
+    assert!(pairs.iter().all(|p| p.get("task_ids").is_none()), "no pair embeds a list of its task ids");
     assert_eq!(pairs[0]["theme"], "국토- 환경 이해관계에 대한 상호 이해");
     assert_eq!(pairs[0]["designated_on"], "2024-02-12");
     let first = &pairs[0]["positions"][0];

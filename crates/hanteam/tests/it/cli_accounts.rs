@@ -525,6 +525,7 @@ fn every_new_subcommand_has_help() {
         vec!["user", "token", "--help"],
         vec!["audit", "--help"],
         vec!["audit", "verify", "--help"],
+        vec!["synth", "--help"],
     ] {
         let out = hanteam(url).args(&args).output().unwrap();
         let text = String::from_utf8_lossy(&out.stdout);
@@ -706,15 +707,8 @@ async fn a_service_account_never_signs_in_and_acts_through_tokens_made_on_the_co
 
     let server = serve(&url, &[]);
     let http = reqwest::Client::new();
-    let me: serde_json::Value = http
-        .get(format!("{}/api/v1/me", server.base))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me: serde_json::Value =
+        http.get(format!("{}/api/v1/me", server.base)).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
     assert_eq!(me["login"], "pipeline.env", "{me}");
     // Task 1 is shared by 국토부 and 환경부: a 환경부 officer may write 환경부's role in it.
     let task: serde_json::Value =

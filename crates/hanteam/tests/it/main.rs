@@ -12,6 +12,8 @@ mod cli;
 mod cli_accounts;
 mod edges;
 mod pages;
+mod scale;
+mod synth;
 mod tls;
 mod users;
 mod writes;

@@ -9,7 +9,7 @@ use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::Form;
-use hanteam_app::views::{Agency, ExchangePair, Exchangee, Position, TaskAgency, TaskDetail};
+use hanteam_app::views::{Agency, ExchangePair, Exchangee, PairBrief, Position, TaskAgency, TaskDetail};
 use hanteam_app::{registry, tasks, Db};
 use hanteam_domain::access::TaskChange;
 use hanteam_domain::edit::{AgencyInput, ExchangeeInput, PairInput, PositionInput, RoleInput, TaskInput, VersionInput};
@@ -51,11 +51,11 @@ fn saved_task(id: TaskId) -> String {
 
 struct TaskChoices {
     agencies: Vec<Agency>,
-    pairs: Vec<ExchangePair>,
+    pairs: Vec<PairBrief>,
 }
 
 async fn task_choices(db: &Db) -> Result<TaskChoices, AppError> {
-    Ok(TaskChoices { agencies: registry::agencies(db).await?, pairs: registry::pairs(db).await? })
+    Ok(TaskChoices { agencies: registry::agency_choices(db).await?, pairs: registry::pair_choices(db).await? })
 }
 
 fn task_input(t: &TaskDetail) -> TaskInput {
@@ -67,7 +67,7 @@ fn task_input(t: &TaskDetail) -> TaskInput {
         description: t.description.clone(),
         pair_id: opt_string(t.summary.pair_id),
         lead_agency_id: t.lead_agency.as_ref().map(|a| a.id.to_string()),
-        version: Some(t.version.to_string()),
+        version: Some(t.summary.version.to_string()),
     }
 }
 
@@ -229,7 +229,7 @@ async fn archive_task_page(
     version: Option<&Option<String>>,
 ) -> Result<ConfirmPage, AppError> {
     let task = tasks::open_for(db, cx.by(), id, TaskChange::Manage).await?;
-    let version = version.cloned().unwrap_or_else(|| Some(task.version.to_string()));
+    let version = version.cloned().unwrap_or_else(|| Some(task.summary.version.to_string()));
     Ok(archive_page(cx, &task, &version))
 }
 
@@ -328,9 +328,8 @@ pub(crate) async fn role_edit(
 // The registry: agencies, exchange positions, pairs, exchangees.
 
 /// Where a saved change of the registry sends the browser: the row of the pair it belongs to.
-async fn saved_pair(db: &Db, belongs: impl Fn(&ExchangePair) -> bool) -> Result<String, AppError> {
-    let pairs = registry::pairs(db).await?;
-    Ok(pairs.iter().find(|p| belongs(p)).map_or_else(links::pairs, |p| links::saved(&links::pair(&p.seq))))
+fn saved_pair(pair: &ExchangePair) -> String {
+    links::saved(&links::pair(&pair.seq))
 }
 
 /// 홈 > 교류직위 쌍 > 연번 N > `title`.
@@ -396,7 +395,7 @@ pub(crate) async fn agency_edit(
     let result = async {
         registry::update_agency(db, cx.by(), id, &input).await?;
         // The short name (and so the page's address) may have changed.
-        let agencies = registry::agencies(db).await?;
+        let agencies = registry::agency_choices(db).await?;
         Ok(agencies
             .iter()
             .find(|a| a.id == id)
@@ -466,7 +465,7 @@ pub(crate) async fn position_edit(
     let db = &state.db;
     let result = async {
         registry::update_position(db, cx.by(), id, &input).await?;
-        saved_pair(db, |pair| pair.positions.iter().any(|p| p.id == id)).await
+        Ok(saved_pair(&registry::open_position(db, cx.by(), id).await?.0))
     }
     .await;
     answer(&cx, result, async || position_edit_page(db, &cx, id, Some(&input)).await).await
@@ -522,7 +521,7 @@ pub(crate) async fn pair_edit(
     let db = &state.db;
     let result = async {
         registry::update_pair(db, cx.by(), id, &input).await?;
-        saved_pair(db, |pair| pair.id == id).await
+        Ok(saved_pair(&registry::open_pair(db, cx.by(), id).await?))
     }
     .await;
     answer(&cx, result, async || pair_edit_page(db, &cx, id, Some(&input)).await).await
@@ -589,7 +588,7 @@ pub(crate) async fn exchangee_edit(
     let db = &state.db;
     let result = async {
         registry::update_exchangee(db, cx.by(), id, &input).await?;
-        saved_pair(db, |pair| pair.positions.iter().any(|p| p.exchangees.iter().any(|e| e.id == id))).await
+        Ok(saved_pair(&registry::open_exchangee(db, cx.by(), id).await?.0))
     }
     .await;
     answer(&cx, result, async || exchangee_edit_page(db, &cx, id, Some(&input)).await).await

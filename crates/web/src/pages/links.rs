@@ -100,9 +100,14 @@ pub(crate) fn agency_edit(id: &AgencyId) -> String {
     Endpoint::AgencyEditForm.href(&[id])
 }
 
-/// A pair's row in the annex table.
+/// A pair's row in the annex table (on the page that holds it).
 pub(crate) fn pair(seq: &i64) -> String {
-    format!("{}#pair-{seq}", pairs())
+    format!("{}?at={seq}#pair-{seq}", pairs())
+}
+
+/// The task list filtered by a pair.
+pub(crate) fn tasks_of_pair(id: &PairId) -> String {
+    format!("{}?pair={id}", tasks())
 }
 
 pub(crate) fn pair_edit(id: &PairId) -> String {
@@ -169,10 +174,9 @@ pub(crate) fn static_own(file: &str) -> String {
 
 /// A page again, with the notice that what was just sent is saved.
 pub(crate) fn saved(href: &str) -> String {
-    match href.split_once('#') {
-        Some((page, anchor)) => format!("{page}?saved=1#{anchor}"),
-        None => format!("{href}?saved=1"),
-    }
+    let (page, anchor) = href.split_once('#').map_or((href, String::new()), |(p, a)| (p, format!("#{a}")));
+    let joiner = if page.contains('?') { '&' } else { '?' };
+    format!("{page}{joiner}saved=1{anchor}")
 }
 
 #[cfg(test)]
@@ -184,7 +188,7 @@ mod tests {
         assert_eq!(task(&TaskId::new(3)), "/tasks/3");
         assert_eq!(kpi_edit(&KpiId::new(9)), "/kpis/9/edit");
         assert_eq!(agency("국토부"), "/agencies/%EA%B5%AD%ED%86%A0%EB%B6%80");
-        assert_eq!(saved(&pair(&11)), "/pairs?saved=1#pair-11");
+        assert_eq!(saved(&pair(&11)), "/pairs?at=11&saved=1#pair-11");
         assert_eq!(saved(&task(&TaskId::new(1))), "/tasks/1?saved=1");
     }
 }

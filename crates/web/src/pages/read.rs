@@ -1,15 +1,13 @@
 //! The published views: home, the task list and a task, exchange pairs, agencies, council meetings.
 //! What a signed-in person may change shows here as links to the forms of `edit` and `parts`.
 
-use std::collections::HashMap;
-
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
-use hanteam_app::views::{Agency, AgendaItem, ExchangePair, MeetingSummary, TaskDetail, TaskSummary};
+use hanteam_app::views::{Agency, AgencyBrief, AgendaItem, MeetingSummary, PairBrief, TaskDetail};
 use hanteam_app::{registry, tasks, Db};
 use hanteam_domain::access::{can_edit_registry, can_manage_task};
 use hanteam_domain::filter::DEFAULT_LIMIT;
@@ -20,8 +18,10 @@ use super::format::{day, lines, number, trimmed, when, Day, When};
 use super::layout::{Layout, Section};
 use super::links;
 use super::render::{error_page, render, respond};
-use super::rows::{pair_seqs, position_view, task_rows, PositionView, TaskRow};
-use super::widgets::{pager_for, select_options, status_badge, Action, Badge, Cell, Opt, Pager, SavedQuery, Table};
+use super::rows::{pair_seqs, position_view, task_rows, PositionView, SearchWords, TaskRow};
+use super::widgets::{
+    pager_for, select_options, status_badge, Action, Badge, Cell, ListQuery, Opt, Pager, SavedQuery, Table,
+};
 use crate::error::AppError;
 use crate::AppState;
 
@@ -161,8 +161,8 @@ struct FormError {
 
 fn filter_form(
     input: &TaskFilterInput,
-    agencies: &[Agency],
-    pairs: &[ExchangePair],
+    agencies: &[AgencyBrief],
+    pairs: &[PairBrief],
     error: Option<&ValidationError>,
 ) -> FilterForm {
     let field_error = |field: &str| error.filter(|e| e.field == field).map(|e| e.message.clone());
@@ -286,7 +286,7 @@ pub(crate) async fn task_list(
         );
     };
     let db = &state.db;
-    let lists = async { Ok::<_, AppError>((registry::agencies(db).await?, registry::pairs(db).await?)) };
+    let lists = async { Ok::<_, AppError>((registry::agency_names(db).await?, registry::pair_choices(db).await?)) };
     let (agencies, pairs) = match lists.await {
         Ok(v) => v,
         Err(e) => return error_page(e, &cx),
@@ -302,7 +302,16 @@ pub(crate) async fn task_list(
     };
     match tasks::list(db, cx.by(), &input).await.map_err(AppError::from) {
         Ok((filter, found)) => {
-            let rows = task_rows(&found.items, &pair_seqs(&pairs));
+            let descriptions = if filter.terms.is_empty() {
+                Default::default()
+            } else {
+                match tasks::descriptions(db, &found).await {
+                    Ok(d) => d,
+                    Err(e) => return error_page(AppError::from(e), &cx),
+                }
+            };
+            let words = SearchWords { terms: &filter.terms, descriptions: &descriptions };
+            let rows = task_rows(&found.items, &pair_seqs(&pairs), (!filter.terms.is_empty()).then_some(&words));
             let pager = (found.total > 0).then(|| pager(&input, filter.limit, filter.offset, found.total));
             let view = page(filter_form(&input, &agencies, &pairs, None), Some(found.total), rows, pager);
             render(StatusCode::OK, &view)
@@ -329,6 +338,9 @@ struct PairInfo {
     seq: i64,
     theme: String,
     positions: Vec<PositionView>,
+    /// How many of the pair's tasks the viewer may see, and the list of them.
+    task_count: i64,
+    tasks_href: String,
 }
 
 /// A list of a task's parts (KPIs, milestones): the button to add one and the table of them.
@@ -485,11 +497,16 @@ async fn task_page(db: &Db, cx: &Ctx, raw_id: &str, saved: bool) -> Result<TaskP
         source_label: s.source.label_ko(),
         lead_agency: task.lead_agency.as_ref().map(|a| a.short_name.clone()),
         paragraphs: lines(task.description.as_deref()),
-        pair: task.pair.as_ref().map(|p| PairInfo {
-            seq: p.seq,
-            theme: p.theme.clone(),
-            positions: p.positions.iter().map(position_view).collect(),
-        }),
+        pair: match task.pair.as_ref() {
+            Some(p) => Some(PairInfo {
+                seq: p.seq,
+                theme: p.theme.clone(),
+                positions: p.positions.iter().map(position_view).collect(),
+                task_count: registry::pair_task_count(db, cx.by(), p.id).await?,
+                tasks_href: links::tasks_of_pair(&p.id),
+            }),
+            None => None,
+        },
         any_role_edit: roles.iter().any(|r| r.edit_href.is_some()),
         roles,
         parts: parts_sections(&task, may.progress),
@@ -519,7 +536,10 @@ struct PairRow {
     seq: i64,
     theme: String,
     positions: Vec<PositionView>,
+    /// The first few tasks, and how many the viewer may see in all (with the list of them).
     tasks: Vec<TaskLink>,
+    task_count: i64,
+    tasks_href: String,
 }
 
 #[derive(Template)]
@@ -527,7 +547,9 @@ struct PairRow {
 struct PairsPage {
     layout: Layout,
     designated_on: Vec<Day>,
+    total: i64,
     rows: Vec<PairRow>,
+    pager: Option<Pager>,
     /// The viewer may edit pairs, positions and exchangees (the rows get links to the forms).
     editor: bool,
     saved: bool,
@@ -536,39 +558,43 @@ struct PairsPage {
 pub(crate) async fn pair_list(
     State(state): State<AppState>,
     cx: Ctx,
-    q: Result<Query<SavedQuery>, QueryRejection>,
+    q: Result<Query<ListQuery>, QueryRejection>,
 ) -> Response {
-    respond(pairs_page(&state.db, &cx, saved_flag(q)).await, &cx)
+    let q = q.map(|Query(q)| q).unwrap_or_default();
+    respond(pairs_page(&state.db, &cx, &q).await, &cx)
 }
 
-async fn pairs_page(db: &Db, cx: &Ctx, saved: bool) -> Result<PairsPage, AppError> {
-    let pairs = registry::pairs(db).await?;
-    let tasks = tasks::all_visible(db, cx.by()).await?;
-    let by_id: HashMap<TaskId, &TaskSummary> = tasks.iter().map(|t| (t.id, t)).collect();
-    let mut designated: Vec<NaiveDate> = pairs.iter().filter_map(|p| p.designated_on).collect();
+async fn pairs_page(db: &Db, cx: &Ctx, q: &ListQuery) -> Result<PairsPage, AppError> {
+    let mut paging = q.paging()?;
+    // `?at=7` opens the page that holds pair 7 (where a saved change of it sends the browser).
+    if let Some(seq) = q.at.as_deref().and_then(|s| s.trim().parse::<i64>().ok()) {
+        paging.offset = registry::pair_position(db, seq).await? / paging.limit * paging.limit;
+    }
+    let page = registry::pairs(db, cx.by(), paging).await?;
+    let mut designated: Vec<NaiveDate> = page.items.iter().filter_map(|p| p.pair.designated_on).collect();
     designated.sort();
     designated.dedup();
-    let rows = pairs
+    let rows = page
+        .items
         .iter()
         .map(|p| PairRow {
-            id: p.id,
-            seq: p.seq,
-            theme: p.theme.clone(),
-            positions: p.positions.iter().map(position_view).collect(),
-            tasks: p
-                .task_ids
-                .iter()
-                .filter_map(|id| by_id.get(id))
-                .map(|t| TaskLink { id: t.id, title: t.title.clone() })
-                .collect(),
+            id: p.pair.id,
+            seq: p.pair.seq,
+            theme: p.pair.theme.clone(),
+            positions: p.pair.positions.iter().map(position_view).collect(),
+            tasks: p.first_tasks.iter().map(|t| TaskLink { id: t.id, title: t.title.clone() }).collect(),
+            task_count: p.task_count,
+            tasks_href: links::tasks_of_pair(&p.pair.id),
         })
         .collect();
     Ok(PairsPage {
         layout: Layout::section(cx, Section::Pairs),
         designated_on: designated.into_iter().map(day).collect(),
+        total: page.total,
         rows,
+        pager: q.pager(&links::pairs(), paging, page.total),
         editor: registry_editor(cx),
-        saved,
+        saved: q.saved(),
     })
 }
 
@@ -585,13 +611,22 @@ struct AgencyRow {
 #[template(path = "agencies.html")]
 struct AgenciesPage {
     layout: Layout,
+    total: i64,
     rows: Vec<AgencyRow>,
+    pager: Option<Pager>,
 }
 
-pub(crate) async fn agency_list(State(state): State<AppState>, cx: Ctx) -> Response {
+pub(crate) async fn agency_list(
+    State(state): State<AppState>,
+    cx: Ctx,
+    q: Result<Query<ListQuery>, QueryRejection>,
+) -> Response {
+    let q = q.map(|Query(q)| q).unwrap_or_default();
     let result = async {
-        let agencies = registry::agencies(&state.db).await?;
-        let rows = agencies
+        let paging = q.paging()?;
+        let page = registry::agencies(&state.db, paging).await?;
+        let rows = page
+            .items
             .into_iter()
             .map(|a| AgencyRow {
                 name_en: a.name_en.unwrap_or_else(|| "미정".into()),
@@ -599,7 +634,12 @@ pub(crate) async fn agency_list(State(state): State<AppState>, cx: Ctx) -> Respo
                 name: a.name,
             })
             .collect();
-        Ok::<_, AppError>(AgenciesPage { layout: Layout::section(&cx, Section::Agencies), rows })
+        Ok::<_, AppError>(AgenciesPage {
+            layout: Layout::section(&cx, Section::Agencies),
+            total: page.total,
+            rows,
+            pager: q.pager(&links::agencies(), paging, page.total),
+        })
     }
     .await;
     respond(result, &cx)
@@ -621,6 +661,7 @@ struct AgencyPage {
     positions: Vec<AgencyPositionRow>,
     total: i64,
     rows: Vec<TaskRow>,
+    pager: Option<Pager>,
     /// The viewer may edit the agency and its positions.
     editor: bool,
     saved: bool,
@@ -630,14 +671,15 @@ pub(crate) async fn agency_detail(
     State(state): State<AppState>,
     cx: Ctx,
     Path(id): Path<String>,
-    q: Result<Query<SavedQuery>, QueryRejection>,
+    q: Result<Query<ListQuery>, QueryRejection>,
 ) -> Response {
-    let saved = saved_flag(q);
+    let q = q.map(|Query(q)| q).unwrap_or_default();
     let result = async {
-        let page = registry::agency(&state.db, cx.by(), &id).await?;
-        let all_pairs = registry::pairs(&state.db).await?;
+        let paging = q.paging()?;
+        let page = registry::agency(&state.db, cx.by(), &id, paging).await?;
+        let pair_seqs = pair_seqs(&registry::pair_choices(&state.db).await?);
         let mut positions = Vec::new();
-        for pair in &page.pairs {
+        for pair in page.pairs.iter().map(|p| &p.pair) {
             for own in pair.positions.iter().filter(|p| p.agency.id == page.agency.id) {
                 positions.push(AgencyPositionRow {
                     pair_seq: pair.seq,
@@ -649,12 +691,13 @@ pub(crate) async fn agency_detail(
         }
         Ok::<_, AppError>(AgencyPage {
             layout: Layout::detail(&cx, Section::Agencies, page.agency.name.clone()),
-            rows: task_rows(&page.tasks.items, &pair_seqs(&all_pairs)),
+            rows: task_rows(&page.tasks.items, &pair_seqs, None),
             total: page.tasks.total,
+            pager: q.pager(&links::agency(&page.agency.short_name), paging, page.tasks.total),
             positions,
             agency: page.agency,
             editor: registry_editor(&cx),
-            saved,
+            saved: q.saved(),
         })
     }
     .await;
@@ -686,13 +729,22 @@ fn meeting_row(m: &MeetingSummary) -> MeetingRow {
 #[template(path = "meetings.html")]
 struct MeetingsPage {
     layout: Layout,
+    total: i64,
     table: Table,
+    pager: Option<Pager>,
 }
 
-pub(crate) async fn meeting_list(State(state): State<AppState>, cx: Ctx) -> Response {
+pub(crate) async fn meeting_list(
+    State(state): State<AppState>,
+    cx: Ctx,
+    q: Result<Query<ListQuery>, QueryRejection>,
+) -> Response {
+    let q = q.map(|Query(q)| q).unwrap_or_default();
     let result = async {
-        let meetings = registry::meetings(&state.db).await?;
+        let paging = q.paging()?;
+        let meetings = registry::meetings(&state.db, paging).await?;
         let rows = meetings
+            .items
             .iter()
             .map(|m| {
                 let r = meeting_row(m);
@@ -707,6 +759,8 @@ pub(crate) async fn meeting_list(State(state): State<AppState>, cx: Ctx) -> Resp
             .collect();
         Ok::<_, AppError>(MeetingsPage {
             layout: Layout::section(&cx, Section::Meetings),
+            total: meetings.total,
+            pager: q.pager(&links::meetings(), paging, meetings.total),
             table: Table {
                 caption: "협업과제점검협의회 회의 목록: 회의명, 일시, 장소, 주재, 상정 과제 수".into(),
                 head: vec!["회의명", "일시", "장소", "주재", "상정 과제 수"],

@@ -23,7 +23,7 @@ use super::format::when;
 use super::layout::{Layout, Section};
 use super::links;
 use super::render::{error_page, no_store, render, respond};
-use super::widgets::{options_with, Action, Cell, SavedQuery, Table};
+use super::widgets::{options_with, Action, Cell, ListQuery, Pager, Table};
 use crate::endpoint::Endpoint;
 use crate::error::AppError;
 use crate::AppState;
@@ -53,21 +53,25 @@ fn roles_text(u: &UserView) -> String {
 struct UsersPage {
     layout: Layout,
     table: Table,
-    total: usize,
-    disabled: usize,
+    total: i64,
+    disabled: i64,
+    pager: Option<Pager>,
     saved: bool,
 }
 
 pub(crate) async fn user_list(
     State(state): State<AppState>,
     cx: Ctx,
-    q: Result<Query<SavedQuery>, QueryRejection>,
+    q: Result<Query<ListQuery>, QueryRejection>,
 ) -> Response {
-    let saved = q.map(|Query(q)| q.saved()).unwrap_or(false);
+    let q = q.map(|Query(q)| q).unwrap_or_default();
     let result = async {
-        let users = accounts::users(&state.db, cx.by()).await?;
+        let paging = q.paging()?;
+        let users = accounts::users(&state.db, cx.by(), paging).await?;
+        let disabled = accounts::disabled_count(&state.db, cx.by()).await?;
         let me = cx.viewer.account.as_ref().map(|a| a.id);
         let rows = users
+            .items
             .iter()
             .map(|u| {
                 let id = UserId::new(u.user.id);
@@ -97,9 +101,10 @@ pub(crate) async fn user_list(
             .collect();
         Ok::<_, AppError>(UsersPage {
             layout: Layout::section(&cx, Section::Users),
-            total: users.len(),
-            disabled: users.iter().filter(|u| u.user.disabled_at.is_some()).count(),
-            saved,
+            total: users.total,
+            disabled,
+            pager: q.pager(&links::users(), paging, users.total),
+            saved: q.saved(),
             table: Table {
                 caption: "계정 목록: 아이디, 이름, 역할, 상태, 관리".into(),
                 head: vec!["아이디", "이름", "역할", "상태", "관리"],
@@ -143,8 +148,8 @@ struct NewUserPage {
 
 async fn new_user_page(db: &Db, cx: &Ctx, input: &AccountFields) -> Result<NewUserPage, AppError> {
     // Only those who may add accounts see the form.
-    accounts::users(db, cx.by()).await?;
-    let agencies: Vec<Agency> = registry::agencies(db).await?;
+    accounts::disabled_count(db, cx.by()).await?;
+    let agencies: Vec<Agency> = registry::agency_choices(db).await?;
     let positions = accounts::exchange_positions(db).await?;
     let first = |v: &[String]| v.first().cloned();
     Ok(NewUserPage {

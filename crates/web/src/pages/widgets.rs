@@ -1,7 +1,7 @@
 //! Small pieces several pages use: status badges, the options of a select, pagination, a plain
 //! data table, and the "saved" notice after a form.
 
-use hanteam_domain::TaskStatus;
+use hanteam_domain::{Paging, PagingInput, TaskStatus, ValidationError};
 
 use super::format::{trimmed, Day, When};
 use crate::endpoint::encode;
@@ -181,6 +181,34 @@ pub(crate) struct Table {
 }
 
 // ---------------------------------------------------------------------------------------------
+
+/// A list page's address: which page (`limit`, `offset`; on the pairs page `at`, a pair's number to
+/// open the page that holds it), and the notice after a save (`saved=1`).
+#[derive(serde::Deserialize, Default)]
+pub(crate) struct ListQuery {
+    saved: Option<String>,
+    limit: Option<String>,
+    offset: Option<String>,
+    pub at: Option<String>,
+}
+
+impl ListQuery {
+    pub fn saved(&self) -> bool {
+        self.saved.as_deref() == Some("1")
+    }
+
+    pub fn paging(&self) -> Result<Paging, ValidationError> {
+        Paging::parse(&PagingInput { limit: self.limit.clone(), offset: self.offset.clone() })
+    }
+
+    /// The pager of the list at `base`, when it has more than one page; the page size is carried in
+    /// the links only when the reader chose one.
+    pub fn pager(&self, base: &str, paging: Paging, total: i64) -> Option<Pager> {
+        let limit_param = (!trimmed(&self.limit).is_empty()).then_some(paging.limit);
+        (total > paging.limit || paging.offset > 0)
+            .then(|| pager_for(base, &[], limit_param, paging.limit, paging.offset, total))
+    }
+}
 
 /// The "저장되었습니다." notice after a form was saved (`?saved=1`).
 #[derive(serde::Deserialize, Default)]

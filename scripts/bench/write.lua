@@ -1,0 +1,38 @@
+-- wrk script: task edits (PUT /api/v1/tasks/{id}) with the version each task was last seen at.
+-- Threads take alternate tasks, so no task is edited by two connections at once; each answer's new
+-- version is kept for that task's next edit.
+local all = dofile(os.getenv("HANTEAM_BENCH_TASKS"))
+local token = os.getenv("HANTEAM_BENCH_TOKEN")
+local threads = 0
+
+function setup(thread)
+  thread:set("slice", threads)
+  threads = threads + 1
+end
+
+local mine, by_id, pos = {}, {}, 0
+
+function init(args)
+  for i, t in ipairs(all) do
+    if i % 2 == (slice or 0) % 2 then
+      table.insert(mine, t)
+      by_id[t.id] = t
+    end
+  end
+end
+
+function request()
+  pos = pos % #mine + 1
+  local t = mine[pos]
+  local body = t.head .. ',"version":' .. t.version .. '}'
+  return wrk.format("PUT", "/api/v1/tasks/" .. t.id,
+    { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json" }, body)
+end
+
+function response(status, headers, body)
+  if status == 200 then
+    local id, version = body:match('"id":(%d+).-"version":(%d+)')
+    local t = id and by_id[tonumber(id)]
+    if t then t.version = tonumber(version) end
+  end
+end
