@@ -336,6 +336,14 @@ pub fn split_page(in_title: i64, offset: i64, limit: i64) -> ((i64, i64), (i64, 
     (first, second)
 }
 
+/// How many tasks have every word in the title, when a page of them read at `offset` with `limit`
+/// tells: a page that is not full ended the group. `None` when it cannot tell (the page is full, or
+/// empty past the start) and the group must be counted.
+pub fn title_group_size(offset: i64, limit: i64, found: usize) -> Option<i64> {
+    let found = found as i64;
+    (found < limit && (found > 0 || offset == 0)).then_some(offset + found)
+}
+
 /// The words of a search box: split at white space, except inside double quotes (a phrase);
 /// normalized; empty ones dropped. An unclosed quote runs to the end.
 pub fn parse_terms(q: &str) -> Vec<String> {
@@ -416,6 +424,15 @@ pub fn snippet(text: &str, terms: &[String], around: usize) -> Option<Vec<(Strin
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_page_that_is_not_full_tells_the_size_of_its_group() {
+        assert_eq!(title_group_size(0, 100, 37), Some(37));
+        assert_eq!(title_group_size(200, 100, 5), Some(205));
+        assert_eq!(title_group_size(0, 100, 0), Some(0));
+        assert_eq!(title_group_size(0, 100, 100), None, "a full page may have more after it");
+        assert_eq!(title_group_size(300, 100, 0), None, "an empty page past the start says only that it is past");
+    }
+
     use super::*;
     use crate::counts::TaskFacets;
 

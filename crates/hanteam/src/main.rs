@@ -15,6 +15,11 @@ mod audit;
 mod demo;
 mod synth;
 
+// The system allocator spent a fifth of a list request in malloc and free (perf, 16 connections);
+// mimalloc's per-thread heaps do not contend.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "hanteam",

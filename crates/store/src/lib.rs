@@ -15,6 +15,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 pub mod accounts;
 pub mod audit;
 pub mod bulk;
+mod fold;
 mod migrate;
 mod queries;
 mod record;

@@ -36,6 +36,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite_only: include_str!("../migrations/0003_search_counts.sqlite.sql"),
         postgres_only: include_str!("../migrations/0003_search_counts.postgres.sql"),
     },
+    Migration {
+        version: 4,
+        name: "index_order",
+        sql: include_str!("../migrations/0004_index_order.sql"),
+        sqlite_only: "",
+        postgres_only: "",
+    },
 ];
 
 /// The dialect differences in our schema: how an auto-numbered primary key is spelled, and the

@@ -6,12 +6,13 @@ use chrono::{DateTime, NaiveDate, Utc};
 use hanteam_domain::access::TaskScope;
 use hanteam_domain::counts::{count_key, counted_scope, FacetFilter};
 use hanteam_domain::filter::TypeFilter;
-use hanteam_domain::search::{split_page, SearchPlan, Visibility};
+use hanteam_domain::search::{split_page, title_group_size, SearchPlan, Visibility};
 use hanteam_domain::{
     AgencyId, AgencyRef, DecisionOutcome, ExchangeeId, Kpi, KpiId, MeetingId, Milestone, MilestoneId, Paging, PairId,
     PositionId, PositionLevel, TaskFilter, TaskId, TaskSource, TaskStatus, TaskType,
 };
 
+use crate::fold;
 use crate::views::*;
 use crate::{with_db, Db, Result, StoreError};
 
@@ -57,15 +58,8 @@ struct TaskRow {
     source: String,
     pair_id: Option<i64>,
     version: i64,
-}
-
-#[derive(sqlx::FromRow)]
-struct TaskAgencyRow {
-    task_id: i64,
-    agency_id: i64,
-    short_name: String,
-    role: Option<String>,
-    version: i64,
+    /// The participating agencies in one text, see [`task_columns`].
+    agencies: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -205,7 +199,32 @@ struct SourceRow {
     contacts: Option<String>,
 }
 
-const TASK_COLUMNS: &str = "t.id, t.seq, t.title, t.task_type, t.status, t.source, t.pair_id, t.version";
+/// The columns of [`TaskRow`] for the task `t`. Its participating agencies come as one column (see
+/// [`fold`]), in the order they were added: id, role version, short name, role.
+fn task_columns() -> String {
+    format!(
+        "t.id, t.seq, t.title, t.task_type, t.status, t.source, t.pair_id, t.version,
+         (SELECT string_agg(a.id || {F} || r.version || {F} || a.short_name || {F} || {role}, {R} ORDER BY r.id)
+          FROM task_agency_roles r JOIN agencies a ON a.id = r.agency_id WHERE r.task_id = t.id) AS agencies",
+        F = fold::FIELD_SQL,
+        R = fold::RECORD_SQL,
+        role = fold::nullable("r.role"),
+    )
+}
+
+fn task_agencies(folded: Option<&str>) -> Result<Vec<TaskAgency>> {
+    fold::unfold(folded, 4)?
+        .into_iter()
+        .map(|f| {
+            Ok(TaskAgency {
+                id: AgencyId::new(fold::int(f[0])?),
+                role_version: fold::int(f[1])?,
+                short_name: f[2].to_owned(),
+                role: fold::optional(f[3])?,
+            })
+        })
+        .collect()
+}
 
 impl Db {
     pub async fn list_agencies(&self) -> Result<Vec<Agency>> {
@@ -220,18 +239,30 @@ impl Db {
 
     /// Every agency's id and short name, in the order they were entered: for a choice of agencies.
     pub async fn agency_briefs(&self) -> Result<Vec<AgencyBrief>> {
-        Ok(with_db!(self, |pool| {
-            sqlx::query_as::<_, AgencyBrief>("SELECT id, short_name FROM agencies ORDER BY id").fetch_all(pool).await?
-        }))
+        let sql = format!(
+            "SELECT string_agg(id || {F} || short_name, {R} ORDER BY id) FROM agencies",
+            F = fold::FIELD_SQL,
+            R = fold::RECORD_SQL
+        );
+        let folded: Option<String> = with_db!(self, |pool| sqlx::query_scalar(&sql).fetch_one(pool).await?);
+        fold::unfold(folded.as_deref(), 2)?
+            .into_iter()
+            .map(|f| Ok(AgencyBrief { id: AgencyId::new(fold::int(f[0])?), short_name: f[1].to_owned() }))
+            .collect()
     }
 
     /// Every pair's id, number and theme, in annex order: for a choice of pairs.
     pub async fn pair_briefs(&self) -> Result<Vec<PairBrief>> {
-        Ok(with_db!(self, |pool| {
-            sqlx::query_as::<_, PairBrief>("SELECT id, seq, theme FROM exchange_pairs ORDER BY seq")
-                .fetch_all(pool)
-                .await?
-        }))
+        let sql = format!(
+            "SELECT string_agg(id || {F} || seq || {F} || theme, {R} ORDER BY seq) FROM exchange_pairs",
+            F = fold::FIELD_SQL,
+            R = fold::RECORD_SQL
+        );
+        let folded: Option<String> = with_db!(self, |pool| sqlx::query_scalar(&sql).fetch_one(pool).await?);
+        fold::unfold(folded.as_deref(), 3)?
+            .into_iter()
+            .map(|f| Ok(PairBrief { id: PairId::new(fold::int(f[0])?), seq: fold::int(f[1])?, theme: f[2].to_owned() }))
+            .collect()
     }
 
     /// One page of the agencies, in the order they were entered.
@@ -288,10 +319,15 @@ impl Db {
         if let Some(c) = scope_condition(scope, &mut params) {
             conditions.push(c);
         }
-        if let Some(id) = agency_id {
-            let p = next(&mut params, Param::Int(id.get()));
-            conditions.push(format!("t.id IN (SELECT r.task_id FROM task_agency_roles r WHERE r.agency_id = {p})"));
-        }
+        // An agency's tasks are read from its roles, in their index's order.
+        let (from, order) = match agency_id {
+            Some(id) => {
+                let p = next(&mut params, Param::Int(id.get()));
+                conditions.push(format!("r.agency_id = {p}"));
+                ("task_agency_roles r JOIN tasks t ON t.id = r.task_id", "r.task_id")
+            }
+            None => ("tasks t", "t.id"),
+        };
         if let Some(pair) = filter.pair_id {
             let p = next(&mut params, Param::Int(pair.get()));
             conditions.push(format!("t.pair_id = {p}"));
@@ -312,18 +348,20 @@ impl Db {
         let total = match (counted_scope(scope), count_key(&facets)) {
             (Some(counted), Some(key)) => self.task_count(counted, &key).await?,
             _ => {
-                let count_sql = format!("SELECT COUNT(*) FROM tasks t WHERE {where_sql}");
+                let count_sql = format!("SELECT COUNT(*) FROM {from} WHERE {where_sql}");
                 with_db!(self, |pool| bind_all!(sqlx::query_scalar(&count_sql), &params).fetch_one(pool).await?)
             }
         };
         let limit = next(&mut params, Param::Int(filter.limit));
         let offset = next(&mut params, Param::Int(filter.offset));
-        let page_sql = format!(
-            "SELECT {TASK_COLUMNS} FROM tasks t WHERE {where_sql} ORDER BY t.seq, t.id LIMIT {limit} OFFSET {offset}"
-        );
+        // Tasks are numbered (seq) as they are registered, so id order is annex order; the indexes
+        // hold id order on both databases.
+        let columns = task_columns();
+        let page_sql =
+            format!("SELECT {columns} FROM {from} WHERE {where_sql} ORDER BY {order} LIMIT {limit} OFFSET {offset}");
         let rows: Vec<TaskRow> =
             with_db!(self, |pool| bind_all!(sqlx::query_as::<_, TaskRow>(&page_sql), &params).fetch_all(pool).await?);
-        let items = self.task_summaries(rows).await?;
+        let items = Self::task_summaries(rows)?;
         Ok(Page { items, total })
     }
 
@@ -341,22 +379,32 @@ impl Db {
             return Ok(Page { items: vec![], total: 0 });
         }
         let total = self.count_matches(&plan.anywhere).await?;
-        let in_title = self.count_matches(&plan.title).await?;
-        let ((o1, l1), (o2, l2)) = split_page(in_title, filter.offset, filter.limit);
-        let mut ids = self.find_matches(&plan.title, l1, o1).await?;
-        if total > in_title {
-            ids.extend(self.find_matches(&plan.elsewhere(), l2, o2).await?);
+        if total == 0 {
+            return Ok(Page { items: vec![], total });
+        }
+        // Title matches rank first. A page of them that is not full also says how many there are,
+        // which spares counting them in the common case.
+        let mut ids = self.find_matches(&plan.title, filter.limit, filter.offset).await?;
+        if (ids.len() as i64) < filter.limit {
+            let in_title = match title_group_size(filter.offset, filter.limit, ids.len()) {
+                Some(n) => n,
+                None => self.count_matches(&plan.title).await?,
+            };
+            let (_, (offset, limit)) = split_page(in_title, filter.offset, filter.limit);
+            if total > in_title {
+                ids.extend(self.find_matches(&plan.elsewhere(), limit, offset).await?);
+            }
         }
         if ids.is_empty() {
             return Ok(Page { items: vec![], total });
         }
-        let sql = format!("SELECT {TASK_COLUMNS} FROM tasks t WHERE t.id IN ({})", placeholders(1, ids.len()));
+        let sql = format!("SELECT {} FROM tasks t WHERE t.id IN ({})", task_columns(), placeholders(1, ids.len()));
         let params: Vec<Param> = ids.iter().map(|i| Param::Int(*i)).collect();
         let mut rows: Vec<TaskRow> =
             with_db!(self, |pool| bind_all!(sqlx::query_as::<_, TaskRow>(&sql), &params).fetch_all(pool).await?);
         let rank: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
         rows.sort_by_key(|r| rank.get(&r.id).copied().unwrap_or(usize::MAX));
-        let items = self.task_summaries(rows).await?;
+        let items = Self::task_summaries(rows)?;
         Ok(Page { items, total })
     }
 
@@ -403,13 +451,11 @@ impl Db {
         Ok((pairs.into_iter().map(PairId::new).collect(), assigned.into_iter().map(TaskId::new).collect()))
     }
 
-    async fn task_summaries(&self, rows: Vec<TaskRow>) -> Result<Vec<TaskSummary>> {
-        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let mut agencies = self.task_agencies(&ids).await?;
+    fn task_summaries(rows: Vec<TaskRow>) -> Result<Vec<TaskSummary>> {
         rows.into_iter()
             .map(|r| {
                 Ok(TaskSummary {
-                    agencies: agencies.remove(&r.id).unwrap_or_default(),
+                    agencies: task_agencies(r.agencies.as_deref())?,
                     id: TaskId::new(r.id),
                     seq: r.seq,
                     title: r.title,
@@ -421,34 +467,6 @@ impl Db {
                 })
             })
             .collect()
-    }
-
-    async fn task_agencies(&self, task_ids: &[i64]) -> Result<HashMap<i64, Vec<TaskAgency>>> {
-        if task_ids.is_empty() {
-            return Ok(HashMap::new());
-        }
-        let sql = format!(
-            "SELECT r.task_id, a.id AS agency_id, a.short_name, r.role, r.version FROM task_agency_roles r
-             JOIN agencies a ON a.id = r.agency_id WHERE r.task_id IN ({}) ORDER BY r.task_id, r.id",
-            placeholders(1, task_ids.len())
-        );
-        let rows: Vec<TaskAgencyRow> = with_db!(self, |pool| {
-            let mut q = sqlx::query_as::<_, TaskAgencyRow>(&sql);
-            for id in task_ids {
-                q = q.bind(*id);
-            }
-            q.fetch_all(pool).await?
-        });
-        let mut by_task: HashMap<i64, Vec<TaskAgency>> = HashMap::new();
-        for r in rows {
-            by_task.entry(r.task_id).or_default().push(TaskAgency {
-                id: AgencyId::new(r.agency_id),
-                short_name: r.short_name,
-                role: r.role,
-                role_version: r.version,
-            });
-        }
-        Ok(by_task)
     }
 
     /// Positions with their agency, name variants and exchangees (with careers), keyed by id.
@@ -639,7 +657,7 @@ impl Db {
             // One index range per pair: each part reads at most n rows.
             parts.push(format!(
                 "SELECT * FROM (SELECT t.id, t.seq, t.title, t.pair_id FROM tasks t
-                 WHERE t.pair_id = ${pair_mark} AND t.archived_at IS NULL{visible} ORDER BY t.seq LIMIT ${}) x{pair_mark}",
+                 WHERE t.pair_id = ${pair_mark} AND t.archived_at IS NULL{visible} ORDER BY t.id LIMIT ${}) x{pair_mark}",
                 params.len()
             ));
         }
@@ -672,7 +690,7 @@ impl Db {
 
     pub async fn get_task(&self, id: TaskId) -> Result<Option<TaskDetail>> {
         let id = id.get();
-        let summary_sql = format!("SELECT {TASK_COLUMNS} FROM tasks t WHERE t.id = $1");
+        let summary_sql = format!("SELECT {} FROM tasks t WHERE t.id = $1", task_columns());
         let found = with_db!(self, |pool| {
             let row = sqlx::query_as::<_, TaskRow>(&summary_sql).bind(id).fetch_optional(pool).await?;
             match row {
@@ -725,7 +743,7 @@ impl Db {
             Some(pair_id) => self.pairs_where("p.id = $1", vec![Param::Int(pair_id)]).await?.into_iter().next(),
             None => None,
         };
-        let summary = self.task_summaries(vec![row]).await?.remove(0);
+        let summary = Self::task_summaries(vec![row])?.remove(0);
         Ok(Some(TaskDetail {
             summary,
             description: detail.description,

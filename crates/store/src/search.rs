@@ -352,33 +352,37 @@ impl Db {
         })
     }
 
-    /// The ids the index finds for `m`, newest first, one page of them.
+    /// The ids the index finds for `m`, newest first, one page of them. Read as one folded row
+    /// (see [`crate::fold`]).
     pub(crate) async fn find_matches(&self, m: &Match, limit: i64, offset: i64) -> Result<Vec<i64>> {
         if limit <= 0 {
             return Ok(vec![]);
         }
-        Ok(match self {
+        let folded: Option<String> = match self {
             Db::Sqlite(pool) => {
                 sqlx::query_scalar(
-                    "SELECT rowid FROM task_fts WHERE task_fts MATCH $1 ORDER BY rowid DESC LIMIT $2 OFFSET $3",
+                    "SELECT string_agg(CAST(id AS TEXT), ',' ORDER BY id DESC) FROM
+                     (SELECT rowid AS id FROM task_fts WHERE task_fts MATCH $1 ORDER BY rowid DESC LIMIT $2 OFFSET $3) x",
                 )
                 .bind(fts5_query(m))
                 .bind(limit)
                 .bind(offset)
-                .fetch_all(pool)
+                .fetch_one(pool)
                 .await?
             }
             Db::Postgres(pool) => {
                 sqlx::query_scalar(
-                    "SELECT task_id FROM task_search WHERE doc @@ $1::tsquery ORDER BY task_id DESC LIMIT $2 OFFSET $3",
+                    "SELECT string_agg(CAST(id AS TEXT), ',' ORDER BY id DESC) FROM
+                     (SELECT task_id AS id FROM task_search WHERE doc @@ $1::tsquery ORDER BY task_id DESC LIMIT $2 OFFSET $3) x",
                 )
                 .bind(tsquery(m))
                 .bind(limit)
                 .bind(offset)
-                .fetch_all(pool)
+                .fetch_one(pool)
                 .await?
             }
-        })
+        };
+        folded.map_or(Ok(vec![]), |ids| ids.split(',').map(|id| id.parse().map_err(|_| corrupt(ids.clone()))).collect())
     }
 }
 
