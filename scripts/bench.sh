@@ -128,8 +128,6 @@ bench_backend() { # BACKEND URL
   DATABASE_URL="$url" RUST_LOG=warn "$serve_bin" user add --service --login bench.writer --name "부하 측정" --role opc_admin >/dev/null
   local token
   token="$(DATABASE_URL="$url" RUST_LOG=warn "$serve_bin" user token bench.writer --name "부하 측정" --right read --right write 2>/dev/null)"
-  # The tasks the write run edits, with their versions, and a task of a large pair for the detail.
-  python3 scripts/bench/prepare_writes.py "$base" "$token" "$run_dir/write_tasks.lua"
   local detail
   detail="$(curl -fsS "$base/api/v1/tasks?pair=1&limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')"
   local env_agency="%ED%99%98%EA%B2%BD%EB%B6%80" # 환경부
@@ -154,6 +152,8 @@ bench_backend() { # BACKEND URL
       measure "$backend" "${r%%|*}" "$conns" "${r#*|}"
     done
     log "$backend: write × $conns"
+    # The tasks the write run edits, with their versions as they are now (the run before edited some).
+    python3 scripts/bench/prepare_writes.py "$base" "$token" "$run_dir/write_tasks.lua"
     HANTEAM_BENCH_TOKEN="$token" HANTEAM_BENCH_TASKS="$run_dir/write_tasks.lua" \
       measure "$backend" "write (task edit with version)" "$conns" "/api/v1/tasks" scripts/bench/write.lua
   done

@@ -17,8 +17,10 @@ for offset in range(0, 4000, 500):
 with open(target, "w", encoding="utf-8") as f:
     f.write("return {\n")
     for t in tasks:
+        # A PUT names every field: the task's own, with a new description.
         body = {"title": t["title"], "type": t.get("type"), "source": t["source"], "status": t["status"],
-                "pair_id": t.get("pair_id"), "description": "부하 측정 중에 고친 설명"}
+                "pair_id": t.get("pair_id"),
+                "lead_agency_id": None, "description": "부하 측정 중에 고친 설명"}
         head = json.dumps(body, ensure_ascii=False)[:-1]  # without the closing brace: the version follows
         # A build from before the list carried versions: synthetic tasks start at version 1.
         version = t.get("version", 1)
