@@ -5,8 +5,10 @@ use chrono::Utc;
 use hanteam_domain::access::{self, Grant, Principal, Right, Role};
 use hanteam_domain::account::{
     check_new_account, check_password, session_is_live, AccountDraft, AccountFields, AccountInput, Throttle,
+    MAX_LOGIN_CHARS,
 };
 use hanteam_domain::edit::{AffiliationDraft, AffiliationInput};
+use hanteam_domain::validation::refused_characters;
 use hanteam_domain::{AgencyRef, Paging, PositionId, SessionId, TokenId, UserId, ValidationError};
 use hanteam_store::accounts::{Affiliation, ApiTokenView, NewUser, RoleView, UserRecord, UserView};
 use hanteam_store::audit::{Actor, Change};
@@ -31,14 +33,21 @@ fn throttle_keys(login: &str, client_addr: Option<&str>) -> Vec<(String, Throttl
 const BAD_CREDENTIALS: &str = "아이디 또는 비밀번호가 맞지 않습니다. 다섯 번 넘게 틀리면 잠시 로그인할 수 없습니다.";
 
 /// Checks a login and password. Attempts are counted per account and per client address before
-/// the check (an account's count is cleared by its success) and lock sign-in for a while: after five
-/// failures for an account, twenty from an address. Both outcomes go to the audit log.
+/// the check (so that simultaneous guesses cannot slip past the limit), a success is taken back, and
+/// failures lock sign-in for a while: after five for an account, twenty from an address. Both outcomes go to the audit log.
 pub async fn sign_in(db: &Db, login: &str, password: &str, client_addr: Option<&str>) -> Result<SignedIn> {
     let login = login.trim().to_lowercase();
     if login.is_empty() || password.is_empty() {
         return Err(UseCaseError::invalid(
             if login.is_empty() { "login" } else { "password" },
             "아이디와 비밀번호를 입력해 주세요.",
+        ));
+    }
+    // No account has a longer login: refused before anything is counted or written.
+    if login.chars().count() > MAX_LOGIN_CHARS {
+        return Err(UseCaseError::invalid(
+            "login",
+            format!("아이디는 {MAX_LOGIN_CHARS}자 이하입니다. 아이디를 확인해 주세요."),
         ));
     }
     let keys = throttle_keys(&login, client_addr);
@@ -53,9 +62,13 @@ pub async fn sign_in(db: &Db, login: &str, password: &str, client_addr: Option<&
         |user_id: Option<UserId>| Actor { user_id, label: login.clone(), client_addr: client_addr.map(str::to_string) };
     match who {
         Some(c) if password_ok && c.disabled_at.is_none() => {
-            // Only the account's count: a sign-in of one's own must not wipe the failures others made
-            // from the same address. The address count is forgotten after a quiet hour.
+            // The account's count is cleared; the address's only loses this attempt, so a sign-in of
+            // one's own neither counts against the address (everyone behind one proxy signs in from
+            // it) nor wipes the failures others made from it.
             db.clear_sign_in_failures(&[keys[0].0.clone()]).await?;
+            for (key, throttle) in &keys[1..] {
+                db.release_sign_in_attempt(key, *throttle).await?;
+            }
             db.record_event(&actor(Some(c.id)), Change::event("auth.sign_in", "user", Some(c.id.get()), None)).await?;
             Ok(SignedIn { user_id: c.id, must_change_password: c.must_change_password })
         }
@@ -245,12 +258,19 @@ pub struct CreatedToken {
 pub async fn create_token(db: &Db, by: &Caller, input: &TokenInput) -> Result<CreatedToken> {
     let p = by.signed_in()?;
     by.user_id()?;
-    if !matches!(by.credential, Credential::Session(_)) {
-        return Err(UseCaseError::Forbidden(
-            "API 토큰으로는 새 토큰을 만들 수 없습니다. 화면에서 로그인하여 만들어 주세요.".into(),
-        ));
-    }
+    from_a_session(by)?;
     issue_token(db, by, p, input).await
+}
+
+/// Tokens are made and revoked by a person at the screen, never by a token: a read-only token that
+/// leaked must not be able to revoke (or outlive) the full one beside it.
+fn from_a_session(by: &Caller) -> Result<()> {
+    match by.credential {
+        Credential::Session(_) => Ok(()),
+        _ => Err(UseCaseError::Forbidden(
+            "API 토큰으로는 토큰을 만들거나 폐기할 수 없습니다. 화면에서 로그인하여 내 계정에서 해 주세요.".into(),
+        )),
+    }
 }
 
 /// A token of `owner` with the rights asked for (each one the owner holds); the secret is returned
@@ -261,6 +281,8 @@ async fn issue_token(db: &Db, by: &Caller, owner: &Principal, input: &TokenInput
     let name = input.name.as_deref().map(str::trim).unwrap_or_default().to_string();
     if name.is_empty() || name.chars().count() > 60 {
         errors.push(ValidationError::new("name", "토큰 이름을 60자 이내로 입력해 주세요."));
+    } else if let Some(m) = refused_characters(&name, "토큰 이름", false) {
+        errors.push(ValidationError::new("name", m));
     }
     let mut rights = Vec::new();
     for raw in &input.rights {
@@ -313,6 +335,7 @@ pub async fn tokens(db: &Db, by: &Caller) -> Result<Vec<ApiTokenView>> {
 /// Revokes one of the caller's tokens.
 pub async fn revoke_token(db: &Db, by: &Caller, token: TokenId) -> Result<()> {
     let me = by.user_id()?;
+    from_a_session(by)?;
     let mut tx = db.begin().await?;
     if !tx.revoke_api_token(me, token).await? {
         return Err(UseCaseError::NotFound(format!("{token}번 토큰(이미 폐기되었거나 내 토큰이 아님)")));
@@ -588,8 +611,9 @@ pub async fn reset_password(db: &Db, by: &Caller, who: &UserRef, version: Option
 }
 
 /// Sets a password hash in `tx` on the account `before` (as loaded, locked), ends the person's
-/// sessions (a stolen session does not outlive a password change), and audits it. `version` is the
-/// version the change is based on.
+/// sessions and revokes their API tokens (neither a stolen session nor a stolen token outlives a
+/// password change or an administrator's reset, the compromise case), and audits it. `version` is
+/// the version the change is based on.
 async fn new_password(
     tx: &mut Tx,
     by: &Caller,
@@ -603,8 +627,13 @@ async fn new_password(
         .await?
         .ok_or(UseCaseError::Stale { current_version: before.version })?;
     tx.end_sessions_of(id).await?;
+    let tokens = tx.revoke_api_tokens_of(id).await?;
     let after = tx.load::<UserRecord>(id).await?.ok_or_else(|| no_such_user(&UserRef::Id(id)))?;
     tx.audit(&by.actor, Change::updated("user.password", &before, &after)).await?;
+    if tokens > 0 {
+        let detail = serde_json::json!({ "revoked_tokens": tokens }).to_string();
+        tx.audit(&by.actor, Change::event("api_token.revoke_all", "user", Some(id.get()), Some(detail))).await?;
+    }
     Ok(())
 }
 

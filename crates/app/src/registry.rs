@@ -95,8 +95,10 @@ pub async fn meetings(db: &Db, paging: Paging) -> Result<Page<MeetingSummary>> {
     Ok(db.meetings_page(paging).await?)
 }
 
-pub async fn meeting(db: &Db, id: MeetingId) -> Result<MeetingDetail> {
-    db.get_meeting(id).await?.ok_or_else(|| UseCaseError::NotFound(format!("{id}번 회의")))
+/// A meeting, naming only the tabled tasks the caller may see.
+pub async fn meeting(db: &Db, by: &Caller, id: MeetingId) -> Result<MeetingDetail> {
+    let scope = access::task_scope(by.principal());
+    db.get_meeting(id, &scope).await?.ok_or_else(|| UseCaseError::NotFound(format!("{id}번 회의")))
 }
 
 /// On first start (nothing in the database yet) loads the built-in dataset, so a newcomer sees the

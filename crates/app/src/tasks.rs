@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use hanteam_domain::access::{self, task_scope, TaskAccess, TaskChange};
 use hanteam_domain::edit::{parse_role, parse_version, RoleInput, TaskDraft, TaskInput, VersionInput};
+use hanteam_domain::task::agencies_joining_with_pair;
 use hanteam_domain::{AgencyId, TaskFilter, TaskFilterInput, TaskId, ValidationError};
 use hanteam_store::audit::Change;
 use hanteam_store::views::{Overview, Page, TaskAgency, TaskDetail, TaskSummary};
@@ -178,6 +179,13 @@ pub async fn update(db: &Db, by: &Caller, id: TaskId, input: &TaskInput) -> Resu
         tx.update_task(id, version, &draft).await?.ok_or(UseCaseError::Stale { current_version: before.version })?;
     let after = task_record(&mut tx, id).await?;
     tx.audit(&by.actor, Change::updated("task.update", &before, &after)).await?;
+    if let Some(pair) = draft.pair_id.filter(|p| before.pair_id != Some(p.get())) {
+        let joining = agencies_joining_with_pair(&tx.task_agency_ids(id).await?, &tx.pair_agencies(pair).await?);
+        for agency in joining {
+            let role = tx.add_task_agency(id, agency).await?;
+            tx.audit(&by.actor, Change::created("task_role.create", &role)).await?;
+        }
+    }
     tx.commit().await?;
     Ok(Saved { id: id.get(), version })
 }

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use crate::access::Role;
+use crate::validation::refused_characters;
 use crate::{PositionId, ValidationError};
 
 pub const MIN_PASSWORD_CHARS: usize = 10;
@@ -25,10 +26,13 @@ const FIRST_LOCK_SECONDS: i64 = 60;
 const LONGEST_LOCK_SECONDS: i64 = 60 * 60;
 
 /// A login name: 3–40 characters, lower-case letters, digits, `.`, `_`, `-`.
+/// The longest login there can be.
+pub const MAX_LOGIN_CHARS: usize = 40;
+
 pub fn parse_login(raw: &str) -> Result<String, ValidationError> {
     let login = raw.trim().to_lowercase();
     let ok_chars = login.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
-    if !(3..=40).contains(&login.chars().count()) || !ok_chars {
+    if !(3..=MAX_LOGIN_CHARS).contains(&login.chars().count()) || !ok_chars {
         return Err(ValidationError::new(
             "login",
             "아이디는 3~40자의 영문 소문자, 숫자, 점(.), 밑줄(_), 하이픈(-)으로 입력해 주세요.",
@@ -171,6 +175,8 @@ pub fn check_new_account(input: &AccountInput) -> Result<AccountDraft, Vec<Valid
             "display_name",
             format!("이름은 1~{MAX_NAME_CHARS}자로 입력해 주세요. 예: 김민준"),
         ));
+    } else if let Some(m) = refused_characters(&display_name, "이름", false) {
+        errors.push(ValidationError::new("display_name", m));
     }
     let roles = distinct(&input.roles);
     let agencies: Vec<String> =

@@ -27,34 +27,92 @@ pub struct AuditEntry {
     pub after: Option<String>,
 }
 
-/// An entry as stored, with its links.
+/// The most characters of who and where an entry keeps. Both come from outside (a login typed on
+/// the sign-in form, a proxy's X-Forwarded-For): a longer text is cut, saying so, before it is
+/// written where nothing can be taken back.
+pub const MAX_ACTOR_CHARS: usize = 100;
+pub const MAX_CLIENT_ADDR_CHARS: usize = 64;
+
+impl AuditEntry {
+    /// The entry with its actor and client address cut to their bounds.
+    pub fn bounded(mut self) -> AuditEntry {
+        self.actor = cut(&self.actor, MAX_ACTOR_CHARS);
+        self.client_addr = self.client_addr.map(|a| cut(&a, MAX_CLIENT_ADDR_CHARS));
+        self
+    }
+}
+
+fn cut(text: &str, max: usize) -> String {
+    let n = text.chars().count();
+    if n <= max {
+        return text.to_string();
+    }
+    let kept: String = text.chars().take(max).collect();
+    format!("{kept}…(이하 {}자 생략)", n - max)
+}
+
+/// An entry as stored, with its links and the encoding its hash was made with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChainedEntry {
     pub entry: AuditEntry,
     pub prev_hash: String,
     pub hash: String,
+    pub version: ChainVersion,
 }
 
-/// The hash of an entry given the hash of the one before. Each field is length-prefixed so that no
-/// two different entries serialise alike.
-pub fn entry_hash(prev_hash: &str, e: &AuditEntry) -> String {
+/// How an entry's fields are fed to its hash. Entries keep the version they were written with, so
+/// the rows already written still verify; a chain never goes back to an older version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ChainVersion {
+    /// Each field length-prefixed, an absent one written as `-`: a NULL and the text `-` hash
+    /// alike, so that edit went unseen.
+    V1 = 1,
+    /// Each field tagged present or absent, then length-prefixed.
+    V2 = 2,
+}
+
+impl ChainVersion {
+    /// What new entries are written with.
+    pub const CURRENT: ChainVersion = ChainVersion::V2;
+
+    pub fn from_stored(v: i64) -> Option<ChainVersion> {
+        match v {
+            1 => Some(ChainVersion::V1),
+            2 => Some(ChainVersion::V2),
+            _ => None,
+        }
+    }
+}
+
+/// The hash of an entry given the hash of the one before, in the encoding of `version`; no two
+/// different entries serialise alike in V2.
+pub fn entry_hash(version: ChainVersion, prev_hash: &str, e: &AuditEntry) -> String {
     let mut h = Sha256::new();
-    let mut field = |s: &str| {
-        h.update((s.len() as u64).to_be_bytes());
-        h.update(s.as_bytes());
+    let mut field = |s: Option<&str>| match (version, s) {
+        (ChainVersion::V1, s) => {
+            let s = s.unwrap_or("-");
+            h.update((s.len() as u64).to_be_bytes());
+            h.update(s.as_bytes());
+        }
+        (ChainVersion::V2, None) => h.update([0u8]),
+        (ChainVersion::V2, Some(s)) => {
+            h.update([1u8]);
+            h.update((s.len() as u64).to_be_bytes());
+            h.update(s.as_bytes());
+        }
     };
-    let opt_i = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_else(|| "-".into());
-    field(prev_hash);
-    field(&e.seq.to_string());
-    field(&e.occurred_at.to_rfc3339_opts(SecondsFormat::Micros, true));
-    field(&opt_i(e.actor_user_id.map(UserId::get)));
-    field(&e.actor);
-    field(e.client_addr.as_deref().unwrap_or("-"));
-    field(&e.action);
-    field(&e.record_type);
-    field(&opt_i(e.record_id));
-    field(e.before.as_deref().unwrap_or("-"));
-    field(e.after.as_deref().unwrap_or("-"));
+    let int = |v: Option<i64>| v.map(|v| v.to_string());
+    field(Some(prev_hash));
+    field(Some(&e.seq.to_string()));
+    field(Some(&e.occurred_at.to_rfc3339_opts(SecondsFormat::Micros, true)));
+    field(int(e.actor_user_id.map(UserId::get)).as_deref());
+    field(Some(&e.actor));
+    field(e.client_addr.as_deref());
+    field(Some(&e.action));
+    field(Some(&e.record_type));
+    field(int(e.record_id).as_deref());
+    field(e.before.as_deref());
+    field(e.after.as_deref());
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -88,8 +146,14 @@ pub fn verify<'a>(
 ) -> Result<i64, ChainBreak> {
     let mut prev = GENESIS.to_string();
     let mut expected_seq = 1;
+    let mut version = ChainVersion::V1;
     for c in entries {
         let seq = c.entry.seq;
+        // An entry relabelled to the older encoding, where NULL and '-' hash alike, is an edit.
+        if c.version < version {
+            return Err(ChainBreak::Edited { seq });
+        }
+        version = c.version;
         if seq != expected_seq {
             return Err(if seq > expected_seq {
                 ChainBreak::Removed { seq, expected: expected_seq }
@@ -97,7 +161,7 @@ pub fn verify<'a>(
                 ChainBreak::Relinked { seq }
             });
         }
-        if entry_hash(&c.prev_hash, &c.entry) != c.hash {
+        if entry_hash(c.version, &c.prev_hash, &c.entry) != c.hash {
             return Err(ChainBreak::Edited { seq });
         }
         if c.prev_hash != prev {
@@ -137,8 +201,9 @@ pub fn check_anchor(entries: &[ChainedEntry], anchor: &ChainHead) -> Result<(), 
 /// Appends `entry` after the chain's current head, giving it its seq and hashes.
 pub fn chain(head: &ChainHead, mut entry: AuditEntry) -> ChainedEntry {
     entry.seq = head.count + 1;
-    let hash = entry_hash(&head.last_hash, &entry);
-    ChainedEntry { entry, prev_hash: head.last_hash.clone(), hash }
+    let version = ChainVersion::CURRENT;
+    let hash = entry_hash(version, &head.last_hash, &entry);
+    ChainedEntry { entry, prev_hash: head.last_hash.clone(), hash, version }
 }
 
 #[cfg(test)]
@@ -193,7 +258,7 @@ mod tests {
         let mut l = log(5);
         let h = head(&l);
         l[1].entry.actor = "someone else".into();
-        l[1].hash = entry_hash(&l[1].prev_hash, &l[1].entry);
+        l[1].hash = entry_hash(l[1].version, &l[1].prev_hash, &l[1].entry);
         assert_eq!(verify(&l, Some(&h)), Err(ChainBreak::Relinked { seq: 3 }));
     }
 
@@ -246,7 +311,7 @@ mod tests {
     #[test]
     fn every_field_is_covered_by_the_hash() {
         let base = entry("x");
-        let h = entry_hash(GENESIS, &base);
+        let h = entry_hash(ChainVersion::CURRENT, GENESIS, &base);
         let variants = [
             AuditEntry { actor_user_id: None, ..base.clone() },
             AuditEntry { client_addr: Some("10.0.0.1".into()), ..base.clone() },
@@ -255,7 +320,53 @@ mod tests {
             AuditEntry { occurred_at: base.occurred_at + chrono::Duration::microseconds(1), ..base.clone() },
         ];
         for v in variants {
-            assert_ne!(entry_hash(GENESIS, &v), h, "{v:?}");
+            assert_ne!(entry_hash(ChainVersion::CURRENT, GENESIS, &v), h, "{v:?}");
         }
+    }
+
+    #[test]
+    fn an_overlong_actor_or_address_is_cut_and_says_so() {
+        let long =
+            AuditEntry { actor: "a".repeat(200_000), client_addr: Some("1".repeat(500)), ..entry("x") }.bounded();
+        assert!(long.actor.starts_with(&"a".repeat(MAX_ACTOR_CHARS)));
+        assert!(long.actor.ends_with("…(이하 199900자 생략)"), "{}", &long.actor[90..]);
+        assert!(long.client_addr.as_deref().unwrap().chars().count() < 100);
+        let short = entry("x");
+        assert_eq!(short.clone().bounded(), short, "what fits is kept as it is");
+    }
+
+    #[test]
+    fn an_absent_value_and_a_dash_hash_apart_in_the_current_encoding() {
+        let absent = AuditEntry { client_addr: None, before: None, ..entry("x") };
+        let dash = AuditEntry { client_addr: Some("-".into()), before: Some("-".into()), ..entry("x") };
+        assert_ne!(entry_hash(ChainVersion::V2, GENESIS, &absent), entry_hash(ChainVersion::V2, GENESIS, &dash));
+        assert_eq!(
+            entry_hash(ChainVersion::V1, GENESIS, &absent),
+            entry_hash(ChainVersion::V1, GENESIS, &dash),
+            "why V1 is retired"
+        );
+    }
+
+    #[test]
+    fn rows_written_in_the_old_encoding_still_verify_and_the_chain_never_goes_back() {
+        // Two entries as an older hanteam wrote them, then two in the current encoding.
+        let mut l: Vec<ChainedEntry> = Vec::new();
+        for i in 0..4 {
+            let mut next = chain(&head(&l), entry(&format!("a{i}")));
+            if i < 2 {
+                next.version = ChainVersion::V1;
+                next.hash = entry_hash(ChainVersion::V1, &next.prev_hash, &next.entry);
+            }
+            l.push(next);
+        }
+        assert_eq!(verify(&l, Some(&head(&l))), Ok(4));
+        // Relabelling a current entry as V1 (to hide a NULL turned into '-') is an edit.
+        let mut forged = l.clone();
+        forged[3].version = ChainVersion::V1;
+        forged[3].entry.client_addr = None;
+        forged[3].hash = entry_hash(ChainVersion::V1, &forged[3].prev_hash, &forged[3].entry);
+        assert_eq!(verify(&forged, None), Err(ChainBreak::Edited { seq: 4 }));
+        assert_eq!(ChainVersion::from_stored(2), Some(ChainVersion::V2));
+        assert_eq!(ChainVersion::from_stored(7), None);
     }
 }

@@ -7,6 +7,7 @@
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use crate::validation::refused_characters;
 use crate::{AgencyId, PairId, PositionLevel, TaskSource, TaskStatus, TaskType, ValidationError};
 
 #[derive(Default)]
@@ -19,6 +20,19 @@ impl Check {
         self.errors.push(ValidationError::new(field, message));
     }
 
+    /// A one-line field: a title, a name, a unit.
+    pub(crate) fn line(
+        &mut self,
+        field: &str,
+        label: &str,
+        raw: &Option<String>,
+        max: usize,
+        required: bool,
+    ) -> Option<String> {
+        self.checked_text(field, label, raw, max, required, false)
+    }
+
+    /// A field that may run over several lines: a description, a role, a note.
     pub(crate) fn text(
         &mut self,
         field: &str,
@@ -27,14 +41,28 @@ impl Check {
         max: usize,
         required: bool,
     ) -> Option<String> {
+        self.checked_text(field, label, raw, max, required, true)
+    }
+
+    fn checked_text(
+        &mut self,
+        field: &str,
+        label: &str,
+        raw: &Option<String>,
+        max: usize,
+        required: bool,
+        multi_line: bool,
+    ) -> Option<String> {
         let v = raw.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
         match &v {
             None if required => self.fail(field, format!("{label}을(를) 입력해 주세요.")),
             Some(s) if s.chars().count() > max => {
                 self.fail(field, format!("{label}은(는) {max}자 이내로 입력해 주세요."))
             }
-            Some(s) if s.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') => {
-                self.fail(field, format!("{label}에 쓸 수 없는 제어 문자가 있습니다."))
+            Some(s) => {
+                if let Some(m) = refused_characters(s, label, multi_line) {
+                    self.fail(field, m)
+                }
             }
             _ => {}
         }
@@ -164,7 +192,7 @@ impl TaskDraft {
 
     fn fields(c: &mut Check, input: &TaskInput, default_status: TaskStatus) -> TaskDraft {
         TaskDraft {
-            title: c.text("title", "과제명", &input.title, MAX_TITLE, true).unwrap_or_default(),
+            title: c.line("title", "과제명", &input.title, MAX_TITLE, true).unwrap_or_default(),
             task_type: c.choice("type", &input.task_type),
             source: c.choice("source", &input.source).unwrap_or(TaskSource::Exchange),
             status: c.choice("status", &input.status).unwrap_or(default_status),
@@ -224,9 +252,9 @@ pub fn parse_agency_edit(input: &AgencyInput) -> Result<(AgencyDraft, i64), Vec<
     let mut c = Check::default();
     let version = c.version(&input.version);
     let d = AgencyDraft {
-        short_name: c.text("short_name", "약칭", &input.short_name, 20, true).unwrap_or_default(),
-        name: c.text("name", "기관명", &input.name, 100, true).unwrap_or_default(),
-        name_en: c.text("name_en", "영문명", &input.name_en, 200, false),
+        short_name: c.line("short_name", "약칭", &input.short_name, 20, true).unwrap_or_default(),
+        name: c.line("name", "기관명", &input.name, 100, true).unwrap_or_default(),
+        name_en: c.line("name_en", "영문명", &input.name_en, 200, false),
     };
     c.done((d, version))
 }
@@ -249,7 +277,7 @@ pub fn parse_position_edit(input: &PositionInput) -> Result<(PositionDraft, i64)
     let mut c = Check::default();
     let version = c.version(&input.version);
     let d = PositionDraft {
-        title: c.text("title", "직위명", &input.title, 100, true).unwrap_or_default(),
+        title: c.line("title", "직위명", &input.title, 100, true).unwrap_or_default(),
         level: c.choice("level", &input.level),
     };
     c.done((d, version))
@@ -265,7 +293,7 @@ pub struct PairInput {
 pub fn parse_pair_edit(input: &PairInput) -> Result<(String, i64), Vec<ValidationError>> {
     let mut c = Check::default();
     let version = c.version(&input.version);
-    let theme = c.text("theme", "주제", &input.theme, MAX_TITLE, true).unwrap_or_default();
+    let theme = c.line("theme", "주제", &input.theme, MAX_TITLE, true).unwrap_or_default();
     c.done((theme, version))
 }
 
@@ -287,7 +315,7 @@ pub fn parse_exchangee_edit(input: &ExchangeeInput) -> Result<(ExchangeeDraft, i
     let mut c = Check::default();
     let version = c.version(&input.version);
     let d = ExchangeeDraft {
-        name: c.text("name", "교류자 이름", &input.name, 50, false),
+        name: c.line("name", "교류자 이름", &input.name, 50, false),
         expertise: c.text("expertise", "전문성", &input.expertise, MAX_ROLE, false),
     };
     c.done((d, version))
@@ -316,8 +344,8 @@ impl AffiliationDraft {
     pub fn parse(input: &AffiliationInput) -> Result<AffiliationDraft, Vec<ValidationError>> {
         let mut c = Check::default();
         let d = AffiliationDraft {
-            organization: c.text("organization", "소속 기관", &input.organization, 100, true).unwrap_or_default(),
-            title: c.text("title", "직위", &input.title, 100, false),
+            organization: c.line("organization", "소속 기관", &input.organization, 100, true).unwrap_or_default(),
+            title: c.line("title", "직위", &input.title, 100, false),
             from: c.date("from", "시작일", &input.from),
             to: c.date("to", "종료일", &input.to),
         };

@@ -13,6 +13,7 @@ pub mod dataset;
 pub mod edit;
 pub mod filter;
 mod ids;
+pub mod korean;
 pub mod position;
 pub mod search;
 pub mod task;

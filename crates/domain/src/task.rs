@@ -180,8 +180,37 @@ from_str_by_name!(TaskType, "과제 유형");
 from_str_by_name!(TaskSource, "과제 출처");
 from_str_by_name!(TaskStatus, "과제 상태");
 
+/// The rule of a task's exchange pair: a task of a pair has both agencies of the pair among its
+/// participating agencies. A task moved to another pair keeps every agency it has (their roles are
+/// their own record, and an agency that worked on the task does not stop by a change of pair) and
+/// gains the new pair's agencies it lacks. Who may write then follows from the two: the new pair's
+/// exchangees through the pair, every participating agency's officers through their agency.
+/// Returns the agencies that join.
+pub fn agencies_joining_with_pair(
+    current: &[crate::AgencyId],
+    pair_agencies: &[crate::AgencyId],
+) -> Vec<crate::AgencyId> {
+    let mut joining: Vec<crate::AgencyId> = Vec::new();
+    for a in pair_agencies {
+        if !current.contains(a) && !joining.contains(a) {
+            joining.push(*a);
+        }
+    }
+    joining
+}
+
 #[cfg(test)]
 mod tests {
+    use crate::AgencyId;
+
+    #[test]
+    fn a_task_moved_to_another_pair_keeps_its_agencies_and_gains_the_new_pairs() {
+        let ids = |v: &[i64]| v.iter().map(|i| AgencyId::new(*i)).collect::<Vec<_>>();
+        assert_eq!(super::agencies_joining_with_pair(&ids(&[1, 2, 5]), &ids(&[2, 7])), ids(&[7]));
+        assert_eq!(super::agencies_joining_with_pair(&ids(&[1, 2]), &ids(&[1, 2])), ids(&[]));
+        assert_eq!(super::agencies_joining_with_pair(&ids(&[]), &ids(&[3, 3])), ids(&[3]), "a pair within one agency");
+    }
+
     use super::*;
 
     #[test]

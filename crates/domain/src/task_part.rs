@@ -71,10 +71,10 @@ impl TaskPart for Kpi {
     fn parse(input: &KpiInput) -> Result<Kpi, Vec<ValidationError>> {
         let mut c = Check::default();
         let kpi = Kpi {
-            name: c.text("name", "성과지표 이름", &input.name, MAX_TITLE, true).unwrap_or_default(),
+            name: c.line("name", "성과지표 이름", &input.name, MAX_TITLE, true).unwrap_or_default(),
             baseline: c.number("baseline", "기준값", &input.baseline),
             target: c.number("target", "목표값", &input.target),
-            unit: c.text("unit", "단위", &input.unit, 20, false),
+            unit: c.line("unit", "단위", &input.unit, 20, false),
             due: c.date("due", "기한", &input.due),
             note: c.text("note", "비고", &input.note, MAX_ROLE, false),
         };
@@ -116,7 +116,7 @@ impl TaskPart for Milestone {
     fn parse(input: &MilestoneInput) -> Result<Milestone, Vec<ValidationError>> {
         let mut c = Check::default();
         let milestone = Milestone {
-            title: c.text("title", "추진일정", &input.title, MAX_TITLE, true).unwrap_or_default(),
+            title: c.line("title", "추진일정", &input.title, MAX_TITLE, true).unwrap_or_default(),
             due: c.date("due", "기한", &input.due),
             done_on: c.date("done_on", "완료일", &input.done_on),
             note: c.text("note", "비고", &input.note, MAX_ROLE, false),

@@ -409,7 +409,7 @@ async fn reset_password(db: &Db, login: &str) -> anyhow::Result<()> {
         login,
         &reset.password,
     );
-    println!("이 계정으로 열려 있던 로그인 세션은 모두 끝났습니다. 이전 비밀번호는 더 이상 쓸 수 없습니다.");
+    println!("이 계정으로 열려 있던 로그인 세션은 모두 끝났고, 이 계정의 API 토큰은 모두 폐기되었습니다. 이전 비밀번호는 더 이상 쓸 수 없습니다.");
     if reset.user.user.disabled_at.is_some() {
         println!("참고: 이 계정은 사용 중지 상태라서 새 비밀번호로도 로그인할 수 없습니다.");
     }

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use anyhow::{anyhow, Context};
 use clap::{Parser, Subcommand};
 use hanteam_app::{registry, Caller, Db, SeedOutcome, UseCaseError, DEFAULT_DATABASE_URL};
+use hanteam_web::site::Site;
 use hanteam_web::AppState;
 
 mod accounts;
@@ -56,6 +57,11 @@ enum Command {
         /// X-Forwarded-For; from anyone else that header is ignored
         #[arg(long, env = "HANTEAM_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_ip)]
         trusted_proxy: Vec<std::net::IpAddr>,
+        /// The address people reach hanteam at, e.g. https://hanteam.example.go.kr (needed unless it
+        /// listens on loopback). Requests for any other host are refused, and a browser's changes must
+        /// come from this origin
+        #[arg(long, env = "HANTEAM_PUBLIC_URL")]
+        public_url: Option<String>,
     },
     /// Apply the database migrations embedded in this binary, then exit
     Migrate,
@@ -194,8 +200,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             ExitCode::SUCCESS
         }
-        Command::Serve { addr, demo, trusted_proxy } => {
-            serve(&db, addr, demo, trusted_proxy).await?;
+        Command::Serve { addr, demo, trusted_proxy, public_url } => {
+            serve(&db, addr, demo, trusted_proxy, public_url.as_deref()).await?;
             ExitCode::SUCCESS
         }
         Command::User { .. } => match user_action {
@@ -212,7 +218,15 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     Ok(code)
 }
 
-async fn serve(db: &Db, addr: SocketAddr, demo: bool, trusted_proxies: Vec<std::net::IpAddr>) -> anyhow::Result<()> {
+async fn serve(
+    db: &Db,
+    addr: SocketAddr,
+    demo: bool,
+    trusted_proxies: Vec<std::net::IpAddr>,
+    public_url: Option<&str>,
+) -> anyhow::Result<()> {
+    // Asked before anything is touched; again once the port is known.
+    Site::new(addr, public_url).map_err(|e| anyhow!(e))?;
     registry::seed_if_empty(db).await.map_err(use_case_error).context("내장 데이터를 불러올 수 없습니다")?;
     // Bind before creating any account, so a busy port changes nothing.
     let listener = tokio::net::TcpListener::bind(addr)
@@ -222,6 +236,7 @@ async fn serve(db: &Db, addr: SocketAddr, demo: bool, trusted_proxies: Vec<std::
     accounts::create_first_admin(db).await.context("첫 관리자 계정을 만들 수 없습니다")?;
     let mut state = AppState::new(db.clone());
     state.trusted_proxies = trusted_proxies;
+    state.site = Some(Site::new(local, public_url).map_err(|e| anyhow!(e))?);
     if !demo && !local.ip().is_loopback() {
         demo::warn_if_left_enabled(db).await?;
     }

@@ -468,6 +468,27 @@ impl Db {
         Ok(None)
     }
 
+    /// Takes back the attempt [`Db::reserve_sign_in_attempt`] counted for `key` when it succeeded:
+    /// only failures count. A lock that the count no longer reaches goes with it.
+    pub async fn release_sign_in_attempt(&self, key: &str, throttle: Throttle) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let select = tx.locking("SELECT failures, locked_until FROM sign_in_throttle WHERE key = $1");
+        let Some((failures, until)): Option<(i64, Option<DateTime<Utc>>)> =
+            tx.fetch_optional(&select, &[key.into()]).await?
+        else {
+            return Ok(());
+        };
+        let failures = (failures - 1).clamp(0, u32::MAX as i64);
+        let until = until.filter(|_| throttle.lock_duration(failures as u32).is_some());
+        tx.execute(
+            "UPDATE sign_in_throttle SET failures = $2, locked_until = $3 WHERE key = $1",
+            &[key.into(), failures.into(), until.into()],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     pub async fn clear_sign_in_failures(&self, keys: &[String]) -> Result<()> {
         for key in keys {
             with_db!(self, |pool| {
@@ -553,6 +574,16 @@ impl Tx {
         let at = self.at();
         self.execute(
             "UPDATE sessions SET ended_at = $2 WHERE user_id = $1 AND ended_at IS NULL",
+            &[user_id.into(), at.into()],
+        )
+        .await
+    }
+
+    /// Revokes every live API token of `user_id`; returns how many.
+    pub async fn revoke_api_tokens_of(&mut self, user_id: UserId) -> Result<u64> {
+        let at = self.at();
+        self.execute(
+            "UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
             &[user_id.into(), at.into()],
         )
         .await

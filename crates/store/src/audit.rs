@@ -2,7 +2,7 @@
 //! record, so a change and its audit row are kept or lost together.
 
 use chrono::{DateTime, Utc};
-use hanteam_domain::audit::{check_anchor, verify, AuditEntry, ChainBreak, ChainHead, ChainedEntry};
+use hanteam_domain::audit::{check_anchor, verify, AuditEntry, ChainBreak, ChainHead, ChainVersion, ChainedEntry};
 use hanteam_domain::{AuditFilter, UserId};
 use serde::Serialize;
 
@@ -107,11 +107,20 @@ struct AuditRow {
     after_json: Option<String>,
     prev_hash: String,
     hash: String,
+    chain_version: i64,
 }
 
-impl From<AuditRow> for ChainedEntry {
-    fn from(r: AuditRow) -> Self {
-        ChainedEntry {
+impl TryFrom<AuditRow> for ChainedEntry {
+    type Error = crate::StoreError;
+
+    fn try_from(r: AuditRow) -> Result<Self> {
+        let version = ChainVersion::from_stored(r.chain_version).ok_or_else(|| {
+            crate::StoreError::Corrupt(format!(
+                "감사기록 {}번의 해시 방식({})을 이 프로그램이 모릅니다. 더 새로운 hanteam으로 확인해 주세요.",
+                r.seq, r.chain_version
+            ))
+        })?;
+        Ok(ChainedEntry {
             entry: AuditEntry {
                 seq: r.seq,
                 occurred_at: r.occurred_at,
@@ -126,7 +135,8 @@ impl From<AuditRow> for ChainedEntry {
             },
             prev_hash: r.prev_hash,
             hash: r.hash,
-        }
+            version,
+        })
     }
 }
 
@@ -140,7 +150,7 @@ pub struct AuditRecord {
 }
 
 const AUDIT_COLUMNS: &str = "seq, occurred_at, actor_user_id, actor, client_addr, action, record_type, record_id,
-    before_json, after_json, prev_hash, hash";
+    before_json, after_json, prev_hash, hash, chain_version";
 
 impl Db {
     /// Verifies the whole chain: Ok(number of rows), or the first row edited, removed or reordered.
@@ -164,7 +174,7 @@ impl Db {
             tx.commit().await?;
             (rows, head)
         });
-        let entries: Vec<ChainedEntry> = rows.into_iter().map(ChainedEntry::from).collect();
+        let entries: Vec<ChainedEntry> = rows.into_iter().map(ChainedEntry::try_from).collect::<Result<_>>()?;
         let head = ChainHead { count: head.0, last_hash: head.1 };
         let checked = verify(&entries, Some(&head)).and_then(|_| match anchor {
             Some(a) => check_anchor(&entries, a),
@@ -224,11 +234,8 @@ impl Db {
             total,
             items: rows
                 .into_iter()
-                .map(|r| {
-                    let c = ChainedEntry::from(r);
-                    AuditRecord { entry: c.entry, hash: c.hash }
-                })
-                .collect(),
+                .map(|r| ChainedEntry::try_from(r).map(|c| AuditRecord { entry: c.entry, hash: c.hash }))
+                .collect::<Result<_>>()?,
         })
     }
 }

@@ -43,6 +43,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite_only: "",
         postgres_only: "",
     },
+    Migration {
+        version: 5,
+        name: "audit_chain_v2",
+        sql: include_str!("../migrations/0005_audit_chain_v2.sql"),
+        sqlite_only: include_str!("../migrations/0005_audit_chain_v2.sqlite.sql"),
+        postgres_only: "",
+    },
 ];
 
 /// The dialect differences in our schema: how an auto-numbered primary key is spelled, and the

@@ -817,8 +817,17 @@ impl Db {
         Ok(Page { items: rows.into_iter().map(meeting_summary).collect(), total })
     }
 
-    pub async fn get_meeting(&self, id: MeetingId) -> Result<Option<MeetingDetail>> {
+    /// A meeting with its agenda; of the tasks tabled, only those `scope` may see (an archived or
+    /// proposed task is not named to the public).
+    pub async fn get_meeting(&self, id: MeetingId, scope: &TaskScope) -> Result<Option<MeetingDetail>> {
         let id = id.get();
+        let mut params = vec![Param::Int(id)];
+        let visible = scope_condition(scope, &mut params).map(|c| format!(" AND {c}")).unwrap_or_default();
+        let tabled_sql = format!(
+            "SELECT mt.agenda_item_id, t.id, t.seq, t.title, mt.outcome FROM meeting_tasks mt
+             JOIN meeting_agenda_items i ON i.id = mt.agenda_item_id JOIN tasks t ON t.id = mt.task_id
+             WHERE i.meeting_id = $1{visible} ORDER BY t.seq"
+        );
         let Some(m) = self.meetings_where("m.id = $1", vec![Param::Int(id)]).await?.pop() else {
             return Ok(None);
         };
@@ -836,14 +845,7 @@ impl Db {
             .bind(id)
             .fetch_all(pool)
             .await?;
-            let tabled = sqlx::query_as::<_, TabledRow>(
-                "SELECT mt.agenda_item_id, t.id, t.seq, t.title, mt.outcome FROM meeting_tasks mt
-                 JOIN meeting_agenda_items i ON i.id = mt.agenda_item_id JOIN tasks t ON t.id = mt.task_id
-                 WHERE i.meeting_id = $1 ORDER BY t.seq",
-            )
-            .bind(id)
-            .fetch_all(pool)
-            .await?;
+            let tabled = bind_all!(sqlx::query_as::<_, TabledRow>(&tabled_sql), &params).fetch_all(pool).await?;
             let source = sqlx::query_as::<_, SourceRow>(
                 "SELECT id, title, publisher, department, released_on, contacts FROM source_documents WHERE id = $1",
             )

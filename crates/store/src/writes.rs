@@ -279,6 +279,40 @@ impl Tx {
         Ok(self.fetch_optional::<(i64,)>("SELECT id FROM exchange_pairs WHERE id = $1", &[id.into()]).await?.is_some())
     }
 
+    /// The agencies of a pair's two positions (one, if both are in the same agency), in position order.
+    pub async fn pair_agencies(&mut self, pair: PairId) -> Result<Vec<AgencyId>> {
+        let rows: Vec<(i64,)> = self
+            .fetch_all(
+                "SELECT p.agency_id FROM positions p JOIN exchange_pairs x ON p.id IN (x.position_a_id, x.position_b_id)
+                 WHERE x.id = $1 ORDER BY p.id",
+                &[pair.into()],
+            )
+            .await?;
+        Ok(rows.into_iter().map(|(a,)| AgencyId::new(a)).collect())
+    }
+
+    /// The agencies taking part in a task, in the order they joined.
+    pub async fn task_agency_ids(&mut self, task: TaskId) -> Result<Vec<AgencyId>> {
+        let rows: Vec<(i64,)> = self
+            .fetch_all("SELECT agency_id FROM task_agency_roles WHERE task_id = $1 ORDER BY id", &[task.into()])
+            .await?;
+        Ok(rows.into_iter().map(|(a,)| AgencyId::new(a)).collect())
+    }
+
+    /// Adds an agency to a task, its role not yet set; the task's index and counts follow.
+    pub async fn add_task_agency(&mut self, task: TaskId, agency: AgencyId) -> Result<RoleRecord> {
+        let at = self.at();
+        self.execute(
+            "INSERT INTO task_agency_roles (task_id, agency_id, created_at, updated_at) VALUES ($1, $2, $3, $3)",
+            &[task.into(), agency.into(), at.into()],
+        )
+        .await?;
+        self.refresh_tasks(&[task]).await?;
+        self.agency_role(task, agency)
+            .await?
+            .ok_or_else(|| crate::StoreError::Corrupt(format!("{task}번 과제에 더한 기관 {agency}이 없습니다")))
+    }
+
     pub async fn agency_exists(&mut self, id: AgencyId) -> Result<bool> {
         Ok(self.fetch_optional::<(i64,)>("SELECT id FROM agencies WHERE id = $1", &[id.into()]).await?.is_some())
     }

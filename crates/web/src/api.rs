@@ -407,9 +407,10 @@ pub(crate) async fn list_meetings(
     responses((status = 200, body = MeetingDetail), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub(crate) async fn get_meeting(
     State(state): State<AppState>,
+    viewer: Viewer,
     Path(id): Path<String>,
 ) -> Result<Json<MeetingDetail>, AppError> {
-    Ok(Json(registry::meeting(&state.db, MeetingId::parse(&id)?).await?))
+    Ok(Json(registry::meeting(&state.db, &viewer.caller, MeetingId::parse(&id)?).await?))
 }
 
 #[derive(Serialize, ToSchema)]

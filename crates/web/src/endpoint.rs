@@ -59,6 +59,11 @@ macro_rules! define_endpoints {
 crate::routes::route_table!(define_endpoints);
 
 impl Endpoint {
+    /// The methods the route table has for `path`.
+    pub fn methods_of(path: &str) -> Vec<Method> {
+        Endpoint::ALL.iter().filter(|e| e.path() == path).map(|e| e.method()).collect()
+    }
+
     pub fn find(method: &Method, path: &str) -> Option<Endpoint> {
         Endpoint::ALL.iter().copied().find(|e| e.method() == *method && e.path() == path)
     }

@@ -31,6 +31,11 @@ pub enum AppError {
     },
     /// The request body is over the limit.
     TooLarge,
+    /// The path exists, not with this method; `allowed` is what `Allow` says.
+    MethodNotAllowed {
+        method: String,
+        allowed: String,
+    },
     Internal(String),
 }
 
@@ -48,7 +53,7 @@ pub struct FieldError {
 #[derive(Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// Machine-readable: invalid_parameter, unauthenticated, forbidden, not_found, stale_version,
-    /// locked, internal.
+    /// locked, too_large, method_not_allowed, internal.
     pub code: &'static str,
     /// What went wrong and what to do, in Korean.
     pub message: String,
@@ -89,6 +94,7 @@ impl AppError {
             AppError::Stale { .. } => StatusCode::CONFLICT,
             AppError::Locked { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -143,6 +149,10 @@ impl AppError {
             AppError::TooLarge => ErrorDetail::new(
                 "too_large",
                 format!("보낸 내용이 너무 큽니다. {}KB 이하로 나누어 보내 주세요.", MAX_BODY_BYTES / 1024),
+            ),
+            AppError::MethodNotAllowed { method, allowed } => ErrorDetail::new(
+                "method_not_allowed",
+                format!("이 주소는 {method} 요청을 받지 않습니다. 받는 방식: {allowed}."),
             ),
             AppError::Internal(_) => internal_detail(None),
         }

@@ -21,10 +21,36 @@ pub async fn gate(matched: Option<MatchedPath>, viewer: Viewer, req: Request, ne
                 return check(get, &viewer, req, next).await;
             }
         }
+        let allowed = Endpoint::methods_of(matched.as_str());
+        if !allowed.is_empty() {
+            // A client's mistake, not the server's: answered, and not worth a line in the log.
+            tracing::debug!(method = %req.method(), route = matched.as_str(), "method not allowed");
+            return method_not_allowed(&allowed, viewer, &req);
+        }
         tracing::error!(method = %req.method(), route = matched.as_str(), "route without an access rule refused");
         return AppError::Forbidden("이 주소에는 접근 규칙이 없어 누구도 쓸 수 없습니다.".into()).into_response();
     };
     check(endpoint, &viewer, req, next).await
+}
+
+/// 405 with the methods the path takes in `Allow`, in the error shape (JSON for the API, a page
+/// otherwise).
+fn method_not_allowed(allowed: &[Method], viewer: Viewer, req: &Request) -> Response {
+    let mut names: Vec<&str> = allowed.iter().map(Method::as_str).collect();
+    if allowed.contains(&Method::GET) {
+        names.push("HEAD");
+    }
+    let allow = names.join(", ");
+    let err = AppError::MethodNotAllowed { method: req.method().to_string(), allowed: allow.clone() };
+    let mut response = if answers_in_json(None, req.uri().path()) {
+        err.into_response()
+    } else {
+        crate::pages::render::error_response(err, &viewer, req.uri(), req.headers())
+    };
+    if let Ok(v) = axum::http::HeaderValue::from_str(&allow) {
+        response.headers_mut().insert(axum::http::header::ALLOW, v);
+    }
+    response
 }
 
 async fn check(endpoint: Endpoint, viewer: &Viewer, req: Request, next: Next) -> Response {

@@ -23,6 +23,7 @@ mod middleware;
 mod pages;
 mod router;
 mod routes;
+pub mod site;
 mod wire;
 
 pub use error::AppError;
@@ -35,11 +36,13 @@ pub struct AppState {
     pub demo_accounts: Vec<DemoAccount>,
     /// Reverse proxies whose X-Forwarded-For names the real client.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The public origin; [`serve`] takes the listening address on loopback when it is not set.
+    pub site: Option<site::Site>,
 }
 
 impl AppState {
     pub fn new(db: Db) -> AppState {
-        AppState { db, demo_accounts: Vec::new(), trusted_proxies: Vec::new() }
+        AppState { db, demo_accounts: Vec::new(), trusted_proxies: Vec::new(), site: None }
     }
 }
 
@@ -48,10 +51,11 @@ pub fn router(state: AppState) -> Router {
     let (routes, _) = router::routes().split_for_parts();
     // Layers run outside-in: identify the viewer, route, gate by the route's rule, check CSRF.
     let app = routes
-        .route_layer(axum::middleware::from_fn(auth::csrf::protect))
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::csrf::protect))
         .route_layer(axum::middleware::from_fn(gate::gate))
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::session::identify))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), site::check_host))
         .with_state(state);
     middleware::apply(app, Duration::from_secs(30))
 }
@@ -73,9 +77,14 @@ async fn not_found(
 /// Serves until `shutdown` resolves, then finishes the requests in flight.
 pub async fn serve(
     listener: TcpListener,
-    state: AppState,
+    mut state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    if state.site.is_none() {
+        let site = site::Site::new(listener.local_addr()?, None)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+        state.site = Some(site);
+    }
     axum::serve(listener, router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(shutdown)
         .await

@@ -4,14 +4,17 @@
 
 use std::sync::OnceLock;
 
+use axum::http::Method;
 use axum::routing::MethodRouter;
 use axum::Json;
+use hanteam_domain::access::Right;
 use hanteam_domain::{Kpi, Milestone};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::OpenApi as OpenApiDoc;
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 
+use crate::endpoint::{Access, Endpoint};
 use crate::AppState;
 
 #[derive(OpenApi)]
@@ -50,7 +53,73 @@ impl Modify for BearerAuth {
 /// The OpenAPI 3 document of every API endpoint of the route table.
 pub fn openapi_document() -> &'static OpenApiDoc {
     static DOC: OnceLock<OpenApiDoc> = OnceLock::new();
-    DOC.get_or_init(|| routes().split_for_parts().1)
+    DOC.get_or_init(|| {
+        let mut doc = routes().split_for_parts().1;
+        declare_statuses(&mut doc);
+        doc
+    })
+}
+
+/// Adds to each operation the statuses every route of its kind can answer, which its own
+/// annotation may leave out: 401 and 403 where the route's rule needs someone signed in, 400 for
+/// parameters or a body, 404 for a record in the path, 409 for a versioned change, 413 for a body
+/// over the limit, 500 always. An outside client generating requests from the document meets no
+/// status it was not told of.
+fn declare_statuses(doc: &mut OpenApiDoc) {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    let error = |description: &str| {
+        ResponseBuilder::new()
+            .description(description)
+            .content("application/json", ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build())
+            .build()
+    };
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let operations = [
+            (Method::GET, &mut item.get),
+            (Method::PUT, &mut item.put),
+            (Method::POST, &mut item.post),
+            (Method::DELETE, &mut item.delete),
+        ];
+        for (method, op) in operations {
+            let Some(op) = op.as_mut() else { continue };
+            let Some(endpoint) = Endpoint::find(&method, path) else { continue };
+            let body = op.request_body.is_some();
+            let mut statuses: Vec<(&str, &str)> = vec![("500", "서버 오류 (요청 번호를 알려 주세요)")];
+            if !matches!(endpoint.access(), Access::Public) {
+                statuses.push(("401", "로그인하지 않았거나 토큰이 맞지 않음"));
+                statuses.push(("403", "권한이 없음"));
+            }
+            if body || op.parameters.as_ref().is_some_and(|p| !p.is_empty()) {
+                statuses.push(("400", "입력값이 규칙에 맞지 않음 (아무것도 저장되지 않음)"));
+            }
+            if path.contains('{') {
+                statuses.push(("404", "없는 기록이거나 볼 수 없는 기록"));
+            }
+            if body {
+                statuses.push(("413", "보낸 내용이 너무 큼"));
+            }
+            if method == Method::PUT
+                || (method != Method::GET && body && endpoint.access() == Access::Right(Right::Write))
+            {
+                statuses.push(("409", "다른 사람이 먼저 고침 (현재 버전을 다시 읽을 것)"));
+            }
+            if body {
+                let rule = if method == Method::PUT {
+                    "PUT은 기록 전체를 바꿉니다. 요청 본문에 모든 필드를 보내야 하며(값을 비우려면 null), \
+                     빠진 필드와 모르는 필드는 그 이름과 함께 400으로 거절됩니다."
+                } else {
+                    "요청 본문의 필드는 빼도 되지만, 모르는 필드는 그 이름과 함께 400으로 거절됩니다."
+                };
+                op.description = Some(match op.description.take() {
+                    Some(d) if !d.is_empty() => format!("{d}\n\n{rule}"),
+                    _ => rule.to_string(),
+                });
+            }
+            for (status, description) in statuses {
+                op.responses.responses.entry(status.to_string()).or_insert_with(|| error(description).into());
+            }
+        }
+    }
 }
 
 /// This document.

@@ -105,6 +105,24 @@ async fn attempts_sent_at_the_same_moment_cannot_pass_the_limit(b: Backend) {
     assert!(checked <= 5, "only five passwords are checked before the lock: {statuses:?}");
 }
 
+async fn only_failures_count_against_an_address(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    app.user("kim", vec![Grant::Auditor]).await;
+    // More successful sign-ins than the address may fail (an office behind one proxy signs in all day).
+    for i in 0..22 {
+        assert_eq!(post_sign_in(&app, "kim", TEST_PASSWORD, &[]).await.status().as_u16(), 303, "sign-in {i}");
+    }
+    // Nineteen failures over many logins: one short of the address's lock.
+    for i in 0..19 {
+        let r = post_sign_in(&app, &format!("guess{i}"), "wrong-password-1", &[]).await;
+        assert_eq!(r.status().as_u16(), 401, "failure {i}");
+    }
+    assert_eq!(post_sign_in(&app, "kim", TEST_PASSWORD, &[]).await.status().as_u16(), 303, "a success is not counted");
+    assert_eq!(post_sign_in(&app, "guess19", "wrong-password-1", &[]).await.status().as_u16(), 401);
+    let r = post_sign_in(&app, "kim", TEST_PASSWORD, &[]).await;
+    assert_eq!(r.status().as_u16(), 429, "the twentieth failure locks the address");
+}
+
 async fn behind_a_trusted_proxy_the_forwarded_client_address_is_used(b: Backend) {
     let app = TestApp::spawn_behind_proxy(b).await;
     app.user("han", vec![Grant::Auditor]).await;
@@ -283,6 +301,7 @@ on_both_backends!(
     signing_in_sets_a_protected_session_cookie_and_is_audited,
     a_wrong_password_is_refused_and_repeated_failures_lock_sign_in,
     attempts_sent_at_the_same_moment_cannot_pass_the_limit,
+    only_failures_count_against_an_address,
     behind_a_trusted_proxy_the_forwarded_client_address_is_used,
     without_a_trusted_proxy_forwarded_headers_are_ignored,
     an_unknown_login_and_a_disabled_account_get_the_same_answer,

@@ -217,6 +217,10 @@ async fn call(client: &reqwest::Client, base: &str, csrf: &str, e: Endpoint, pat
     let req = match (e.method(), e.kind()) {
         (Method::GET, _) => client.get(url),
         (m, Kind::Page) => client.request(m, url).form(&[("csrf_token", csrf), ("x", "1")]),
+        (Method::PUT, Kind::Api) => client
+            .request(Method::PUT, url)
+            .header("x-csrf-token", csrf)
+            .json(&crate::common::whole_put(path, json!({}))),
         (m, Kind::Api) => client.request(m, url).header("x-csrf-token", csrf).json(&json!({})),
     };
     let r = req.send().await.expect("request");

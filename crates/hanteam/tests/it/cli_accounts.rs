@@ -219,7 +219,7 @@ async fn reset_password_prints_a_new_one_time_password_that_must_be_changed(b: B
     let out = ok(&url, ["user", "reset-password", "park.audit"]);
     let second = one_time_password(&out).unwrap_or_else(|| panic!("no new password printed:\n{out}"));
     assert_ne!(first, second);
-    assert!(out.contains("세션은 모두 끝났습니다"), "{out}");
+    assert!(out.contains("세션은 모두 끝났고") && out.contains("API 토큰은 모두 폐기되었습니다"), "{out}");
     let db = Db::open(&url).await.unwrap();
     let account = db.credentials("park.audit").await.unwrap().unwrap();
     assert!(verify_password(&account.password_hash, &second));
@@ -430,7 +430,8 @@ async fn demo_creates_one_account_per_role_and_renews_their_passwords(b: Backend
     assert!(db.verify_audit().await.unwrap().is_ok());
 
     // Later served to other computers without --demo: a warning names the demo accounts still enabled.
-    let (_, err) = Server::start(hanteam(&url).args(["serve", "--addr", "0.0.0.0:0"])).stop();
+    let served = ["serve", "--addr", "0.0.0.0:0", "--public-url", "https://hanteam.example.go.kr"];
+    let (_, err) = Server::start(hanteam(&url).args(served)).stop();
     assert!(err.contains("체험용 계정이 사용 중인") && err.contains("demo-officer"), "{err}");
     ok(&url, ["user", "disable", "demo-officer"]);
     let (out, _) = Server::start(hanteam(&url).args(["serve", "--demo", "--addr", "127.0.0.1:0"])).stop();

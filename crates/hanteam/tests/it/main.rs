@@ -11,6 +11,7 @@ mod authz;
 mod cli;
 mod cli_accounts;
 mod edges;
+mod hardening;
 mod pages;
 mod scale;
 mod synth;

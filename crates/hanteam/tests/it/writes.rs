@@ -172,10 +172,12 @@ async fn an_agency_officer_writes_its_own_agencys_role_and_no_other(b: Backend) 
         )
         .await;
     assert_eq!(s, 404, "환경부 takes no part in it");
-    for (method, path) in
-        [(Method::PUT, "/api/v1/tasks/1"), (Method::POST, "/api/v1/tasks/1/kpis"), (Method::POST, "/api/v1/tasks")]
-    {
-        let (s, _) = app.call(method, path, Some(&t), Some(json!({"title": "x", "name": "x", "version": 1}))).await;
+    for (method, path, body) in [
+        (Method::PUT, "/api/v1/tasks/1", json!({"title": "x", "version": 1})),
+        (Method::POST, "/api/v1/tasks/1/kpis", json!({"name": "x"})),
+        (Method::POST, "/api/v1/tasks", json!({"title": "x"})),
+    ] {
+        let (s, _) = app.call(method, path, Some(&t), Some(body)).await;
         assert_eq!(s, 403, "{path}");
     }
 }

@@ -4,7 +4,7 @@
 //! the Authorization header are not sent by browsers on their own and need none.
 
 use axum::body::{to_bytes, Body};
-use axum::extract::{MatchedPath, Request};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -14,6 +14,7 @@ use hanteam_app::secrets::{random_secret, same_secret};
 use super::session::Viewer;
 use crate::endpoint::{answers_in_json, Endpoint};
 use crate::error::{AppError, MAX_BODY_BYTES};
+use crate::AppState;
 
 /// The form field and the header that carry the token.
 pub const FIELD: &str = "csrf_token";
@@ -57,19 +58,20 @@ fn refused(err: AppError, is_api: bool, viewer: &Viewer, uri: &Uri, headers: &He
     }
 }
 
-/// The host the browser says the request came from, if it says (Origin, else Referer).
-fn origin_host(headers: &HeaderMap) -> Option<String> {
-    let raw = headers.get(header::ORIGIN).or_else(|| headers.get(header::REFERER))?.to_str().ok()?;
-    if raw == "null" {
-        return Some("null".into());
-    }
-    let rest = raw.split_once("://").map(|(_, r)| r)?;
-    Some(rest.split('/').next().unwrap_or("").to_ascii_lowercase())
+/// Where the browser says the request came from, if it says (Origin, else Referer).
+fn claimed_origin(headers: &HeaderMap) -> Option<&str> {
+    headers.get(header::ORIGIN).or_else(|| headers.get(header::REFERER))?.to_str().ok()
 }
 
 /// Middleware: refuses a state-changing browser request without the right token, or one that says it
 /// comes from another site.
-pub async fn protect(matched: Option<MatchedPath>, viewer: Viewer, req: Request, next: Next) -> Response {
+pub async fn protect(
+    State(state): State<AppState>,
+    matched: Option<MatchedPath>,
+    viewer: Viewer,
+    req: Request,
+    next: Next,
+) -> Response {
     if !changes_state(req.method()) || viewer.by_token() {
         return next.run(req).await;
     }
@@ -78,9 +80,9 @@ pub async fn protect(matched: Option<MatchedPath>, viewer: Viewer, req: Request,
     let headers = req.headers().clone();
     let uri = req.uri().clone();
     let refuse = |message: &str| refused(AppError::Forbidden(message.into()), is_api, &viewer, &uri, &headers);
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).map(str::to_ascii_lowercase);
-    if let (Some(from), Some(host)) = (origin_host(&headers), host) {
-        if from != host {
+    // Compared with the configured site, never with the Host header: a rebinding page sets both.
+    if let (Some(from), Some(site)) = (claimed_origin(&headers), &state.site) {
+        if !site.is_origin(from) {
             return refuse("다른 사이트에서 보낸 요청은 받을 수 없습니다. 이 사이트의 화면에서 다시 시도해 주세요.");
         }
     }

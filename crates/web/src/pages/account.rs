@@ -322,7 +322,7 @@ pub(crate) async fn account_page(
             page.alert = if page.password_required {
                 Some(Alert::info("처음 받은 비밀번호를 바꿔야 다른 화면을 쓸 수 있습니다. 아래 '비밀번호 변경'에서 새 비밀번호를 정해 주세요."))
             } else if q.changed.as_deref() == Some("1") {
-                Some(Alert::ok("비밀번호를 바꾸었습니다. 다른 곳에서 로그인해 있던 세션은 모두 끝났습니다."))
+                Some(Alert::ok("비밀번호를 바꾸었습니다. 다른 곳에서 로그인해 있던 세션은 모두 끝났고, 내 API 토큰은 모두 폐기되었습니다. 필요한 토큰은 아래에서 새로 만들어 주세요."))
             } else if q.revoked.as_deref() == Some("1") {
                 Some(Alert::ok("토큰을 폐기했습니다. 이 토큰으로 보내는 요청은 더 받지 않습니다."))
             } else {

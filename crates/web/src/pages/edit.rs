@@ -103,8 +103,10 @@ fn task_fields(input: &TaskInput, choices: &TaskChoices, current: Option<TaskSta
         Field::select("source", "출처", plain_options(trimmed(&input.source), TaskSource::Exchange.as_str(), sources)),
         Field::select("status", "상태", plain_options(trimmed(&input.status), status_default, statuses))
             .hint(status_hint),
-        Field::select("pair_id", "교류직위 쌍", options_with("없음", trimmed(&input.pair_id), pairs))
-            .hint("과제를 추진하는 교류직위 쌍입니다. 고르면 그 쌍의 두 기관이 참여 기관이 됩니다."),
+        Field::select("pair_id", "교류직위 쌍", options_with("없음", trimmed(&input.pair_id), pairs)).hint(
+            "과제를 추진하는 교류직위 쌍입니다. 고르면 그 쌍의 두 기관이 참여 기관이 됩니다. 다른 쌍으로 바꾸면 \
+                 새 쌍의 기관이 참여 기관으로 더해지고, 지금의 참여 기관과 그 역할은 그대로 남습니다.",
+        ),
         Field::select("lead_agency_id", "주관 기관", options_with("미정", trimmed(&input.lead_agency_id), agencies)),
         Field::textarea("description", "과제 내용", &input.description, 8)
             .hint("5,000자 이내로 적습니다. 줄을 바꾸면 문단이 나뉩니다."),

@@ -826,7 +826,7 @@ struct MeetingPage {
 
 pub(crate) async fn meeting_detail(State(state): State<AppState>, cx: Ctx, Path(id): Path<String>) -> Response {
     let result = async {
-        let m = registry::meeting(&state.db, MeetingId::parse(&id)?).await?;
+        let m = registry::meeting(&state.db, cx.by(), MeetingId::parse(&id)?).await?;
         Ok::<_, AppError>(MeetingPage {
             layout: Layout::detail(&cx, Section::Meetings, m.summary.title.clone()),
             meeting: meeting_row(&m.summary),

@@ -61,6 +61,7 @@ fn error_heading(err: &AppError) -> &'static str {
         AppError::Locked { .. } => "잠시 후 다시 시도해 주세요",
         AppError::NotFound(_) => "페이지를 찾을 수 없습니다",
         AppError::TooLarge => "보낸 내용이 너무 큽니다",
+        AppError::MethodNotAllowed { .. } => "이 방식으로는 요청할 수 없습니다",
         AppError::Internal(cause) => {
             tracing::error!(%cause, "page request failed");
             "서버 오류가 발생했습니다"

@@ -396,7 +396,7 @@ pub(crate) async fn reset(
             &cx,
             "비밀번호를 다시 만들었습니다",
             "아래 일회용 비밀번호를 본인에게 안전하게 전해 주세요. 다음 로그인 때 새 비밀번호로 바꿔야 합니다. \
-             이 계정으로 열려 있던 로그인 세션은 모두 끝났습니다.",
+             이 계정으로 열려 있던 로그인 세션은 모두 끝났고, 이 계정의 API 토큰은 모두 폐기되었습니다.",
             created,
         ),
         Err(e) => answer(&cx, Err(e), async || confirm(db, &cx, &id, false, Some(&input.version)).await).await,
