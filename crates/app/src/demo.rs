@@ -3,6 +3,7 @@
 
 use hanteam_domain::access::{Grant, TaskScope};
 use hanteam_domain::filter::MAX_LIMIT;
+use hanteam_domain::korean::{with_particle, Particle};
 use hanteam_domain::{AgencyRef, TaskFilter, TaskId, UserId};
 use hanteam_store::accounts::NewUser;
 use hanteam_store::audit::Change;
@@ -59,7 +60,10 @@ pub async fn prepare(db: &Db, by: &Caller) -> Result<Prepared> {
         let hash = hash_password(&password).map_err(UseCaseError::Internal)?;
         let user_id = match db.credentials(spec.login).await? {
             Some(c) if c.disabled_at.is_some() => {
-                notes.push(format!("체험용 계정 {}은(는) 사용 중지 상태라 목록에서 뺐습니다.", spec.login));
+                notes.push(format!(
+                    "체험용 계정 {} 사용 중지 상태라 목록에서 뺐습니다.",
+                    with_particle(spec.login, Particle::Topic)
+                ));
                 continue;
             }
             Some(c) => {
@@ -133,7 +137,11 @@ async fn renew_password(db: &Db, by: &Caller, id: UserId, hash: &str) -> Result<
 
 async fn specs(db: &Db, notes: &mut Vec<String>) -> Result<Vec<DemoSpec>> {
     let mut skipped = |login: &str, missing: &str| {
-        notes.push(format!("이 데이터베이스에 {missing}이(가) 없어 체험용 계정 {login}은(는) 만들지 않았습니다."));
+        notes.push(format!(
+            "이 데이터베이스에 {} 없어 체험용 계정 {} 만들지 않았습니다.",
+            with_particle(missing, Particle::Subject),
+            with_particle(login, Particle::Object)
+        ));
     };
     let mut specs = vec![DemoSpec {
         login: "demo-admin",

@@ -2,6 +2,7 @@
 //! (`hanteam_web::error`), the command line to messages and exit codes in one place.
 
 use hanteam_domain::access::Denied;
+use hanteam_domain::korean::{with_particle, Particle};
 use hanteam_domain::ValidationError;
 use hanteam_store::StoreError;
 
@@ -18,7 +19,7 @@ pub enum UseCaseError {
     Forbidden(String),
     /// What was not found, in Korean ("3번 과제"); a record the caller may not see is not found
     /// either, so its existence is not disclosed.
-    #[error("{0}을(를) 찾을 수 없습니다.")]
+    #[error("{} 찾을 수 없습니다.", with_particle(.0, Particle::Object))]
     NotFound(String),
     /// The record changed since the caller read it; nothing was written.
     #[error("다른 사람이 먼저 고쳤습니다 (현재 버전 {current_version}).")]

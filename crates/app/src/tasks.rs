@@ -30,7 +30,7 @@ pub async fn list(db: &Db, by: &Caller, input: &TaskFilterInput) -> Result<(Task
                     ValidationError::new(
                         "agency",
                         format!(
-                            "기관 '{}'을(를) 찾을 수 없습니다. 기관 번호나 약칭(예: 환경부)을 입력해 주세요.",
+                            "없는 기관입니다: '{}'. 기관 번호나 약칭(예: 환경부)을 입력해 주세요.",
                             input.agency.as_deref().unwrap_or_default().trim()
                         ),
                     )

@@ -138,7 +138,7 @@ impl TaskFacets {
     }
 
     pub fn decode(raw: &str) -> Result<TaskFacets, String> {
-        let bad = || format!("과제 집계 상태 '{raw}'을(를) 읽을 수 없습니다");
+        let bad = || format!("과제 집계 상태를 읽을 수 없습니다: '{raw}'");
         let parts: Vec<&str> = raw.split('|').collect();
         let [status, task_type, pair, agencies] = parts[..] else { return Err(bad()) };
         let id = |s: &str| s.parse::<i64>().map_err(|_| bad());

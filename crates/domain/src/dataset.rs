@@ -176,7 +176,7 @@ impl Dataset {
         let known = |name: &str| self.agencies.iter().any(|a| a.short_name == name);
         let bad = |m: String| Err(DatasetError::Inconsistent(m));
         if !known(&self.designation.announced_by) {
-            return bad(format!("지정 기관 '{}'이(가) 기관 목록에 없습니다", self.designation.announced_by));
+            return bad(format!("지정 기관이 기관 목록에 없습니다: '{}'", self.designation.announced_by));
         }
         for (i, pair) in self.pairs.iter().enumerate() {
             let seq = i + 1;
@@ -185,18 +185,18 @@ impl Dataset {
             }
             for p in &pair.positions {
                 if !known(&p.agency) {
-                    return bad(format!("연번 {seq}: 기관 '{}'이(가) 기관 목록에 없습니다", p.agency));
+                    return bad(format!("연번 {seq}: 기관 목록에 없는 기관입니다: '{}'", p.agency));
                 }
                 for c in &p.careers {
                     if c.agency.as_deref().is_some_and(|a| !known(a)) {
-                        return bad(format!("연번 {seq}: 경력의 기관 '{:?}'이(가) 기관 목록에 없습니다", c.agency));
+                        return bad(format!("연번 {seq}: 경력의 기관이 기관 목록에 없습니다: {:?}", c.agency));
                     }
                 }
             }
             for t in &pair.tasks {
                 for r in &t.roles {
                     if !pair.positions.iter().any(|p| p.agency == r.agency) {
-                        return bad(format!("'{}': 역할의 기관 '{}'이(가) 교류 기관이 아닙니다", t.title, r.agency));
+                        return bad(format!("'{}': 역할을 맡은 기관이 교류 기관이 아닙니다: '{}'", t.title, r.agency));
                     }
                 }
             }

@@ -4,6 +4,7 @@
 //! Inputs are the text of each field as typed; turning a form or a JSON body into one is the web's
 //! business, not the domain's.
 
+use crate::korean::{thousands, with_particle, Particle};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
@@ -55,10 +56,11 @@ impl Check {
     ) -> Option<String> {
         let v = raw.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
         match &v {
-            None if required => self.fail(field, format!("{label}을(를) 입력해 주세요.")),
-            Some(s) if s.chars().count() > max => {
-                self.fail(field, format!("{label}은(는) {max}자 이내로 입력해 주세요."))
-            }
+            None if required => self.fail(field, format!("{} 입력해 주세요.", with_particle(label, Particle::Object))),
+            Some(s) if s.chars().count() > max => self.fail(
+                field,
+                format!("{} {}자 이내로 입력해 주세요.", with_particle(label, Particle::Topic), thousands(max)),
+            ),
             Some(s) => {
                 if let Some(m) = refused_characters(s, label, multi_line) {
                     self.fail(field, m)
@@ -74,7 +76,10 @@ impl Check {
         match s.replace(',', "").parse::<f64>() {
             Ok(n) if n.is_finite() && n.abs() < 1e15 => Some(n),
             _ => {
-                self.fail(field, format!("{label}은(는) 숫자로 입력해 주세요. (입력값: '{s}')"));
+                self.fail(
+                    field,
+                    format!("{} 숫자로 입력해 주세요. (입력값: '{s}')", with_particle(label, Particle::Topic)),
+                );
                 None
             }
         }
@@ -85,7 +90,13 @@ impl Check {
         match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
             Ok(d) => Some(d),
             Err(_) => {
-                self.fail(field, format!("{label}은(는) 2024-06-30 처럼 연-월-일로 입력해 주세요. (입력값: '{s}')"));
+                self.fail(
+                    field,
+                    format!(
+                        "{} 연-월-일로 입력해 주세요 (예: 2024-06-30). 입력값: '{s}'",
+                        with_particle(label, Particle::Topic)
+                    ),
+                );
                 None
             }
         }
@@ -96,7 +107,7 @@ impl Check {
         match s.parse::<i64>() {
             Ok(n) if n > 0 => Some(I::from(n)),
             _ => {
-                self.fail(field, format!("{label}을(를) 목록에서 골라 주세요."));
+                self.fail(field, format!("{} 목록에서 골라 주세요.", with_particle(label, Particle::Object)));
                 None
             }
         }
@@ -404,7 +415,7 @@ mod tests {
     fn too_long_or_control_characters_are_refused() {
         let long = "가".repeat(MAX_ROLE + 1);
         let e = parse_role(&RoleInput { role: Some(long), version: s("1") }).unwrap_err();
-        assert!(e[0].message.contains("1000자"));
+        assert!(e[0].message.contains("1,000자 이내"), "{}", e[0].message);
         let e = parse_role(&RoleInput { role: s("a\u{0}b"), version: s("1") }).unwrap_err();
         assert_eq!(e[0].field, "role");
         assert_eq!(parse_role(&RoleInput { role: s("  "), version: s("2") }).unwrap(), (None, 2));

@@ -1,6 +1,7 @@
 //! The filters of the lists people search: tasks (API `GET /api/v1/tasks` and the task list page)
 //! and the audit log (`GET /api/v1/audit` and the audit page), each validated once here.
 
+use crate::korean::{with_particle, Particle};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::time::kst_midnight;
@@ -93,7 +94,10 @@ fn whole_number(field: &str, raw: &str, min: i64, max: i64, what: &str) -> Resul
         Ok(n) if (min..=max).contains(&n) => Ok(n),
         _ => Err(ValidationError::new(
             field,
-            format!("{what}은(는) {min}부터 {max}까지의 정수로 입력해 주세요. (입력값: '{raw}')"),
+            format!(
+                "{} {min}부터 {max}까지의 정수로 입력해 주세요. (입력값: '{raw}')",
+                with_particle(what, Particle::Topic)
+            ),
         )),
     }
 }

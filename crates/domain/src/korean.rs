@@ -34,16 +34,16 @@ pub fn with_particle(word: &str, particle: Particle) -> String {
     format!("{word}{form}")
 }
 
-/// The last character read aloud: an aside in brackets at the end (`영문명(name_en)`) and closing
-/// quotes are not.
-fn spoken_end(word: &str) -> Option<char> {
+/// The part read aloud last: an aside in brackets at the end (`영문명(name_en)`) and closing quotes
+/// are not.
+fn spoken_end(word: &str) -> &str {
     let mut w = word.trim_end_matches(['"', '\'', '’', '”', ' ']);
     if w.ends_with(')') {
         if let Some(open) = w.rfind('(') {
             w = &w[..open];
         }
     }
-    w.trim_end().chars().last()
+    w.trim_end_matches(['"', '\'', '’', '”', ' '])
 }
 
 enum Final {
@@ -53,8 +53,8 @@ enum Final {
     Consonant,
 }
 
-fn final_sound(c: Option<char>) -> Final {
-    let Some(c) = c else { return Final::Vowel };
+fn final_sound(word: &str) -> Final {
+    let Some(c) = word.chars().last() else { return Final::Vowel };
     if ('가'..='힣').contains(&c) {
         return match (c as u32 - 0xAC00) % 28 {
             0 => Final::Vowel,
@@ -62,14 +62,42 @@ fn final_sound(c: Option<char>) -> Final {
             _ => Final::Consonant,
         };
     }
+    let latin: String = word.chars().rev().take_while(|c| c.is_ascii_alphabetic()).collect();
+    if latin.is_empty() {
+        return match c {
+            // 일, 칠, 팔 end in ㄹ; 삼, 육, 영 in another consonant.
+            '1' | '7' | '8' => Final::Rieul,
+            '0' | '3' | '6' => Final::Consonant,
+            _ => Final::Vowel,
+        };
+    }
+    if latin.chars().all(|c| c.is_ascii_uppercase()) {
+        // An abbreviation is read letter by letter: 엘, 알 end in ㄹ; 엠, 엔 in another consonant.
+        return match c {
+            'L' | 'R' => Final::Rieul,
+            'M' | 'N' => Final::Consonant,
+            _ => Final::Vowel,
+        };
+    }
+    // A word is read as it sounds: officer 오피서, email 이메일, token 토큰, web 웹.
     match c.to_ascii_lowercase() {
-        // 일, 칠, 팔 end in ㄹ; 삼, 육, 십(0 영) in another consonant.
-        '1' | '7' | '8' => Final::Rieul,
-        '0' | '3' | '6' => Final::Consonant,
-        'l' | 'r' => Final::Rieul,
-        'm' | 'n' => Final::Consonant,
+        'l' => Final::Rieul,
+        'm' | 'n' | 'k' | 't' | 'p' | 'b' | 'd' | 'g' => Final::Consonant,
         _ => Final::Vowel,
     }
+}
+
+/// A count as Korean documents write it: 1,000자, 9,218,000원.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -91,6 +119,14 @@ mod tests {
     }
 
     #[test]
+    fn counts_are_grouped_by_thousands() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(200), "200");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(9_218_000), "9,218,000");
+    }
+
+    #[test]
     fn numbers_and_latin_letters_are_read_as_spoken() {
         assert_eq!(with_particle("9999번 과제", Object), "9999번 과제를");
         assert_eq!(with_particle("과제 1", Subject), "과제 1이", "일");
@@ -98,6 +134,10 @@ mod tests {
         assert_eq!(with_particle("443", By), "443으로", "삼");
         assert_eq!(with_particle("KPI", Topic), "KPI는");
         assert_eq!(with_particle("URL", By), "URL로");
+        assert_eq!(with_particle("demo-officer", Topic), "demo-officer는", "오피서");
+        assert_eq!(with_particle("email", Object), "email을", "이메일");
+        assert_eq!(with_particle("'kim.env'", Topic), "'kim.env'는");
+        assert_eq!(with_particle("'admin'(관리자)", Object), "'admin'(관리자)을", "애드민");
         assert_eq!(with_particle("단위(%)", Object), "단위(%)를");
         assert_eq!(
             with_particle("영문명(name_en)", Topic),

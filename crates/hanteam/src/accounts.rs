@@ -5,6 +5,7 @@
 //! One-time passwords go to stdout once and nowhere else: never to `tracing`, never to the
 //! database (only their Argon2id hash).
 
+use hanteam_domain::korean::{with_particle, Particle};
 use std::process::ExitCode;
 
 use anyhow::anyhow;
@@ -245,7 +246,10 @@ async fn token(db: &Db, login: &str, input: &TokenInput) -> anyhow::Result<()> {
         other => use_case_error(other),
     })?;
     let rights = t.rights.iter().map(|r| r.label_ko()).collect::<Vec<_>>().join(", ");
-    eprintln!("'{login}'의 API 토큰 '{}'({rights})을(를) 만들었습니다. 아래 토큰은 지금 한 번만 표시됩니다.", t.name);
+    eprintln!(
+        "'{login}'의 API 토큰 {} 만들었습니다. 아래 토큰은 지금 한 번만 표시됩니다.",
+        with_particle(&format!("'{}'({rights})", t.name), Particle::Object)
+    );
     // The token alone on stdout, so a script can take it: TOKEN=$(hanteam user token …)
     println!("{}", t.token);
     Ok(())
@@ -356,7 +360,10 @@ fn display_width(s: &str) -> usize {
 async fn add_affiliation(db: &Db, login: &str, input: &AffiliationInput) -> anyhow::Result<()> {
     let who = UserRef::Login(login.to_string());
     let added = accounts::add_affiliation(db, &console(), &who, input).await.map_err(|e| account_error(e, login))?;
-    println!("계정 '{login}'의 소속 이력에 '{}'을(를) 더했습니다.", added.organization);
+    println!(
+        "계정 '{login}'의 소속 이력에 {} 더했습니다.",
+        with_particle(&format!("'{}'", added.organization), Particle::Object)
+    );
     list_affiliations(db, login).await
 }
 
@@ -386,14 +393,14 @@ async fn disable(db: &Db, login: &str) -> anyhow::Result<()> {
         Disabled::Already(u) => {
             let since = u.user.disabled_at.map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default();
             println!(
-                "계정 '{login}'({})은(는) 이미 {since} (UTC)부터 사용 중지 상태입니다. 바뀐 것은 없습니다.",
-                u.user.display_name
+                "계정 {} 이미 {since} (UTC)부터 사용 중지 상태입니다. 바뀐 것은 없습니다.",
+                with_particle(&format!("'{login}'({})", u.user.display_name), Particle::Topic)
             );
         }
         Disabled::Now(u) => {
             println!(
-                "계정 '{login}'({})을(를) 사용 중지했습니다. 열려 있던 로그인 세션도 모두 끝냈습니다.",
-                u.user.display_name
+                "계정 {} 사용 중지했습니다. 열려 있던 로그인 세션도 모두 끝냈습니다.",
+                with_particle(&format!("'{login}'({})", u.user.display_name), Particle::Object)
             );
             println!("계정과 그 감사기록은 지워지지 않고 남습니다.");
         }

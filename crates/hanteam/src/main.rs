@@ -2,6 +2,7 @@
 
 #![forbid(unsafe_code)]
 
+use hanteam_domain::korean::{with_particle, Particle};
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
@@ -89,12 +90,11 @@ enum Command {
 }
 
 fn parse_ip(raw: &str) -> Result<std::net::IpAddr, String> {
-    raw.trim().parse().map_err(|_| format!("'{raw}'은(는) IP 주소가 아닙니다. 10.0.0.5 처럼 입력해 주세요."))
+    raw.trim().parse().map_err(|_| format!("IP 주소가 아닙니다: '{raw}'. 예: 10.0.0.5"))
 }
 
 fn parse_addr(raw: &str) -> Result<SocketAddr, String> {
-    raw.parse()
-        .map_err(|_| format!("'{raw}'은(는) 주소가 아닙니다. 127.0.0.1:8080 처럼 IP:포트 형식으로 입력해 주세요."))
+    raw.parse().map_err(|_| format!("IP:포트 형식의 주소가 아닙니다: '{raw}'. 예: 127.0.0.1:8080"))
 }
 
 /// A command called the wrong way (a missing or contradictory option): exit status 2, as for
@@ -129,7 +129,7 @@ pub fn use_case_error(e: UseCaseError) -> anyhow::Error {
         UseCaseError::Invalid(errors) => {
             anyhow!(errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("\n"))
         }
-        UseCaseError::NotFound(what) => anyhow!("{what}을(를) 찾을 수 없습니다."),
+        UseCaseError::NotFound(what) => anyhow!("{} 찾을 수 없습니다.", with_particle(&what, Particle::Object)),
         UseCaseError::Stale { current_version } => anyhow!(
             "다른 사람이 먼저 고쳤습니다 (현재 버전 {current_version}). 바뀐 내용을 확인한 뒤 다시 해 주세요. 아무것도 바뀌지 않았습니다."
         ),

@@ -554,7 +554,7 @@ impl Db {
                     positions
                         .get(&id)
                         .cloned()
-                        .ok_or_else(|| StoreError::Corrupt(format!("교류직위 {id}이(가) 없습니다")))
+                        .ok_or_else(|| StoreError::Corrupt(format!("없는 교류직위입니다: {id}번")))
                 };
                 Ok(ExchangePair {
                     positions: vec![take(r.position_a_id)?, take(r.position_b_id)?],

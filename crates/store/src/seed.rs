@@ -24,7 +24,7 @@ pub(crate) async fn load(db: &Db, d: &Dataset, name: &str, actor: &Actor) -> Res
         return Ok(SeedOutcome::AlreadyLoaded);
     }
     let agency_id = |ids: &HashMap<String, i64>, short: &str| {
-        ids.get(short).copied().ok_or_else(|| StoreError::Corrupt(format!("기관 '{short}'이(가) 없습니다")))
+        ids.get(short).copied().ok_or_else(|| StoreError::Corrupt(format!("없는 기관입니다: '{short}'")))
     };
 
     let s = &d.source;

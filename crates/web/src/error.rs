@@ -5,6 +5,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use hanteam_app::UseCaseError;
+use hanteam_domain::korean::{with_particle, Particle};
 use hanteam_domain::ValidationError;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -127,7 +128,7 @@ impl AppError {
             AppError::Unauthenticated(m) => ErrorDetail::new("unauthenticated", m.clone()),
             AppError::Forbidden(m) => ErrorDetail::new("forbidden", m.clone()),
             AppError::NotFound(what) => {
-                ErrorDetail::new("not_found", format!("{what}을(를) 찾을 수 없습니다. 주소나 번호를 확인해 주세요."))
+                ErrorDetail::new("not_found", format!("{} 찾을 수 없습니다. 주소나 번호를 확인해 주세요.", with_particle(what, Particle::Object)))
             }
             AppError::Stale { current_version } => ErrorDetail {
                 current_version: Some(*current_version),

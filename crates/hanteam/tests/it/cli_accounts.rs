@@ -435,7 +435,7 @@ async fn demo_creates_one_account_per_role_and_renews_their_passwords(b: Backend
     assert!(err.contains("체험용 계정이 사용 중인") && err.contains("demo-officer"), "{err}");
     ok(&url, ["user", "disable", "demo-officer"]);
     let (out, _) = Server::start(hanteam(&url).args(["serve", "--demo", "--addr", "127.0.0.1:0"])).stop();
-    assert!(out.contains("demo-officer은(는) 사용 중지 상태라 목록에서 뺐습니다"), "{out}");
+    assert!(out.contains("demo-officer는 사용 중지 상태라 목록에서 뺐습니다"), "{out}");
     db.close().await;
 }
 

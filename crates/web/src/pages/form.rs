@@ -351,7 +351,7 @@ mod tests {
     async fn wrong_input_is_shown_next_to_each_field_and_listed_on_top_with_400() {
         let cx = signed_in("/tasks/1/edit", vec![Grant::OpcAdmin]);
         let errors = vec![
-            ValidationError::new("title", "과제명을(를) 입력해 주세요."),
+            ValidationError::new("title", "과제명을 입력해 주세요."),
             ValidationError::new("type", "알 수 없는 과제 유형입니다"),
             ValidationError::new("version", "버전이 없습니다."),
         ];
@@ -362,12 +362,12 @@ mod tests {
             html.contains(r#"aria-required="true" aria-invalid="true" aria-describedby="f-title-err f-title-hint">"#),
             "{html}"
         );
-        assert!(html.contains(r#"<p class="form-hint-invalid" id="f-title-err">과제명을(를) 입력해 주세요.</p>"#));
+        assert!(html.contains(r#"<p class="form-hint-invalid" id="f-title-err">과제명을 입력해 주세요.</p>"#));
         assert!(
             html.contains(r#"class="krds-form-select is-error" aria-invalid="true" aria-describedby="f-type-err">"#)
         );
         assert!(html.contains(r#"<option value="merger" selected>"#), "the typed value stays");
-        assert!(html.contains(r##"<li><a href="#f-title">과제명을(를) 입력해 주세요.</a></li>"##));
+        assert!(html.contains(r##"<li><a href="#f-title">과제명을 입력해 주세요.</a></li>"##));
         assert!(html.contains("<li>버전이 없습니다.</li>"), "an error without a field is listed without a link");
         assert!(html.contains("고칠 곳이 3군데") && html.contains(r#"role="alert""#));
         assert!(

@@ -9,6 +9,7 @@ use hanteam_app::parts::{self, Part};
 use hanteam_app::views::{TaskDetail, TaskKpi, TaskMilestone};
 use hanteam_app::Db;
 use hanteam_domain::edit::VersionInput;
+use hanteam_domain::korean::{with_particle, Particle};
 use hanteam_domain::{Kpi, KpiInput, Milestone, MilestoneInput, RecordId, TaskId};
 use serde::de::DeserializeOwned;
 
@@ -200,7 +201,11 @@ fn remove_page<P: PartForm>(cx: &Ctx, task: &TaskDetail, view: &P::View, version
         heading: title,
         context: vec![Fact::new("과제", task.summary.title.clone()), Fact::new(P::WHAT, name.clone())],
         message: vec![
-            format!("{} '{name}'을(를) 삭제합니다. 과제 화면에서 사라집니다.", P::WHAT),
+            format!(
+                "{} {} 삭제합니다. 과제 화면에서 사라집니다.",
+                P::WHAT,
+                with_particle(&format!("'{name}'"), Particle::Object)
+            ),
             format!("삭제하기 전의 마지막 내용({})은 감사기록에 남습니다.", P::KEPT),
         ],
         alert: None,

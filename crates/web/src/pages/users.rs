@@ -15,6 +15,7 @@ use hanteam_app::{registry, Db, UserView};
 use hanteam_domain::access::Role;
 use hanteam_domain::account::AccountFields;
 use hanteam_domain::edit::{parse_version, VersionInput};
+use hanteam_domain::korean::{with_particle, Particle};
 use hanteam_domain::UserId;
 
 use super::context::Ctx;
@@ -300,8 +301,8 @@ fn confirm_page(cx: &Ctx, u: &UserView, disable: bool, version: &Option<String>)
             "계정 사용 중지",
             vec![
                 format!(
-                    "계정 '{}'({})을(를) 사용 중지합니다. 열려 있는 로그인 세션도 모두 끝납니다.",
-                    u.user.login, u.user.display_name
+                    "계정 {} 사용 중지합니다. 열려 있는 로그인 세션도 모두 끝납니다.",
+                    with_particle(&format!("'{}'({})", u.user.login, u.user.display_name), Particle::Object)
                 ),
                 "계정과 그 감사기록은 지워지지 않고 남습니다.".into(),
             ],
