@@ -4,8 +4,8 @@
 use chrono::Utc;
 use hanteam_domain::access::{self, Grant, Principal, Right, Role};
 use hanteam_domain::account::{
-    check_new_account, check_password, session_is_live, AccountDraft, AccountFields, AccountInput, Throttle,
-    MAX_LOGIN_CHARS,
+    check_new_account, check_password, session_is_live, use_worth_recording, AccountDraft, AccountFields, AccountInput,
+    Throttle, MAX_LOGIN_CHARS,
 };
 use hanteam_domain::edit::{AffiliationDraft, AffiliationInput};
 use hanteam_domain::validation::refused_characters;
@@ -164,7 +164,9 @@ pub async fn identify_session(db: &Db, secret: &str) -> Result<Option<SessionIde
         db.end_session(session.id).await?;
         return Ok(None);
     }
-    db.touch_session(session.id).await?;
+    if use_worth_recording(Some(session.last_seen_at), Utc::now()) {
+        db.touch_session(session.id).await?;
+    }
     let identity = identity(db, session.user_id).await?;
     Ok(Some(SessionIdentity { identity, session: session.id, csrf_token: session.csrf_token }))
 }
@@ -211,12 +213,12 @@ pub async fn change_password(db: &Db, by: &Caller, input: &PasswordChangeInput) 
     let creds = db.credentials_by_id(me).await?.ok_or_else(UseCaseError::forbidden)?;
     let mut errors = Vec::new();
     if !verify_password(&creds.password_hash, current) {
-        errors.push(ValidationError::new("current_password", "지금 비밀번호가 맞지 않습니다."));
+        errors.push(ValidationError::new("current_password", "현재 비밀번호가 맞지 않습니다."));
     }
     if let Err(e) = check_password(new, &creds.login) {
         errors.push(ValidationError::new("new_password", e.message));
     } else if new == current {
-        errors.push(ValidationError::new("new_password", "지금과 다른 비밀번호를 정해 주세요."));
+        errors.push(ValidationError::new("new_password", "현재 비밀번호와 다른 비밀번호를 정해 주세요."));
     }
     if new != confirm {
         errors.push(ValidationError::new("new_password_confirm", "새 비밀번호 확인이 일치하지 않습니다."));

@@ -254,6 +254,15 @@ pub fn failures_still_counted(failures: u32, last_failure: DateTime<Utc>, now: D
     }
 }
 
+/// How exactly the last use of a session or a token is kept: a use within this of the recorded one
+/// is not written again. Otherwise every signed-in read would be a write, queued behind the others.
+pub const LAST_USE_PRECISION: Duration = Duration::minutes(1);
+
+/// Whether a use at `now` should be recorded over the one recorded at `last`.
+pub fn use_worth_recording(last: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+    last.is_none_or(|last| now - last >= LAST_USE_PRECISION)
+}
+
 /// Whether a session started at `created` and last used at `last_seen` is still valid at `now`.
 pub fn session_is_live(created: DateTime<Utc>, last_seen: DateTime<Utc>, now: DateTime<Utc>) -> bool {
     now - last_seen < SESSION_IDLE && now - created < SESSION_ABSOLUTE
@@ -302,6 +311,14 @@ mod tests {
         assert!(check_password("onlyletterslong", "kim").unwrap_err().message.contains("두 종류"));
         assert!(check_password("kimofficer2024", "kimofficer").unwrap_err().message.contains("아이디"));
         assert!(check_password("1111111111a", "kim").unwrap_err().message.contains("반복"));
+    }
+
+    #[test]
+    fn a_use_is_recorded_at_most_once_a_minute() {
+        let t = DateTime::parse_from_rfc3339("2024-04-15T06:00:00Z").unwrap().with_timezone(&Utc);
+        assert!(use_worth_recording(None, t));
+        assert!(!use_worth_recording(Some(t), t + Duration::seconds(59)));
+        assert!(use_worth_recording(Some(t), t + Duration::seconds(60)));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use hanteam_domain::access::{Grant, Right, Role};
-use hanteam_domain::account::{failures_still_counted, Throttle};
+use hanteam_domain::account::{failures_still_counted, use_worth_recording, Throttle};
 use hanteam_domain::edit::AffiliationDraft;
 use std::collections::HashMap;
 
@@ -370,16 +370,12 @@ impl Db {
         }))
     }
 
+    /// Records a session's use (a write, so it waits its turn with the others).
     pub async fn touch_session(&self, id: SessionId) -> Result<()> {
-        let t = crate::audit::now();
-        with_db!(self, |pool| {
-            sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE id = $1")
-                .bind(id.get())
-                .bind(t)
-                .execute(pool)
-                .await?;
-        });
-        Ok(())
+        let mut tx = self.begin().await?;
+        let t = tx.at();
+        tx.execute("UPDATE sessions SET last_seen_at = $2 WHERE id = $1", &[id.get().into(), t.into()]).await?;
+        tx.commit().await
     }
 
     pub async fn end_session(&self, id: SessionId) -> Result<()> {
@@ -401,17 +397,13 @@ impl Db {
             "SELECT {TOKEN_COLUMNS} FROM api_tokens k JOIN users u ON u.id = k.user_id
              WHERE k.token_hash = $1 AND k.revoked_at IS NULL AND u.disabled_at IS NULL"
         );
-        let row: Option<TokenRow> = with_db!(self, |pool| {
-            let row = sqlx::query_as::<_, TokenRow>(&sql).bind(token_hash).fetch_optional(pool).await?;
-            if let Some(r) = &row {
-                sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1")
-                    .bind(r.id)
-                    .bind(t)
-                    .execute(pool)
-                    .await?;
-            }
-            row
-        });
+        let row: Option<TokenRow> =
+            with_db!(self, |pool| sqlx::query_as::<_, TokenRow>(&sql).bind(token_hash).fetch_optional(pool).await?);
+        if let Some(r) = row.as_ref().filter(|r| use_worth_recording(r.last_used_at, t)) {
+            let mut tx = self.begin().await?;
+            tx.execute("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1", &[r.id.into(), t.into()]).await?;
+            tx.commit().await?;
+        }
         Ok(row.map(|r| TokenOwner {
             token: TokenId::new(r.id),
             user_id: UserId::new(r.user_id),
