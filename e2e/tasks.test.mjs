@@ -200,3 +200,24 @@ test('pages load under the server\'s own Content-Security-Policy without violati
     await b.close();
   }
 });
+
+test('a task prints on A4 without the menus, with its title and the date printed', { timeout: TEST_TIMEOUT }, async () => {
+  await withPage(async (page, assertClean) => {
+    await visit(page, '/tasks/1');
+    await page.emulateMedia({ media: 'print' });
+    assert.equal(await page.locator('#krds-header').isVisible(), false, 'the header and its menu do not print');
+    assert.equal(await page.locator('#krds-footer').isVisible(), false, 'the footer does not print');
+    const stamp = page.locator('.hanteam-print-stamp');
+    assert.ok(await stamp.isVisible(), 'a printed copy carries the page title and the date');
+    assert.match(await stamp.innerText(), new RegExp(`${YONGIN}.*\\d{4}\\. \\d{1,2}\\. \\d{1,2}\\. \\d{2}:\\d{2} 출력`));
+    // The printable width of A4 with the stylesheet's margins (210 - 28 mm) at 96 dpi.
+    await page.setViewportSize({ width: 688, height: 1000 });
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 688, `nothing wider than the A4 page: ${width}px`);
+    const pdf = await page.pdf({ format: 'A4', printBackground: false });
+    assert.equal(pdf.subarray(0, 4).toString(), '%PDF', 'Chromium makes a PDF of it');
+    await page.emulateMedia({ media: 'screen' });
+    assert.ok(!(await stamp.isVisible()), 'the line is for paper only');
+    assertClean();
+  });
+});

@@ -132,7 +132,7 @@ impl Check {
         match raw.as_deref().map(str::trim).and_then(|s| s.parse::<i64>().ok()) {
             Some(v) if v > 0 => v,
             _ => {
-                self.fail("version", "수정할 기록의 버전(version)이 없습니다. 화면을 새로 고친 뒤 다시 시도해 주세요.");
+                self.fail("version", "수정할 기록의 버전 정보가 없습니다. 화면을 새로 고친 뒤 다시 시도해 주세요.");
                 0
             }
         }

@@ -170,10 +170,10 @@ impl Paging {
     pub fn parse(input: &PagingInput) -> Result<Paging, ValidationError> {
         let mut p = Paging::default();
         if let Some(raw) = present(&input.limit) {
-            p.limit = whole_number("limit", raw, 1, MAX_LIMIT, "한 번에 가져올 개수(limit)")?;
+            p.limit = whole_number("limit", raw, 1, MAX_LIMIT, "한 번에 보여 줄 개수")?;
         }
         if let Some(raw) = present(&input.offset) {
-            p.offset = whole_number("offset", raw, 0, 1_000_000_000, "시작 위치(offset)")?;
+            p.offset = whole_number("offset", raw, 0, 1_000_000_000, "시작 위치")?;
         }
         Ok(p)
     }
@@ -255,8 +255,8 @@ impl AuditFilter {
             actor: present(&input.actor).map(str::to_string),
             record_type: present(&input.record_type).map(str::to_string),
             record_id: number("record_id", &input.record_id, 1, i64::MAX, "기록 번호"),
-            limit: number("limit", &input.limit, 1, MAX_LIMIT, "한 번에 가져올 개수(limit)").unwrap_or(DEFAULT_LIMIT),
-            offset: number("offset", &input.offset, 0, 1_000_000_000, "시작 위치(offset)").unwrap_or(0),
+            limit: number("limit", &input.limit, 1, MAX_LIMIT, "한 번에 보여 줄 개수").unwrap_or(DEFAULT_LIMIT),
+            offset: number("offset", &input.offset, 0, 1_000_000_000, "시작 위치").unwrap_or(0),
             from: from.map(kst_midnight),
             until: until.and_then(|d| d.succ_opt()).map(kst_midnight),
         };

@@ -12,6 +12,8 @@ use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
+use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -48,6 +50,11 @@ pub fn apply(router: Router, timeout: Duration) -> Router {
             }),
         )
         .layer(axum::middleware::from_fn(name_request_in_server_errors))
+        // Text is compressed (the KRDS stylesheet is 584 KB, 60 KB in gzip); fonts and images are
+        // compressed already.
+        .layer(CompressionLayer::new().gzip(true).br(true).compress_when(
+            DefaultPredicate::new().and(NotForContentType::const_new("font/")).and(NotForContentType::IMAGES),
+        ))
         .layer(CatchPanicLayer::new())
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, timeout))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));

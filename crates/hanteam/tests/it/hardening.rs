@@ -363,6 +363,43 @@ async fn every_status_a_route_answers_is_in_the_document(b: Backend) {
     }
 }
 
+async fn text_is_compressed_and_files_are_kept_by_their_hash(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    // reqwest without its gzip feature: the bytes come as sent.
+    let home = app.client.get(format!("{}/", app.base)).header("accept-encoding", "gzip").send().await.unwrap();
+    assert_eq!(home.headers()["content-encoding"], "gzip");
+    let page = app.html("/", 200).await;
+    let css = page
+        .split("href=\"")
+        .map(|s| s.split('"').next().unwrap())
+        .find(|h| h.contains("output.css"))
+        .unwrap()
+        .to_string();
+    assert!(css.contains("?v="), "the stylesheet is linked by its hash: {css}");
+    let r = app.client.get(format!("{}{css}", app.base)).header("accept-encoding", "br, gzip").send().await.unwrap();
+    assert_eq!(r.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(r.headers()["content-encoding"], "br");
+    let etag = r.headers()["etag"].to_str().unwrap().to_string();
+    let again = app.client.get(format!("{}{css}", app.base)).header("if-none-match", &etag).send().await.unwrap();
+    assert_eq!(again.status().as_u16(), 304, "a browser that has it is told so");
+    let font = "/static/krds/fonts/PretendardGOV-Regular.subset.woff2";
+    let f = app.client.get(format!("{}{font}", app.base)).header("accept-encoding", "gzip").send().await.unwrap();
+    assert!(f.headers().get("content-encoding").is_none(), "a font is compressed already");
+    assert_eq!(f.headers()["cache-control"], "public, max-age=86400", "named without its hash, it is kept a day");
+}
+
+async fn a_page_prints_with_its_title_and_date_and_a_form_error_takes_the_focus(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let page = app.html("/tasks/1", 200).await;
+    assert!(page.contains("class=\"hanteam-print-only hanteam-print-stamp\""), "the line a printed copy carries");
+    assert!(page.contains(" 출력</p>"));
+    let refused = app.html("/tasks?limit=abc", 400).await;
+    let notice =
+        refused.split("<div class=\"hanteam-alert").nth(1).expect("a notice").split('>').next().unwrap().to_string();
+    assert!(notice.contains("autofocus") && notice.contains("tabindex=\"-1\""), "{notice}");
+    assert!(!refused.contains("krds-critical-alerts"), "not the emergency alert");
+}
+
 on_both_backends!(
     a_request_for_another_host_is_refused_and_origins_are_checked_against_the_site,
     a_meeting_names_only_the_tabled_tasks_the_reader_may_see,
@@ -375,6 +412,8 @@ on_both_backends!(
     a_wrong_method_gets_405_with_allow,
     text_that_hides_or_reorders_itself_is_refused,
     every_status_a_route_answers_is_in_the_document,
+    text_is_compressed_and_files_are_kept_by_their_hash,
+    a_page_prints_with_its_title_and_date_and_a_form_error_takes_the_focus,
 );
 
 /// SQLite's `INSERT OR REPLACE` deletes the row it replaces without the no-delete trigger firing.

@@ -81,7 +81,7 @@ fn task_fields(input: &TaskInput, choices: &TaskChoices, current: Option<TaskSta
         .filter(|s| current.is_none_or(|c| **s == c || can_move(c, **s)))
         .map(|s| {
             let label = if Some(*s) == current {
-                format!("{} (지금 상태)", s.label_ko())
+                format!("{} (현재 상태)", s.label_ko())
             } else {
                 s.label_ko().to_string()
             };
@@ -90,7 +90,7 @@ fn task_fields(input: &TaskInput, choices: &TaskChoices, current: Option<TaskSta
         .collect();
     let status_default = current.unwrap_or(TaskStatus::Proposed).as_str();
     let status_hint = if current.is_some() {
-        "지금 상태와, 지금 상태에서 옮길 수 있는 상태만 고를 수 있습니다."
+        "현재 상태와, 현재 상태에서 옮길 수 있는 상태만 고를 수 있습니다."
     } else {
         "새 과제는 보통 '발굴'로 등록하고, 협업과제점검협의회에서 확정되면 '확정'으로 바꿉니다."
     };
@@ -105,7 +105,7 @@ fn task_fields(input: &TaskInput, choices: &TaskChoices, current: Option<TaskSta
             .hint(status_hint),
         Field::select("pair_id", "교류직위 쌍", options_with("없음", trimmed(&input.pair_id), pairs)).hint(
             "과제를 추진하는 교류직위 쌍입니다. 고르면 그 쌍의 두 기관이 참여 기관이 됩니다. 다른 쌍으로 바꾸면 \
-                 새 쌍의 기관이 참여 기관으로 더해지고, 지금의 참여 기관과 그 역할은 그대로 남습니다.",
+                 새 쌍의 기관이 참여 기관으로 더해지고, 현재의 참여 기관과 그 역할은 그대로 남습니다.",
         ),
         Field::select("lead_agency_id", "주관 기관", options_with("미정", trimmed(&input.lead_agency_id), agencies)),
         Field::textarea("description", "과제 내용", &input.description, 8)

@@ -135,7 +135,7 @@ pub(crate) struct Hidden {
     pub value: String,
 }
 
-/// The KRDS critical alert at the top of a page.
+/// The notice at the top of a page (templates/macros.html `alert`).
 pub(crate) struct Alert {
     /// `danger`, `ok` or `info` (the badge's colour).
     pub kind: &'static str,
@@ -148,6 +148,15 @@ pub(crate) struct Alert {
 }
 
 impl Alert {
+    /// The KRDS badge colour of the kind.
+    pub fn badge_class(&self) -> &'static str {
+        match self.kind {
+            "danger" => "bg-light-danger",
+            "ok" => "bg-light-success",
+            _ => "bg-light-information",
+        }
+    }
+
     pub fn ok(message: &str) -> Alert {
         Alert { kind: "ok", badge: "완료", message: message.into(), items: vec![], link: None, role: "status" }
     }

@@ -4,6 +4,7 @@
 use hanteam_domain::access::{can_manage_users, can_read_audit};
 
 use super::context::Ctx;
+use super::format::{when, When};
 use crate::endpoint::{encode, Endpoint};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -81,6 +82,8 @@ pub(crate) struct Layout {
     pub menu: Vec<MenuItem>,
     pub crumbs: Vec<Crumb>,
     pub user: UserBar,
+    /// When the page was made, for the line a printed copy carries.
+    pub printed_at: When,
 }
 
 fn menu(cx: &Ctx, section: Section) -> Vec<MenuItem> {
@@ -123,7 +126,7 @@ fn home_crumb() -> Crumb {
 
 impl Layout {
     fn with_crumbs(cx: &Ctx, title: String, section: Section, crumbs: Vec<Crumb>) -> Layout {
-        Layout { title, menu: menu(cx, section), crumbs, user: user_bar(cx) }
+        Layout { title, menu: menu(cx, section), crumbs, user: user_bar(cx), printed_at: when(chrono::Utc::now()) }
     }
 
     pub fn home(cx: &Ctx) -> Layout {

@@ -164,12 +164,12 @@ pub(crate) fn user_reset(id: &UserId) -> String {
 
 /// A file of the KRDS package, by its path in the package's `resources/`.
 pub(crate) fn static_krds(path: &str) -> String {
-    Endpoint::StaticKrds.href(&[&path])
+    crate::assets::krds_href(path)
 }
 
 /// One of our own static files.
 pub(crate) fn static_own(file: &str) -> String {
-    Endpoint::StaticOwn.href(&[&file])
+    crate::assets::own_href(file)
 }
 
 /// A page again, with the notice that what was just sent is saved.
