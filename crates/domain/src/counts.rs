@@ -8,7 +8,7 @@
 //! rare filter and would multiply the keys; it is counted by a query.) A write adds the task's new
 //! keys and takes away its old ones, in the same transaction.
 
-use crate::filter::TypeFilter;
+use crate::task::TypeFilter;
 use crate::{AgencyId, PairId, TaskStatus, TaskType};
 
 /// Among which tasks a count is kept: all current ones (what OPC sees) or the published ones

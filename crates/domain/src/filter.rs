@@ -1,11 +1,12 @@
 //! The filters of the lists people search: tasks (API `GET /api/v1/tasks` and the task list page)
 //! and the audit log (`GET /api/v1/audit` and the audit page), each validated once here.
 
-use crate::korean::{with_particle, Particle};
 use chrono::{DateTime, NaiveDate, Utc};
 
+use crate::korean::{with_particle, Particle};
+use crate::task::TypeFilter;
 use crate::time::kst_midnight;
-use crate::{PairId, TaskStatus, TaskType, ValidationError};
+use crate::{PairId, TaskStatus, ValidationError};
 
 pub const DEFAULT_LIMIT: i64 = 50;
 pub const MAX_LIMIT: i64 = 500;
@@ -50,13 +51,6 @@ impl AgencyRef {
             Err(_) => AgencyRef::ShortName(raw.to_string()),
         }
     }
-}
-
-/// Which tasks have a type: one of the three, or none set yet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TypeFilter {
-    Is(TaskType),
-    Unset,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -271,6 +265,7 @@ impl AuditFilter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::TaskType;
 
     fn input(pairs: &[(&str, &str)]) -> TaskFilterInput {
         let mut i = TaskFilterInput::default();

@@ -20,7 +20,7 @@
 
 use crate::access::TaskScope;
 use crate::counts::FacetFilter;
-use crate::filter::TypeFilter;
+use crate::task::TypeFilter;
 use crate::{AgencyId, PairId, TaskId, TaskStatus, TaskType};
 
 /// The format of [`IndexedTask::tokens`]: change it whenever they change, and every database

@@ -180,6 +180,13 @@ from_str_by_name!(TaskType, "과제 유형");
 from_str_by_name!(TaskSource, "과제 출처");
 from_str_by_name!(TaskStatus, "과제 상태");
 
+/// Which tasks have a type: one of the three, or none set yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TypeFilter {
+    Is(TaskType),
+    Unset,
+}
+
 /// The rule of a task's exchange pair: a task of a pair has both agencies of the pair among its
 /// participating agencies. A task moved to another pair keeps every agency it has (their roles are
 /// their own record, and an agency that worked on the task does not stop by a change of pair) and

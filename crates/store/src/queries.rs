@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use hanteam_domain::access::TaskScope;
 use hanteam_domain::counts::{count_key, counted_scope, FacetFilter};
-use hanteam_domain::filter::TypeFilter;
 use hanteam_domain::search::{split_page, title_group_size, SearchPlan, Visibility};
+use hanteam_domain::task::TypeFilter;
 use hanteam_domain::{
     AgencyId, AgencyRef, DecisionOutcome, ExchangeeId, Kpi, KpiId, MeetingId, Milestone, MilestoneId, Paging, PairId,
     PositionId, PositionLevel, TaskFilter, TaskId, TaskSource, TaskStatus, TaskType,
