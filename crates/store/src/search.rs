@@ -371,9 +371,13 @@ impl Db {
                 .await?
             }
             Db::Postgres(pool) => {
+                // The matches are taken from the GIN index first, then the page sorted out of them.
+                // Left to itself the planner walks the primary key backwards and tests each row's
+                // document: 130-160 ms for a word in 700 tasks of 100,000 (EXPLAIN ANALYZE), 2 ms this way.
                 sqlx::query_scalar(
-                    "SELECT string_agg(CAST(id AS TEXT), ',' ORDER BY id DESC) FROM
-                     (SELECT task_id AS id FROM task_search WHERE doc @@ $1::tsquery ORDER BY task_id DESC LIMIT $2 OFFSET $3) x",
+                    "WITH m AS MATERIALIZED (SELECT task_id AS id FROM task_search WHERE doc @@ $1::tsquery)
+                     SELECT string_agg(CAST(id AS TEXT), ',' ORDER BY id DESC) FROM
+                     (SELECT id FROM m ORDER BY id DESC LIMIT $2 OFFSET $3) x",
                 )
                 .bind(tsquery(m))
                 .bind(limit)
