@@ -7,9 +7,11 @@
 
 use crate::{Result, StoreError};
 
-/// The SQL that joins fields into one record, for `string_agg(…, RECORD_SQL ORDER BY …)`.
-pub(crate) const FIELD_SQL: &str = "'\u{1e}'";
-pub(crate) const RECORD_SQL: &str = "'\u{1f}'";
+/// The SQL of a folded column: every row's `fields` (SQL expressions, none NULL — see [`nullable`])
+/// joined into one record, the records joined in `order_by` order, read back with [`unfold`].
+pub(crate) fn column(fields: &[&str], order_by: &str) -> String {
+    format!("string_agg({}, '\u{1f}' ORDER BY {order_by})", fields.join(" || '\u{1e}' || "))
+}
 
 /// A field that may be NULL, written so that NULL (empty) stays apart from the empty text (`=`).
 /// Concatenating a NULL would make the whole record NULL, and `string_agg` skips those.
@@ -64,6 +66,14 @@ mod tests {
         assert_eq!(optional(records[1][1]).unwrap(), None);
         assert_eq!(optional("=").unwrap().as_deref(), Some(""));
         assert!(unfold(None, 3).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_folded_column_joins_fields_then_records() {
+        assert_eq!(
+            column(&["a.id", "a.name"], "a.id"),
+            "string_agg(a.id || '\u{1e}' || a.name, '\u{1f}' ORDER BY a.id)"
+        );
     }
 
     #[test]

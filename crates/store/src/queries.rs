@@ -1,6 +1,7 @@
 //! Read queries. Each is written once; `with_db!` runs it on either backend.
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use hanteam_domain::access::TaskScope;
@@ -58,7 +59,7 @@ struct TaskRow {
     source: String,
     pair_id: Option<i64>,
     version: i64,
-    /// The participating agencies in one text, see [`task_columns`].
+    /// The participating agencies in one text, see [`TASK_COLUMNS`].
     agencies: Option<String>,
 }
 
@@ -201,16 +202,14 @@ struct SourceRow {
 
 /// The columns of [`TaskRow`] for the task `t`. Its participating agencies come as one column (see
 /// [`fold`]), in the order they were added: id, role version, short name, role.
-fn task_columns() -> String {
+static TASK_COLUMNS: LazyLock<String> = LazyLock::new(|| {
+    let role = fold::nullable("r.role");
     format!(
         "t.id, t.seq, t.title, t.task_type, t.status, t.source, t.pair_id, t.version,
-         (SELECT string_agg(a.id || {F} || r.version || {F} || a.short_name || {F} || {role}, {R} ORDER BY r.id)
-          FROM task_agency_roles r JOIN agencies a ON a.id = r.agency_id WHERE r.task_id = t.id) AS agencies",
-        F = fold::FIELD_SQL,
-        R = fold::RECORD_SQL,
-        role = fold::nullable("r.role"),
+         (SELECT {} FROM task_agency_roles r JOIN agencies a ON a.id = r.agency_id WHERE r.task_id = t.id) AS agencies",
+        fold::column(&["a.id", "r.version", "a.short_name", &role], "r.id")
     )
-}
+});
 
 fn task_agencies(folded: Option<&str>) -> Result<Vec<TaskAgency>> {
     fold::unfold(folded, 4)?
@@ -239,11 +238,7 @@ impl Db {
 
     /// Every agency's id and short name, in the order they were entered: for a choice of agencies.
     pub async fn agency_briefs(&self) -> Result<Vec<AgencyBrief>> {
-        let sql = format!(
-            "SELECT string_agg(id || {F} || short_name, {R} ORDER BY id) FROM agencies",
-            F = fold::FIELD_SQL,
-            R = fold::RECORD_SQL
-        );
+        let sql = format!("SELECT {} FROM agencies", fold::column(&["id", "short_name"], "id"));
         let folded: Option<String> = with_db!(self, |pool| sqlx::query_scalar(&sql).fetch_one(pool).await?);
         fold::unfold(folded.as_deref(), 2)?
             .into_iter()
@@ -253,11 +248,7 @@ impl Db {
 
     /// Every pair's id, number and theme, in annex order: for a choice of pairs.
     pub async fn pair_briefs(&self) -> Result<Vec<PairBrief>> {
-        let sql = format!(
-            "SELECT string_agg(id || {F} || seq || {F} || theme, {R} ORDER BY seq) FROM exchange_pairs",
-            F = fold::FIELD_SQL,
-            R = fold::RECORD_SQL
-        );
+        let sql = format!("SELECT {} FROM exchange_pairs", fold::column(&["id", "seq", "theme"], "seq"));
         let folded: Option<String> = with_db!(self, |pool| sqlx::query_scalar(&sql).fetch_one(pool).await?);
         fold::unfold(folded.as_deref(), 3)?
             .into_iter()
@@ -356,7 +347,7 @@ impl Db {
         let offset = next(&mut params, Param::Int(filter.offset));
         // Tasks are numbered (seq) as they are registered, so id order is annex order; the indexes
         // hold id order on both databases.
-        let columns = task_columns();
+        let columns = &*TASK_COLUMNS;
         let page_sql =
             format!("SELECT {columns} FROM {from} WHERE {where_sql} ORDER BY {order} LIMIT {limit} OFFSET {offset}");
         let rows: Vec<TaskRow> =
@@ -398,7 +389,7 @@ impl Db {
         if ids.is_empty() {
             return Ok(Page { items: vec![], total });
         }
-        let sql = format!("SELECT {} FROM tasks t WHERE t.id IN ({})", task_columns(), placeholders(1, ids.len()));
+        let sql = format!("SELECT {} FROM tasks t WHERE t.id IN ({})", *TASK_COLUMNS, placeholders(1, ids.len()));
         let params: Vec<Param> = ids.iter().map(|i| Param::Int(*i)).collect();
         let mut rows: Vec<TaskRow> =
             with_db!(self, |pool| bind_all!(sqlx::query_as::<_, TaskRow>(&sql), &params).fetch_all(pool).await?);
@@ -690,7 +681,7 @@ impl Db {
 
     pub async fn get_task(&self, id: TaskId) -> Result<Option<TaskDetail>> {
         let id = id.get();
-        let summary_sql = format!("SELECT {} FROM tasks t WHERE t.id = $1", task_columns());
+        let summary_sql = format!("SELECT {} FROM tasks t WHERE t.id = $1", *TASK_COLUMNS);
         let found = with_db!(self, |pool| {
             let row = sqlx::query_as::<_, TaskRow>(&summary_sql).bind(id).fetch_optional(pool).await?;
             match row {
