@@ -181,8 +181,8 @@ pub async fn update(db: &Db, by: &Caller, id: TaskId, input: &TaskInput) -> Resu
     tx.audit(&by.actor, Change::updated("task.update", &before, &after)).await?;
     if let Some(pair) = draft.pair_id.filter(|p| before.pair_id != Some(p.get())) {
         let joining = agencies_joining_with_pair(&tx.task_agency_ids(id).await?, &tx.pair_agencies(pair).await?);
-        for agency in joining {
-            let role = tx.add_task_agency(id, agency).await?;
+        let added = if joining.is_empty() { Vec::new() } else { tx.add_task_agencies(id, &joining).await? };
+        for role in added {
             tx.audit(&by.actor, Change::created("task_role.create", &role)).await?;
         }
     }

@@ -8,6 +8,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use hanteam_domain::access::TaskAccess;
 use hanteam_domain::edit::{AgencyDraft, ExchangeeDraft, PositionDraft, TaskDraft};
+use hanteam_domain::task::agencies_joining_with_pair;
 use hanteam_domain::{
     AgencyId, ExchangeeId, Kpi, KpiId, Milestone, MilestoneId, PairId, PositionId, TaskId, TaskPart, TaskStatus, UserId,
 };
@@ -299,18 +300,25 @@ impl Tx {
         Ok(rows.into_iter().map(|(a,)| AgencyId::new(a)).collect())
     }
 
-    /// Adds an agency to a task, its role not yet set; the task's index and counts follow.
-    pub async fn add_task_agency(&mut self, task: TaskId, agency: AgencyId) -> Result<RoleRecord> {
+    /// Adds agencies to a task, their roles not yet set; the task's index and counts follow once.
+    pub async fn add_task_agencies(&mut self, task: TaskId, agencies: &[AgencyId]) -> Result<Vec<RoleRecord>> {
         let at = self.at();
-        self.execute(
-            "INSERT INTO task_agency_roles (task_id, agency_id, created_at, updated_at) VALUES ($1, $2, $3, $3)",
-            &[task.into(), agency.into(), at.into()],
-        )
-        .await?;
+        for agency in agencies {
+            self.execute(
+                "INSERT INTO task_agency_roles (task_id, agency_id, created_at, updated_at) VALUES ($1, $2, $3, $3)",
+                &[task.into(), (*agency).into(), at.into()],
+            )
+            .await?;
+        }
         self.refresh_tasks(&[task]).await?;
-        self.agency_role(task, agency)
-            .await?
-            .ok_or_else(|| crate::StoreError::Corrupt(format!("{task}번 과제에 더한 기관 {agency}이 없습니다")))
+        let mut added = Vec::new();
+        for agency in agencies {
+            let role = self.agency_role(task, *agency).await?.ok_or_else(|| {
+                crate::StoreError::Corrupt(format!("{task}번 과제에 방금 더한 참여기관이 없습니다: {agency}번"))
+            })?;
+            added.push(role);
+        }
+        Ok(added)
     }
 
     pub async fn agency_exists(&mut self, id: AgencyId) -> Result<bool> {
@@ -325,17 +333,11 @@ impl Tx {
         let mut columns = vec![("seq", seq.into())];
         columns.extend(task_fields(d));
         let id = TaskId::new(self.insert_stamped("tasks", &columns).await?);
-        if let Some(pair) = d.pair_id {
-            let at = self.at();
-            self.execute(
-                "INSERT INTO task_agency_roles (task_id, agency_id, created_at, updated_at)
-                 SELECT $1, p.agency_id, $2, $2 FROM positions p JOIN exchange_pairs x
-                   ON p.id IN (x.position_a_id, x.position_b_id) WHERE x.id = $3 ORDER BY p.id",
-                &[id.into(), at.into(), pair.into()],
-            )
-            .await?;
-        }
-        self.refresh_tasks(&[id]).await?;
+        let agencies = match d.pair_id {
+            Some(pair) => agencies_joining_with_pair(&[], &self.pair_agencies(pair).await?),
+            None => Vec::new(),
+        };
+        self.add_task_agencies(id, &agencies).await?;
         Ok(id)
     }
 
