@@ -4,8 +4,8 @@
 use chrono::Utc;
 use hanteam_domain::access::{self, Grant, Principal, Right, Role};
 use hanteam_domain::account::{
-    check_new_account, check_password, session_is_live, use_worth_recording, AccountDraft, AccountFields, AccountInput,
-    Throttle, MAX_LOGIN_CHARS,
+    check_new_account, check_password, session_is_live, AccountDraft, AccountFields, AccountInput, Throttle,
+    MAX_LOGIN_CHARS,
 };
 use hanteam_domain::edit::{AffiliationDraft, AffiliationInput};
 use hanteam_domain::validation::refused_characters;
@@ -164,9 +164,7 @@ pub async fn identify_session(db: &Db, secret: &str) -> Result<Option<SessionIde
         db.end_session(session.id).await?;
         return Ok(None);
     }
-    if use_worth_recording(Some(session.last_seen_at), Utc::now()) {
-        db.touch_session(session.id).await?;
-    }
+    db.touch_session(&session).await?;
     let identity = identity(db, session.user_id).await?;
     Ok(Some(SessionIdentity { identity, session: session.id, csrf_token: session.csrf_token }))
 }

@@ -370,11 +370,16 @@ impl Db {
         }))
     }
 
-    /// Records a session's use (a write, so it waits its turn with the others).
-    pub async fn touch_session(&self, id: SessionId) -> Result<()> {
+    /// Records a session's use when the recorded one is old enough to matter (see
+    /// [`use_worth_recording`]; a write, so it waits its turn with the others), as
+    /// [`Db::use_api_token`] does for a token.
+    pub async fn touch_session(&self, s: &SessionRecord) -> Result<()> {
+        if !use_worth_recording(Some(s.last_seen_at), crate::audit::now()) {
+            return Ok(());
+        }
         let mut tx = self.begin().await?;
         let t = tx.at();
-        tx.execute("UPDATE sessions SET last_seen_at = $2 WHERE id = $1", &[id.get().into(), t.into()]).await?;
+        tx.execute("UPDATE sessions SET last_seen_at = $2 WHERE id = $1", &[s.id.get().into(), t.into()]).await?;
         tx.commit().await
     }
 
