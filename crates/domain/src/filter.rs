@@ -31,10 +31,64 @@ pub struct TaskFilterInput {
     /// a longer word (용수 finds 공업용수; one syllable works); "…" keeps a phrase. Tasks with every
     /// word in the title come first, then the others, newest first in each group.
     pub q: Option<String>,
+    /// Order: `seq` (task number, the default without search words), `title` (가나다순), `status`
+    /// (in the order of the lifecycle), `updated` (last change, newest first); with search words
+    /// the default is by relevance.
+    pub sort: Option<String>,
     /// Page size, 1–500, default 50.
     pub limit: Option<String>,
     /// Items to skip, default 0.
     pub offset: Option<String>,
+}
+
+/// The orders a task list can be read in. Each has the one direction people expect of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskSort {
+    /// By task number, as the annex lists them.
+    Seq,
+    /// By title, 가나다순 (Unicode order, which is 가나다 order for Hangul syllables).
+    Title,
+    /// By status in the order of the lifecycle (발굴 first), then by number.
+    Status,
+    /// By last change, the most recent first.
+    Updated,
+}
+
+impl TaskSort {
+    pub const ALL: [TaskSort; 4] = [TaskSort::Seq, TaskSort::Title, TaskSort::Status, TaskSort::Updated];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskSort::Seq => "seq",
+            TaskSort::Title => "title",
+            TaskSort::Status => "status",
+            TaskSort::Updated => "updated",
+        }
+    }
+
+    pub fn label_ko(self) -> &'static str {
+        match self {
+            TaskSort::Seq => "번호순",
+            TaskSort::Title => "과제명순",
+            TaskSort::Status => "상태순",
+            TaskSort::Updated => "최근 변경순",
+        }
+    }
+
+    fn parse(raw: &str) -> Result<TaskSort, ValidationError> {
+        TaskSort::ALL.into_iter().find(|s| s.as_str() == raw).ok_or_else(|| {
+            let allowed: Vec<String> =
+                TaskSort::ALL.iter().map(|s| format!("{} ({})", s.as_str(), s.label_ko())).collect();
+            ValidationError::new(
+                "sort",
+                format!(
+                    "정렬 기준 {} 없습니다. {} 가운데 하나를 고르세요.",
+                    with_particle(&format!("'{raw}'"), Particle::Subject),
+                    allowed.join(", ")
+                ),
+            )
+        })
+    }
 }
 
 /// An agency named by id (`12`) or by short name (`환경부`).
@@ -61,6 +115,8 @@ pub struct TaskFilter {
     pub status: Option<TaskStatus>,
     /// Words that must all appear in the task's text, normalized ([`crate::search::parse_terms`]).
     pub terms: Vec<String>,
+    /// None: by number, or by relevance when there are search words.
+    pub sort: Option<TaskSort>,
     pub limit: i64,
     pub offset: i64,
 }
@@ -73,6 +129,7 @@ impl Default for TaskFilter {
             task_type: None,
             status: None,
             terms: vec![],
+            sort: None,
             limit: DEFAULT_LIMIT,
             offset: 0,
         }
@@ -126,6 +183,9 @@ impl TaskFilter {
                     format!("검색어는 {MAX_QUERY_TERMS}개 단어 이내로 입력해 주세요."),
                 ));
             }
+        }
+        if let Some(raw) = present(&input.sort) {
+            f.sort = Some(TaskSort::parse(raw)?);
         }
         let paging = Paging::parse(&PagingInput { limit: input.limit.clone(), offset: input.offset.clone() })?;
         (f.limit, f.offset) = (paging.limit, paging.offset);
@@ -279,6 +339,7 @@ mod tests {
                 "q" => i.q = v,
                 "limit" => i.limit = v,
                 "offset" => i.offset = v,
+                "sort" => i.sort = v,
                 _ => unreachable!(),
             }
         }
@@ -290,6 +351,18 @@ mod tests {
         let f = TaskFilter::parse(&input(&[("agency", ""), ("q", "  "), ("limit", "")])).unwrap();
         assert_eq!(f, TaskFilter::default());
         assert_eq!(f.limit, 50);
+    }
+
+    #[test]
+    fn sort_is_one_of_the_named_orders() {
+        assert_eq!(TaskFilter::parse(&input(&[])).unwrap().sort, None);
+        for s in TaskSort::ALL {
+            assert_eq!(TaskFilter::parse(&input(&[("sort", s.as_str())])).unwrap().sort, Some(s));
+        }
+        let e = TaskFilter::parse(&input(&[("sort", "date")])).unwrap_err();
+        assert_eq!(e.field, "sort");
+        assert!(e.message.starts_with("정렬 기준 'date'가 없습니다."), "{}", e.message);
+        assert!(e.message.contains("updated (최근 변경순)"), "{}", e.message);
     }
 
     #[test]

@@ -22,7 +22,9 @@ pub mod time;
 pub mod validation;
 
 pub use council::DecisionOutcome;
-pub use filter::{AgencyRef, AuditFilter, AuditFilterInput, Paging, PagingInput, TaskFilter, TaskFilterInput};
+pub use filter::{
+    AgencyRef, AuditFilter, AuditFilterInput, Paging, PagingInput, TaskFilter, TaskFilterInput, TaskSort,
+};
 pub use ids::{
     AgencyId, ExchangeeId, KpiId, MeetingId, MilestoneId, PairId, PositionId, RecordId, SessionId, TaskId, TokenId,
     UserId,

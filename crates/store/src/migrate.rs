@@ -50,6 +50,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite_only: include_str!("../migrations/0005_audit_chain_v2.sqlite.sql"),
         postgres_only: "",
     },
+    Migration {
+        version: 6,
+        name: "task_list_order",
+        sql: include_str!("../migrations/0006_task_list_order.sql"),
+        sqlite_only: include_str!("../migrations/0006_task_list_order.sqlite.sql"),
+        postgres_only: include_str!("../migrations/0006_task_list_order.postgres.sql"),
+    },
 ];
 
 /// The dialect differences in our schema: how an auto-numbered primary key is spelled, and the

@@ -10,7 +10,7 @@ use hanteam_domain::search::{split_page, title_group_size, SearchPlan, Visibilit
 use hanteam_domain::task::TypeFilter;
 use hanteam_domain::{
     AgencyId, AgencyRef, DecisionOutcome, ExchangeeId, Kpi, KpiId, MeetingId, Milestone, MilestoneId, Paging, PairId,
-    PositionId, PositionLevel, TaskFilter, TaskId, TaskSource, TaskStatus, TaskType,
+    PositionId, PositionLevel, TaskFilter, TaskId, TaskSort, TaskSource, TaskStatus, TaskType,
 };
 
 use crate::fold;
@@ -59,6 +59,9 @@ struct TaskRow {
     source: String,
     pair_id: Option<i64>,
     version: i64,
+    updated_at: DateTime<Utc>,
+    lead_agency_id: Option<i64>,
+    lead_short_name: Option<String>,
     /// The participating agencies in one text, see [`TASK_COLUMNS`].
     agencies: Option<String>,
 }
@@ -112,11 +115,8 @@ struct PairRow {
 #[derive(sqlx::FromRow)]
 struct TaskDetailRow {
     description: Option<String>,
-    lead_agency_id: Option<i64>,
-    lead_short_name: Option<String>,
     archived_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -205,11 +205,33 @@ struct SourceRow {
 static TASK_COLUMNS: LazyLock<String> = LazyLock::new(|| {
     let role = fold::nullable("r.role");
     format!(
-        "t.id, t.seq, t.title, t.task_type, t.status, t.source, t.pair_id, t.version,
+        "t.id, t.seq, t.title, t.task_type, t.status, t.source, t.pair_id, t.version, t.updated_at,
+         t.lead_agency_id, (SELECT l.short_name FROM agencies l WHERE l.id = t.lead_agency_id) AS lead_short_name,
          (SELECT {} FROM task_agency_roles r JOIN agencies a ON a.id = r.agency_id WHERE r.task_id = t.id) AS agencies",
         fold::column(&["a.id", "r.version", "a.short_name", &role], "r.id")
     )
 });
+
+/// The ORDER BY list of a task list read in `sort`'s order (the task is `t`). Titles compare by
+/// code point on both databases, as their indexes do (migration 0006).
+pub(crate) fn task_order(db: &Db, sort: TaskSort) -> String {
+    match sort {
+        TaskSort::Seq => "t.id".into(),
+        TaskSort::Title => match db {
+            Db::Sqlite(_) => "t.title, t.id".into(),
+            Db::Postgres(_) => "t.title COLLATE \"C\", t.id".into(),
+        },
+        TaskSort::Status => {
+            let ranks: String = TaskStatus::ALL
+                .iter()
+                .enumerate()
+                .map(|(rank, s)| format!(" WHEN '{}' THEN {rank}", s.as_str()))
+                .collect();
+            format!("CASE t.status{ranks} END, t.id")
+        }
+        TaskSort::Updated => "t.updated_at DESC, t.id DESC".into(),
+    }
+}
 
 fn task_agencies(folded: Option<&str>) -> Result<Vec<TaskAgency>> {
     fold::unfold(folded, 4)?
@@ -248,11 +270,23 @@ impl Db {
 
     /// Every pair's id, number and theme, in annex order: for a choice of pairs.
     pub async fn pair_briefs(&self) -> Result<Vec<PairBrief>> {
-        let sql = format!("SELECT {} FROM exchange_pairs", fold::column(&["id", "seq", "theme"], "seq"));
+        let sql = format!(
+            "SELECT {} FROM exchange_pairs p
+             JOIN positions pa ON pa.id = p.position_a_id JOIN agencies aa ON aa.id = pa.agency_id
+             JOIN positions pb ON pb.id = p.position_b_id JOIN agencies ab ON ab.id = pb.agency_id",
+            fold::column(&["p.id", "p.seq", "p.theme", "aa.short_name", "ab.short_name"], "p.seq")
+        );
         let folded: Option<String> = with_db!(self, |pool| sqlx::query_scalar(&sql).fetch_one(pool).await?);
-        fold::unfold(folded.as_deref(), 3)?
+        fold::unfold(folded.as_deref(), 5)?
             .into_iter()
-            .map(|f| Ok(PairBrief { id: PairId::new(fold::int(f[0])?), seq: fold::int(f[1])?, theme: f[2].to_owned() }))
+            .map(|f| {
+                Ok(PairBrief {
+                    id: PairId::new(fold::int(f[0])?),
+                    seq: fold::int(f[1])?,
+                    theme: f[2].to_owned(),
+                    agencies: [f[3].to_owned(), f[4].to_owned()],
+                })
+            })
             .collect()
     }
 
@@ -347,6 +381,14 @@ impl Db {
         let offset = next(&mut params, Param::Int(filter.offset));
         // Tasks are numbered (seq) as they are registered, so id order is annex order; the indexes
         // hold id order on both databases.
+        let sorted;
+        let order = match filter.sort {
+            None | Some(TaskSort::Seq) => order,
+            Some(sort) => {
+                sorted = task_order(self, sort);
+                &sorted
+            }
+        };
         let columns = &*TASK_COLUMNS;
         let page_sql =
             format!("SELECT {columns} FROM {from} WHERE {where_sql} ORDER BY {order} LIMIT {limit} OFFSET {offset}");
@@ -373,19 +415,12 @@ impl Db {
         if total == 0 {
             return Ok(Page { items: vec![], total });
         }
-        // Title matches rank first. A page of them that is not full also says how many there are,
-        // which spares counting them in the common case.
-        let mut ids = self.find_matches(&plan.title, filter.limit, filter.offset).await?;
-        if (ids.len() as i64) < filter.limit {
-            let in_title = match title_group_size(filter.offset, filter.limit, ids.len()) {
-                Some(n) => n,
-                None => self.count_matches(&plan.title).await?,
-            };
-            let (_, (offset, limit)) = split_page(in_title, filter.offset, filter.limit);
-            if total > in_title {
-                ids.extend(self.find_matches(&plan.elsewhere(), limit, offset).await?);
+        let ids = match filter.sort {
+            Some(sort) => {
+                self.find_sorted_matches(&plan.anywhere, &task_order(self, sort), filter.limit, filter.offset).await?
             }
-        }
+            None => self.ranked_matches(&plan, total, filter).await?,
+        };
         if ids.is_empty() {
             return Ok(Page { items: vec![], total });
         }
@@ -397,6 +432,24 @@ impl Db {
         rows.sort_by_key(|r| rank.get(&r.id).copied().unwrap_or(usize::MAX));
         let items = Self::task_summaries(rows)?;
         Ok(Page { items, total })
+    }
+
+    /// One page of a search by relevance: tasks with every word in the title first, then the rest.
+    /// A page of title matches that is not full also says how many there are, which spares
+    /// counting them in the common case.
+    async fn ranked_matches(&self, plan: &SearchPlan, total: i64, filter: &TaskFilter) -> Result<Vec<i64>> {
+        let mut ids = self.find_matches(&plan.title, filter.limit, filter.offset).await?;
+        if (ids.len() as i64) < filter.limit {
+            let in_title = match title_group_size(filter.offset, filter.limit, ids.len()) {
+                Some(n) => n,
+                None => self.count_matches(&plan.title).await?,
+            };
+            let (_, (offset, limit)) = split_page(in_title, filter.offset, filter.limit);
+            if total > in_title {
+                ids.extend(self.find_matches(&plan.elsewhere(), limit, offset).await?);
+            }
+        }
+        Ok(ids)
     }
 
     /// The descriptions of these tasks (those that have one).
@@ -454,7 +507,12 @@ impl Db {
                     status: parse::<TaskStatus>(&r.status)?,
                     source: parse::<TaskSource>(&r.source)?,
                     pair_id: r.pair_id.map(PairId::new),
+                    lead_agency: match (r.lead_agency_id, r.lead_short_name) {
+                        (Some(id), Some(short_name)) => Some(AgencyBrief { id: AgencyId::new(id), short_name }),
+                        _ => None,
+                    },
                     version: r.version,
+                    updated_at: r.updated_at,
                 })
             })
             .collect()
@@ -688,9 +746,7 @@ impl Db {
                 None => None,
                 Some(row) => {
                     let detail = sqlx::query_as::<_, TaskDetailRow>(
-                        "SELECT t.description, t.lead_agency_id, a.short_name AS lead_short_name, t.archived_at,
-                                t.created_at, t.updated_at
-                         FROM tasks t LEFT JOIN agencies a ON a.id = t.lead_agency_id WHERE t.id = $1",
+                        "SELECT description, archived_at, created_at FROM tasks WHERE id = $1",
                     )
                     .bind(id)
                     .fetch_one(pool)
@@ -738,10 +794,6 @@ impl Db {
         Ok(Some(TaskDetail {
             summary,
             description: detail.description,
-            lead_agency: match (detail.lead_agency_id, detail.lead_short_name) {
-                (Some(id), Some(short_name)) => Some(AgencyBrief { id: AgencyId::new(id), short_name }),
-                _ => None,
-            },
             variants: variants.into_iter().map(|v| NameVariant { text: v.text, found_in: v.found_in }).collect(),
             kpis: kpis
                 .into_iter()
@@ -780,7 +832,6 @@ impl Db {
                 .collect::<Result<_>>()?,
             archived_at: detail.archived_at,
             created_at: detail.created_at,
-            updated_at: detail.updated_at,
         }))
     }
 

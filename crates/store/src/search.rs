@@ -352,6 +352,34 @@ impl Db {
         })
     }
 
+    /// The ids the index finds for `m`, one page of them in the order `order` (an ORDER BY list over
+    /// the task `t`, see [`crate::queries::task_order`]).
+    pub(crate) async fn find_sorted_matches(
+        &self,
+        m: &Match,
+        order: &str,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<i64>> {
+        Ok(match self {
+            Db::Sqlite(pool) => {
+                let sql = format!(
+                    "SELECT t.id FROM tasks t WHERE t.id IN (SELECT rowid FROM task_fts WHERE task_fts MATCH $1)
+                     ORDER BY {order} LIMIT $2 OFFSET $3"
+                );
+                sqlx::query_scalar(&sql).bind(fts5_query(m)).bind(limit).bind(offset).fetch_all(pool).await?
+            }
+            Db::Postgres(pool) => {
+                // As in find_matches: the matches from the GIN index first.
+                let sql = format!(
+                    "WITH m AS MATERIALIZED (SELECT task_id AS id FROM task_search WHERE doc @@ $1::tsquery)
+                     SELECT t.id FROM tasks t JOIN m ON m.id = t.id ORDER BY {order} LIMIT $2 OFFSET $3"
+                );
+                sqlx::query_scalar(&sql).bind(tsquery(m)).bind(limit).bind(offset).fetch_all(pool).await?
+            }
+        })
+    }
+
     /// The ids the index finds for `m`, newest first, one page of them. Read as one folded row
     /// (see [`crate::fold`]).
     pub(crate) async fn find_matches(&self, m: &Match, limit: i64, offset: i64) -> Result<Vec<i64>> {

@@ -16,13 +16,14 @@ pub struct AgencyBrief {
 }
 
 /// An exchange pair by its number and theme: what a choice of pairs shows.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PairBrief {
-    #[sqlx(try_from = "i64")]
     pub id: PairId,
     pub seq: i64,
     pub theme: String,
+    /// The agencies of the pair's two positions, by short name: 국토부, 환경부.
+    pub agencies: [String; 2],
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -143,8 +144,12 @@ pub struct TaskSummary {
     pub source: TaskSource,
     pub pair_id: Option<PairId>,
     pub agencies: Vec<TaskAgency>,
+    /// The agency that leads the task (주관기관), if one is chosen.
+    pub lead_agency: Option<AgencyBrief>,
     /// The version to send with a change of the task.
     pub version: i64,
+    /// The last change of the task or of one of its parts (roles, KPIs, milestones).
+    pub updated_at: DateTime<Utc>,
 }
 
 impl TaskSummary {
@@ -189,7 +194,6 @@ pub struct TaskDetail {
     #[serde(flatten)]
     pub summary: TaskSummary,
     pub description: Option<String>,
-    pub lead_agency: Option<AgencyBrief>,
     pub variants: Vec<NameVariant>,
     pub kpis: Vec<TaskKpi>,
     pub milestones: Vec<TaskMilestone>,
@@ -197,7 +201,6 @@ pub struct TaskDetail {
     pub meetings: Vec<MeetingBrief>,
     pub archived_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, Serialize)]

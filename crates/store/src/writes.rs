@@ -379,6 +379,9 @@ impl Tx {
         else {
             return Ok(written);
         };
+        if written.is_some() {
+            self.touch_task(TaskId::new(task)).await?;
+        }
         self.refreshed(TaskId::new(task), written).await
     }
 
@@ -394,16 +397,40 @@ impl Tx {
             .unwrap_or((1,));
         let mut columns = vec![("task_id", task.into()), ("seq", seq.into())];
         columns.extend(part.columns());
-        Ok(P::Id::from(self.insert_stamped(table, &columns).await?))
+        let id = self.insert_stamped(table, &columns).await?;
+        self.touch_task(task).await?;
+        Ok(P::Id::from(id))
     }
 
     pub async fn update_part<P: StoredPart>(&mut self, id: P::Id, version: i64, part: &P) -> Result<Option<i64>> {
-        self.update_versioned(P::Record::TABLE, id.into(), version, &part.columns()).await
+        let written = self.update_versioned(P::Record::TABLE, id.into(), version, &part.columns()).await?;
+        if written.is_some() {
+            self.touch_task_of::<P>(id).await?;
+        }
+        Ok(written)
     }
 
     /// Removes a KPI or milestone; whether it was there at `version`.
     pub async fn remove_part<P: StoredPart>(&mut self, id: P::Id, version: i64) -> Result<bool> {
+        self.touch_task_of::<P>(id).await?;
         self.delete_versioned(P::Record::TABLE, id.into(), version).await
+    }
+
+    /// A change of a task's part is a change of the task for whoever reads "last changed": its
+    /// time is written on the task, not its version (a KPI edit must not make an open edit of
+    /// the title stale).
+    async fn touch_task(&mut self, task: TaskId) -> Result<()> {
+        let at = self.at();
+        self.execute("UPDATE tasks SET updated_at = $1 WHERE id = $2", &[at.into(), task.into()]).await?;
+        Ok(())
+    }
+
+    async fn touch_task_of<P: StoredPart>(&mut self, id: P::Id) -> Result<()> {
+        let sql = format!("SELECT task_id FROM {} WHERE id = $1", P::Record::TABLE);
+        if let Some((task,)) = self.fetch_optional::<(i64,)>(&sql, &[id.into().into()]).await? {
+            self.touch_task(TaskId::new(task)).await?;
+        }
+        Ok(())
     }
 
     /// Whether another agency than `except` has this short name.

@@ -251,7 +251,7 @@ async fn the_openapi_document_describes_every_endpoint(b: Backend) {
         .iter()
         .map(|p| p["name"].as_str().unwrap())
         .collect();
-    assert_eq!(params, vec!["agency", "pair", "type", "status", "q", "limit", "offset"]);
+    assert_eq!(params, vec!["agency", "pair", "type", "status", "q", "sort", "limit", "offset"]);
 }
 
 async fn responses_carry_security_headers_and_a_request_id(b: Backend) {

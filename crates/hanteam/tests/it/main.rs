@@ -12,6 +12,7 @@ mod cli;
 mod cli_accounts;
 mod edges;
 mod hardening;
+mod lists;
 mod pages;
 mod scale;
 mod synth;

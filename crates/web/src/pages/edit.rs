@@ -66,7 +66,7 @@ fn task_input(t: &TaskDetail) -> TaskInput {
         status: Some(t.summary.status.as_str().to_string()),
         description: t.description.clone(),
         pair_id: opt_string(t.summary.pair_id),
-        lead_agency_id: t.lead_agency.as_ref().map(|a| a.id.to_string()),
+        lead_agency_id: t.summary.lead_agency.as_ref().map(|a| a.id.to_string()),
         version: Some(t.summary.version.to_string()),
     }
 }

@@ -11,16 +11,17 @@ use hanteam_app::views::{Agency, AgencyBrief, AgendaItem, MeetingSummary, PairBr
 use hanteam_app::{registry, tasks, Db};
 use hanteam_domain::access::{can_edit_registry, can_manage_task};
 use hanteam_domain::filter::DEFAULT_LIMIT;
-use hanteam_domain::{MeetingId, TaskFilterInput, TaskId, TaskStatus, TaskType, ValidationError};
+use hanteam_domain::{MeetingId, TaskFilterInput, TaskId, TaskSort, TaskStatus, TaskType, ValidationError};
 
 use super::context::Ctx;
 use super::format::{day, lines, number, trimmed, when, Day, When};
 use super::layout::{Layout, Section};
 use super::links;
 use super::render::{error_page, render, respond};
-use super::rows::{pair_seqs, position_view, task_rows, PositionView, SearchWords, TaskRow};
+use super::rows::{pair_labels, position_view, task_heads, task_rows, Head, PositionView, SearchWords, TaskRow};
 use super::widgets::{
-    pager_for, select_options, status_badge, Action, Badge, Cell, ListQuery, Opt, Pager, SavedQuery, Table,
+    filtered_href, options_with, pager_for, select_options, status_badge, Action, Badge, Cell, ListQuery, Opt, Pager,
+    SavedQuery, Table,
 };
 use crate::error::AppError;
 use crate::AppState;
@@ -147,6 +148,7 @@ struct FilterForm {
     task_type: SelectField,
     status: SelectField,
     q: TextField,
+    sort: SelectField,
     /// Kept as a hidden field so that a new search keeps the page size.
     limit: Option<String>,
     /// The error of a field without a control (limit, offset), or of any field: shown at the top.
@@ -222,6 +224,17 @@ fn filter_form(
         hint: "과제명, 과제 내용, 기관별 역할에서 찾습니다. 띄어 쓴 단어는 모두 들어 있는 과제만 찾습니다.",
         error: field_error("q"),
     };
+    let sort = SelectField {
+        id: "f-sort",
+        name: "sort",
+        label: "정렬",
+        options: options_with(
+            "관련도순 (검색어가 없으면 번호순)",
+            trimmed(&input.sort),
+            TaskSort::ALL.iter().map(|s| (s.as_str().to_string(), s.label_ko().to_string())).collect(),
+        ),
+        error: field_error("sort"),
+    };
     let limit_value = trimmed(&input.limit);
     let limit_ok = !limit_value.is_empty() && error.is_none_or(|e| e.field != "limit");
     FilterForm {
@@ -230,6 +243,7 @@ fn filter_form(
         task_type,
         status,
         q,
+        sort,
         limit: limit_ok.then(|| limit_value.to_string()),
         error: error.map(|e| FormError {
             message: e.message.clone(),
@@ -239,23 +253,31 @@ fn filter_form(
                 "type" => Some("f-type"),
                 "status" => Some("f-status"),
                 "q" => Some("f-q"),
+                "sort" => Some("f-sort"),
                 _ => None,
             },
         }),
     }
 }
 
-fn pager(input: &TaskFilterInput, limit: i64, offset: i64, total: i64) -> Pager {
-    let filters = [
+fn list_filters(input: &TaskFilterInput) -> [(&'static str, &Option<String>); 6] {
+    [
         ("agency", &input.agency),
         ("pair", &input.pair),
         ("type", &input.task_type),
         ("status", &input.status),
         ("q", &input.q),
-    ];
-    // The page size only goes into the links when the user chose one.
-    let limit_param = (!trimmed(&input.limit).is_empty() || limit != DEFAULT_LIMIT).then_some(limit.max(1));
-    pager_for(&links::tasks(), &filters, limit_param, limit, offset, total)
+        ("sort", &input.sort),
+    ]
+}
+
+/// The page size to carry in a list's links: only when the user chose one.
+fn limit_param(input: &TaskFilterInput, limit: i64) -> Option<i64> {
+    (!trimmed(&input.limit).is_empty() || limit != DEFAULT_LIMIT).then_some(limit.max(1))
+}
+
+fn pager(input: &TaskFilterInput, limit: i64, offset: i64, total: i64) -> Pager {
+    pager_for(&links::tasks(), &list_filters(input), limit_param(input, limit), limit, offset, total)
 }
 
 #[derive(Template)]
@@ -265,6 +287,7 @@ struct TaskListPage {
     form: FilterForm,
     /// `None` when the filters were refused.
     total: Option<i64>,
+    heads: Vec<Head>,
     rows: Vec<TaskRow>,
     pager: Option<Pager>,
     /// The viewer may register a new task.
@@ -292,10 +315,11 @@ pub(crate) async fn task_list(
         Err(e) => return error_page(e, &cx),
     };
     let can_create = cx.principal().is_some_and(can_manage_task);
-    let page = |form, total, rows, pager| TaskListPage {
+    let page = |form, total, heads, rows, pager| TaskListPage {
         layout: Layout::section(&cx, Section::Tasks),
         form,
         total,
+        heads,
         rows,
         pager,
         can_create,
@@ -311,13 +335,18 @@ pub(crate) async fn task_list(
                 }
             };
             let words = SearchWords { terms: &filter.terms, descriptions: &descriptions };
-            let rows = task_rows(&found.items, &pair_seqs(&pairs), (!filter.terms.is_empty()).then_some(&words));
+            let rows = task_rows(&found.items, &pair_labels(&pairs), (!filter.terms.is_empty()).then_some(&words));
             let pager = (found.total > 0).then(|| pager(&input, filter.limit, filter.offset, found.total));
-            let view = page(filter_form(&input, &agencies, &pairs, None), Some(found.total), rows, pager);
+            let sorted = |sort: TaskSort| {
+                let input = TaskFilterInput { sort: Some(sort.as_str().into()), ..input.clone() };
+                filtered_href(&links::tasks(), &list_filters(&input), limit_param(&input, filter.limit))
+            };
+            let heads = task_heads(Some(&sorted), filter.sort.or((filter.terms.is_empty()).then_some(TaskSort::Seq)));
+            let view = page(filter_form(&input, &agencies, &pairs, None), Some(found.total), heads, rows, pager);
             render(StatusCode::OK, &view)
         }
         Err(AppError::Invalid(errors)) if !errors.is_empty() => {
-            let view = page(filter_form(&input, &agencies, &pairs, Some(&errors[0])), None, vec![], None);
+            let view = page(filter_form(&input, &agencies, &pairs, Some(&errors[0])), None, vec![], vec![], None);
             render(StatusCode::BAD_REQUEST, &view)
         }
         Err(e) => error_page(e, &cx),
@@ -495,7 +524,7 @@ async fn task_page(db: &Db, cx: &Ctx, raw_id: &str, saved: bool) -> Result<TaskP
         type_criterion: s.task_type.map(TaskType::criterion_ko),
         status: status_badge(s.status),
         source_label: s.source.label_ko(),
-        lead_agency: task.lead_agency.as_ref().map(|a| a.short_name.clone()),
+        lead_agency: task.summary.lead_agency.as_ref().map(|a| a.short_name.clone()),
         paragraphs: lines(task.description.as_deref()),
         pair: match task.pair.as_ref() {
             Some(p) => Some(PairInfo {
@@ -660,6 +689,7 @@ struct AgencyPage {
     agency: Agency,
     positions: Vec<AgencyPositionRow>,
     total: i64,
+    heads: Vec<Head>,
     rows: Vec<TaskRow>,
     pager: Option<Pager>,
     /// The viewer may edit the agency and its positions.
@@ -677,7 +707,7 @@ pub(crate) async fn agency_detail(
     let result = async {
         let paging = q.paging()?;
         let page = registry::agency(&state.db, cx.by(), &id, paging).await?;
-        let pair_seqs = pair_seqs(&registry::pair_choices(&state.db).await?);
+        let pair_labels = pair_labels(&registry::pair_choices(&state.db).await?);
         let mut positions = Vec::new();
         for pair in page.pairs.iter().map(|p| &p.pair) {
             for own in pair.positions.iter().filter(|p| p.agency.id == page.agency.id) {
@@ -691,7 +721,8 @@ pub(crate) async fn agency_detail(
         }
         Ok::<_, AppError>(AgencyPage {
             layout: Layout::detail(&cx, Section::Agencies, page.agency.name.clone()),
-            rows: task_rows(&page.tasks.items, &pair_seqs, None),
+            heads: task_heads(None, None),
+            rows: task_rows(&page.tasks.items, &pair_labels, None),
             total: page.tasks.total,
             pager: q.pager(&links::agency(&page.agency.short_name), paging, page.tasks.total),
             positions,
@@ -879,6 +910,7 @@ mod tests {
             layout: Layout::section(&cx, Section::Tasks),
             form: filter_form(&input, &[], &[], Some(&err)),
             total: None,
+            heads: vec![],
             rows: vec![],
             pager: None,
             can_create: false,

@@ -4,8 +4,9 @@
 use std::collections::HashMap;
 
 use hanteam_app::views::{CareerEntry, NameVariant, PairBrief, Position, TaskSummary};
-use hanteam_domain::{search, ExchangeeId, PairId, PositionId, TaskId};
+use hanteam_domain::{search, ExchangeeId, PairId, PositionId, TaskId, TaskSort};
 
+use super::format::{when, When};
 use super::widgets::{status_badge, Badge};
 
 /// Text with the search words marked (`<mark>`).
@@ -37,10 +38,53 @@ pub(crate) struct TaskRow {
     pub seq: i64,
     pub title: Vec<Piece>,
     pub found: Option<Found>,
-    pub pair_seq: Option<i64>,
+    pub pair: Option<PairLabel>,
+    pub lead: Option<String>,
     pub agencies: String,
     pub type_label: &'static str,
     pub status: Badge,
+    pub updated: When,
+}
+
+/// An exchange pair as a table cell shows it: its number and its two agencies, 국토부↔환경부.
+#[derive(Clone)]
+pub(crate) struct PairLabel {
+    pub seq: i64,
+    pub agencies: String,
+}
+
+/// A column head of the task table; a sortable one links to the list in its order.
+pub(crate) struct Head {
+    pub label: &'static str,
+    pub sort: Option<HeadSort>,
+}
+
+pub(crate) struct HeadSort {
+    pub href: String,
+    /// `aria-sort` of the column the list is in the order of.
+    pub current: Option<&'static str>,
+}
+
+/// The heads of the task table. `sort_href` links to the list in an order; `None` where the table
+/// cannot be sorted (an agency's tasks). `current` is the order the list is in.
+pub(crate) fn task_heads(sort_href: Option<&dyn Fn(TaskSort) -> String>, current: Option<TaskSort>) -> Vec<Head> {
+    let head = |label, sort: Option<TaskSort>| Head {
+        label,
+        sort: sort.zip(sort_href).map(|(s, href)| HeadSort {
+            href: href(s),
+            current: (Some(s) == current).then_some(if s == TaskSort::Updated { "descending" } else { "ascending" }),
+        }),
+    };
+    vec![
+        head("번호", Some(TaskSort::Seq)),
+        head("과제명", Some(TaskSort::Title)),
+        head("교류직위 쌍", None),
+        head("주관기관", None),
+        head("참여 기관", None),
+        head("유형", None),
+        head("상태", Some(TaskSort::Status)),
+        head("최종 변경", Some(TaskSort::Updated)),
+    ]
 }
 
 /// How much text a search result shows either side of the first match.
@@ -57,14 +101,14 @@ fn found_in(t: &TaskSummary, words: &SearchWords) -> Option<Found> {
     })
 }
 
-/// 연번 of each exchange pair, by pair id.
-pub(crate) fn pair_seqs(pairs: &[PairBrief]) -> HashMap<PairId, i64> {
-    pairs.iter().map(|p| (p.id, p.seq)).collect()
+/// How each exchange pair is named in a table, by pair id.
+pub(crate) fn pair_labels(pairs: &[PairBrief]) -> HashMap<PairId, PairLabel> {
+    pairs.iter().map(|p| (p.id, PairLabel { seq: p.seq, agencies: p.agencies.join("↔") })).collect()
 }
 
 pub(crate) fn task_rows(
     tasks: &[TaskSummary],
-    seqs: &HashMap<PairId, i64>,
+    pairs: &HashMap<PairId, PairLabel>,
     words: Option<&SearchWords>,
 ) -> Vec<TaskRow> {
     let terms = words.map_or(&[][..], |w| w.terms);
@@ -77,10 +121,12 @@ pub(crate) fn task_rows(
                 search::highlight(&t.title, terms).into_iter().map(|(text, m)| (text.to_string(), m)).collect(),
             ),
             found: words.and_then(|w| found_in(t, w)),
-            pair_seq: t.pair_id.and_then(|id| seqs.get(&id).copied()),
+            pair: t.pair_id.and_then(|id| pairs.get(&id).cloned()),
+            lead: t.lead_agency.as_ref().map(|a| a.short_name.clone()),
             agencies: t.agencies.iter().map(|a| a.short_name.as_str()).collect::<Vec<_>>().join(", "),
             type_label: t.type_label(),
             status: status_badge(t.status),
+            updated: when(t.updated_at),
         })
         .collect()
 }

@@ -96,6 +96,21 @@ fn list_href(base: &str, filters: &[(&str, String)], limit: Option<i64>, offset:
     }
 }
 
+/// The first page of a list at `base` with `filters` (empty values left out).
+pub(crate) fn filtered_href(base: &str, filters: &[(&str, &Option<String>)], limit_param: Option<i64>) -> String {
+    list_href(base, &present_filters(filters), limit_param, 0)
+}
+
+fn present_filters<'a>(filters: &[(&'a str, &Option<String>)]) -> Vec<(&'a str, String)> {
+    filters
+        .iter()
+        .filter_map(|(k, v)| {
+            let v = trimmed(v);
+            (!v.is_empty()).then(|| (*k, v.to_string()))
+        })
+        .collect()
+}
+
 /// The pages of a list at `base` with `filters` (empty values left out); `limit_param` is the page
 /// size to carry in the links (only when the user chose one).
 pub(crate) fn pager_for(
@@ -107,13 +122,7 @@ pub(crate) fn pager_for(
     total: i64,
 ) -> Pager {
     let limit = limit.max(1);
-    let filters: Vec<(&str, String)> = filters
-        .iter()
-        .filter_map(|(k, v)| {
-            let v = trimmed(v);
-            (!v.is_empty()).then(|| (*k, v.to_string()))
-        })
-        .collect();
+    let filters = present_filters(filters);
     let href = |off: i64| list_href(base, &filters, limit_param, off);
 
     let pages = ((total + limit - 1) / limit).max(1);

@@ -1,0 +1,1 @@
+CREATE INDEX tasks_title ON tasks (title, id);
