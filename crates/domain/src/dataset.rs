@@ -55,6 +55,9 @@ pub struct Designation {
 #[serde(deny_unknown_fields)]
 pub struct Pair {
     pub theme: String,
+    /// The theme as the release spells it, where the record writes it cleanly.
+    #[serde(default)]
+    pub variants: Vec<Variant>,
     pub positions: Vec<Position>,
     pub tasks: Vec<Task>,
 }
@@ -228,7 +231,11 @@ mod tests {
         let d = d();
         let themes: Vec<&str> = d.pairs.iter().map(|p| p.theme.as_str()).collect();
         assert_eq!(themes.len(), 11);
-        assert_eq!(themes[0], "국토- 환경 이해관계에 대한 상호 이해");
+        assert_eq!(themes[0], "국토-환경 이해관계에 대한 상호 이해", "the record is written cleanly");
+        assert_eq!(
+            d.pairs[0].variants[0].text, "국토- 환경 이해관계에 대한 상호 이해",
+            "the release's spelling is kept"
+        );
         assert_eq!(themes[6], "농산물 생산·유통체계 안전관리 역량 강화");
         assert_eq!(themes[10], "제대군인 권익증진 및 복지정책 강화");
         let first: Vec<String> =

@@ -222,7 +222,7 @@ pub struct RoleInput {
     pub version: Option<String>,
 }
 
-/// Empty text clears the role (shown as 미정).
+/// Empty text clears the role (shown as 미입력).
 pub fn parse_role(input: &RoleInput) -> Result<(Option<String>, i64), Vec<ValidationError>> {
     let mut c = Check::default();
     let version = c.version(&input.version);

@@ -294,7 +294,7 @@ impl AuditFilter {
                 Err(_) => {
                     errors.push(ValidationError::new(
                         field,
-                        format!("날짜는 2024-04-15 처럼 입력해 주세요. (입력값: '{s}')"),
+                        format!("날짜는 2024-04-15처럼 입력해 주세요. (입력값: '{s}')"),
                     ));
                     None
                 }

@@ -30,7 +30,7 @@ fn parse_anchor(raw: &str) -> Result<ChainHead, String> {
     let count = count
         .trim()
         .parse::<i64>()
-        .map_err(|_| format!("기록 수가 아닙니다: '{count}'. 120:3fa9… 처럼 수와 해시를 적어 주세요."))?;
+        .map_err(|_| format!("기록 수가 아닙니다: '{count}'. 120:3fa9…처럼 수와 해시를 적어 주세요."))?;
     let hash = hash.trim();
     if hash.len() != 64 || !hash.chars().all(|c| c.is_ascii_hexdigit()) {
         return Err("해시는 16진수 64자여야 합니다.".into());

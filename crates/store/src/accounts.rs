@@ -73,7 +73,7 @@ impl RoleView {
     pub fn label_ko(&self) -> String {
         let role = self.role.label_ko();
         match self.role {
-            Role::AgencyOfficer => format!("{role}({})", self.agency_short_name.as_deref().unwrap_or("기관 미정")),
+            Role::AgencyOfficer => format!("{role}({})", self.agency_short_name.as_deref().unwrap_or("기관 미입력")),
             Role::Exchangee => {
                 let position = [self.position_agency_short_name.as_deref(), self.position_title.as_deref()]
                     .into_iter()

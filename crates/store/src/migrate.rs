@@ -52,7 +52,7 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 6,
-        name: "task_list_order",
+        name: "task_list_order_pair_variants",
         sql: include_str!("../migrations/0006_task_list_order.sql"),
         sqlite_only: include_str!("../migrations/0006_task_list_order.sqlite.sql"),
         postgres_only: include_str!("../migrations/0006_task_list_order.postgres.sql"),

@@ -597,6 +597,15 @@ impl Db {
         }
         let position_ids: Vec<i64> = rows.iter().flat_map(|r| [r.position_a_id, r.position_b_id]).collect();
         let positions = self.positions(&position_ids).await?;
+        let pair_ids: Vec<Param> = rows.iter().map(|r| Param::Int(r.id)).collect();
+        let variants_sql = format!(
+            "SELECT record_id, text, found_in FROM name_variants WHERE record_type = 'exchange_pair' AND record_id IN ({}) ORDER BY id",
+            placeholders(1, pair_ids.len())
+        );
+        let vrows: Vec<VariantRow> = with_db!(self, |pool| {
+            bind_all!(sqlx::query_as::<_, VariantRow>(&variants_sql), &pair_ids).fetch_all(pool).await?
+        });
+        let mut variants = group_variants(vrows);
         rows.into_iter()
             .map(|r| {
                 let take = |id: i64| {
@@ -611,6 +620,7 @@ impl Db {
                     version: r.version,
                     seq: r.seq,
                     theme: r.theme,
+                    variants: variants.remove(&r.id).unwrap_or_default(),
                     designated_on: r.designated_on,
                 })
             })

@@ -135,6 +135,9 @@ pub(crate) async fn load(db: &Db, d: &Dataset, name: &str, actor: &Actor) -> Res
                 ],
             )
             .await?;
+        for v in &pair.variants {
+            variant(&mut tx, "exchange_pair", pair_id, v).await?;
+        }
         pair_ids.push(pair_id);
     }
 

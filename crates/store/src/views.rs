@@ -83,7 +83,7 @@ pub struct Position {
 
 impl Position {
     pub fn level_label(&self) -> &'static str {
-        self.level.map(PositionLevel::label_ko).unwrap_or("미정")
+        self.level.map(PositionLevel::label_ko).unwrap_or("미입력")
     }
 }
 
@@ -95,6 +95,8 @@ pub struct ExchangePair {
     /// 연번 in the annex.
     pub seq: i64,
     pub theme: String,
+    /// Other wordings of the theme in the release (the record writes it cleanly).
+    pub variants: Vec<NameVariant>,
     pub designated_on: Option<NaiveDate>,
     pub positions: Vec<Position>,
 }
@@ -154,7 +156,7 @@ pub struct TaskSummary {
 
 impl TaskSummary {
     pub fn type_label(&self) -> &'static str {
-        self.task_type.map(TaskType::label_ko).unwrap_or("미정")
+        self.task_type.map(TaskType::label_ko).unwrap_or("미입력")
     }
 }
 

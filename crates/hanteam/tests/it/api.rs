@@ -41,7 +41,8 @@ async fn exchange_pairs_follow_the_annex(b: Backend) {
     assert_eq!(href, format!("/api/v1/tasks?pair={}", pairs[0]["id"]));
     assert_eq!(app.json(href, 200).await["total"], 5, "the link lists the pair's tasks");
     assert!(pairs.iter().all(|p| p.get("task_ids").is_none()), "no pair embeds a list of its task ids");
-    assert_eq!(pairs[0]["theme"], "국토- 환경 이해관계에 대한 상호 이해");
+    assert_eq!(pairs[0]["theme"], "국토-환경 이해관계에 대한 상호 이해");
+    assert_eq!(pairs[0]["variants"][0]["text"], "국토- 환경 이해관계에 대한 상호 이해", "the release's spelling");
     assert_eq!(pairs[0]["designated_on"], "2024-02-12");
     let first = &pairs[0]["positions"][0];
     assert_eq!(first["agency"]["short_name"], "국토부");

@@ -29,7 +29,8 @@ async fn the_task_page_shows_each_agencys_role(b: Backend) {
     assert!(html.contains("기관별 역할"));
     assert!(html.contains("환경영향평가 평가전담반 운영, 용수확보·공급 지원"));
     let other = app.html("/tasks/2", 200).await;
-    assert!(other.contains("미정"), "roles the release does not give show as not yet set");
+    assert!(other.contains("미입력"), "roles the release does not give show as not entered");
+    assert!(!other.contains("미정"), "the release calls nothing undecided");
 }
 
 async fn bad_input_and_missing_pages_get_korean_error_pages(b: Backend) {

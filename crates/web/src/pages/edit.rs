@@ -99,7 +99,7 @@ fn task_fields(input: &TaskInput, choices: &TaskChoices, current: Option<TaskSta
         choices.agencies.iter().map(|a| (a.id.to_string(), format!("{} ({})", a.short_name, a.name))).collect();
     vec![
         Field::text("title", "과제명", &input.title).required().hint("200자 이내로 적습니다."),
-        Field::select("type", "과제 유형", options_with("미정", trimmed(&input.task_type), types)),
+        Field::select("type", "과제 유형", options_with("선택 안 함", trimmed(&input.task_type), types)),
         Field::select("source", "출처", plain_options(trimmed(&input.source), TaskSource::Exchange.as_str(), sources)),
         Field::select("status", "상태", plain_options(trimmed(&input.status), status_default, statuses))
             .hint(status_hint),
@@ -107,7 +107,11 @@ fn task_fields(input: &TaskInput, choices: &TaskChoices, current: Option<TaskSta
             "과제를 추진하는 교류직위 쌍입니다. 고르면 그 쌍의 두 기관이 참여 기관이 됩니다. 다른 쌍으로 바꾸면 \
                  새 쌍의 기관이 참여 기관으로 더해지고, 현재의 참여 기관과 그 역할은 그대로 남습니다.",
         ),
-        Field::select("lead_agency_id", "주관 기관", options_with("미정", trimmed(&input.lead_agency_id), agencies)),
+        Field::select(
+            "lead_agency_id",
+            "주관 기관",
+            options_with("선택 안 함", trimmed(&input.lead_agency_id), agencies),
+        ),
         Field::textarea("description", "과제 내용", &input.description, 8)
             .hint("5,000자 이내로 적습니다. 줄을 바꾸면 문단이 나뉩니다."),
     ]
@@ -273,7 +277,7 @@ fn role_page(cx: &Ctx, task: &TaskDetail, agency: &TaskAgency, input: &RoleInput
             csrf: cx.csrf(),
             hidden: version_field(&input.version),
             fields: vec![Field::textarea("role", &format!("{} 역할", agency.short_name), &input.role, 5)
-                .hint("1,000자 이내로 적습니다. 비워 두면 '미정'으로 표시됩니다.")],
+                .hint("1,000자 이내로 적습니다. 비워 두면 '미입력'으로 표시됩니다.")],
             submit: "저장",
             cancel: links::task(&task.summary.id),
         },
@@ -425,7 +429,7 @@ fn position_page(cx: &Ctx, pair: &ExchangePair, p: &Position, input: &PositionIn
             hidden: version_field(&input.version),
             fields: vec![
                 Field::text("title", "직위명", &input.title).required().hint("예: 국토정책관"),
-                Field::select("level", "등급", options_with("미정", trimmed(&input.level), levels)),
+                Field::select("level", "등급", options_with("선택 안 함", trimmed(&input.level), levels)),
             ],
             submit: "저장",
             cancel: links::pair(&pair.seq),

@@ -57,8 +57,7 @@ impl Field {
     /// A date as `<input type="date">` (the value is YYYY-MM-DD; a browser without a date picker
     /// shows a text box, hence the hint).
     pub fn date(name: &'static str, label: &str, value: &Option<String>) -> Field {
-        Field::new(name, label, "date", value.clone().unwrap_or_default())
-            .hint("2024-06-30 처럼 연-월-일로 입력합니다.")
+        Field::new(name, label, "date", value.clone().unwrap_or_default()).hint("2024-06-30처럼 연-월-일로 입력합니다.")
     }
 
     pub fn textarea(name: &'static str, label: &str, value: &Option<String>, rows: u32) -> Field {
@@ -342,7 +341,7 @@ mod tests {
                 hidden: vec![Hidden { name: "version", value: "3".into() }],
                 fields: vec![
                     Field::text("title", "과제명", &Some("  ".into())).required().hint("200자 이내로 적습니다."),
-                    Field::select("type", "과제 유형", options_with("미정", "merger", vec![])),
+                    Field::select("type", "과제 유형", options_with("선택 안 함", "merger", vec![])),
                     Field::textarea("description", "과제 내용", &Some("<b>굵게</b>".into()), 4),
                 ],
                 submit: "저장",

@@ -47,7 +47,7 @@ pub(crate) fn iso_date(d: NaiveDate) -> String {
 
 /// Number values as written (1.0 → "1", 0.5 → "0.5").
 pub(crate) fn number(v: Option<f64>) -> String {
-    v.map(|v| v.to_string()).unwrap_or_else(|| "미정".into())
+    v.map(|v| v.to_string()).unwrap_or_else(|| "미입력".into())
 }
 
 /// The non-empty lines of a text, each a paragraph.

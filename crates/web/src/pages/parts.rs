@@ -86,7 +86,7 @@ impl PartForm for Milestone {
             Field::text("title", "일정", &input.title).required().hint("예: 산업단지계획 승인"),
             Field::date("due", "기한", &input.due),
             Field::date("done_on", "완료일", &input.done_on)
-                .hint("2024-06-30 처럼 연-월-일로 입력합니다. 끝나지 않았으면 비워 둡니다."),
+                .hint("2024-06-30처럼 연-월-일로 입력합니다. 끝나지 않았으면 비워 둡니다."),
             Field::textarea("note", "비고", &input.note, 3),
         ]
     }

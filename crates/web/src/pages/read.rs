@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
-use hanteam_app::views::{Agency, AgencyBrief, AgendaItem, MeetingSummary, PairBrief, TaskDetail};
+use hanteam_app::views::{Agency, AgencyBrief, AgendaItem, MeetingSummary, NameVariant, PairBrief, TaskDetail};
 use hanteam_app::{registry, tasks, Db};
 use hanteam_domain::access::{can_edit_registry, can_manage_task};
 use hanteam_domain::filter::DEFAULT_LIMIT;
@@ -76,7 +76,7 @@ async fn home_page(db: &Db, cx: &Ctx) -> Result<HomePage, AppError> {
         .map(|c| {
             let (label, note, value) = match c.key {
                 Some(t) => (t.label_ko(), t.criterion_ko(), t.as_str()),
-                None => ("미정", "아직 유형이 정해지지 않은 과제", "unset"),
+                None => ("미입력", "아직 유형이 입력되지 않은 과제", "unset"),
             };
             vec![
                 Cell::Head(label.into()),
@@ -198,7 +198,7 @@ fn filter_form(
     };
     let mut types: Vec<(String, String)> =
         TaskType::ALL.iter().map(|t| (t.as_str().to_string(), t.label_ko().to_string())).collect();
-    types.push(("unset".into(), "미정".into()));
+    types.push(("unset".into(), "미입력".into()));
     let task_type = SelectField {
         id: "f-type",
         name: "type",
@@ -443,8 +443,8 @@ fn parts_sections(task: &TaskDetail, progress: bool) -> Vec<PartsSection> {
                 Cell::Head(k.kpi.name.clone()),
                 Cell::Text(number(k.kpi.baseline)),
                 Cell::Text(number(k.kpi.target)),
-                Cell::Text(k.kpi.unit.clone().unwrap_or_else(|| "미정".into())),
-                date_cell(k.kpi.due, "미정"),
+                Cell::Text(k.kpi.unit.clone().unwrap_or_else(|| "미입력".into())),
+                date_cell(k.kpi.due, "미입력"),
                 Cell::Text(k.kpi.note.clone().unwrap_or_default()),
             ];
             row.extend(part_actions(progress, links::kpi_edit(&k.id), links::kpi_remove(&k.id), &k.kpi.name));
@@ -458,7 +458,7 @@ fn parts_sections(task: &TaskDetail, progress: bool) -> Vec<PartsSection> {
             let ms = &m.milestone;
             let mut row = vec![
                 Cell::Head(ms.title.clone()),
-                date_cell(ms.due, "미정"),
+                date_cell(ms.due, "미입력"),
                 date_cell(ms.done_on, "미완료"),
                 Cell::Text(ms.note.clone().unwrap_or_default()),
             ];
@@ -564,6 +564,8 @@ struct PairRow {
     id: hanteam_domain::PairId,
     seq: i64,
     theme: String,
+    /// The theme as the release spells it, where that differs.
+    variants: Vec<NameVariant>,
     positions: Vec<PositionView>,
     /// The first few tasks, and how many the viewer may see in all (with the list of them).
     tasks: Vec<TaskLink>,
@@ -610,6 +612,7 @@ async fn pairs_page(db: &Db, cx: &Ctx, q: &ListQuery) -> Result<PairsPage, AppEr
             id: p.pair.id,
             seq: p.pair.seq,
             theme: p.pair.theme.clone(),
+            variants: p.pair.variants.clone(),
             positions: p.pair.positions.iter().map(position_view).collect(),
             tasks: p.first_tasks.iter().map(|t| TaskLink { id: t.id, title: t.title.clone() }).collect(),
             task_count: p.task_count,
@@ -658,7 +661,7 @@ pub(crate) async fn agency_list(
             .items
             .into_iter()
             .map(|a| AgencyRow {
-                name_en: a.name_en.unwrap_or_else(|| "미정".into()),
+                name_en: a.name_en.unwrap_or_else(|| "미입력".into()),
                 short_name: a.short_name,
                 name: a.name,
             })
@@ -750,8 +753,8 @@ fn meeting_row(m: &MeetingSummary) -> MeetingRow {
     MeetingRow {
         title: m.title.clone(),
         held_at: when(m.held_at),
-        place: m.place.clone().unwrap_or_else(|| "미정".into()),
-        chair: m.chair.clone().unwrap_or_else(|| "미정".into()),
+        place: m.place.clone().unwrap_or_else(|| "미입력".into()),
+        chair: m.chair.clone().unwrap_or_else(|| "미입력".into()),
         task_count: m.task_count,
     }
 }
