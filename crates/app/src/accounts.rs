@@ -7,6 +7,7 @@ use hanteam_domain::account::{
     check_new_account, check_password, session_is_live, AccountDraft, AccountFields, AccountInput, Throttle,
     MAX_LOGIN_CHARS,
 };
+use hanteam_domain::audit::AuditAction;
 use hanteam_domain::edit::{AffiliationDraft, AffiliationInput};
 use hanteam_domain::validation::refused_characters;
 use hanteam_domain::{AgencyRef, Paging, PositionId, SessionId, TokenId, UserId, ValidationError};
@@ -69,7 +70,8 @@ pub async fn sign_in(db: &Db, login: &str, password: &str, client_addr: Option<&
             for (key, throttle) in &keys[1..] {
                 db.release_sign_in_attempt(key, *throttle).await?;
             }
-            db.record_event(&actor(Some(c.id)), Change::event("auth.sign_in", "user", Some(c.id.get()), None)).await?;
+            db.record_event(&actor(Some(c.id)), Change::event(AuditAction::SignIn, "user", Some(c.id.get()), None))
+                .await?;
             Ok(SignedIn { user_id: c.id, must_change_password: c.must_change_password })
         }
         who => {
@@ -80,7 +82,7 @@ pub async fn sign_in(db: &Db, login: &str, password: &str, client_addr: Option<&
                 Some(_) => "wrong_password",
             };
             let detail = serde_json::json!({ "reason": reason }).to_string();
-            let change = Change::event("auth.sign_in_failed", "user", user_id.map(UserId::get), Some(detail));
+            let change = Change::event(AuditAction::SignInFailed, "user", user_id.map(UserId::get), Some(detail));
             db.record_event(&actor(user_id), change).await?;
             Err(UseCaseError::Unauthenticated(BAD_CREDENTIALS.into()))
         }
@@ -106,8 +108,11 @@ pub async fn start_session(db: &Db, user_id: UserId, client_addr: Option<&str>) 
 pub async fn sign_out(db: &Db, by: &Caller) -> Result<()> {
     if let Credential::Session(id) = by.credential {
         db.end_session(id).await?;
-        db.record_event(&by.actor, Change::event("auth.sign_out", "user", by.actor.user_id.map(UserId::get), None))
-            .await?;
+        db.record_event(
+            &by.actor,
+            Change::event(AuditAction::SignOut, "user", by.actor.user_id.map(UserId::get), None),
+        )
+        .await?;
     }
     Ok(())
 }
@@ -309,7 +314,8 @@ async fn issue_token(db: &Db, by: &Caller, owner: &Principal, input: &TokenInput
     let after = serde_json::json!({
         "id": id, "user_id": me, "name": name, "rights": hanteam_store::accounts::join_rights(&rights)
     });
-    tx.audit(&by.actor, Change::of("api_token.create", "api_token", Some(id.get()), None::<&()>, Some(&after))).await?;
+    tx.audit(&by.actor, Change::of(AuditAction::TokenCreate, "api_token", Some(id.get()), None::<&()>, Some(&after)))
+        .await?;
     tx.commit().await?;
     Ok(CreatedToken { id, name, rights, token: secret })
 }
@@ -340,7 +346,7 @@ pub async fn revoke_token(db: &Db, by: &Caller, token: TokenId) -> Result<()> {
     if !tx.revoke_api_token(me, token).await? {
         return Err(UseCaseError::NotFound(format!("{token}번 토큰(이미 폐기되었거나 내 토큰이 아님)")));
     }
-    tx.audit(&by.actor, Change::event("api_token.revoke", "api_token", Some(token.get()), None)).await?;
+    tx.audit(&by.actor, Change::event(AuditAction::TokenRevoke, "api_token", Some(token.get()), None)).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -504,7 +510,8 @@ async fn insert_user(db: &Db, by: &Caller, new: &NewUser) -> Result<UserId> {
     let after = tx.load::<UserRecord>(id).await?.ok_or_else(|| no_such_user(&UserRef::Id(id)))?;
     let roles: Vec<&str> = new.grants.iter().map(|g| g.role().as_str()).collect();
     let detail = serde_json::json!({ "user": after, "roles": roles });
-    tx.audit(&by.actor, Change::of("user.create", "user", Some(id.get()), None::<&()>, Some(&detail))).await?;
+    tx.audit(&by.actor, Change::of(AuditAction::UserCreate, "user", Some(id.get()), None::<&()>, Some(&detail)))
+        .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -590,7 +597,7 @@ pub async fn disable_user(db: &Db, by: &Caller, who: &UserRef, version: Option<i
         .ok_or(UseCaseError::Stale { current_version: before.version })?;
     tx.end_sessions_of(id).await?;
     let after = tx.load::<UserRecord>(id).await?.ok_or_else(|| no_such_user(who))?;
-    tx.audit(&by.actor, Change::updated("user.disable", &before, &after)).await?;
+    tx.audit(&by.actor, Change::updated(AuditAction::UserDisable, &before, &after)).await?;
     tx.commit().await?;
     Ok(Disabled::Now(db.user_view(id).await?.ok_or_else(|| no_such_user(who))?))
 }
@@ -629,10 +636,10 @@ async fn new_password(
     tx.end_sessions_of(id).await?;
     let tokens = tx.revoke_api_tokens_of(id).await?;
     let after = tx.load::<UserRecord>(id).await?.ok_or_else(|| no_such_user(&UserRef::Id(id)))?;
-    tx.audit(&by.actor, Change::updated("user.password", &before, &after)).await?;
+    tx.audit(&by.actor, Change::updated(AuditAction::UserPassword, &before, &after)).await?;
     if tokens > 0 {
         let detail = serde_json::json!({ "revoked_tokens": tokens }).to_string();
-        tx.audit(&by.actor, Change::event("api_token.revoke_all", "user", Some(id.get()), Some(detail))).await?;
+        tx.audit(&by.actor, Change::event(AuditAction::TokenRevokeAll, "user", Some(id.get()), Some(detail))).await?;
     }
     Ok(())
 }
@@ -674,7 +681,7 @@ pub async fn add_affiliation(db: &Db, by: &Caller, who: &UserRef, input: &Affili
     let user = user_record(&mut tx, who).await?;
     let id = tx.insert_affiliation(UserId::new(user.id), &draft).await?;
     let after = tx.load::<Affiliation>(id).await?.ok_or_else(|| no_such_user(who))?;
-    tx.audit(&by.actor, Change::created("evaluator_affiliation.create", &after)).await?;
+    tx.audit(&by.actor, Change::created(AuditAction::AffiliationCreate, &after)).await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -691,8 +698,11 @@ pub async fn assign_evaluator(db: &Db, by: &Caller, user: UserId, task: hanteam_
     let mut tx = db.begin().await?;
     if tx.assign_evaluator(user, task).await? {
         let after = serde_json::json!({ "user_id": user, "task_id": task });
-        tx.audit(&by.actor, Change::of("evaluator.assign", "task", Some(task.get()), None::<&()>, Some(&after)))
-            .await?;
+        tx.audit(
+            &by.actor,
+            Change::of(AuditAction::EvaluatorAssign, "task", Some(task.get()), None::<&()>, Some(&after)),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(())

@@ -2,6 +2,7 @@
 //! Their passwords are shown on the sign-in page, so the edge allows this only on a loopback address.
 
 use hanteam_domain::access::{Grant, TaskScope};
+use hanteam_domain::audit::AuditAction;
 use hanteam_domain::filter::MAX_LIMIT;
 use hanteam_domain::korean::{with_particle, Particle};
 use hanteam_domain::{AgencyRef, TaskFilter, TaskId, UserId};
@@ -111,7 +112,8 @@ async fn create(db: &Db, by: &Caller, new: &NewUser) -> Result<Option<UserId>> {
     let after = tx.load::<hanteam_store::accounts::UserRecord>(id).await?;
     let roles: Vec<&str> = new.grants.iter().map(|g| g.role().as_str()).collect();
     let detail = serde_json::json!({ "user": after, "roles": roles });
-    tx.audit(&by.actor, Change::of("user.create", "user", Some(id.get()), None::<&()>, Some(&detail))).await?;
+    tx.audit(&by.actor, Change::of(AuditAction::UserCreate, "user", Some(id.get()), None::<&()>, Some(&detail)))
+        .await?;
     tx.commit().await?;
     Ok(Some(id))
 }
@@ -129,7 +131,7 @@ async fn renew_password(db: &Db, by: &Caller, id: UserId, hash: &str) -> Result<
     tx.end_sessions_of(id).await?;
     let after = tx.load::<hanteam_store::accounts::UserRecord>(id).await?;
     if let Some(after) = after {
-        tx.audit(&by.actor, Change::updated("user.password", &before, &after)).await?;
+        tx.audit(&by.actor, Change::updated(AuditAction::UserPassword, &before, &after)).await?;
     }
     tx.commit().await?;
     Ok(())

@@ -12,6 +12,7 @@
 //! 용수, 달걀, 특구 and 쌀 in one or two percent) and the word the benchmark looks for in vain,
 //! 펭귄우주선, nowhere.
 
+use hanteam_domain::audit::AuditAction;
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
@@ -166,7 +167,8 @@ pub async fn synth(
                 "force": params.force,
                 "counts": counts,
             });
-            tx.audit(&by.actor, Change::of("dataset.synth", "dataset", None, None::<&()>, Some(&detail))).await?;
+            tx.audit(&by.actor, Change::of(AuditAction::DatasetSynth, "dataset", None, None::<&()>, Some(&detail)))
+                .await?;
         }
         tx.commit().await?;
         progress(Progress { tasks_done: done, tasks_total: params.tasks });

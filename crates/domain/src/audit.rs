@@ -6,6 +6,12 @@ use sha2::{Digest, Sha256};
 
 use crate::UserId;
 
+pub mod action;
+pub mod fields;
+pub mod names;
+
+pub use action::{action_label, AuditAction};
+
 /// The hash before the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -42,7 +48,8 @@ impl AuditEntry {
     }
 }
 
-fn cut(text: &str, max: usize) -> String {
+/// `text` cut to `max` characters, saying how many were left out.
+pub fn cut(text: &str, max: usize) -> String {
     let n = text.chars().count();
     if n <= max {
         return text.to_string();

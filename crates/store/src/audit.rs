@@ -2,7 +2,9 @@
 //! record, so a change and its audit row are kept or lost together.
 
 use chrono::{DateTime, Utc};
-use hanteam_domain::audit::{check_anchor, verify, AuditEntry, ChainBreak, ChainHead, ChainVersion, ChainedEntry};
+use hanteam_domain::audit::{
+    check_anchor, verify, AuditAction, AuditEntry, ChainBreak, ChainHead, ChainVersion, ChainedEntry,
+};
 use hanteam_domain::{AuditFilter, UserId};
 use serde::Serialize;
 
@@ -48,29 +50,29 @@ pub struct Change {
 }
 
 impl Change {
-    pub fn created<R: Record>(action: &str, after: &R) -> Change {
+    pub fn created<R: Record>(action: AuditAction, after: &R) -> Change {
         Change::of(action, R::AUDIT_TYPE, Some(after.id()), None::<&R>, Some(after))
     }
 
-    pub fn updated<R: Record>(action: &str, before: &R, after: &R) -> Change {
+    pub fn updated<R: Record>(action: AuditAction, before: &R, after: &R) -> Change {
         Change::of(action, R::AUDIT_TYPE, Some(before.id()), Some(before), Some(after))
     }
 
     /// The record's last state stays in the log.
-    pub fn removed<R: Record>(action: &str, before: &R) -> Change {
+    pub fn removed<R: Record>(action: AuditAction, before: &R) -> Change {
         Change::of(action, R::AUDIT_TYPE, Some(before.id()), Some(before), None::<&R>)
     }
 
     /// A change whose record is more than one row (an account with its roles, a dataset).
     pub fn of<B: Serialize, A: Serialize>(
-        action: &str,
+        action: AuditAction,
         record_type: &str,
         record_id: Option<i64>,
         before: Option<&B>,
         after: Option<&A>,
     ) -> Change {
         Change {
-            action: action.into(),
+            action: action.as_str().into(),
             record_type: record_type.into(),
             record_id,
             before: before.and_then(snapshot),
@@ -79,8 +81,14 @@ impl Change {
     }
 
     /// Something that changes no record (a sign-in, a failed sign-in): `detail` goes where `after` is.
-    pub fn event(action: &str, record_type: &str, record_id: Option<i64>, detail: Option<String>) -> Change {
-        Change { action: action.into(), record_type: record_type.into(), record_id, before: None, after: detail }
+    pub fn event(action: AuditAction, record_type: &str, record_id: Option<i64>, detail: Option<String>) -> Change {
+        Change {
+            action: action.as_str().into(),
+            record_type: record_type.into(),
+            record_id,
+            before: None,
+            after: detail,
+        }
     }
 }
 

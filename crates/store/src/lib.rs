@@ -14,6 +14,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 
 pub mod accounts;
 pub mod audit;
+pub mod audit_names;
 pub mod bulk;
 mod fold;
 mod migrate;

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
+use hanteam_domain::audit::AuditAction;
 use hanteam_domain::dataset::{Dataset, Variant, SEED_TASK_SOURCE, SEED_TASK_STATUS};
 use hanteam_domain::{DecisionOutcome, TaskId};
 
@@ -239,7 +240,7 @@ pub(crate) async fn load(db: &Db, d: &Dataset, name: &str, actor: &Actor) -> Res
     tx.refresh_tasks(&loaded).await?;
     tx.execute("INSERT INTO dataset_loads (name, loaded_at) VALUES ($1, $2)", &[name.into(), at.into()]).await?;
     let detail = serde_json::json!({ "dataset": name, "tasks": task_ids.len(), "agencies": agencies.len() });
-    tx.audit(actor, Change::of("dataset.load", "dataset", None, None::<&()>, Some(&detail))).await?;
+    tx.audit(actor, Change::of(AuditAction::DatasetLoad, "dataset", None, None::<&()>, Some(&detail))).await?;
     tx.commit().await?;
     Ok(SeedOutcome::Loaded { tasks: task_ids.len() })
 }

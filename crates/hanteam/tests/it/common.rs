@@ -5,6 +5,7 @@
 //! the first PostgreSQL test starts a cluster of this run's own with `scripts/pg.sh`, stopped when the
 //! run ends. Each test gets a database of its own inside the cluster.
 
+use hanteam_domain::audit::AuditAction;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
@@ -223,7 +224,9 @@ pub async fn insert_user(db: &Db, login: &str, grants: Vec<Grant>, password: &st
     };
     let mut tx = db.begin().await.expect("begin");
     let id = tx.insert_user(&user).await.expect("insert user");
-    tx.audit(&Actor::system(), Change::event("user.create", "user", Some(id.get()), None)).await.expect("audit");
+    tx.audit(&Actor::system(), Change::event(AuditAction::UserCreate, "user", Some(id.get()), None))
+        .await
+        .expect("audit");
     tx.commit().await.expect("commit");
     id
 }
@@ -281,7 +284,7 @@ impl TestApp {
             .insert_api_token(id, "test", &hanteam_app::secrets::secret_hash(&secret), &p.grantable_rights())
             .await
             .expect("token");
-        tx.audit(&Actor::system(), Change::event("api_token.create", "api_token", Some(token.get()), None))
+        tx.audit(&Actor::system(), Change::event(AuditAction::TokenCreate, "api_token", Some(token.get()), None))
             .await
             .expect("audit");
         tx.commit().await.expect("commit");

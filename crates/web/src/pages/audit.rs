@@ -5,7 +5,9 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use hanteam_app::AuditRecord;
+use hanteam_app::audit::{AuditLine, ChangedField};
+use hanteam_domain::audit::fields::RECORD_TYPES;
+use hanteam_domain::audit::names::{Name, NameLink};
 use hanteam_domain::filter::DEFAULT_LIMIT;
 use hanteam_domain::{AuditFilterInput, TaskId};
 
@@ -16,57 +18,31 @@ use super::layout::{Layout, Section};
 use super::links;
 use super::render::{error_page, no_store, render};
 use super::widgets::{pager_for, select_options, Pager};
+use crate::endpoint::encode;
 use crate::error::AppError;
 use crate::AppState;
 
-/// What the log calls its records, in Korean.
-const RECORD_TYPES: [(&str, &str); 11] = [
-    ("task", "과제"),
-    ("task_agency_role", "기관별 역할"),
-    ("task_kpi", "성과지표"),
-    ("task_milestone", "추진일정"),
-    ("agency", "기관"),
-    ("position", "교류직위"),
-    ("exchange_pair", "교류직위 쌍"),
-    ("exchangee", "교류자"),
-    ("user", "사용자 계정"),
-    ("api_token", "API 토큰"),
-    ("dataset", "기본 자료"),
-];
-
-fn record_type_label(code: &str) -> &str {
-    RECORD_TYPES.iter().find(|(c, _)| *c == code).map_or(code, |(_, label)| label)
+/// A name on the page, and where it links to.
+struct NameView {
+    text: String,
+    href: Option<String>,
 }
 
-/// What an action did, in Korean (the code stays beside it for those who search by it).
-fn action_label(code: &str) -> &'static str {
-    match code {
-        "task.create" => "과제 등록",
-        "task.update" => "과제 수정",
-        "task.archive" => "과제 보관",
-        "task_role.update" => "기관별 역할 수정",
-        "kpi.create" => "성과지표 추가",
-        "kpi.update" => "성과지표 수정",
-        "kpi.remove" => "성과지표 삭제",
-        "milestone.create" => "추진일정 추가",
-        "milestone.update" => "추진일정 수정",
-        "milestone.remove" => "추진일정 삭제",
-        "agency.update" => "기관 정보 수정",
-        "position.update" => "교류직위 수정",
-        "exchange_pair.update" => "교류직위 쌍 수정",
-        "exchangee.update" => "교류자 정보 수정",
-        "evaluator.assign" => "평가위원 배정",
-        "auth.sign_in" => "로그인",
-        "auth.sign_in_failed" => "로그인 실패",
-        "auth.sign_out" => "로그아웃",
-        "user.create" => "계정 생성",
-        "user.disable" => "계정 사용 중지",
-        "user.password" => "비밀번호 변경",
-        "api_token.create" => "API 토큰 생성",
-        "api_token.revoke" => "API 토큰 폐기",
-        "dataset.load" => "기본 자료 적재",
-        _ => "기타",
-    }
+fn name_view(name: &Name) -> NameView {
+    let audit_of = |params: &[(&str, String)]| {
+        let query: Vec<String> = params.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect();
+        format!("{}?{}", links::audit(), query.join("&"))
+    };
+    let href = name.link.as_ref().map(|link| match link {
+        NameLink::Task(id) => links::task(&TaskId::new(*id)),
+        NameLink::Agency(short_name) => links::agency(short_name),
+        NameLink::Pair(seq) => links::pair(seq),
+        NameLink::RecordLog { record_type, record_id } => {
+            audit_of(&[("record_type", record_type.clone()), ("record_id", record_id.to_string())])
+        }
+        NameLink::ActorLog(actor) => audit_of(&[("actor", actor.clone())]),
+    });
+    NameView { text: name.text.clone(), href }
 }
 
 /// A JSON snapshot, indented for reading (as stored when it is not JSON).
@@ -80,32 +56,28 @@ fn pretty(json: &str) -> String {
 struct AuditRow {
     seq: i64,
     at: When,
-    actor: String,
+    actor: NameView,
     client_addr: String,
     action: &'static str,
     action_code: String,
-    record: String,
-    record_href: Option<String>,
+    record: NameView,
+    /// The fields that changed; `None` when a snapshot is not JSON (only the raw text is shown).
+    changes: Option<Vec<ChangedField>>,
     before: Option<String>,
     after: Option<String>,
 }
 
-fn audit_row(record: &AuditRecord) -> AuditRow {
-    let r = &record.entry;
-    let kind = record_type_label(&r.record_type);
-    let record = match r.record_id {
-        Some(id) => format!("{kind} {id}번"),
-        None => kind.to_string(),
-    };
+fn audit_row(line: &AuditLine) -> AuditRow {
+    let r = &line.record.entry;
     AuditRow {
         seq: r.seq,
         at: when(r.occurred_at),
-        actor: r.actor.clone(),
+        actor: name_view(&line.actor),
         client_addr: r.client_addr.clone().unwrap_or_else(|| "-".into()),
-        action: action_label(&r.action),
+        action: line.action,
         action_code: r.action.clone(),
-        record,
-        record_href: (r.record_type == "task").then_some(r.record_id).flatten().map(|id| links::task(&TaskId::new(id))),
+        record: name_view(&line.subject),
+        changes: line.changes.clone(),
         before: r.before.as_deref().map(pretty),
         after: r.after.as_deref().map(pretty),
     }
@@ -124,7 +96,7 @@ struct AuditPage {
 }
 
 fn filter_fields(q: &AuditFilterInput) -> Vec<Field> {
-    let types = RECORD_TYPES.iter().map(|(c, l)| (c.to_string(), l.to_string())).collect();
+    let types = RECORD_TYPES.iter().map(|t| (t.code.to_string(), t.label.to_string())).collect();
     const DAY_HINT: &str = "한국 시간 기준 날짜입니다.";
     vec![
         Field::text("actor", "사용자 아이디", &q.actor).hint("예: admin").autocomplete("off"),
@@ -163,7 +135,7 @@ pub(crate) async fn audit_page(
         rows: vec![],
         pager: None,
     };
-    match hanteam_app::audit::log(&state.db, cx.by(), &q).await.map_err(AppError::from) {
+    match hanteam_app::audit::readable_log(&state.db, cx.by(), &q).await.map_err(AppError::from) {
         Ok(found) => {
             let limit = parse_or(&q.limit, DEFAULT_LIMIT).max(1);
             let offset = parse_or(&q.offset, 0).max(0);

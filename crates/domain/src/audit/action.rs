@@ -1,0 +1,109 @@
+//! What an audit entry says someone did: one closed list of the codes the log stores, each with its
+//! Korean name. Every change the program writes names one of these, so a code without a name cannot
+//! reach the log.
+
+macro_rules! actions {
+    ($($(#[$doc:meta])* $name:ident => $code:literal, $label:literal;)*) => {
+        /// An action as the audit log records it (`audit_log.action`).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum AuditAction {
+            $($(#[$doc])* $name,)*
+        }
+
+        impl AuditAction {
+            pub const ALL: &'static [AuditAction] = &[$(AuditAction::$name,)*];
+
+            /// The code stored in the log.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(AuditAction::$name => $code,)*
+                }
+            }
+
+            /// What it is called in Korean, for people reading the log.
+            pub fn label_ko(self) -> &'static str {
+                match self {
+                    $(AuditAction::$name => $label,)*
+                }
+            }
+        }
+    };
+}
+
+actions! {
+    TaskCreate => "task.create", "과제 등록";
+    TaskUpdate => "task.update", "과제 수정";
+    TaskArchive => "task.archive", "과제 보관";
+    /// An agency joins a task (its pair changed).
+    TaskRoleCreate => "task_role.create", "과제 참여기관 추가";
+    TaskRoleUpdate => "task_role.update", "기관별 역할 수정";
+    KpiCreate => "kpi.create", "성과지표 추가";
+    KpiUpdate => "kpi.update", "성과지표 수정";
+    KpiRemove => "kpi.remove", "성과지표 삭제";
+    MilestoneCreate => "milestone.create", "추진일정 추가";
+    MilestoneUpdate => "milestone.update", "추진일정 수정";
+    MilestoneRemove => "milestone.remove", "추진일정 삭제";
+    AgencyUpdate => "agency.update", "기관 정보 수정";
+    PositionUpdate => "position.update", "교류직위 수정";
+    PairUpdate => "exchange_pair.update", "교류직위 쌍 수정";
+    ExchangeeUpdate => "exchangee.update", "교류자 정보 수정";
+    EvaluatorAssign => "evaluator.assign", "평가위원 배정";
+    AffiliationCreate => "evaluator_affiliation.create", "평가위원 소속 이력 추가";
+    SignIn => "auth.sign_in", "로그인";
+    SignInFailed => "auth.sign_in_failed", "로그인 실패";
+    SignOut => "auth.sign_out", "로그아웃";
+    UserCreate => "user.create", "계정 생성";
+    UserDisable => "user.disable", "계정 사용 중지";
+    /// One's own change, an administrator's reset, or a demo account's new password.
+    UserPassword => "user.password", "비밀번호 변경";
+    TokenCreate => "api_token.create", "API 토큰 발급";
+    TokenRevoke => "api_token.revoke", "API 토큰 폐기";
+    /// Every token of an account, at a password change or reset.
+    TokenRevokeAll => "api_token.revoke_all", "API 토큰 모두 폐기";
+    DatasetLoad => "dataset.load", "내장 자료 불러오기";
+    DatasetSynth => "dataset.synth", "부하 측정용 합성 자료 생성";
+}
+
+impl AuditAction {
+    /// The action a stored code names; `None` for a code this program never writes.
+    pub fn from_code(code: &str) -> Option<AuditAction> {
+        AuditAction::ALL.iter().copied().find(|a| a.as_str() == code)
+    }
+}
+
+/// The Korean name of a stored code; a code this program does not know is not shown as if it were
+/// one it does.
+pub fn action_label(code: &str) -> &'static str {
+    AuditAction::from_code(code).map_or("알 수 없는 작업", AuditAction::label_ko)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_has_its_own_code_and_a_korean_name() {
+        let mut codes = std::collections::HashSet::new();
+        let mut labels = std::collections::HashSet::new();
+        for a in AuditAction::ALL {
+            assert!(codes.insert(a.as_str()), "{} twice", a.as_str());
+            assert!(labels.insert(a.label_ko()), "{} twice", a.label_ko());
+            assert_eq!(AuditAction::from_code(a.as_str()), Some(*a));
+            assert!(
+                a.label_ko().chars().any(|c| ('가'..='힣').contains(&c)),
+                "{} is named in Korean: {}",
+                a.as_str(),
+                a.label_ko()
+            );
+            assert!(!a.label_ko().contains(a.as_str()), "the name is not the code");
+        }
+    }
+
+    #[test]
+    fn a_stored_code_reads_as_its_korean_name() {
+        assert_eq!(action_label("auth.sign_in"), "로그인");
+        assert_eq!(action_label("user.create"), "계정 생성");
+        assert_eq!(action_label("task.update"), "과제 수정");
+        assert_eq!(action_label("no.such"), "알 수 없는 작업");
+    }
+}

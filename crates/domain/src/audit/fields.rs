@@ -1,0 +1,624 @@
+//! How an audit entry reads for an auditor: what its record types and fields are called in Korean,
+//! how a stored value is written for a person, and which fields a change changed.
+//!
+//! The log keeps each record before and after a change as JSON, with the column names as keys
+//! (`{"title": …, "lead_agency_id": 3}`). [`changes`] turns the two into the list of fields that
+//! differ, each with its Korean label and both values as text; a value that points at another record
+//! (an agency's id) is left as a [`Named`] for the page to name from the database.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::{Map, Value};
+
+use crate::access::{Right, Role};
+use crate::time::KST;
+use crate::{PositionLevel, TaskSource, TaskStatus, TaskType};
+
+/// A record type of the log (`audit_log.record_type`), its Korean name, and the fields its JSON
+/// holds, each with its label, in the order they are shown.
+pub struct RecordType {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub fields: &'static [(&'static str, &'static str)],
+}
+
+/// Every record type the program writes to the log.
+pub const RECORD_TYPES: &[RecordType] = &[
+    RecordType {
+        code: "task",
+        label: "과제",
+        fields: &[
+            ("seq", "과제 번호"),
+            ("title", "과제명"),
+            ("status", "과제 상태"),
+            ("task_type", "과제 유형"),
+            ("source", "과제 출처"),
+            ("pair_id", "교류직위 쌍"),
+            ("lead_agency_id", "주관 기관"),
+            ("description", "과제 내용"),
+            ("archived_at", "보관 일시"),
+            // An evaluator assigned to the task.
+            ("user_id", "평가위원"),
+            ("task_id", "과제"),
+        ],
+    },
+    RecordType {
+        code: "task_agency_role",
+        label: "기관별 역할",
+        fields: &[("task_id", "과제"), ("agency_id", "기관"), ("role", "역할")],
+    },
+    RecordType {
+        code: "task_kpi",
+        label: "성과지표",
+        fields: &[
+            ("task_id", "과제"),
+            ("seq", "순서"),
+            ("name", "지표명"),
+            ("baseline_value", "기준값"),
+            ("target_value", "목표값"),
+            ("unit", "단위"),
+            ("due", "목표 시점"),
+            ("note", "비고"),
+        ],
+    },
+    RecordType {
+        code: "task_milestone",
+        label: "추진일정",
+        fields: &[
+            ("task_id", "과제"),
+            ("seq", "순서"),
+            ("title", "일정명"),
+            ("due", "기한"),
+            ("done_on", "완료일"),
+            ("note", "비고"),
+        ],
+    },
+    RecordType {
+        code: "agency",
+        label: "기관",
+        fields: &[("short_name", "약칭"), ("name", "기관명"), ("name_en", "영문 기관명")],
+    },
+    RecordType {
+        code: "position",
+        label: "교류직위",
+        fields: &[("agency_id", "기관"), ("title", "직위명"), ("level", "직위 등급")],
+    },
+    RecordType {
+        code: "exchange_pair", label: "교류직위 쌍", fields: &[("seq", "연번"), ("theme", "주요내용")]
+    },
+    RecordType {
+        code: "exchangee",
+        label: "교류자",
+        fields: &[("position_id", "교류직위"), ("name", "이름"), ("expertise", "전문 분야"), ("careers", "이전 경력")],
+    },
+    RecordType {
+        code: "user",
+        label: "사용자 계정",
+        fields: &[
+            ("login", "아이디"),
+            ("display_name", "이름"),
+            ("roles", "역할"),
+            ("must_change_password", "다음 로그인 때 비밀번호 변경"),
+            ("is_private_expert", "민간 전문가"),
+            ("disabled_at", "사용 중지 일시"),
+            // A failed sign-in, and the tokens a password change revoked.
+            ("reason", "실패 사유"),
+            ("revoked_tokens", "폐기된 API 토큰 수"),
+        ],
+    },
+    RecordType {
+        code: "api_token",
+        label: "API 토큰",
+        fields: &[("user_id", "계정"), ("name", "토큰 이름"), ("rights", "권한")],
+    },
+    RecordType {
+        code: "evaluator_affiliation",
+        label: "평가위원 소속 이력",
+        fields: &[
+            ("user_id", "평가위원"),
+            ("organization", "소속 기관"),
+            ("title", "직위"),
+            ("from_date", "시작일"),
+            ("to_date", "종료일"),
+        ],
+    },
+    RecordType {
+        code: "dataset",
+        label: "기본 자료",
+        fields: &[
+            ("dataset", "자료"),
+            ("tasks", "과제 수"),
+            ("agencies", "기관 수"),
+            ("seed", "난수 시드"),
+            ("force", "기존 자료가 있어도 생성"),
+            ("counts", "만든 기록 수"),
+            ("positions", "교류직위 수"),
+            ("exchangees", "교류자 수"),
+            ("pairs", "교류직위 쌍 수"),
+            ("agency_roles", "기관별 역할 수"),
+            ("kpis", "성과지표 수"),
+            ("milestones", "추진일정 수"),
+            ("meetings", "회의 수"),
+            ("agenda_items", "안건 수"),
+            ("decisions", "결정 사항 수"),
+            ("meeting_tasks", "회의에 상정된 과제 수"),
+            ("accounts", "계정 수"),
+            ("affiliations", "소속 이력 수"),
+            ("evaluator_assignments", "평가위원 배정 수"),
+        ],
+    },
+];
+
+/// Fields every record has: its own id and the version each change counts up.
+const COMMON_FIELDS: &[(&str, &str)] = &[("id", "번호"), ("version", "버전")];
+
+/// Fields that say nothing a person reads: the version counts every change and is left out of the
+/// list of what changed (it stays in the JSON).
+const BOOKKEEPING: &[&str] = &["id", "version"];
+
+pub fn record_type(code: &str) -> Option<&'static RecordType> {
+    RECORD_TYPES.iter().find(|t| t.code == code)
+}
+
+/// The Korean name of a record type; an unknown code is shown as it is.
+pub fn record_type_label(code: &str) -> &str {
+    record_type(code).map_or(code, |t| t.label)
+}
+
+/// The Korean label of a field of a record type's JSON; `None` when it has none (a test keeps
+/// every field the program writes labelled).
+pub fn field_label(record_type_code: &str, key: &str) -> Option<&'static str> {
+    let own = record_type(record_type_code).map_or(&[][..], |t| t.fields);
+    own.iter().chain(COMMON_FIELDS).find(|(k, _)| *k == key).map(|(_, label)| *label)
+}
+
+/// Where a field stands in the order fields are shown.
+fn field_rank(record_type_code: &str, key: &str) -> usize {
+    let own = record_type(record_type_code).map_or(&[][..], |t| t.fields);
+    own.iter().chain(COMMON_FIELDS).position(|(k, _)| *k == key).unwrap_or(usize::MAX)
+}
+
+/// A record that a field (or an entry) points at by its id, named from the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Named {
+    Task(i64),
+    Agency(i64),
+    Pair(i64),
+    Position(i64),
+    User(i64),
+}
+
+impl Named {
+    pub fn id(self) -> i64 {
+        match self {
+            Named::Task(id) | Named::Agency(id) | Named::Pair(id) | Named::Position(id) | Named::User(id) => id,
+        }
+    }
+}
+
+/// What a field whose value is an id points at.
+fn reference(key: &str, id: i64) -> Option<Named> {
+    match key {
+        "task_id" => Some(Named::Task(id)),
+        "agency_id" | "lead_agency_id" => Some(Named::Agency(id)),
+        "pair_id" => Some(Named::Pair(id)),
+        "position_id" => Some(Named::Position(id)),
+        "user_id" => Some(Named::User(id)),
+        _ => None,
+    }
+}
+
+/// A value as a person reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Shown {
+    /// Nothing there: 미입력 for what someone could have entered, 없음 for what happens to a record
+    /// (a date it was archived or disabled).
+    Empty(&'static str),
+    Text(String),
+    /// An id of another record: the page names it.
+    Ref(Named),
+}
+
+pub const NOT_ENTERED: &str = "미입력";
+pub const NONE: &str = "없음";
+
+/// Fields that record when something happened to the record, rather than something entered.
+const EVENT_TIMES: &[&str] = &["archived_at", "disabled_at"];
+
+fn empty_for(key: &str) -> Shown {
+    Shown::Empty(if EVENT_TIMES.contains(&key) { NONE } else { NOT_ENTERED })
+}
+
+/// One stored value of `key` as text: codes by their Korean names, dates the Korean way, times in
+/// Korean time, booleans as 예/아니요, lists one item after another.
+pub fn show(key: &str, value: &Value) -> Shown {
+    match value {
+        Value::Null => empty_for(key),
+        Value::Bool(b) => Shown::Text(if *b { "예" } else { "아니요" }.into()),
+        Value::Number(n) => match n.as_i64().and_then(|id| reference(key, id)) {
+            Some(named) => Shown::Ref(named),
+            None => Shown::Text(n.to_string()),
+        },
+        Value::String(s) if s.trim().is_empty() => empty_for(key),
+        Value::String(s) => Shown::Text(show_text(key, s)),
+        Value::Array(items) if items.is_empty() => empty_for(key),
+        Value::Array(items) => Shown::Text(items.iter().map(|v| plain(key, v)).collect::<Vec<_>>().join(", ")),
+        Value::Object(fields) => Shown::Text(
+            fields
+                .iter()
+                .map(|(k, v)| format!("{}: {}", label_or_key("", k), plain(k, v)))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+    }
+}
+
+/// A value inside a list or a nested object, as one piece of text.
+fn plain(key: &str, value: &Value) -> String {
+    match show(key, value) {
+        Shown::Empty(s) => s.to_string(),
+        Shown::Text(t) => t,
+        Shown::Ref(n) => n.id().to_string(),
+    }
+}
+
+fn label_or_key<'a>(record_type_code: &str, key: &'a str) -> &'a str {
+    field_label(record_type_code, key).unwrap_or(key)
+}
+
+fn show_text(key: &str, s: &str) -> String {
+    let coded = match key {
+        "status" => s.parse::<TaskStatus>().ok().map(TaskStatus::label_ko),
+        "task_type" => s.parse::<TaskType>().ok().map(TaskType::label_ko),
+        "source" => s.parse::<TaskSource>().ok().map(TaskSource::label_ko),
+        "level" => s.parse::<PositionLevel>().ok().map(PositionLevel::label_ko),
+        "roles" => s.parse::<Role>().ok().map(Role::label_ko),
+        "reason" => sign_in_failure(s),
+        _ => None,
+    };
+    if let Some(label) = coded {
+        return label.to_string();
+    }
+    if key == "rights" {
+        let rights: Option<Vec<&str>> =
+            s.split(',').map(|r| r.trim().parse::<Right>().ok().map(Right::label_ko)).collect();
+        if let Some(rights) = rights {
+            return rights.join(", ");
+        }
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return d.format("%Y. %-m. %-d.").to_string();
+    }
+    if let Ok(at) = DateTime::parse_from_rfc3339(s) {
+        return at.with_timezone(&Utc).with_timezone(&KST).format("%Y. %-m. %-d. %H:%M").to_string();
+    }
+    s.to_string()
+}
+
+/// Why a sign-in failed, as the log records it.
+fn sign_in_failure(code: &str) -> Option<&'static str> {
+    match code {
+        "unknown_login" => Some("없는 아이디"),
+        "wrong_password" => Some("비밀번호가 맞지 않음"),
+        "disabled" => Some("사용 중지된 계정"),
+        _ => None,
+    }
+}
+
+/// One field a change changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldChange {
+    /// The key in the JSON, nested keys joined by `.` (`counts.tasks`).
+    pub key: String,
+    pub label: String,
+    /// `None` when the record did not exist before (a creation) or after (a removal), and when
+    /// only the spacing changed.
+    pub before: Option<Shown>,
+    pub after: Option<Shown>,
+    /// Only line breaks or spaces changed (a text sent back by a browser's form, whose line breaks
+    /// are CR LF): the values read the same.
+    pub spacing_only: bool,
+}
+
+/// The most characters of a text value the list of changes shows; the whole is in the raw record.
+pub const MAX_SHOWN_CHARS: usize = 200;
+
+/// The fields of a record's JSON, nested objects opened up: `(key path, label, value)`, in the
+/// order they are shown. An object under a key named as the record type itself (`{"user": {…}}`
+/// of a new account) holds the record's own fields.
+fn flatten<'a>(record_type_code: &str, value: &'a Value) -> Vec<(String, String, &'a Value)> {
+    fn walk<'a>(
+        rt: &str,
+        path: &str,
+        label: &str,
+        fields: &'a Map<String, Value>,
+        out: &mut Vec<(String, String, &'a Value)>,
+    ) {
+        for (k, v) in fields {
+            let top = path.is_empty();
+            if let (true, true, Value::Object(own)) = (top, k == rt, v) {
+                walk(rt, "", "", own, out);
+                continue;
+            }
+            let (p, l) = if top {
+                (k.clone(), label_or_key(rt, k).to_string())
+            } else {
+                (format!("{path}.{k}"), format!("{label} · {}", label_or_key(rt, k)))
+            };
+            match v {
+                Value::Object(inner) if !inner.is_empty() => walk(rt, &p, &l, inner, out),
+                _ => out.push((p, l, v)),
+            }
+        }
+    }
+    let mut out = Vec::new();
+    if let Value::Object(fields) = value {
+        walk(record_type_code, "", "", fields, &mut out);
+    }
+    out.sort_by_cached_key(|(p, _, _)| p.split('.').map(|k| field_rank(record_type_code, k)).collect::<Vec<_>>());
+    out
+}
+
+/// What changed between two JSON snapshots of a record of `record_type_code` (either may be
+/// absent: a creation, a removal, an event with a detail): every field whose value differs, or, with
+/// one side only, every field that holds something. The id and version are left out. `None` when a
+/// snapshot is not a JSON object (the page then shows it as stored).
+pub fn changes(record_type_code: &str, before: Option<&str>, after: Option<&str>) -> Option<Vec<FieldChange>> {
+    let parse = |s: Option<&str>| -> Option<Option<Value>> {
+        match s {
+            None => Some(None),
+            Some(text) => match serde_json::from_str::<Value>(text) {
+                Ok(v @ Value::Object(_)) => Some(Some(v)),
+                _ => None,
+            },
+        }
+    };
+    let (before, after) = (parse(before)?, parse(after)?);
+    let b = before.as_ref().map(|v| flatten(record_type_code, v));
+    let a = after.as_ref().map(|v| flatten(record_type_code, v));
+    let mut keys: Vec<(String, String)> = Vec::new();
+    for (k, l, _) in b.iter().flatten().chain(a.iter().flatten()) {
+        if !keys.iter().any(|(seen, _)| seen == k) {
+            keys.push((k.clone(), l.clone()));
+        }
+    }
+    /// The value of `key` on a side: `None` when the side is absent, `Some(None)` when it lacks the key.
+    fn find<'v>(side: &Option<Vec<(String, String, &'v Value)>>, key: &str) -> Option<Option<&'v Value>> {
+        side.as_ref().map(|fields| fields.iter().find(|(k, _, _)| k == key).map(|(_, _, v)| *v))
+    }
+    let mut out = Vec::new();
+    for (key, label) in keys {
+        let leaf = key.rsplit('.').next().unwrap_or(&key).to_string();
+        if BOOKKEEPING.contains(&leaf.as_str()) {
+            continue;
+        }
+        let (was, is) = (find(&b, &key), find(&a, &key));
+        let (was_value, is_value) = (was.flatten(), is.flatten());
+        let differs = match (was, is) {
+            (Some(_), Some(_)) => !same(was_value, is_value),
+            // One side only: what it holds (a `false` says nothing a new record did not already).
+            (None, Some(v)) | (Some(v), None) => !is_blank(v) && v != Some(&Value::Bool(false)),
+            (None, None) => false,
+        };
+        if !differs {
+            continue;
+        }
+        if let (Some(Value::String(a)), Some(Value::String(b))) = (was_value, is_value) {
+            if spacing(a) == spacing(b) {
+                out.push(FieldChange { key, label, before: None, after: None, spacing_only: true });
+                continue;
+            }
+        }
+        let shown = |side: Option<Option<&Value>>| {
+            side.map(|v| match v.map_or_else(|| empty_for(&leaf), |v| show(&leaf, v)) {
+                Shown::Text(t) => Shown::Text(super::cut(&t, MAX_SHOWN_CHARS)),
+                other => other,
+            })
+        };
+        out.push(FieldChange { key, label, before: shown(was), after: shown(is), spacing_only: false });
+    }
+    Some(out)
+}
+
+/// A text with its runs of spaces and line breaks as one space.
+fn spacing(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn is_blank(v: Option<&Value>) -> bool {
+    match v {
+        None | Some(Value::Null) => true,
+        Some(Value::String(s)) => s.trim().is_empty(),
+        Some(Value::Array(a)) => a.is_empty(),
+        _ => false,
+    }
+}
+
+/// Equal as a person reads them: a missing field, null and an empty text are all 미입력.
+fn same(a: Option<&Value>, b: Option<&Value>) -> bool {
+    (is_blank(a) && is_blank(b)) || a == b
+}
+
+/// Every key path a JSON snapshot of `record_type_code` holds that has no Korean label.
+pub fn unlabelled_fields(record_type_code: &str, json: &str) -> Vec<String> {
+    let Ok(v) = serde_json::from_str::<Value>(json) else { return vec![] };
+    fn walk(rt: &str, path: &str, v: &Value, out: &mut Vec<String>) {
+        if let Value::Object(fields) = v {
+            for (k, child) in fields {
+                let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                // The record itself, wrapped (see `flatten`).
+                let wrapper = path.is_empty() && k == rt && child.is_object();
+                if !wrapper && field_label(rt, k).is_none() {
+                    out.push(p.clone());
+                }
+                walk(rt, &p, child, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(record_type_code, "", &v, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn text(s: &str) -> Option<Shown> {
+        Some(Shown::Text(s.into()))
+    }
+
+    #[test]
+    fn an_edit_lists_only_the_fields_it_changed_with_korean_labels() {
+        let before = json!({"id": 12, "seq": 12, "title": "옛 제목", "status": "proposed", "description": null,
+            "lead_agency_id": null, "pair_id": 3, "version": 1});
+        let after = json!({"id": 12, "seq": 12, "title": "새 제목", "status": "confirmed", "description": "",
+            "lead_agency_id": 4, "pair_id": 3, "version": 2});
+        let got = changes("task", Some(&before.to_string()), Some(&after.to_string())).unwrap();
+        let labels: Vec<&str> = got.iter().map(|c| c.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            vec!["과제명", "과제 상태", "주관 기관"],
+            "null and \"\" are both 미입력; version is bookkeeping"
+        );
+        assert_eq!((got[0].before.clone(), got[0].after.clone()), (text("옛 제목"), text("새 제목")));
+        assert_eq!((got[1].before.clone(), got[1].after.clone()), (text("발굴"), text("확정")));
+        assert_eq!(got[2].before, Some(Shown::Empty(NOT_ENTERED)));
+        assert_eq!(got[2].after, Some(Shown::Ref(Named::Agency(4))));
+    }
+
+    #[test]
+    fn a_creation_lists_what_the_record_was_made_with_and_a_removal_what_it_held() {
+        let kpi = json!({"id": 5, "task_id": 1, "seq": 1, "name": "용수 공급량", "baseline_value": 10.5,
+            "target_value": null, "unit": "만 톤", "due": "2024-12-31", "note": null, "version": 1})
+        .to_string();
+        let made = changes("task_kpi", None, Some(&kpi)).unwrap();
+        let labels: Vec<&str> = made.iter().map(|c| c.label.as_str()).collect();
+        assert_eq!(labels, vec!["과제", "순서", "지표명", "기준값", "단위", "목표 시점"], "empty fields are left out");
+        assert!(made.iter().all(|c| c.before.is_none()));
+        assert_eq!(made[5].after, text("2024. 12. 31."));
+        let removed = changes("task_kpi", Some(&kpi), None).unwrap();
+        assert_eq!(removed.len(), 6);
+        assert!(removed.iter().all(|c| c.after.is_none() && c.before.is_some()));
+    }
+
+    #[test]
+    fn values_read_as_a_person_writes_them() {
+        assert_eq!(show("must_change_password", &json!(true)), Shown::Text("예".into()));
+        assert_eq!(show("is_private_expert", &json!(false)), Shown::Text("아니요".into()));
+        assert_eq!(show("archived_at", &Value::Null), Shown::Empty("없음"));
+        assert_eq!(show("description", &Value::Null), Shown::Empty("미입력"));
+        assert_eq!(
+            show("archived_at", &json!("2024-04-15T06:00:00.123456Z")),
+            Shown::Text("2024. 4. 15. 15:00".into())
+        );
+        assert_eq!(
+            show("roles", &json!(["opc_admin", "auditor"])),
+            Shown::Text("국무조정실 관리자, 감사 담당자".into())
+        );
+        assert_eq!(show("rights", &json!("read,write")), Shown::Text("조회, 수정".into()));
+        assert_eq!(show("reason", &json!("wrong_password")), Shown::Text("비밀번호가 맞지 않음".into()));
+        assert_eq!(show("task_type", &json!("silo_removal")), Shown::Text("부처간 칸막이 해소".into()));
+        assert_eq!(show("level", &json!("director")), Shown::Text("과장급".into()));
+        assert_eq!(show("user_id", &json!(3)), Shown::Ref(Named::User(3)));
+        assert_eq!(show("tasks", &json!(41)), Shown::Text("41".into()));
+        assert_eq!(show("note", &json!(["a", "b"])), Shown::Text("a, b".into()));
+        assert_eq!(show("title", &json!("그대로 둔 제목")), Shown::Text("그대로 둔 제목".into()));
+    }
+
+    #[test]
+    fn a_nested_record_is_opened_up_and_its_fields_labelled() {
+        let detail = json!({"user": {"id": 2, "login": "kim", "display_name": "김담당", "must_change_password": true,
+            "is_private_expert": false, "disabled_at": null, "version": 1}, "roles": ["agency_officer"]})
+        .to_string();
+        let made = changes("user", None, Some(&detail)).unwrap();
+        let labels: Vec<&str> = made.iter().map(|c| c.label.as_str()).collect();
+        assert_eq!(labels, vec!["아이디", "이름", "역할", "다음 로그인 때 비밀번호 변경"], "a false says nothing new");
+        assert_eq!(made[2].after, text("기관 담당자"));
+        let synth = json!({"tasks": 10, "agencies": 5, "seed": 1, "force": false, "counts": {"tasks": 10, "kpis": 20}});
+        let made = changes("dataset", None, Some(&synth.to_string())).unwrap();
+        let labels: Vec<&str> = made.iter().map(|c| c.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            vec!["과제 수", "기관 수", "난수 시드", "만든 기록 수 · 과제 수", "만든 기록 수 · 성과지표 수"]
+        );
+    }
+
+    #[test]
+    fn an_event_detail_reads_like_a_record() {
+        let got = changes("user", None, Some(r#"{"reason":"unknown_login"}"#)).unwrap();
+        assert_eq!(
+            got,
+            vec![FieldChange {
+                key: "reason".into(),
+                label: "실패 사유".into(),
+                before: None,
+                after: text("없는 아이디"),
+                spacing_only: false,
+            }]
+        );
+        assert_eq!(changes("user", None, None), Some(vec![]));
+        assert_eq!(changes("task", Some("not json"), None), None, "shown as stored instead");
+    }
+
+    #[test]
+    fn a_text_whose_line_breaks_alone_changed_says_so_and_a_long_text_is_cut() {
+        let before = json!({"description": "첫 줄\n둘째 줄", "title": "가".repeat(300)}).to_string();
+        let after = json!({"description": "첫 줄\r\n둘째 줄", "title": "나".repeat(300)}).to_string();
+        let got = changes("task", Some(&before), Some(&after)).unwrap();
+        let description = got.iter().find(|c| c.key == "description").unwrap();
+        assert!(description.spacing_only && description.before.is_none() && description.after.is_none());
+        let title = got.iter().find(|c| c.key == "title").unwrap();
+        assert_eq!(title.after, text(&format!("{}…(이하 100자 생략)", "나".repeat(MAX_SHOWN_CHARS))));
+    }
+
+    /// A snapshot of every record type as the program writes it (the store's rows and the details
+    /// the use cases write); the store's own test does the same from its row types.
+    #[test]
+    fn every_field_of_every_record_type_has_a_korean_label() {
+        let samples = [
+            (
+                "task",
+                json!({"id":1,"seq":1,"pair_id":1,"title":"t","task_type":null,"source":"exchange","status":"proposed","description":null,"lead_agency_id":null,"archived_at":null,"version":1}),
+            ),
+            ("task", json!({"user_id": 3, "task_id": 1})),
+            ("task_agency_role", json!({"id":1,"task_id":1,"agency_id":1,"role":null,"version":1})),
+            (
+                "task_kpi",
+                json!({"id":1,"task_id":1,"seq":1,"name":"n","baseline_value":null,"target_value":null,"unit":null,"due":null,"note":null,"version":1}),
+            ),
+            (
+                "task_milestone",
+                json!({"id":1,"task_id":1,"seq":1,"title":"t","due":null,"done_on":null,"note":null,"version":1}),
+            ),
+            ("agency", json!({"id":1,"short_name":"s","name":"n","name_en":null,"version":1})),
+            ("position", json!({"id":1,"agency_id":1,"title":"t","level":null,"version":1})),
+            ("exchange_pair", json!({"id":1,"seq":1,"theme":"t","version":1})),
+            ("exchangee", json!({"id":1,"position_id":1,"name":null,"expertise":null,"careers":null,"version":1})),
+            (
+                "user",
+                json!({"user":{"id":1,"login":"l","display_name":"d","must_change_password":true,"is_private_expert":false,"disabled_at":null,"version":1},"roles":["opc_admin"]}),
+            ),
+            ("user", json!({"reason": "unknown_login"})),
+            ("user", json!({"revoked_tokens": 2})),
+            ("api_token", json!({"id":1,"user_id":1,"name":"n","rights":"read"})),
+            (
+                "evaluator_affiliation",
+                json!({"id":1,"user_id":1,"organization":"o","title":null,"from_date":null,"to_date":null,"version":1}),
+            ),
+            ("dataset", json!({"dataset":"2024","tasks":41,"agencies":20})),
+            (
+                "dataset",
+                json!({"tasks":1,"agencies":1,"seed":1,"force":false,"counts":{"agencies":0,"positions":0,"exchangees":0,"pairs":0,"tasks":0,"agency_roles":0,"kpis":0,"milestones":0,"meetings":0,"agenda_items":0,"decisions":0,"meeting_tasks":0,"accounts":0,"affiliations":0,"evaluator_assignments":0}}),
+            ),
+        ];
+        for (rt, sample) in &samples {
+            assert!(record_type(rt).is_some(), "record type {rt} has a Korean name");
+            assert_eq!(unlabelled_fields(rt, &sample.to_string()), Vec::<String>::new(), "{rt}");
+        }
+        for t in RECORD_TYPES {
+            assert!(samples.iter().any(|(rt, _)| *rt == t.code), "a sample of {}", t.code);
+        }
+        assert_eq!(unlabelled_fields("task", r#"{"titel": "typo"}"#), vec!["titel".to_string()], "the check can fail");
+    }
+}
