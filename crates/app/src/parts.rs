@@ -4,6 +4,7 @@
 
 use hanteam_domain::access::{self, TaskChange};
 use hanteam_domain::edit::{parse_version, VersionInput};
+use hanteam_domain::time::kst_date;
 use hanteam_domain::{Kpi, Milestone, TaskId};
 use hanteam_store::audit::Change;
 use hanteam_store::views::{TaskDetail, TaskKpi, TaskMilestone};
@@ -83,6 +84,7 @@ pub async fn add<P: Part>(db: &Db, by: &Caller, task: TaskId, input: &P::Input) 
     let t = visible_in(&mut tx, by, task).await?;
     access::may_change_task(p, &t, TaskChange::Progress)?;
     let part = P::parse(input)?;
+    part.check_on(kst_date(tx.at()))?;
     let id = tx.insert_part(task, &part).await?;
     let after = tx.load::<P::Record>(id).await?.ok_or_else(|| not_found::<P>(id))?;
     tx.audit(&by.actor, Change::created(P::CREATED, &after)).await?;
@@ -95,6 +97,7 @@ pub async fn update<P: Part>(db: &Db, by: &Caller, id: P::Id, input: &P::Input) 
     let mut tx = db.begin().await?;
     let before = open_in::<P>(&mut tx, by, id).await?;
     let (part, version) = P::parse_edit(input)?;
+    part.check_on(kst_date(tx.at()))?;
     let version =
         tx.update_part(id, version, &part).await?.ok_or(UseCaseError::Stale { current_version: before.version() })?;
     let after = tx.load::<P::Record>(id).await?.ok_or_else(|| not_found::<P>(id))?;

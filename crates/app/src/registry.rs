@@ -2,6 +2,7 @@
 //! the built-in dataset that fills it. Everyone reads it; OPC edits it.
 
 use hanteam_domain::access;
+use hanteam_domain::audit::AuditAction;
 use hanteam_domain::edit::{
     parse_agency_edit, parse_exchangee_edit, parse_pair_edit, parse_position_edit, AgencyInput, ExchangeeInput,
     PairInput, PositionInput,
@@ -163,7 +164,7 @@ async fn change<R: Record>(
     by: &Caller,
     id: R::Id,
     what: &str,
-    action: &str,
+    action: AuditAction,
     write: impl AsyncFnOnce(&mut Tx) -> Result<Option<i64>>,
 ) -> Result<Saved> {
     let mut tx = db.begin().await?;
@@ -179,7 +180,7 @@ async fn change<R: Record>(
 pub async fn update_agency(db: &Db, by: &Caller, id: AgencyId, input: &AgencyInput) -> Result<Saved> {
     may_edit(by)?;
     let (draft, version) = parse_agency_edit(input)?;
-    change::<AgencyRecord>(db, by, id, "기관", "agency.update", async |tx| {
+    change::<AgencyRecord>(db, by, id, "기관", AuditAction::AgencyUpdate, async |tx| {
         if tx.short_name_taken(&draft.short_name, id).await? {
             return Err(UseCaseError::invalid("short_name", "같은 약칭의 기관이 이미 있습니다."));
         }
@@ -191,7 +192,7 @@ pub async fn update_agency(db: &Db, by: &Caller, id: AgencyId, input: &AgencyInp
 pub async fn update_position(db: &Db, by: &Caller, id: PositionId, input: &PositionInput) -> Result<Saved> {
     may_edit(by)?;
     let (draft, version) = parse_position_edit(input)?;
-    change::<PositionRecord>(db, by, id, "교류직위", "position.update", async |tx| {
+    change::<PositionRecord>(db, by, id, "교류직위", AuditAction::PositionUpdate, async |tx| {
         Ok(tx.update_position(id, version, &draft).await?)
     })
     .await
@@ -200,7 +201,7 @@ pub async fn update_position(db: &Db, by: &Caller, id: PositionId, input: &Posit
 pub async fn update_pair(db: &Db, by: &Caller, id: PairId, input: &PairInput) -> Result<Saved> {
     may_edit(by)?;
     let (theme, version) = parse_pair_edit(input)?;
-    change::<PairRecord>(db, by, id, "교류직위 쌍", "exchange_pair.update", async |tx| {
+    change::<PairRecord>(db, by, id, "교류직위 쌍", AuditAction::PairUpdate, async |tx| {
         Ok(tx.update_pair(id, version, &theme).await?)
     })
     .await
@@ -208,8 +209,9 @@ pub async fn update_pair(db: &Db, by: &Caller, id: PairId, input: &PairInput) ->
 
 pub async fn update_exchangee(db: &Db, by: &Caller, id: ExchangeeId, input: &ExchangeeInput) -> Result<Saved> {
     may_edit(by)?;
-    let (draft, version) = parse_exchangee_edit(input)?;
-    change::<ExchangeeRecord>(db, by, id, "교류자", "exchangee.update", async |tx| {
+    let agencies = db.agency_briefs().await?;
+    let (draft, version) = parse_exchangee_edit(input, |w| agencies.iter().any(|a| a.short_name == w))?;
+    change::<ExchangeeRecord>(db, by, id, "교류자", AuditAction::ExchangeeUpdate, async |tx| {
         Ok(tx.update_exchangee(id, version, &draft).await?)
     })
     .await

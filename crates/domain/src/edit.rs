@@ -54,7 +54,9 @@ impl Check {
         required: bool,
         multi_line: bool,
     ) -> Option<String> {
-        let v = raw.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+        // A browser sends a textarea's line breaks as CRLF: kept as LF, so that saving a form
+        // unchanged changes nothing (and the audit log records no change of line breaks).
+        let v = raw.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|s| s.replace("\r\n", "\n"));
         match &v {
             None if required => self.fail(field, format!("{} 입력해 주세요.", with_particle(label, Particle::Object))),
             Some(s) if s.chars().count() > max => self.fail(
@@ -69,6 +71,30 @@ impl Check {
             _ => {}
         }
         v
+    }
+
+    /// A number as people write one in a KPI: `1,500`, `50%`, `3 건` — the number, and the unit
+    /// written after it, if any.
+    pub(crate) fn measure(&mut self, field: &str, label: &str, raw: &Option<String>) -> (Option<f64>, Option<String>) {
+        let Some(s) = raw.as_deref().map(str::trim).filter(|s| !s.is_empty()) else { return (None, None) };
+        let split = s
+            .char_indices()
+            .find(|(i, c)| !(c.is_ascii_digit() || *c == ',' || *c == '.' || (*i == 0 && (*c == '-' || *c == '+'))))
+            .map_or(s.len(), |(i, _)| i);
+        let unit = s[split..].trim();
+        if unit.chars().any(|c| c.is_ascii_digit()) || unit.chars().count() > MAX_UNIT {
+            self.fail(
+                field,
+                format!(
+                    "{} 숫자로 입력해 주세요. 단위는 숫자 뒤에 붙여 쓸 수 있습니다 (예: 1,500, 50%). 입력값: '{s}'",
+                    with_particle(label, Particle::Topic)
+                ),
+            );
+            return (None, None);
+        }
+        let number =
+            self.number(field, label, &Some(s[..split].to_string()).filter(|n| !n.is_empty()).or(Some(s.into())));
+        (number, number.and((!unit.is_empty()).then(|| unit.to_string())))
     }
 
     pub(crate) fn number(&mut self, field: &str, label: &str, raw: &Option<String>) -> Option<f64> {
@@ -149,6 +175,8 @@ impl Check {
 
 pub const MAX_TITLE: usize = 200;
 pub const MAX_LONG_TEXT: usize = 5000;
+/// The longest unit a KPI takes (개소, 억원, %).
+pub const MAX_UNIT: usize = 20;
 pub const MAX_ROLE: usize = 1000;
 
 /// A task as submitted on the create or edit form.
@@ -313,6 +341,9 @@ pub fn parse_pair_edit(input: &PairInput) -> Result<(String, i64), Vec<Validatio
 pub struct ExchangeeInput {
     pub name: Option<String>,
     pub expertise: Option<String>,
+    /// Earlier posts (前), one per line, the agency's short name first: `환경부 자연보전국장`. Every
+    /// line replaces what was there; empty clears them.
+    pub careers: Option<String>,
     pub version: Option<String>,
 }
 
@@ -320,16 +351,58 @@ pub struct ExchangeeInput {
 pub struct ExchangeeDraft {
     pub name: Option<String>,
     pub expertise: Option<String>,
+    pub careers: Vec<CareerLine>,
 }
 
-pub fn parse_exchangee_edit(input: &ExchangeeInput) -> Result<(ExchangeeDraft, i64), Vec<ValidationError>> {
+/// One earlier post of an exchangee as written: the agency it names first (when the first word is
+/// an agency's short name) and the post.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CareerLine {
+    pub agency: Option<String>,
+    pub title: String,
+}
+
+const MAX_CAREERS: usize = 20;
+
+impl CareerLine {
+    /// `line` read with `is_agency` telling whether a word is an agency's short name.
+    pub fn read(line: &str, is_agency: impl Fn(&str) -> bool) -> CareerLine {
+        let line = line.trim();
+        match line.split_once(char::is_whitespace) {
+            Some((first, rest)) if is_agency(first) && !rest.trim().is_empty() => {
+                CareerLine { agency: Some(first.to_string()), title: rest.trim().to_string() }
+            }
+            _ => CareerLine { agency: None, title: line.to_string() },
+        }
+    }
+}
+
+/// `is_agency` tells whether a word is an agency's short name (the first word of a career line).
+pub fn parse_exchangee_edit(
+    input: &ExchangeeInput,
+    is_agency: impl Fn(&str) -> bool,
+) -> Result<(ExchangeeDraft, i64), Vec<ValidationError>> {
     let mut c = Check::default();
     let version = c.version(&input.version);
-    let d = ExchangeeDraft {
-        name: c.line("name", "교류자 이름", &input.name, 50, false),
-        expertise: c.text("expertise", "전문성", &input.expertise, MAX_ROLE, false),
-    };
-    c.done((d, version))
+    let name = c.line("name", "교류자 이름", &input.name, 50, false);
+    let expertise = c.text("expertise", "전문성", &input.expertise, MAX_ROLE, false);
+    let careers_text = c.text("careers", "이전 경력", &input.careers, MAX_ROLE, false);
+    let lines: Vec<&str> =
+        careers_text.as_deref().unwrap_or_default().lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    if lines.len() > MAX_CAREERS {
+        c.fail("careers", format!("이전 경력은 {MAX_CAREERS}줄 이내로 적어 주세요. (입력: {}줄)", lines.len()));
+    }
+    if let Some(long) = lines.iter().find(|l| l.chars().count() > MAX_TITLE) {
+        c.fail(
+            "careers",
+            format!(
+                "이전 경력은 한 줄에 {MAX_TITLE}자 이내로 적어 주세요. ('{}…')",
+                long.chars().take(20).collect::<String>()
+            ),
+        );
+    }
+    let careers = lines.iter().map(|l| CareerLine::read(l, &is_agency)).collect();
+    c.done((ExchangeeDraft { name, expertise, careers }, version))
 }
 
 /// One line of an evaluator's affiliation history (where the expert works or worked): the basis
@@ -372,6 +445,40 @@ impl AffiliationDraft {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_textarea_s_crlf_line_breaks_are_kept_as_lf() {
+        let mut c = Check::default();
+        let v = c.text("description", "과제 내용", &Some("첫 줄\r\n둘째 줄\r\n".into()), MAX_LONG_TEXT, false);
+        assert_eq!(v.as_deref(), Some("첫 줄\n둘째 줄"));
+    }
+
+    #[test]
+    fn career_lines_name_the_agency_first_when_it_is_one() {
+        let agency = |w: &str| ["환경부", "국토부"].contains(&w);
+        let input = ExchangeeInput {
+            careers: Some("환경부 자연보전국장\n\n  국토부   국토정책관 \n대통령비서실 행정관\n환경부".into()),
+            version: Some("3".into()),
+            ..Default::default()
+        };
+        let (d, v) = parse_exchangee_edit(&input, agency).unwrap();
+        assert_eq!(v, 3);
+        let line = |a: Option<&str>, t: &str| CareerLine { agency: a.map(str::to_string), title: t.into() };
+        assert_eq!(
+            d.careers,
+            vec![
+                line(Some("환경부"), "자연보전국장"),
+                line(Some("국토부"), "국토정책관"),
+                line(None, "대통령비서실 행정관"),
+                line(None, "환경부"),
+            ]
+        );
+        let many =
+            ExchangeeInput { careers: Some("직위\n".repeat(21)), version: Some("1".into()), ..Default::default() };
+        let e = parse_exchangee_edit(&many, agency).unwrap_err();
+        assert_eq!(e[0].field, "careers");
+        assert!(e[0].message.contains("20줄 이내"), "{}", e[0].message);
+    }
 
     fn s(v: &str) -> Option<String> {
         Some(v.to_string())

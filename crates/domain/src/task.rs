@@ -206,9 +206,40 @@ pub fn agencies_joining_with_pair(
     joining
 }
 
+/// The lead agency (주관기관) is one of the agencies taking part in the task: `agencies` are the
+/// task's participating agencies once the change is made (with those joining with a new pair).
+pub fn check_lead_agency(
+    lead: Option<crate::AgencyId>,
+    agencies: &[crate::AgencyId],
+) -> Result<(), crate::ValidationError> {
+    match lead {
+        Some(lead) if !agencies.contains(&lead) => Err(crate::ValidationError::new(
+            "lead_agency_id",
+            if agencies.is_empty() {
+                "참여 기관이 없는 과제에는 주관 기관을 정할 수 없습니다. 교류직위 쌍을 먼저 고르세요."
+            } else {
+                "주관 기관은 이 과제에 참여하는 기관 가운데에서 골라 주세요."
+            },
+        )),
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::AgencyId;
+
+    #[test]
+    fn the_lead_agency_is_one_of_the_participating_agencies() {
+        let ids = |v: &[i64]| v.iter().map(|i| AgencyId::new(*i)).collect::<Vec<_>>();
+        assert!(super::check_lead_agency(None, &ids(&[])).is_ok());
+        assert!(super::check_lead_agency(Some(AgencyId::new(2)), &ids(&[1, 2])).is_ok());
+        let e = super::check_lead_agency(Some(AgencyId::new(3)), &ids(&[1, 2])).unwrap_err();
+        assert_eq!(e.field, "lead_agency_id");
+        assert!(e.message.contains("참여하는 기관 가운데"), "{}", e.message);
+        let e = super::check_lead_agency(Some(AgencyId::new(3)), &[]).unwrap_err();
+        assert!(e.message.contains("교류직위 쌍을 먼저"), "{}", e.message);
+    }
 
     #[test]
     fn a_task_moved_to_another_pair_keeps_its_agencies_and_gains_the_new_pairs() {

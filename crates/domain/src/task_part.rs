@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::edit::{Check, MAX_ROLE, MAX_TITLE};
+use crate::edit::{Check, MAX_ROLE, MAX_TITLE, MAX_UNIT};
 use crate::{KpiId, MilestoneId, RecordId, ValidationError};
 
 /// A part of a task with its own list, its own forms and its own rows: what the code that adds,
@@ -18,6 +18,10 @@ pub trait TaskPart: Sized {
     const WHAT: &'static str;
 
     fn parse(input: &Self::Input) -> Result<Self, Vec<ValidationError>>;
+    /// What can only be checked knowing the day it is saved (Korean time).
+    fn check_on(&self, _today: NaiveDate) -> Result<(), Vec<ValidationError>> {
+        Ok(())
+    }
     /// The version the change is based on.
     fn input_version(input: &Self::Input) -> &Option<String>;
 
@@ -70,11 +74,25 @@ impl TaskPart for Kpi {
 
     fn parse(input: &KpiInput) -> Result<Kpi, Vec<ValidationError>> {
         let mut c = Check::default();
+        let name = c.line("name", "성과지표 이름", &input.name, MAX_TITLE, true).unwrap_or_default();
+        let (baseline, baseline_unit) = c.measure("baseline", "기준값", &input.baseline);
+        let (target, target_unit) = c.measure("target", "목표값", &input.target);
+        let unit_field = c.line("unit", "단위", &input.unit, MAX_UNIT, false);
+        // "50%" in a value says its unit; it must agree with the unit field and the other value.
+        let written: Vec<(&str, String)> = [("단위", unit_field), ("기준값", baseline_unit), ("목표값", target_unit)]
+            .into_iter()
+            .filter_map(|(what, u)| u.map(|u| (what, u)))
+            .collect();
+        let unit = written.first().map(|(_, u)| u.clone());
+        if written.iter().any(|(_, u)| Some(u) != unit.as_ref()) {
+            let said: Vec<String> = written.iter().map(|(what, u)| format!("{what} '{u}'")).collect();
+            c.fail("unit", format!("단위가 서로 다릅니다: {}. 하나로 맞춰 주세요.", said.join(", ")));
+        }
         let kpi = Kpi {
-            name: c.line("name", "성과지표 이름", &input.name, MAX_TITLE, true).unwrap_or_default(),
-            baseline: c.number("baseline", "기준값", &input.baseline),
-            target: c.number("target", "목표값", &input.target),
-            unit: c.line("unit", "단위", &input.unit, 20, false),
+            name,
+            baseline,
+            target,
+            unit,
             due: c.date("due", "기한", &input.due),
             note: c.text("note", "비고", &input.note, MAX_ROLE, false),
         };
@@ -83,6 +101,16 @@ impl TaskPart for Kpi {
 
     fn input_version(input: &KpiInput) -> &Option<String> {
         &input.version
+    }
+}
+
+impl Milestone {
+    /// Days past the due date of a milestone not done by `today`; `None` when it is not overdue.
+    pub fn days_overdue(&self, today: NaiveDate) -> Option<i64> {
+        match (self.due, self.done_on) {
+            (Some(due), None) if due < today => Some((today - due).num_days()),
+            _ => None,
+        }
     }
 }
 
@@ -124,6 +152,19 @@ impl TaskPart for Milestone {
         c.done(milestone)
     }
 
+    fn check_on(&self, today: NaiveDate) -> Result<(), Vec<ValidationError>> {
+        match self.done_on {
+            Some(done) if done > today => Err(vec![ValidationError::new(
+                "done_on",
+                format!(
+                    "완료일은 오늘({})보다 뒤일 수 없습니다. 끝난 날을 입력하거나, 아직 끝나지 않았으면 비워 두세요.",
+                    today.format("%Y-%m-%d")
+                ),
+            )]),
+            _ => Ok(()),
+        }
+    }
+
     fn input_version(input: &MilestoneInput) -> &Option<String> {
         &input.version
     }
@@ -149,6 +190,55 @@ mod tests {
             Kpi::parse(&KpiInput { name: s("지표"), target: s("1,500"), due: s("2024-06-30"), ..Default::default() })
                 .unwrap();
         assert_eq!(d.target, Some(1500.0));
+    }
+
+    #[test]
+    fn a_kpi_value_may_carry_its_unit_and_thousands_separators() {
+        let k = Kpi::parse(&KpiInput {
+            name: s("조성기간 단축"),
+            target: s("50%"),
+            baseline: s("0 %"),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!((k.baseline, k.target, k.unit.as_deref()), (Some(0.0), Some(50.0), Some("%")));
+        let k = Kpi::parse(&KpiInput {
+            name: s("지원 기업"),
+            target: s("1,500개사"),
+            unit: s("개사"),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!((k.target, k.unit.as_deref()), (Some(1500.0), Some("개사")));
+        let e = Kpi::parse(&KpiInput { name: s("지표"), target: s("50%"), unit: s("건"), ..Default::default() })
+            .unwrap_err();
+        assert_eq!(e[0].field, "unit");
+        assert!(e[0].message.contains("단위 '건', 목표값 '%'"), "{}", e[0].message);
+        let e = Kpi::parse(&KpiInput { name: s("지표"), target: s("50%3"), ..Default::default() }).unwrap_err();
+        assert_eq!(e[0].field, "target");
+        assert!(e[0].message.contains("예: 1,500, 50%"), "{}", e[0].message);
+        let e = Kpi::parse(&KpiInput { name: s("지표"), target: s("%"), ..Default::default() }).unwrap_err();
+        assert_eq!(e[0].field, "target");
+    }
+
+    #[test]
+    fn a_milestone_is_overdue_past_its_due_date_until_done_and_is_not_done_in_the_future() {
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let m = |due: Option<&str>, done: Option<&str>| Milestone {
+            title: "점검".into(),
+            due: due.map(day),
+            done_on: done.map(day),
+            note: None,
+        };
+        let today = day("2024-07-10");
+        assert_eq!(m(Some("2024-06-30"), None).days_overdue(today), Some(10));
+        assert_eq!(m(Some("2024-07-10"), None).days_overdue(today), None, "due today is not late yet");
+        assert_eq!(m(Some("2024-06-30"), Some("2024-07-05")).days_overdue(today), None, "done, late or not");
+        assert_eq!(m(None, None).days_overdue(today), None);
+        assert!(m(None, Some("2024-07-10")).check_on(today).is_ok());
+        let e = m(None, Some("2024-07-11")).check_on(today).unwrap_err();
+        assert_eq!(e[0].field, "done_on");
+        assert!(e[0].message.contains("오늘(2024-07-10)보다 뒤일 수 없습니다"), "{}", e[0].message);
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use hanteam_domain::access::TaskAccess;
+use hanteam_domain::audit::AuditAction;
 use hanteam_domain::edit::{AgencyDraft, ExchangeeDraft, PositionDraft, TaskDraft};
 use hanteam_domain::task::agencies_joining_with_pair;
 use hanteam_domain::{
@@ -145,18 +146,27 @@ pub struct ExchangeeRecord {
     pub position_id: i64,
     pub name: Option<String>,
     pub expertise: Option<String>,
+    /// The earlier posts, one per line as the form writes them (`환경부 자연보전국장`): they are
+    /// rows of their own, kept in the exchangee's record so that the audit log shows their change.
+    pub careers: Option<String>,
     pub version: i64,
 }
 record!(ExchangeeRecord, id: ExchangeeId, table: "exchangees", audit: "exchangee",
-    columns: "id, position_id, name, expertise, version");
+    columns: "id, position_id, name, expertise,
+              (SELECT string_agg(TRIM(COALESCE(a.short_name, '') || ' ' || COALESCE(c.title, '') || ' ' || COALESCE(c.note, '')),
+                                 '
+' ORDER BY c.seq)
+               FROM exchangee_careers c LEFT JOIN agencies a ON a.id = c.agency_id
+               WHERE c.exchangee_id = exchangees.id) AS careers,
+              version");
 
 /// How a part of a task (a KPI, a milestone) is stored and what the audit log calls its changes.
 pub trait StoredPart: TaskPart {
     type Record: Record<Id = Self::Id>;
     /// The audit actions of adding, changing and removing one.
-    const CREATED: &'static str;
-    const UPDATED: &'static str;
-    const REMOVED: &'static str;
+    const CREATED: AuditAction;
+    const UPDATED: AuditAction;
+    const REMOVED: AuditAction;
 
     /// The task the stored part belongs to.
     fn task_of(record: &Self::Record) -> TaskId;
@@ -166,9 +176,9 @@ pub trait StoredPart: TaskPart {
 
 impl StoredPart for Kpi {
     type Record = KpiRecord;
-    const CREATED: &'static str = "kpi.create";
-    const UPDATED: &'static str = "kpi.update";
-    const REMOVED: &'static str = "kpi.remove";
+    const CREATED: AuditAction = AuditAction::KpiCreate;
+    const UPDATED: AuditAction = AuditAction::KpiUpdate;
+    const REMOVED: AuditAction = AuditAction::KpiRemove;
 
     fn task_of(record: &KpiRecord) -> TaskId {
         TaskId::new(record.task_id)
@@ -188,9 +198,9 @@ impl StoredPart for Kpi {
 
 impl StoredPart for Milestone {
     type Record = MilestoneRecord;
-    const CREATED: &'static str = "milestone.create";
-    const UPDATED: &'static str = "milestone.update";
-    const REMOVED: &'static str = "milestone.remove";
+    const CREATED: AuditAction = AuditAction::MilestoneCreate;
+    const UPDATED: AuditAction = AuditAction::MilestoneUpdate;
+    const REMOVED: AuditAction = AuditAction::MilestoneRemove;
 
     fn task_of(record: &MilestoneRecord) -> TaskId {
         TaskId::new(record.task_id)
@@ -464,7 +474,27 @@ impl Tx {
 
     pub async fn update_exchangee(&mut self, id: ExchangeeId, version: i64, d: &ExchangeeDraft) -> Result<Option<i64>> {
         let set = [("name", (&d.name).into()), ("expertise", (&d.expertise).into())];
-        self.update_versioned("exchangees", id.get(), version, &set).await
+        let written = self.update_versioned("exchangees", id.get(), version, &set).await?;
+        if written.is_some() {
+            self.execute("DELETE FROM exchangee_careers WHERE exchangee_id = $1", &[id.into()]).await?;
+            for (seq, line) in d.careers.iter().enumerate() {
+                let agency: Option<(i64,)> = match &line.agency {
+                    Some(short) => {
+                        self.fetch_optional("SELECT id FROM agencies WHERE short_name = $1", &[short.as_str().into()])
+                            .await?
+                    }
+                    None => None,
+                };
+                let columns = [
+                    ("exchangee_id", id.into()),
+                    ("seq", (seq as i64 + 1).into()),
+                    ("agency_id", agency.map(|(a,)| a).into()),
+                    ("title", line.title.as_str().into()),
+                ];
+                self.insert_stamped("exchangee_careers", &columns).await?;
+            }
+        }
+        Ok(written)
     }
 }
 

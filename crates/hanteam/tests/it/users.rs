@@ -57,7 +57,7 @@ async fn opc_adds_disables_and_resets_accounts_through_the_pages(b: Backend) {
     let list = browser.client.get(browser.url("/users")).send().await.unwrap();
     assert_eq!(list.headers()["cache-control"], "no-store");
     let html = list.text().await.unwrap();
-    assert!(html.contains("<th scope=\"row\"><code>opc</code></th>"), "{html}");
+    assert!(html.contains("<th scope=\"row\" data-label=\"아이디\"><code>opc</code></th>"), "{html}");
     assert!(!html.contains(&format!("/users/{me}/disable")), "nobody disables their own account here");
 
     // A form with a mistake keeps what was typed and names the field.

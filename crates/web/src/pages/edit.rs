@@ -9,7 +9,7 @@ use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::Form;
-use hanteam_app::views::{Agency, ExchangePair, Exchangee, PairBrief, Position, TaskAgency, TaskDetail};
+use hanteam_app::views::{Agency, CareerEntry, ExchangePair, Exchangee, PairBrief, Position, TaskAgency, TaskDetail};
 use hanteam_app::{registry, tasks, Db};
 use hanteam_domain::access::TaskChange;
 use hanteam_domain::edit::{AgencyInput, ExchangeeInput, PairInput, PositionInput, RoleInput, TaskInput, VersionInput};
@@ -71,9 +71,10 @@ fn task_input(t: &TaskDetail) -> TaskInput {
     }
 }
 
-/// `current`: the status of the task being edited (it may only make a lifecycle move); `None` for a
-/// new task.
-fn task_fields(input: &TaskInput, choices: &TaskChoices, current: Option<TaskStatus>) -> Vec<Field> {
+/// `existing`: the task being edited (its status may only make a lifecycle move, its lead agency is
+/// one of its agencies); `None` for a new task.
+fn task_fields(input: &TaskInput, choices: &TaskChoices, existing: Option<&TaskDetail>) -> Vec<Field> {
+    let current = existing.map(|t| t.summary.status);
     let types = TaskType::ALL.iter().map(|t| (t.as_str().to_string(), t.label_ko().to_string())).collect();
     let sources = TaskSource::ALL.iter().map(|s| (s.as_str().to_string(), s.label_ko().to_string())).collect();
     let statuses = TaskStatus::ALL
@@ -95,8 +96,27 @@ fn task_fields(input: &TaskInput, choices: &TaskChoices, current: Option<TaskSta
         "새 과제는 보통 '발굴'로 등록하고, 협업과제점검협의회에서 확정되면 '확정'으로 바꿉니다."
     };
     let pairs = choices.pairs.iter().map(|p| (p.id.to_string(), format!("연번 {}. {}", p.seq, p.theme))).collect();
-    let agencies =
-        choices.agencies.iter().map(|a| (a.id.to_string(), format!("{} ({})", a.short_name, a.name))).collect();
+    // The lead is one of the task's agencies; a new task's agencies are its pair's.
+    let (leads, lead_hint) = match existing {
+        Some(t) => (
+            t.summary.agencies.iter().map(|a| (a.id, a.short_name.as_str())).collect::<Vec<_>>(),
+            "이 과제의 참여 기관 가운데에서 고릅니다. 다른 교류직위 쌍으로 옮기면, 새로 참여하는 기관은 저장한 뒤에 고를 수 있습니다.",
+        ),
+        None => (
+            choices
+                .agencies
+                .iter()
+                .filter(|a| choices.pairs.iter().any(|p| p.agencies.contains(&a.short_name)))
+                .map(|a| (a.id, a.short_name.as_str()))
+                .collect(),
+            "고른 교류직위 쌍의 두 기관 가운데 하나를 고릅니다.",
+        ),
+    };
+    let names: std::collections::HashMap<_, _> = choices.agencies.iter().map(|a| (a.id, a.name.as_str())).collect();
+    let agencies = leads
+        .into_iter()
+        .map(|(id, short)| (id.to_string(), format!("{short} ({})", names.get(&id).copied().unwrap_or(short))))
+        .collect();
     vec![
         Field::text("title", "과제명", &input.title).required().hint("200자 이내로 적습니다."),
         Field::select("type", "과제 유형", options_with("선택 안 함", trimmed(&input.task_type), types)),
@@ -111,7 +131,8 @@ fn task_fields(input: &TaskInput, choices: &TaskChoices, current: Option<TaskSta
             "lead_agency_id",
             "주관 기관",
             options_with("선택 안 함", trimmed(&input.lead_agency_id), agencies),
-        ),
+        )
+        .hint(lead_hint),
         Field::textarea("description", "과제 내용", &input.description, 8)
             .hint("5,000자 이내로 적습니다. 줄을 바꾸면 문단이 나뉩니다."),
     ]
@@ -145,7 +166,7 @@ fn task_form_page(cx: &Ctx, choices: &TaskChoices, input: &TaskInput, existing: 
                 action: links::task_edit(&t.summary.id),
                 csrf: cx.csrf(),
                 hidden: version_field(&input.version),
-                fields: task_fields(input, choices, Some(t.summary.status)),
+                fields: task_fields(input, choices, Some(t)),
                 submit: "저장",
                 cancel: links::task(&t.summary.id),
             },
@@ -553,12 +574,31 @@ fn exchangee_page(cx: &Ctx, pair: &ExchangePair, p: &Position, e: &Exchangee, in
                     .hint("50자 이내. 비워 두면 '미공개'로 표시됩니다.")
                     .autocomplete("off"),
                 Field::textarea("expertise", "전문성", &input.expertise, 4).hint("1,000자 이내로 적습니다."),
+                Field::textarea("careers", "이전 경력", &input.careers, 4).hint(
+                    "한 줄에 하나씩, 기관 약칭을 앞에 적습니다 (예: 환경부 자연보전국장). 지우면 목록에서 빠집니다.",
+                ),
             ],
             submit: "저장",
             cancel: links::pair(&pair.seq),
         },
         reload: action,
     }
+}
+
+/// The careers as the form writes them, one per line: `환경부 자연보전국장`.
+fn career_lines(careers: &[CareerEntry]) -> String {
+    careers
+        .iter()
+        .map(|c| {
+            [c.agency.as_ref().map(|a| a.short_name.as_str()), c.title.as_deref(), c.note.as_deref()]
+                .into_iter()
+                .flatten()
+                .filter(|s| !s.trim().is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 async fn exchangee_edit_page(
@@ -571,6 +611,7 @@ async fn exchangee_edit_page(
     let input = input.cloned().unwrap_or_else(|| ExchangeeInput {
         name: e.name.clone(),
         expertise: e.expertise.clone(),
+        careers: Some(career_lines(&e.careers)),
         version: Some(e.version.to_string()),
     });
     Ok(exchangee_page(cx, &pair, &p, &e, &input))

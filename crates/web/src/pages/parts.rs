@@ -39,7 +39,8 @@ pub(crate) trait PartForm: Part<Input: DeserializeOwned + Default + Clone + Send
     fn name_of(view: &Self::View) -> String;
 }
 
-const NUMBER_HINT: &str = "숫자로 입력합니다(예: 1,500 또는 0.5). 모르면 비워 둡니다.";
+const NUMBER_HINT: &str =
+    "숫자로 입력합니다(예: 1,500 또는 0.5). 단위를 붙여 써도 됩니다(예: 50%). 모르면 비워 둡니다.";
 
 impl PartForm for Kpi {
     const ADD: (Endpoint, Endpoint) = (Endpoint::KpiNewForm, Endpoint::KpiCreate);

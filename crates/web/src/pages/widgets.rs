@@ -8,7 +8,7 @@ use crate::endpoint::encode;
 
 /// A status as a KRDS badge (light colours: all of them pass the contrast check except "disabled").
 pub(crate) struct Badge {
-    pub label: &'static str,
+    pub label: std::borrow::Cow<'static, str>,
     pub class: &'static str,
 }
 
@@ -20,7 +20,7 @@ pub(crate) fn status_badge(s: TaskStatus) -> Badge {
         TaskStatus::Completed => "bg-light-success",
         TaskStatus::Dropped => "bg-light-gray",
     };
-    Badge { label: s.label_ko(), class }
+    Badge { label: s.label_ko().into(), class }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -171,6 +171,8 @@ pub(crate) enum Cell {
     },
     Time(When),
     Date(Option<Day>, &'static str),
+    /// A milestone not done past its due date, by how many days.
+    Overdue(i64),
     /// The row's actions (수정, 삭제 …), each naming its row for screen readers.
     Actions(Vec<Action>),
 }
