@@ -2,12 +2,15 @@
 
 use std::collections::HashMap;
 
-use hanteam_domain::access::{self, task_scope, TaskAccess, TaskChange};
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use hanteam_domain::access::{self, task_scope, TaskAccess, TaskChange, TaskScope};
+use hanteam_domain::audit::AuditAction;
 use hanteam_domain::edit::{parse_role, parse_version, RoleInput, TaskDraft, TaskInput, VersionInput};
-use hanteam_domain::task::agencies_joining_with_pair;
-use hanteam_domain::{AgencyId, TaskFilter, TaskFilterInput, TaskId, ValidationError};
+use hanteam_domain::task::{agencies_joining_with_pair, check_lead_agency};
+use hanteam_domain::time::kst_date;
+use hanteam_domain::{AgencyId, TaskFilter, TaskFilterInput, TaskId, TaskSort, ValidationError};
 use hanteam_store::audit::Change;
-use hanteam_store::views::{Overview, Page, TaskAgency, TaskDetail, TaskSummary};
+use hanteam_store::views::{DueMilestone, Overview, Page, TaskAgency, TaskDetail, TaskSummary};
 use hanteam_store::writes::TaskRecord;
 use hanteam_store::{Db, Tx};
 
@@ -52,6 +55,41 @@ pub async fn descriptions(db: &Db, page: &Page<TaskSummary>) -> Result<HashMap<T
 /// The counts of the home page, of the tasks the caller may see.
 pub async fn overview(db: &Db, by: &Caller) -> Result<Overview> {
     Ok(db.overview(&task_scope(by.principal())).await?)
+}
+
+/// A person's own work, shown first on their home page: their tasks by last change, and the
+/// milestones of them not done that are overdue or due within [`DUE_SOON_DAYS`].
+pub struct MyWork {
+    pub tasks: Page<TaskSummary>,
+    pub milestones: Vec<DueMilestone>,
+    /// The day it was read (Korean time), against which "overdue" and "due soon" are told.
+    pub today: NaiveDate,
+    /// The task list's filter that lists all of them, when one does (all tasks for OPC, one
+    /// agency's for its officer).
+    pub whole_list: Option<TaskFilterInput>,
+}
+
+pub const DUE_SOON_DAYS: i64 = 14;
+const MY_WORK_ROWS: i64 = 10;
+
+/// `None` for the public and for a person with no tasks of their own (an auditor).
+pub async fn my_work(db: &Db, by: &Caller, now: DateTime<Utc>) -> Result<Option<MyWork>> {
+    let Some(scope) = by.principal().and_then(access::work_scope) else { return Ok(None) };
+    let filter = TaskFilter { sort: Some(TaskSort::Updated), limit: MY_WORK_ROWS, ..TaskFilter::default() };
+    let tasks = db.list_tasks(&scope, &filter, None).await?;
+    let today = kst_date(now);
+    let milestones = db.milestones_due(&scope, today + Days::new(DUE_SOON_DAYS as u64), MY_WORK_ROWS).await?;
+    let by_updated = TaskFilterInput { sort: Some(TaskSort::Updated.as_str().into()), ..TaskFilterInput::default() };
+    let whole_list = match &scope {
+        TaskScope::All => Some(by_updated),
+        TaskScope::Limited { agency_ids, position_ids, evaluator_id: None, .. }
+            if agency_ids.len() == 1 && position_ids.is_empty() =>
+        {
+            Some(TaskFilterInput { agency: Some(agency_ids[0].to_string()), ..by_updated })
+        }
+        _ => None,
+    };
+    Ok(Some(MyWork { tasks, milestones, today, whole_list }))
 }
 
 /// What access rules need about a task the caller may see; a task they may not see is "not
@@ -159,9 +197,14 @@ pub async fn create(db: &Db, by: &Caller, input: &TaskInput) -> Result<Saved> {
     let draft = TaskDraft::parse_new(input)?;
     let mut tx = db.begin().await?;
     check_refs(&mut tx, &draft).await?;
+    let agencies = match draft.pair_id {
+        Some(pair) => tx.pair_agencies(pair).await?,
+        None => vec![],
+    };
+    check_lead_agency(draft.lead_agency_id, &agencies)?;
     let id = tx.insert_task(&draft).await?;
     let after = task_record(&mut tx, id).await?;
-    tx.audit(&by.actor, Change::created("task.create", &after)).await?;
+    tx.audit(&by.actor, Change::created(AuditAction::TaskCreate, &after)).await?;
     tx.commit().await?;
     Ok(Saved { id: id.get(), version: after.version })
 }
@@ -175,15 +218,20 @@ pub async fn update(db: &Db, by: &Caller, id: TaskId, input: &TaskInput) -> Resu
     let (draft, version) = TaskDraft::parse_edit(input, t.status)?;
     check_refs(&mut tx, &draft).await?;
     let before = task_record(&mut tx, id).await?;
+    let mut agencies = tx.task_agency_ids(id).await?;
+    let joining = match draft.pair_id.filter(|p| before.pair_id != Some(p.get())) {
+        Some(pair) => agencies_joining_with_pair(&agencies, &tx.pair_agencies(pair).await?),
+        None => vec![],
+    };
+    agencies.extend(&joining);
+    check_lead_agency(draft.lead_agency_id, &agencies)?;
     let version =
         tx.update_task(id, version, &draft).await?.ok_or(UseCaseError::Stale { current_version: before.version })?;
     let after = task_record(&mut tx, id).await?;
-    tx.audit(&by.actor, Change::updated("task.update", &before, &after)).await?;
-    if let Some(pair) = draft.pair_id.filter(|p| before.pair_id != Some(p.get())) {
-        let joining = agencies_joining_with_pair(&tx.task_agency_ids(id).await?, &tx.pair_agencies(pair).await?);
-        let added = if joining.is_empty() { Vec::new() } else { tx.add_task_agencies(id, &joining).await? };
-        for role in added {
-            tx.audit(&by.actor, Change::created("task_role.create", &role)).await?;
+    tx.audit(&by.actor, Change::updated(AuditAction::TaskUpdate, &before, &after)).await?;
+    if !joining.is_empty() {
+        for role in tx.add_task_agencies(id, &joining).await? {
+            tx.audit(&by.actor, Change::created(AuditAction::TaskRoleCreate, &role)).await?;
         }
     }
     tx.commit().await?;
@@ -200,7 +248,7 @@ pub async fn archive(db: &Db, by: &Caller, id: TaskId, input: &VersionInput) -> 
     let before = task_record(&mut tx, id).await?;
     let version = tx.archive_task(id, version).await?.ok_or(UseCaseError::Stale { current_version: before.version })?;
     let after = task_record(&mut tx, id).await?;
-    tx.audit(&by.actor, Change::updated("task.archive", &before, &after)).await?;
+    tx.audit(&by.actor, Change::updated(AuditAction::TaskArchive, &before, &after)).await?;
     tx.commit().await?;
     Ok(Saved { id: id.get(), version })
 }
@@ -240,7 +288,7 @@ pub async fn set_role(db: &Db, by: &Caller, id: TaskId, agency: AgencyId, input:
         .await?
         .ok_or(UseCaseError::Stale { current_version: before.version })?;
     let after = tx.load(row).await?.ok_or_else(not_in_task)?;
-    tx.audit(&by.actor, Change::updated("task_role.update", &before, &after)).await?;
+    tx.audit(&by.actor, Change::updated(AuditAction::TaskRoleUpdate, &before, &after)).await?;
     tx.commit().await?;
     Ok(Saved { id: agency.get(), version })
 }

@@ -272,6 +272,24 @@ pub fn task_scope(who: Option<&Principal>) -> TaskScope {
     }
 }
 
+/// The tasks that are a person's own work, shown first on their home page: every task for OPC;
+/// their agency's tasks for an officer, their pair's for an exchangee, their assigned ones for an
+/// evaluator. `None` for one who has no tasks of their own (an auditor).
+pub fn work_scope(p: &Principal) -> Option<TaskScope> {
+    if p.has_role(Role::OpcAdmin) {
+        return Some(TaskScope::All);
+    }
+    let agency_ids: Vec<AgencyId> = p.agency_ids().collect();
+    let position_ids: Vec<PositionId> = p.position_ids().collect();
+    let evaluator_id = p.user_id.filter(|_| p.has_role(Role::Evaluator));
+    (!agency_ids.is_empty() || !position_ids.is_empty() || evaluator_id.is_some()).then_some(TaskScope::Limited {
+        agency_ids,
+        position_ids,
+        evaluator_id,
+        include_published: false,
+    })
+}
+
 impl TaskScope {
     /// The same decision as [`can_view_task`], for one task.
     pub fn admits(&self, t: &TaskAccess) -> bool {
@@ -369,6 +387,25 @@ mod tests {
 
     fn person(grants: Vec<Grant>) -> Principal {
         Principal::person(ME, grants, None)
+    }
+
+    #[test]
+    fn ones_own_work_is_opcs_everything_and_otherwise_what_one_takes_part_in() {
+        assert_eq!(work_scope(&person(vec![Grant::OpcAdmin])), Some(TaskScope::All));
+        assert_eq!(work_scope(&person(vec![Grant::Auditor])), None, "an auditor has no tasks of their own");
+        let officer = work_scope(&person(vec![officer_of(3)])).unwrap();
+        assert_eq!(
+            officer,
+            TaskScope::Limited {
+                agency_ids: agencies(&[3]),
+                position_ids: vec![],
+                evaluator_id: None,
+                include_published: false
+            },
+            "their agency's tasks, not every published one"
+        );
+        let evaluator = work_scope(&person(vec![Grant::Evaluator])).unwrap();
+        assert!(matches!(evaluator, TaskScope::Limited { evaluator_id: Some(ME), include_published: false, .. }));
     }
 
     fn agencies(ids: &[i64]) -> Vec<AgencyId> {

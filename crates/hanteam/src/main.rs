@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::{anyhow, Context};
 use clap::{Parser, Subcommand};
 use hanteam_app::{registry, Caller, Db, SeedOutcome, UseCaseError, DEFAULT_DATABASE_URL};
-use hanteam_web::site::Site;
+use hanteam_web::site::{Operator, Site};
 use hanteam_web::AppState;
 
 mod accounts;
@@ -63,6 +63,16 @@ enum Command {
         /// come from this origin
         #[arg(long, env = "HANTEAM_PUBLIC_URL")]
         public_url: Option<String>,
+        /// Who runs this hanteam, as every page's footer says (운영기관)
+        #[arg(long, env = "HANTEAM_OPERATOR", default_value = "국무조정실")]
+        operator: String,
+        /// The operator's postal address for the footer, e.g. "(30109) 세종특별자치시 …"
+        #[arg(long, env = "HANTEAM_OPERATOR_ADDRESS")]
+        operator_address: Option<String>,
+        /// The operator's contact for the footer and the policy pages, e.g. a phone number or an
+        /// e-mail address
+        #[arg(long, env = "HANTEAM_OPERATOR_CONTACT")]
+        operator_contact: Option<String>,
     },
     /// Apply the database migrations embedded in this binary, then exit
     Migrate,
@@ -200,8 +210,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             ExitCode::SUCCESS
         }
-        Command::Serve { addr, demo, trusted_proxy, public_url } => {
-            serve(&db, addr, demo, trusted_proxy, public_url.as_deref()).await?;
+        Command::Serve { addr, demo, trusted_proxy, public_url, operator, operator_address, operator_contact } => {
+            let operator = Operator { name: operator, address: operator_address, contact: operator_contact };
+            serve(&db, addr, demo, trusted_proxy, public_url.as_deref(), operator).await?;
             ExitCode::SUCCESS
         }
         Command::User { .. } => match user_action {
@@ -224,6 +235,7 @@ async fn serve(
     demo: bool,
     trusted_proxies: Vec<std::net::IpAddr>,
     public_url: Option<&str>,
+    operator: Operator,
 ) -> anyhow::Result<()> {
     // Asked before anything is touched; again once the port is known.
     Site::new(addr, public_url).map_err(|e| anyhow!(e))?;
@@ -236,6 +248,7 @@ async fn serve(
     accounts::create_first_admin(db).await.context("첫 관리자 계정을 만들 수 없습니다")?;
     let mut state = AppState::new(db.clone());
     state.trusted_proxies = trusted_proxies;
+    state.operator = operator;
     state.site = Some(Site::new(local, public_url).map_err(|e| anyhow!(e))?);
     if !demo && !local.ip().is_loopback() {
         demo::warn_if_left_enabled(db).await?;

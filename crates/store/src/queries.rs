@@ -21,6 +21,7 @@ use crate::{with_db, Db, Result, StoreError};
 enum Param {
     Int(i64),
     Text(String),
+    Date(NaiveDate),
 }
 
 macro_rules! bind_all {
@@ -30,6 +31,7 @@ macro_rules! bind_all {
             q = match p {
                 Param::Int(i) => q.bind(*i),
                 Param::Text(s) => q.bind(s.clone()),
+                Param::Date(d) => q.bind(*d),
             };
         }
         q
@@ -117,6 +119,15 @@ struct TaskDetailRow {
     description: Option<String>,
     archived_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct DueMilestoneRow {
+    id: i64,
+    task_id: i64,
+    task_title: String,
+    title: String,
+    due: NaiveDate,
 }
 
 #[derive(sqlx::FromRow)]
@@ -951,6 +962,34 @@ impl Db {
         }))
     }
 
+    /// The milestones not done and due by `until` (overdue ones first) of the current tasks `scope`
+    /// admits, at most `limit` of them.
+    pub async fn milestones_due(&self, scope: &TaskScope, until: NaiveDate, limit: i64) -> Result<Vec<DueMilestone>> {
+        let mut params = vec![Param::Date(until)];
+        let visible = scope_condition(scope, &mut params).map_or(String::new(), |c| format!(" AND {c}"));
+        params.push(Param::Int(limit));
+        let sql = format!(
+            "SELECT m.id, m.task_id, t.title AS task_title, m.title, m.due FROM task_milestones m JOIN tasks t ON t.id = m.task_id
+             WHERE m.done_on IS NULL AND m.due <= $1 AND t.archived_at IS NULL{visible}
+             ORDER BY m.due, m.id LIMIT ${}",
+            params.len()
+        );
+        let rows: Vec<DueMilestoneRow> =
+            with_db!(self, |pool| bind_all!(sqlx::query_as::<_, DueMilestoneRow>(&sql), &params)
+                .fetch_all(pool)
+                .await?);
+        Ok(rows
+            .into_iter()
+            .map(|r| DueMilestone {
+                id: MilestoneId::new(r.id),
+                task_id: TaskId::new(r.task_id),
+                task_title: r.task_title,
+                title: r.title,
+                due: r.due,
+            })
+            .collect())
+    }
+
     /// The counts on the home page, of the tasks `scope` admits.
     pub async fn overview(&self, scope: &TaskScope) -> Result<Overview> {
         let (pairs, agencies, meetings) = with_db!(self, |pool| {
@@ -961,6 +1000,16 @@ impl Db {
                 count("SELECT COUNT(*) FROM council_meetings").await?,
             )
         });
+        // An agency takes part when it has a role in a task the reader may see: one look in the
+        // roles' (agency, task) index per agency, whatever the number of tasks.
+        let mut params = Vec::new();
+        let visible = scope_condition(scope, &mut params).map_or(String::new(), |c| format!(" AND {c}"));
+        let in_tasks_sql = format!(
+            "SELECT COUNT(*) FROM agencies a WHERE EXISTS (SELECT 1 FROM task_agency_roles r JOIN tasks t ON t.id = r.task_id
+             WHERE r.agency_id = a.id AND t.archived_at IS NULL{visible})"
+        );
+        let agencies_in_tasks: i64 =
+            with_db!(self, |pool| bind_all!(sqlx::query_scalar(&in_tasks_sql), &params).fetch_one(pool).await?);
         let types: Vec<TypeFilter> =
             TaskType::ALL.iter().map(|t| TypeFilter::Is(*t)).chain([TypeFilter::Unset]).collect();
         let mut filters = vec![FacetFilter::default()];
@@ -988,7 +1037,7 @@ impl Db {
             .collect();
         let tasks_by_status =
             TaskStatus::ALL.iter().zip(by_status).map(|(s, n)| Count { key: *s, count: *n }).collect();
-        Ok(Overview { pairs, tasks: *tasks, agencies, meetings, tasks_by_type, tasks_by_status })
+        Ok(Overview { pairs, tasks: *tasks, agencies, agencies_in_tasks, meetings, tasks_by_type, tasks_by_status })
     }
 
     /// How many tasks `scope` admits under each filter, counted by a query (for readers whose

@@ -160,6 +160,17 @@ impl TaskSummary {
     }
 }
 
+/// A milestone not yet done, due soon or overdue, with its task: a person's work list.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DueMilestone {
+    pub id: MilestoneId,
+    pub task_id: TaskId,
+    pub task_title: String,
+    pub title: String,
+    pub due: NaiveDate,
+}
+
 /// A KPI of a task, with what editing it needs.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -282,7 +293,10 @@ pub struct Count<K> {
 pub struct Overview {
     pub pairs: i64,
     pub tasks: i64,
+    /// Every agency in the registry, those in no task (국무조정실, 인사처) included.
     pub agencies: i64,
+    /// The agencies that take part in a task the reader may see.
+    pub agencies_in_tasks: i64,
     pub meetings: i64,
     /// Tasks per type; `key` null counts the tasks whose type is not set yet.
     pub tasks_by_type: Vec<Count<Option<TaskType>>>,

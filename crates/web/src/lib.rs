@@ -38,11 +38,19 @@ pub struct AppState {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// The public origin; [`serve`] takes the listening address on loopback when it is not set.
     pub site: Option<site::Site>,
+    /// Who runs the site (every page's footer).
+    pub operator: site::Operator,
 }
 
 impl AppState {
     pub fn new(db: Db) -> AppState {
-        AppState { db, demo_accounts: Vec::new(), trusted_proxies: Vec::new(), site: None }
+        AppState {
+            db,
+            demo_accounts: Vec::new(),
+            trusted_proxies: Vec::new(),
+            site: None,
+            operator: site::Operator::default(),
+        }
     }
 }
 
@@ -56,6 +64,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::session::identify))
         .layer(axum::middleware::from_fn_with_state(state.clone(), site::check_host))
+        .layer(axum::Extension(state.operator.clone()))
         .with_state(state);
     middleware::apply(app, Duration::from_secs(30))
 }

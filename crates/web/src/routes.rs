@@ -23,6 +23,9 @@ macro_rules! route_table {
             PageAgency => GET "/agencies/{id}", Page(pages::read::agency_detail), Public;
             PageMeetings => GET "/meetings", Page(pages::read::meeting_list), Public;
             PageMeeting => GET "/meetings/{id}", Page(pages::read::meeting_detail), Public;
+            PagePrivacy => GET "/privacy", Page(pages::policy::privacy), Public;
+            PageCopyright => GET "/copyright", Page(pages::policy::copyright), Public;
+            PageAccessibility => GET "/accessibility", Page(pages::policy::accessibility), Public;
             StaticKrds => GET "/static/krds/{*path}", Page(assets::krds), Public;
             StaticOwn => GET "/static/{file}", Page(assets::own), Public;
             // Signing in and one's own account

@@ -12,6 +12,20 @@ use axum::response::{IntoResponse, Response};
 use crate::error::AppError;
 use crate::AppState;
 
+/// Who runs the site, as every page's footer says (운영기관, 주소·연락처).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operator {
+    pub name: String,
+    pub address: Option<String>,
+    pub contact: Option<String>,
+}
+
+impl Default for Operator {
+    fn default() -> Self {
+        Operator { name: "국무조정실".into(), address: None, contact: None }
+    }
+}
+
 /// The origins (`scheme://host[:port]`, lower case) the site answers as.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Site {

@@ -79,9 +79,9 @@ fn expected(e: Endpoint, who: Who, target: Target) -> Outcome {
     let signed_in = [OpcAdmin, Officer, Exchangee, Evaluator, Auditor];
     let elsewhere = target == Target::Elsewhere;
     match e {
-        PageHome | PageTasks | PagePairs | PageAgencies | PageAgency | PageMeetings | PageMeeting | StaticKrds
-        | StaticOwn | SignInForm | Healthz | ApiOpenApi | ApiOverview | ApiAgencies | ApiAgency | ApiPairs
-        | ApiTasks | ApiMeetings | ApiMeeting => Ok,
+        PageHome | PageTasks | PagePairs | PageAgencies | PageAgency | PageMeetings | PageMeeting | PagePrivacy
+        | PageCopyright | PageAccessibility | StaticKrds | StaticOwn | SignInForm | Healthz | ApiOpenApi
+        | ApiOverview | ApiAgencies | ApiAgency | ApiPairs | ApiTasks | ApiMeetings | ApiMeeting => Ok,
         // An evaluator sees only the tasks assigned to it.
         PageTask | ApiTask => {
             if elsewhere && who == Evaluator {
@@ -150,6 +150,9 @@ fn sample(e: Endpoint, ids: &Ids, target: Target) -> (String, bool) {
         PageAgency => (format!("/agencies/{}", ids.env), false),
         PageMeetings => any("/meetings"),
         PageMeeting => any("/meetings/1"),
+        PagePrivacy => any("/privacy"),
+        PageCopyright => any("/copyright"),
+        PageAccessibility => any("/accessibility"),
         StaticKrds => any("/static/krds/css/component/output.css"),
         StaticOwn => any("/static/hanteam.css"),
         SignInForm | SignIn => any("/sign-in"),

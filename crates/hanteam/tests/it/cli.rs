@@ -86,6 +86,45 @@ fn serve_in_an_empty_directory_creates_hanteam_db_and_serves_the_41_tasks() {
     assert_eq!(mode, 0o600, "official records are readable by their owner only");
 }
 
+#[test]
+fn the_footer_names_the_configured_operator_and_links_pages_that_exist() {
+    let dir = tempfile::tempdir().unwrap();
+    let (child, url) = start_server(
+        hanteam()
+            .args(["serve", "--addr", "127.0.0.1:0", "--operator-address", "(30109) 세종특별자치시 한누리대로 411"])
+            .env("HANTEAM_OPERATOR", "국무조정실 협업정책과")
+            .env("HANTEAM_OPERATOR_CONTACT", "044-000-0000")
+            .current_dir(dir.path()),
+    );
+    let pages: Vec<(String, u16, String)> = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let mut out = Vec::new();
+        for path in ["/", "/privacy", "/copyright", "/accessibility"] {
+            let r = reqwest::get(format!("{url}{path}")).await.unwrap();
+            out.push((path.to_string(), r.status().as_u16(), r.text().await.unwrap()));
+        }
+        out
+    });
+    stop(child);
+    let home = &pages[0].2;
+    let footer = &home[home.find("<footer").expect("a footer")..];
+    assert!(
+        footer.contains("<strong class=\"strong\">운영기관</strong> <span class=\"span\">국무조정실 협업정책과</span>"),
+        "{footer}"
+    );
+    assert!(footer.contains("(30109) 세종특별자치시 한누리대로 411") && footer.contains("044-000-0000"), "{footer}");
+    for (path, label) in
+        [("/privacy", "개인정보처리방침"), ("/copyright", "저작권정책"), ("/accessibility", "웹접근성")]
+    {
+        assert!(footer.contains(&format!("href=\"{path}\"")) && footer.contains(label), "{path} linked: {footer}");
+    }
+    for (path, status, html) in &pages[1..] {
+        assert_eq!(*status, 200, "{path}");
+        assert!(html.contains("044-000-0000"), "{path} says where to ask");
+    }
+    assert!(pages[1].2.contains("국무조정실 협업정책과는 한팀(hanteam)을 운영하면서"), "the particle follows the name");
+    assert!(pages[1].2.contains("30분 동안 쓰지 않거나"), "the session rule as it is");
+}
+
 async fn seed_twice_loads_once(b: Backend) {
     let dir = tempfile::tempdir().unwrap();
     let url = crate::common::fresh_database(b, &dir).await;

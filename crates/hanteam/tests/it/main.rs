@@ -6,16 +6,19 @@
 mod common;
 
 mod api;
+mod audit_page;
 mod auth;
 mod authz;
 mod cli;
 mod cli_accounts;
 mod edges;
 mod hardening;
+mod home;
 mod lists;
 mod pages;
 mod scale;
 mod synth;
+mod task_detail;
 mod tls;
 mod users;
 mod writes;

@@ -10,9 +10,12 @@ use hanteam_app::Caller;
 use hanteam_domain::access::Principal;
 
 use crate::auth::Viewer;
+use crate::site::Operator;
 
 pub(crate) struct Ctx {
     pub viewer: Viewer,
+    /// Who runs the site, for the footer.
+    pub operator: Operator,
     /// Path and query of this request.
     pub here: String,
     pub request_id: Option<String>,
@@ -24,7 +27,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let viewer = Viewer::from_request_parts(parts, state).await?;
         let uri = parts.extensions.get::<OriginalUri>().map_or(&parts.uri, |o| &o.0);
-        Ok(Ctx::new(viewer, uri, &parts.headers))
+        let mut cx = Ctx::new(viewer, uri, &parts.headers);
+        if let Some(operator) = parts.extensions.get::<Operator>() {
+            cx.operator = operator.clone();
+        }
+        Ok(cx)
     }
 }
 
@@ -32,7 +39,7 @@ impl Ctx {
     pub fn new(viewer: Viewer, uri: &Uri, headers: &HeaderMap) -> Ctx {
         let here = uri.path_and_query().map_or_else(|| uri.path().to_string(), |p| p.as_str().to_string());
         let request_id = headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_string);
-        Ctx { viewer, here, request_id }
+        Ctx { viewer, here, request_id, operator: Operator::default() }
     }
 
     /// Who the use cases act for.
@@ -65,7 +72,12 @@ pub(crate) mod testing {
 
     /// A request of the public, on `here`.
     pub(crate) fn public(here: &str) -> Ctx {
-        Ctx { viewer: Viewer::anonymous(None, false), here: here.into(), request_id: None }
+        Ctx {
+            viewer: Viewer::anonymous(None, false),
+            here: here.into(),
+            request_id: None,
+            operator: crate::site::Operator::default(),
+        }
     }
 
     /// A request of a signed-in person with `grants`, on `here`; the session's CSRF token is "tok".
@@ -83,6 +95,6 @@ pub(crate) mod testing {
             csrf_token: Some("tok".into()),
             https: false,
         };
-        Ctx { viewer, here: here.into(), request_id: None }
+        Ctx { viewer, here: here.into(), request_id: None, operator: crate::site::Operator::default() }
     }
 }

@@ -6,6 +6,7 @@ use hanteam_domain::access::{can_manage_users, can_read_audit};
 use super::context::Ctx;
 use super::format::{when, When};
 use crate::endpoint::{encode, Endpoint};
+use crate::site::Operator;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Section {
@@ -84,6 +85,7 @@ pub(crate) struct Layout {
     pub user: UserBar,
     /// When the page was made, for the line a printed copy carries.
     pub printed_at: When,
+    pub operator: Operator,
 }
 
 fn menu(cx: &Ctx, section: Section) -> Vec<MenuItem> {
@@ -126,7 +128,14 @@ fn home_crumb() -> Crumb {
 
 impl Layout {
     fn with_crumbs(cx: &Ctx, title: String, section: Section, crumbs: Vec<Crumb>) -> Layout {
-        Layout { title, menu: menu(cx, section), crumbs, user: user_bar(cx), printed_at: when(chrono::Utc::now()) }
+        Layout {
+            title,
+            menu: menu(cx, section),
+            crumbs,
+            user: user_bar(cx),
+            printed_at: when(chrono::Utc::now()),
+            operator: cx.operator.clone(),
+        }
     }
 
     pub fn home(cx: &Ctx) -> Layout {

@@ -47,6 +47,18 @@ pub(crate) fn meetings() -> String {
     Endpoint::PageMeetings.href(&[])
 }
 
+pub(crate) fn privacy() -> String {
+    Endpoint::PagePrivacy.href(&[])
+}
+
+pub(crate) fn copyright() -> String {
+    Endpoint::PageCopyright.href(&[])
+}
+
+pub(crate) fn accessibility() -> String {
+    Endpoint::PageAccessibility.href(&[])
+}
+
 pub(crate) fn account() -> String {
     Endpoint::AccountPage.href(&[])
 }

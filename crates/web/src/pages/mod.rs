@@ -24,6 +24,7 @@ pub(crate) mod format;
 pub(crate) mod layout;
 pub(crate) mod links;
 pub(crate) mod parts;
+pub(crate) mod policy;
 pub(crate) mod read;
 pub mod render;
 pub(crate) mod rows;

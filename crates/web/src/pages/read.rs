@@ -6,11 +6,12 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use chrono::NaiveDate;
+use chrono::{NaiveDate, Utc};
 use hanteam_app::views::{Agency, AgencyBrief, AgendaItem, MeetingSummary, NameVariant, PairBrief, TaskDetail};
 use hanteam_app::{registry, tasks, Db};
 use hanteam_domain::access::{can_edit_registry, can_manage_task};
 use hanteam_domain::filter::DEFAULT_LIMIT;
+use hanteam_domain::time::kst_date;
 use hanteam_domain::{MeetingId, TaskFilterInput, TaskId, TaskSort, TaskStatus, TaskType, ValidationError};
 
 use super::context::Ctx;
@@ -42,15 +43,40 @@ struct CountLink {
     note: &'static str,
     href: String,
     count: i64,
+    /// Said under the count (그 밖의 기관 2곳).
+    aside: Option<String>,
+}
+
+/// A milestone on a person's work list, with how it stands against its due date.
+struct DueRow {
+    task_href: String,
+    task_title: String,
+    title: String,
+    due: Day,
+    badge: Badge,
+}
+
+/// A person's own work, first on their home page.
+struct WorkView {
+    total: i64,
+    heads: Vec<Head>,
+    rows: Vec<TaskRow>,
+    /// The whole list of their tasks, when one filter says which they are.
+    all_href: Option<String>,
+    due: Vec<DueRow>,
 }
 
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
     layout: Layout,
+    work: Option<WorkView>,
     totals: Vec<CountLink>,
     by_type: Table,
+    /// The kinds no task is of, said in one line instead of rows of zeros.
+    types_without: Vec<&'static str>,
     by_status: Table,
+    statuses_without: Vec<&'static str>,
 }
 
 pub(crate) async fn home(State(state): State<AppState>, cx: Ctx) -> Response {
@@ -62,42 +88,92 @@ fn count_cell(count: i64, href: String, label: &str) -> Cell {
     Cell::Link { href, text: format!("{count}건"), hidden: Some(format!(" ({label} 과제 목록 보기)")) }
 }
 
+/// How a milestone not done stands on `today`: overdue, due today, or due in some days.
+fn due_badge(due: NaiveDate, today: NaiveDate) -> Badge {
+    let days = (due - today).num_days();
+    match days {
+        d if d < 0 => Badge { label: format!("기한 {}일 지남", -d).into(), class: "bg-light-danger" },
+        0 => Badge { label: "오늘 기한".into(), class: "bg-light-warning" },
+        d => Badge { label: format!("{d}일 남음").into(), class: "bg-light-information" },
+    }
+}
+
+async fn work_view(db: &Db, cx: &Ctx) -> Result<Option<WorkView>, AppError> {
+    let Some(work) = tasks::my_work(db, cx.by(), Utc::now()).await? else { return Ok(None) };
+    let pairs = pair_labels(&registry::pair_choices(db).await?);
+    let all_href = work
+        .whole_list
+        .as_ref()
+        .map(|input| filtered_href(&links::tasks(), &list_filters(input), limit_param(input, DEFAULT_LIMIT)));
+    Ok(Some(WorkView {
+        total: work.tasks.total,
+        heads: task_heads(None, None),
+        rows: task_rows(&work.tasks.items, &pairs, None),
+        all_href,
+        due: work
+            .milestones
+            .iter()
+            .map(|m| DueRow {
+                task_href: links::task(&m.task_id),
+                task_title: m.task_title.clone(),
+                title: m.title.clone(),
+                due: day(m.due),
+                badge: due_badge(m.due, work.today),
+            })
+            .collect(),
+    }))
+}
+
 async fn home_page(db: &Db, cx: &Ctx) -> Result<HomePage, AppError> {
     let o = tasks::overview(db, cx.by()).await?;
+    let others = o.agencies - o.agencies_in_tasks;
     let totals = vec![
-        CountLink { label: "교류직위 쌍", note: "쌍", href: links::pairs(), count: o.pairs },
-        CountLink { label: "협업과제", note: "건", href: links::tasks(), count: o.tasks },
-        CountLink { label: "참여 기관", note: "곳", href: links::agencies(), count: o.agencies },
-        CountLink { label: "협업과제점검협의회", note: "회", href: links::meetings(), count: o.meetings },
+        CountLink { label: "교류직위 쌍", note: "쌍", href: links::pairs(), count: o.pairs, aside: None },
+        CountLink { label: "협업과제", note: "건", href: links::tasks(), count: o.tasks, aside: None },
+        CountLink {
+            label: "참여 기관",
+            note: "곳",
+            href: links::agencies(),
+            count: o.agencies_in_tasks,
+            aside: (others > 0).then(|| format!("과제에 참여하지 않는 기관 {others}곳 별도")),
+        },
+        CountLink {
+            label: "협업과제점검협의회", note: "회", href: links::meetings(), count: o.meetings, aside: None
+        },
     ];
-    let by_type = o
-        .tasks_by_type
-        .iter()
-        .map(|c| {
-            let (label, note, value) = match c.key {
-                Some(t) => (t.label_ko(), t.criterion_ko(), t.as_str()),
-                None => ("미입력", "아직 유형이 입력되지 않은 과제", "unset"),
-            };
-            vec![
-                Cell::Head(label.into()),
-                Cell::Text(note.into()),
-                count_cell(c.count, format!("{}?type={value}", links::tasks()), label),
-            ]
-        })
-        .collect();
-    let by_status = o
-        .tasks_by_status
-        .iter()
-        .map(|c| {
-            let label = c.key.label_ko();
-            vec![
-                Cell::Head(label.into()),
-                count_cell(c.count, format!("{}?status={}", links::tasks(), c.key.as_str()), label),
-            ]
-        })
-        .collect();
+    let mut types_without = Vec::new();
+    let mut by_type = Vec::new();
+    for c in &o.tasks_by_type {
+        let (label, note, value) = match c.key {
+            Some(t) => (t.label_ko(), t.criterion_ko(), t.as_str()),
+            None => ("미입력", "아직 유형이 입력되지 않은 과제", "unset"),
+        };
+        if c.count == 0 {
+            types_without.push(label);
+            continue;
+        }
+        by_type.push(vec![
+            Cell::Head(label.into()),
+            Cell::Text(note.into()),
+            count_cell(c.count, format!("{}?type={value}", links::tasks()), label),
+        ]);
+    }
+    let mut statuses_without = Vec::new();
+    let mut by_status = Vec::new();
+    for c in &o.tasks_by_status {
+        let label = c.key.label_ko();
+        if c.count == 0 {
+            statuses_without.push(label);
+            continue;
+        }
+        by_status.push(vec![
+            Cell::Head(label.into()),
+            count_cell(c.count, format!("{}?status={}", links::tasks(), c.key.as_str()), label),
+        ]);
+    }
     Ok(HomePage {
         layout: Layout::home(cx),
+        work: work_view(db, cx).await?,
         totals,
         by_type: Table {
             caption: "과제 유형별 협업과제 수".into(),
@@ -105,12 +181,14 @@ async fn home_page(db: &Db, cx: &Ctx) -> Result<HomePage, AppError> {
             rows: by_type,
             scroll_label: None,
         },
+        types_without,
         by_status: Table {
             caption: "상태별 협업과제 수".into(),
             head: vec!["상태", "과제 수"],
             rows: by_status,
             scroll_label: None,
         },
+        statuses_without,
     })
 }
 
@@ -402,6 +480,9 @@ struct TaskPage {
     /// The viewer may edit and archive the task.
     can_manage: bool,
     saved: bool,
+    /// The sections left out because nothing is in them and the viewer cannot add to them, named
+    /// in one line instead.
+    not_entered: Vec<&'static str>,
 }
 
 pub(crate) async fn task_detail(
@@ -426,8 +507,9 @@ fn part_actions(progress: bool, edit: String, remove: String, of: &str) -> Optio
     })
 }
 
-/// The task's KPIs and milestones, with the links to change them when the viewer may.
-fn parts_sections(task: &TaskDetail, progress: bool) -> Vec<PartsSection> {
+/// The task's KPIs and milestones, with the links to change them when the viewer may. `today`
+/// (Korean time) flags the milestones past their due date.
+fn parts_sections(task: &TaskDetail, progress: bool, today: NaiveDate) -> Vec<PartsSection> {
     let id = task.summary.id;
     let manage = |mut head: Vec<&'static str>| {
         if progress {
@@ -459,7 +541,10 @@ fn parts_sections(task: &TaskDetail, progress: bool) -> Vec<PartsSection> {
             let mut row = vec![
                 Cell::Head(ms.title.clone()),
                 date_cell(ms.due, "미입력"),
-                date_cell(ms.done_on, "미완료"),
+                match ms.days_overdue(today) {
+                    Some(days) => Cell::Overdue(days),
+                    None => date_cell(ms.done_on, "미완료"),
+                },
                 Cell::Text(ms.note.clone().unwrap_or_default()),
             ];
             row.extend(part_actions(progress, links::milestone_edit(&m.id), links::milestone_remove(&m.id), &ms.title));
@@ -518,6 +603,18 @@ async fn task_page(db: &Db, cx: &Ctx, raw_id: &str, saved: bool) -> Result<TaskP
             ]
         })
         .collect();
+    let parts = parts_sections(&task, may.progress, kst_date(Utc::now()));
+    let mut not_entered = Vec::new();
+    if task.description.as_deref().is_none_or(|d| d.trim().is_empty()) && !may.manage {
+        not_entered.push("과제 내용");
+    }
+    not_entered.extend(parts.iter().filter(|p| p.table.rows.is_empty() && p.add.is_none()).map(|p| p.heading));
+    if task.pair.is_none() {
+        not_entered.push("교류직위 쌍과 교류자");
+    }
+    if task.meetings.is_empty() {
+        not_entered.push("협업과제점검협의회 상정 이력");
+    }
     Ok(TaskPage {
         layout: Layout::detail(cx, Section::Tasks, s.title.clone()),
         type_label: s.type_label(),
@@ -538,7 +635,7 @@ async fn task_page(db: &Db, cx: &Ctx, raw_id: &str, saved: bool) -> Result<TaskP
         },
         any_role_edit: roles.iter().any(|r| r.edit_href.is_some()),
         roles,
-        parts: parts_sections(&task, may.progress),
+        parts,
         meetings: Table {
             caption: "협업과제점검협의회 상정 이력".into(),
             head: vec!["회의", "일시", "결과"],
@@ -548,6 +645,7 @@ async fn task_page(db: &Db, cx: &Ctx, raw_id: &str, saved: bool) -> Result<TaskP
         archived: task.archived_at.is_some(),
         can_manage: may.manage,
         saved,
+        not_entered,
         task,
     })
 }

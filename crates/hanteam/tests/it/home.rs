@@ -1,0 +1,56 @@
+//! The home page: a person's own work first, then the public summary with counts that say what
+//! they count. Over real HTTP, on SQLite and on PostgreSQL.
+
+use crate::common::{Backend, TestApp};
+use hanteam_domain::access::Grant;
+use hanteam_domain::AgencyId;
+use reqwest::Method;
+use serde_json::json;
+
+async fn the_summary_counts_agencies_in_tasks_and_says_zeros_in_one_line(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let o = app.json("/api/v1/overview", 200).await;
+    assert_eq!(o["agencies"], 20, "{o}");
+    assert_eq!(o["agencies_in_tasks"], 18, "국무조정실 and 인사처 take part in no task");
+    let html = app.html("/", 200).await;
+    assert!(!html.contains("내 업무"), "the public has no work list");
+    assert!(html.contains("과제에 참여하지 않는 기관 2곳 별도"), "{html}");
+    assert!(html.contains("해당 과제 없음: 발굴, 추진 중, 완료, 중단"), "{html}");
+    let status = &html[html.find("h-by-status").unwrap()..];
+    assert!(!status[..status.find("</section>").unwrap()].contains("0건"), "no rows of zeros");
+}
+
+async fn a_signed_in_officer_sees_their_own_work_first(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let env = app.agency_id("환경부").await;
+    let t = app.token_for("opc", vec![Grant::OpcAdmin]).await;
+    // Task 1 is 국토부·환경부's; task 6 is not 환경부's.
+    for (task, title) in [(1, "평가전담반 구성"), (6, "다른 기관의 일정")] {
+        let body = json!({"title": title, "due": "2020-01-01"});
+        let (s, w) = app.call(Method::POST, &format!("/api/v1/tasks/{task}/milestones"), Some(&t), Some(body)).await;
+        assert_eq!(s, 201, "{w}");
+    }
+    let env_tasks = app.json(&format!("/api/v1/tasks?agency={env}"), 200).await["total"].as_i64().unwrap();
+
+    app.user("env-officer", vec![Grant::AgencyOfficer { agency_id: AgencyId::new(env) }]).await;
+    let officer = app.sign_in("env-officer").await;
+    let html = officer.client.get(officer.url("/")).send().await.unwrap().text().await.unwrap();
+    let work = html.find("<h2 id=\"h-work\">내 업무</h2>").expect("the work list");
+    assert!(work < html.find("한눈에 보기").unwrap(), "their work comes before the public summary");
+    let section = &html[work..html[work..].find("</section>").unwrap() + work];
+    assert!(section.contains(&format!("맡은 협업과제 {env_tasks}건")), "{section}");
+    assert!(section.contains("평가전담반 구성") && section.contains("일 지남</span>"), "{section}");
+    assert!(!section.contains("다른 기관의 일정"), "another agency's milestone is not their work");
+    assert!(section.contains(&format!("href=\"/tasks?agency={env}&#38;sort=updated\">모두 보기")), "{section}");
+    assert!(section.contains("href=\"/tasks/1\""), "the task changed last (a milestone added) is listed");
+
+    app.user("auditor", vec![Grant::Auditor]).await;
+    let auditor = app.sign_in("auditor").await;
+    let html = auditor.client.get(auditor.url("/")).send().await.unwrap().text().await.unwrap();
+    assert!(!html.contains("내 업무"), "an auditor has no tasks of their own");
+}
+
+on_both_backends!(
+    the_summary_counts_agencies_in_tasks_and_says_zeros_in_one_line,
+    a_signed_in_officer_sees_their_own_work_first,
+);
