@@ -5,7 +5,7 @@
 // click away. axe-core runs at both widths. Run with `node --test e2e/` after `cargo build -p hanteam`.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { checkA11y, clickAndLoad, demoPassword, openBrowser, visit } from './browser.mjs';
+import { checkA11y, clickAndLoad, openBrowser, signInAsDemo, visit } from './browser.mjs';
 import { startServer } from './server.mjs';
 
 const ADMIN = 'demo-admin';
@@ -22,18 +22,10 @@ after(async () => {
   await server?.stop();
 });
 
-async function signIn(page, login) {
-  await visit(page, '/sign-in');
-  const password = await demoPassword(page, login);
-  await page.getByLabel('아이디', { exact: true }).fill(login);
-  await page.getByLabel('비밀번호', { exact: true }).fill(password);
-  await clickAndLoad(page, page.locator('#main').getByRole('button', { name: '로그인', exact: true }), (u) => u.pathname !== '/sign-in');
-}
-
 test('the audit page reads a title edit in Korean, with the task and the person by name, at 1366 and 390 wide', { timeout: TEST_TIMEOUT }, async () => {
   const { page, assertClean, close } = await openBrowser(server.url);
   try {
-    await signIn(page, ADMIN);
+    await signInAsDemo(page, ADMIN);
     await visit(page, '/tasks/1/edit');
     const title = page.getByLabel('과제명', { exact: false });
     const oldTitle = (await title.inputValue()).trim();

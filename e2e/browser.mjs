@@ -25,11 +25,13 @@ const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
  * bypassCSP: the server sends a strict Content-Security-Policy, which would block the injected axe-core.
  * Every same-origin response >= 400 for a sub-resource (CSS, JS, fonts, images) and every uncaught page
  * error is recorded; `assertClean()` fails on them.
+ * viewport: the page's size, e.g. `{ width: 390, height: 844 }` for a phone (Playwright's default
+ * is 1280×720).
  */
-export async function openBrowser(baseURL, { bypassCSP = true } = {}) {
+export async function openBrowser(baseURL, { bypassCSP = true, viewport } = {}) {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {
-    const context = await browser.newContext({ baseURL, bypassCSP, locale: 'ko-KR' });
+    const context = await browser.newContext({ baseURL, bypassCSP, locale: 'ko-KR', ...(viewport ? { viewport } : {}) });
     context.setDefaultTimeout(10_000);
     context.setDefaultNavigationTimeout(20_000);
     const page = await context.newPage();
@@ -111,4 +113,13 @@ export async function demoPassword(page, login) {
   const row = page.locator('table tbody tr').filter({ has: page.locator('th', { hasText: new RegExp(`^\\s*${login}\\s*$`) }) });
   assert.equal(await row.count(), 1, `the demo table on /sign-in has no row for ${login}`);
   return (await row.locator('td').first().innerText()).trim();
+}
+
+/** Signs in as a demo account (`hanteam serve --demo`) with the password its row on /sign-in shows. */
+export async function signInAsDemo(page, login) {
+  await visit(page, '/sign-in');
+  const password = await demoPassword(page, login);
+  await page.getByLabel('아이디', { exact: true }).fill(login);
+  await page.getByLabel('비밀번호', { exact: true }).fill(password);
+  await clickAndLoad(page, page.locator('#main').getByRole('button', { name: '로그인', exact: true }), (u) => u.pathname !== '/sign-in');
 }

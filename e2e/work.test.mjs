@@ -4,7 +4,7 @@
 // `--demo`, a fresh SQLite database. Run with `node --test e2e/` after `cargo build -p hanteam`.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { checkA11y, clickAndLoad, demoPassword, mainText, openBrowser, visit } from './browser.mjs';
+import { checkA11y, clickAndLoad, mainText, openBrowser, signInAsDemo, visit } from './browser.mjs';
 import { startServer } from './server.mjs';
 
 const TEST_TIMEOUT = 180_000;
@@ -22,14 +22,6 @@ before(async () => {
 after(async () => {
   await server?.stop();
 });
-
-async function signIn(page, login) {
-  await visit(page, '/sign-in');
-  const password = await demoPassword(page, login);
-  await page.getByLabel('아이디', { exact: true }).fill(login);
-  await page.getByLabel('비밀번호', { exact: true }).fill(password);
-  await clickAndLoad(page, page.locator('#main').getByRole('button', { name: '로그인', exact: true }), (u) => u.pathname !== '/sign-in');
-}
 
 /** The titles of the task table's rows, in order. */
 async function titles(page) {
@@ -72,7 +64,7 @@ test('a signed-in officer sees their own work above the public summary', { timeo
     const b = await openBrowser(server.url, { viewport });
     const { page, assertClean } = b;
     try {
-      await signIn(page, 'demo-officer');
+      await signInAsDemo(page, 'demo-officer');
       await visit(page, '/');
       const work = page.getByRole('heading', { name: '내 업무', level: 2 });
       const summary = page.getByRole('heading', { name: '한눈에 보기', level: 2 });
@@ -93,7 +85,7 @@ test('an overdue milestone is flagged on the task page', { timeout: TEST_TIMEOUT
   const b = await openBrowser(server.url);
   const { page, assertClean } = b;
   try {
-    await signIn(page, 'demo-admin');
+    await signInAsDemo(page, 'demo-admin');
     await visit(page, '/tasks/1/milestones/new');
     await page.getByLabel(/^일정/).fill('평가전담반 구성');
     await page.getByLabel('기한', { exact: true }).fill('2020-01-01');

@@ -190,13 +190,13 @@ pub fn check_new_account(input: &AccountInput) -> Result<AccountDraft, Vec<Valid
     if officer && agencies.is_empty() {
         errors.push(ValidationError::new(
             "agency",
-            "기관 담당자(agency_officer) 역할에는 소속 기관을 지정해야 합니다. 기관 약칭(예: 환경부)이나 번호로 지정해 주세요.",
+            "기관 담당자 역할에는 소속 기관을 지정해야 합니다. 기관 약칭(예: 환경부)이나 번호로 지정해 주세요.",
         ));
     }
     if !officer && !agencies.is_empty() {
         errors.push(ValidationError::new(
             "agency",
-            "기관은 기관 담당자(agency_officer) 역할과 함께만 지정할 수 있습니다. 역할을 더하거나 기관을 빼 주세요.",
+            "기관은 기관 담당자 역할과 함께만 지정할 수 있습니다. 역할을 더하거나 기관을 빼 주세요.",
         ));
     }
     if exchangee && positions.is_empty() {
