@@ -93,7 +93,9 @@ async fn the_list_page_names_pair_lead_and_last_change_and_links_each_order(b: B
 
     let html = app.html("/tasks?agency=%ED%99%98%EA%B2%BD%EB%B6%80", 200).await; // 환경부
     assert!(html.contains("<span class=\"sr-only\">연번 1, </span>국토부↔환경부</a>"), "{html}");
-    assert!(html.contains("<th scope=\"col\">주관기관</th>") && html.contains("<td data-label=\"주관기관\">국토부</td>"));
+    assert!(
+        html.contains("<th scope=\"col\">주관기관</th>") && html.contains("<td data-label=\"주관기관\">국토부</td>")
+    );
     assert!(html.contains("<td data-label=\"주관기관\">미입력</td>"), "a lead not yet chosen is 미입력");
     assert!(html.contains("최종 변경") && html.contains("<time datetime=\"20"), "{html}");
     assert!(
