@@ -10,6 +10,7 @@
 //! Areas: [`tasks`] (tasks, their agencies' roles), [`parts`] (KPIs and milestones), [`registry`]
 //! (agencies, positions, pairs, exchangees, meetings, the built-in dataset), [`accounts`] (sign-in,
 //! sessions, tokens, passwords, user administration), [`audit`] (reading and checking the log),
+//! [`export`] (the task list as a CSV or Excel file),
 //! [`demo`] (the demo accounts), [`synth`] (synthetic data for load tests). A new area gets a module
 //! of its own here.
 
@@ -20,6 +21,7 @@ pub mod audit;
 mod caller;
 pub mod demo;
 mod error;
+pub mod export;
 pub mod parts;
 pub mod registry;
 pub mod secrets;

@@ -24,25 +24,24 @@ fn task_not_found(id: TaskId) -> UseCaseError {
 /// is a bad filter, not an empty list.
 pub async fn list(db: &Db, by: &Caller, input: &TaskFilterInput) -> Result<(TaskFilter, Page<TaskSummary>)> {
     let filter = TaskFilter::parse(input)?;
-    let agency_id = match &filter.agency {
-        None => None,
-        Some(agency) => Some(
-            db.find_agency(agency)
-                .await?
-                .ok_or_else(|| {
-                    ValidationError::new(
-                        "agency",
-                        format!(
-                            "없는 기관입니다: '{}'. 기관 번호나 약칭(예: 환경부)을 입력해 주세요.",
-                            input.agency.as_deref().unwrap_or_default().trim()
-                        ),
-                    )
-                })?
-                .id,
-        ),
-    };
+    let agency_id = filter_agency(db, &filter, input).await?;
     let page = db.list_tasks(&task_scope(by.principal()), &filter, agency_id).await?;
     Ok((filter, page))
+}
+
+/// The agency a parsed filter names, by id: one that does not exist is a bad filter.
+pub(crate) async fn filter_agency(db: &Db, filter: &TaskFilter, input: &TaskFilterInput) -> Result<Option<AgencyId>> {
+    let Some(agency) = &filter.agency else { return Ok(None) };
+    let found = db.find_agency(agency).await?.ok_or_else(|| {
+        ValidationError::new(
+            "agency",
+            format!(
+                "없는 기관입니다: '{}'. 기관 번호나 약칭(예: 환경부)을 입력해 주세요.",
+                input.agency.as_deref().unwrap_or_default().trim()
+            ),
+        )
+    })?;
+    Ok(Some(found.id))
 }
 
 /// The descriptions of the tasks of a page the caller was given (a search result shows where its

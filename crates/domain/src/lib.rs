@@ -11,6 +11,7 @@ pub mod council;
 pub mod counts;
 pub mod dataset;
 pub mod edit;
+pub mod export;
 pub mod filter;
 mod ids;
 pub mod korean;

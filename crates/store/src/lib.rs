@@ -16,6 +16,7 @@ pub mod accounts;
 pub mod audit;
 pub mod audit_names;
 pub mod bulk;
+pub mod export;
 mod fold;
 mod migrate;
 mod queries;

@@ -4,6 +4,7 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Json;
 use hanteam_app::accounts::{self, CreatedToken, TokenInput, UserRef};
 use hanteam_app::views::{
@@ -15,6 +16,7 @@ use hanteam_domain::account::AccountFields;
 use hanteam_domain::edit::{
     parse_version, AgencyInput, ExchangeeInput, PairInput, PositionInput, RoleInput, TaskInput, VersionInput,
 };
+use hanteam_domain::export::FileKind;
 use hanteam_domain::{
     AgencyId, AuditFilterInput, ExchangeeId, Kpi, KpiId, KpiInput, MeetingId, Milestone, MilestoneId, MilestoneInput,
     Paging, PagingInput, PairId, PositionId, TaskFilterInput, TaskId, TokenId, UserId,
@@ -212,6 +214,46 @@ pub(crate) async fn list_tasks(
 ) -> Result<Json<Page<TaskSummary>>, AppError> {
     let (_, page) = tasks::list(&state.db, &viewer.caller, &input).await?;
     Ok(Json(page))
+}
+
+/// The task list as filtered (the parameters of `GET /api/v1/tasks`) as a CSV file: every task that
+/// matches and that the caller may see, in the list's order. UTF-8 with a byte order mark (Excel
+/// reads Korean), RFC 4180 quoting, CRLF line ends, Korean headers; a text cell that would start a
+/// formula (=, +, -, @) begins with an apostrophe. `limit` and `offset` are not used; more than
+/// 200,000 matches are refused (400) with a request to narrow the filters.
+#[utoipa::path(get, path = "/api/v1/tasks/export.csv", tag = "registry", params(TaskFilterInput),
+    responses((status = 200, description = "The CSV file (협업과제_목록_YYYY-MM-DD.csv, the day in Korean time)",
+               content_type = "text/csv; charset=utf-8", body = String,
+               headers(("content-disposition" = String, description = "attachment, with filename (ASCII) and filename* (Korean, UTF-8)"))),
+              (status = 400, body = ErrorBody)))]
+pub(crate) async fn export_tasks_csv(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiQuery(input): ApiQuery<TaskFilterInput>,
+) -> Result<Response, AppError> {
+    crate::export::task_file(&state, &viewer.caller, &input, FileKind::Csv).await
+}
+
+/// An Excel workbook (XLSX), as the bytes of its file (a type for the OpenAPI document only).
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct XlsxFile(#[allow(dead_code)] Vec<u8>);
+
+/// The task list as filtered (the parameters of `GET /api/v1/tasks`) as an Excel (XLSX) file: the
+/// rows and columns of the CSV, with a bold header row that stays in view, an autofilter, set column
+/// widths, numbers as numbers and dates as dates (yyyy-mm-dd). `limit` and `offset` are not used;
+/// more than 200,000 matches are refused (400).
+#[utoipa::path(get, path = "/api/v1/tasks/export.xlsx", tag = "registry", params(TaskFilterInput),
+    responses((status = 200, description = "The Excel file (협업과제_목록_YYYY-MM-DD.xlsx, the day in Korean time)",
+               content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = XlsxFile,
+               headers(("content-disposition" = String, description = "attachment, with filename (ASCII) and filename* (Korean, UTF-8)"))),
+              (status = 400, body = ErrorBody)))]
+pub(crate) async fn export_tasks_xlsx(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiQuery(input): ApiQuery<TaskFilterInput>,
+) -> Result<Response, AppError> {
+    crate::export::task_file(&state, &viewer.caller, &input, FileKind::Xlsx).await
 }
 
 /// Create a task (OPC admin). A task of an exchange pair gets both agencies of the pair.

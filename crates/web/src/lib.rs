@@ -18,6 +18,7 @@ mod assets;
 pub mod auth;
 pub mod endpoint;
 mod error;
+mod export;
 mod gate;
 mod middleware;
 mod pages;

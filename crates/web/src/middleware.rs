@@ -50,11 +50,16 @@ pub fn apply(router: Router, timeout: Duration) -> Router {
             }),
         )
         .layer(axum::middleware::from_fn(name_request_in_server_errors))
-        // Text is compressed (the KRDS stylesheet is 584 KB, 60 KB in gzip); fonts and images are
-        // compressed already.
-        .layer(CompressionLayer::new().gzip(true).br(true).compress_when(
-            DefaultPredicate::new().and(NotForContentType::const_new("font/")).and(NotForContentType::IMAGES),
-        ))
+        // Text is compressed (the KRDS stylesheet is 584 KB, 60 KB in gzip); fonts, images and Excel
+        // files (zip archives) are compressed already.
+        .layer(
+            CompressionLayer::new().gzip(true).br(true).compress_when(
+                DefaultPredicate::new()
+                    .and(NotForContentType::const_new("font/"))
+                    .and(NotForContentType::IMAGES)
+                    .and(NotForContentType::const_new("application/vnd.openxmlformats-officedocument.")),
+            ),
+        )
         .layer(CatchPanicLayer::new())
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, timeout))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));

@@ -17,6 +17,8 @@ macro_rules! route_table {
             // Published views: pages
             PageHome => GET "/", Page(pages::read::home), Public;
             PageTasks => GET "/tasks", Page(pages::read::task_list), Public;
+            PageTasksCsv => GET "/tasks/export.csv", Page(export::tasks_csv), Public;
+            PageTasksXlsx => GET "/tasks/export.xlsx", Page(export::tasks_xlsx), Public;
             PageTask => GET "/tasks/{id}", Page(pages::read::task_detail), Public;
             PagePairs => GET "/pairs", Page(pages::read::pair_list), Public;
             PageAgencies => GET "/agencies", Page(pages::read::agency_list), Public;
@@ -88,6 +90,8 @@ macro_rules! route_table {
             ApiPositionUpdate => PUT "/api/v1/positions/{id}", Api(api::update_position), Right(Admin);
             ApiExchangeeUpdate => PUT "/api/v1/exchangees/{id}", Api(api::update_exchangee), Right(Admin);
             ApiTasks => GET "/api/v1/tasks", Api(api::list_tasks), Public;
+            ApiTasksCsv => GET "/api/v1/tasks/export.csv", Api(api::export_tasks_csv), Public;
+            ApiTasksXlsx => GET "/api/v1/tasks/export.xlsx", Api(api::export_tasks_xlsx), Public;
             ApiTaskCreate => POST "/api/v1/tasks", Api(api::create_task), Right(Write);
             ApiTask => GET "/api/v1/tasks/{id}", Api(api::get_task), Public;
             ApiTaskUpdate => PUT "/api/v1/tasks/{id}", Api(api::update_task), Right(Write);

@@ -82,6 +82,8 @@ fn expected(e: Endpoint, who: Who, target: Target) -> Outcome {
         PageHome | PageTasks | PagePairs | PageAgencies | PageAgency | PageMeetings | PageMeeting | PagePrivacy
         | PageCopyright | PageAccessibility | StaticKrds | StaticOwn | SignInForm | Healthz | ApiOpenApi
         | ApiOverview | ApiAgencies | ApiAgency | ApiPairs | ApiTasks | ApiMeetings | ApiMeeting => Ok,
+        // The list as a file: what each reader sees of it (tests/it/export.rs checks the rows).
+        PageTasksCsv | PageTasksXlsx | ApiTasksCsv | ApiTasksXlsx => Ok,
         // An evaluator sees only the tasks assigned to it.
         PageTask | ApiTask => {
             if elsewhere && who == Evaluator {
@@ -144,6 +146,8 @@ fn sample(e: Endpoint, ids: &Ids, target: Target) -> (String, bool) {
     match e {
         PageHome => any("/"),
         PageTasks => any("/tasks"),
+        PageTasksCsv => any("/tasks/export.csv"),
+        PageTasksXlsx => any("/tasks/export.xlsx"),
         PageTask => one(format!("/tasks/{task}")),
         PagePairs => any("/pairs"),
         PageAgencies => any("/agencies"),
@@ -194,6 +198,8 @@ fn sample(e: Endpoint, ids: &Ids, target: Target) -> (String, bool) {
         ApiPositionUpdate => (format!("/api/v1/positions/{}", ids.position), false),
         ApiExchangeeUpdate => (format!("/api/v1/exchangees/{}", ids.exchangee), false),
         ApiTasks | ApiTaskCreate => any("/api/v1/tasks"),
+        ApiTasksCsv => any("/api/v1/tasks/export.csv"),
+        ApiTasksXlsx => any("/api/v1/tasks/export.xlsx"),
         ApiTask | ApiTaskUpdate => one(format!("/api/v1/tasks/{task}")),
         ApiTaskArchive => one(format!("/api/v1/tasks/{task}/archive")),
         ApiRoleUpdate => one(format!("/api/v1/tasks/{task}/agencies/{role_agency}")),

@@ -12,6 +12,7 @@ mod authz;
 mod cli;
 mod cli_accounts;
 mod edges;
+mod export;
 mod hardening;
 mod home;
 mod lists;

@@ -370,6 +370,8 @@ struct TaskListPage {
     pager: Option<Pager>,
     /// The viewer may register a new task.
     can_create: bool,
+    /// The download buttons, with the list's filters.
+    export: crate::export::ExportLinks,
 }
 
 pub(crate) async fn task_list(
@@ -401,6 +403,7 @@ pub(crate) async fn task_list(
         rows,
         pager,
         can_create,
+        export: crate::export::ExportLinks::of(&input),
     };
     match tasks::list(db, cx.by(), &input).await.map_err(AppError::from) {
         Ok((filter, found)) => {
@@ -1015,6 +1018,7 @@ mod tests {
             rows: vec![],
             pager: None,
             can_create: false,
+            export: crate::export::ExportLinks::of(&input),
         };
         let html = page.render().expect("the page renders");
         assert!(html.contains(r#"<select id="f-type" name="type" class="krds-form-select is-error" aria-invalid="true" aria-describedby="f-type-err">"#), "{html}");
