@@ -21,6 +21,10 @@ pub enum UseCaseError {
     /// either, so its existence is not disclosed.
     #[error("{} 찾을 수 없습니다.", with_particle(.0, Particle::Object))]
     NotFound(String),
+    /// What the record is now does not allow this (a lifecycle move from the wrong status); the
+    /// message says what is possible instead. Nothing was written.
+    #[error("{0}")]
+    Conflict(String),
     /// The record changed since the caller read it; nothing was written.
     #[error("다른 사람이 먼저 고쳤습니다 (현재 버전 {current_version}).")]
     Stale { current_version: i64 },

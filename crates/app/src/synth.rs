@@ -869,9 +869,9 @@ impl Generator {
                 let past = due < base_date();
                 let done = match status {
                     TaskStatus::Completed => true,
-                    TaskStatus::InProgress => past && self.rng.gen_bool(0.75),
+                    TaskStatus::InProgress | TaskStatus::OnHold => past && self.rng.gen_bool(0.75),
                     TaskStatus::Confirmed => past && self.rng.gen_bool(0.4),
-                    TaskStatus::Proposed | TaskStatus::Dropped => false,
+                    TaskStatus::Proposed | TaskStatus::Tabled | TaskStatus::Dropped => false,
                 };
                 let done_on = done.then(|| plus_days(due, self.rng.gen_range(-20..=10)).min(base_date()));
                 SynthMilestone {

@@ -16,7 +16,7 @@ use hanteam_store::{Db, Tx};
 
 use crate::{Caller, Result, Saved, UseCaseError};
 
-fn task_not_found(id: TaskId) -> UseCaseError {
+pub(crate) fn task_not_found(id: TaskId) -> UseCaseError {
     UseCaseError::NotFound(format!("{id}번 과제"))
 }
 
@@ -128,6 +128,8 @@ pub struct TaskPermissions {
     pub progress: bool,
     /// The agencies whose role text they may change.
     pub roles: Vec<AgencyId>,
+    /// The lifecycle moves they may make now.
+    pub moves: Vec<hanteam_domain::TaskAction>,
 }
 
 /// A task and what the caller may change on it (the task page shows those as links).
@@ -147,6 +149,7 @@ pub async fn with_permissions(db: &Db, by: &Caller, id: TaskId) -> Result<TaskWi
                 manage: ok(TaskChange::Manage),
                 progress: ok(TaskChange::Progress),
                 roles: task.summary.agencies.iter().map(|a| a.id).filter(|a| ok(TaskChange::AgencyRole(*a))).collect(),
+                moves: crate::lifecycle::actions_for(by, &t),
             }
         }
     };
@@ -185,7 +188,7 @@ async fn check_refs(tx: &mut Tx, d: &TaskDraft) -> Result<()> {
     Ok(())
 }
 
-async fn task_record(tx: &mut Tx, id: TaskId) -> Result<TaskRecord> {
+pub(crate) async fn task_record(tx: &mut Tx, id: TaskId) -> Result<TaskRecord> {
     tx.load::<TaskRecord>(id).await?.ok_or_else(|| task_not_found(id))
 }
 

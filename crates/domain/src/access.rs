@@ -162,7 +162,7 @@ pub struct TaskAccess {
 
 /// The public sees a task once it is confirmed at a council and not archived.
 pub fn is_published(t: &TaskAccess) -> bool {
-    !t.archived && t.status != TaskStatus::Proposed
+    !t.archived && t.status.is_public()
 }
 
 impl Principal {
@@ -351,6 +351,21 @@ pub fn may_change_task(who: &Principal, t: &TaskAccess, change: TaskChange) -> R
         Err(Denied::Archived)
     } else {
         Ok(())
+    }
+}
+
+/// The role in which `who` moves a task through its lifecycle (the lifecycle then says which moves
+/// that role may make): OPC as OPC; an officer of an agency taking part in the task as an agency
+/// officer; nobody else, and nobody without the right to write.
+pub fn lifecycle_role(who: &Principal, t: &TaskAccess) -> Option<Role> {
+    if !who.has_right(Right::Write) {
+        None
+    } else if who.has_role(Role::OpcAdmin) {
+        Some(Role::OpcAdmin)
+    } else if who.agency_ids().any(|a| t.agency_ids.contains(&a)) {
+        Some(Role::AgencyOfficer)
+    } else {
+        None
     }
 }
 

@@ -106,11 +106,8 @@ impl TaskFacets {
             .collect();
         let types = [None, Some(self.task_type.map_or(TypeFilter::Unset, TypeFilter::Is))];
         let statuses = [None, Some(self.status)];
-        let scopes: &[CountScope] = if self.status == TaskStatus::Proposed {
-            &[CountScope::All]
-        } else {
-            &[CountScope::All, CountScope::Published]
-        };
+        let scopes: &[CountScope] =
+            if !self.status.is_public() { &[CountScope::All] } else { &[CountScope::All, CountScope::Published] };
         let mut keys = Vec::new();
         for (agency_id, pair_id) in &places {
             for task_type in types {

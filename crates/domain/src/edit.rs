@@ -188,6 +188,9 @@ pub struct TaskInput {
     #[cfg_attr(feature = "openapi", schema(rename = "type"))]
     pub task_type: Option<String>,
     pub source: Option<String>,
+    /// Not changed here: a status moves only by a lifecycle action (`POST
+    /// /api/v1/tasks/{id}/transitions`). A client that sends the task back as it read it may leave
+    /// the status in; any other status is refused.
     pub status: Option<String>,
     pub description: Option<String>,
     pub pair_id: Option<String>,
@@ -201,40 +204,55 @@ pub struct TaskDraft {
     pub title: String,
     pub task_type: Option<TaskType>,
     pub source: TaskSource,
-    pub status: TaskStatus,
     pub description: Option<String>,
     pub pair_id: Option<PairId>,
     pub lead_agency_id: Option<AgencyId>,
 }
 
 impl TaskDraft {
-    /// A new task starts as found (발굴) unless a status is given.
+    /// A new task starts as found (발굴); it is tabled and confirmed by lifecycle actions.
     pub fn parse_new(input: &TaskInput) -> Result<TaskDraft, Vec<ValidationError>> {
         let mut c = Check::default();
-        let draft = Self::fields(&mut c, input, TaskStatus::Proposed);
+        let draft = Self::fields(&mut c, input);
+        Self::status_unchanged(&mut c, input, TaskStatus::Proposed);
         c.done(draft)
     }
 
-    /// An edit of a task whose status is now `current`; the status may only make a lifecycle move.
+    /// An edit of a task whose status is now `current`, which the edit leaves as it is.
     pub fn parse_edit(input: &TaskInput, current: TaskStatus) -> Result<(TaskDraft, i64), Vec<ValidationError>> {
         let mut c = Check::default();
         let version = c.version(&input.version);
-        let draft = Self::fields(&mut c, input, current);
-        if draft.status != current && !crate::task::can_move(current, draft.status) {
-            c.fail(
-                "status",
-                format!("'{}' 상태에서 '{}' 상태로 바꿀 수 없습니다.", current.label_ko(), draft.status.label_ko()),
-            );
-        }
+        let draft = Self::fields(&mut c, input);
+        Self::status_unchanged(&mut c, input, current);
         c.done((draft, version))
     }
 
-    fn fields(c: &mut Check, input: &TaskInput, default_status: TaskStatus) -> TaskDraft {
+    fn status_unchanged(c: &mut Check, input: &TaskInput, current: TaskStatus) {
+        let Some(given) = c.choice::<TaskStatus>("status", &input.status) else { return };
+        if given == current {
+            return;
+        }
+        c.fail(
+            "status",
+            if current == TaskStatus::Proposed && input.version.is_none() {
+                "새 과제는 '발굴' 상태로 등록됩니다. 상정·확정 등 상태는 과제 화면의 '상태 변경'(API: POST \
+                 /api/v1/tasks/{id}/transitions)으로 바꿔 주세요."
+                    .to_string()
+            } else {
+                format!(
+                    "과제의 상태('{}')는 이 양식으로 바꿀 수 없습니다. 과제 화면의 '상태 변경'(API: POST \
+                     /api/v1/tasks/{{id}}/transitions)으로 바꿔 주세요.",
+                    current.label_ko()
+                )
+            },
+        );
+    }
+
+    fn fields(c: &mut Check, input: &TaskInput) -> TaskDraft {
         TaskDraft {
             title: c.line("title", "과제명", &input.title, MAX_TITLE, true).unwrap_or_default(),
             task_type: c.choice("type", &input.task_type),
             source: c.choice("source", &input.source).unwrap_or(TaskSource::Exchange),
-            status: c.choice("status", &input.status).unwrap_or(default_status),
             description: c.text("description", "과제 내용", &input.description, MAX_LONG_TEXT, false),
             pair_id: c.id("pair_id", "교류직위 쌍", &input.pair_id),
             lead_agency_id: c.id("lead_agency_id", "주관 기관", &input.lead_agency_id),
@@ -502,20 +520,32 @@ mod tests {
     fn a_new_task_starts_as_proposed_from_the_exchange() {
         let d = TaskDraft::parse_new(&TaskInput { title: s(" 새 과제 "), ..Default::default() }).unwrap();
         assert_eq!(d.title, "새 과제");
-        assert_eq!(d.status, TaskStatus::Proposed);
         assert_eq!(d.source, TaskSource::Exchange);
         assert_eq!(d.task_type, None);
     }
 
     #[test]
-    fn an_edit_needs_a_version_and_a_lifecycle_move() {
+    fn an_edit_needs_a_version_and_leaves_the_status_to_the_lifecycle() {
         let input = TaskInput { title: s("과제"), status: s("completed"), ..Default::default() };
         let errors = TaskDraft::parse_edit(&input, TaskStatus::Confirmed).unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, vec!["version", "status"]);
-        let ok = TaskInput { title: s("과제"), status: s("in_progress"), version: s("3"), ..Default::default() };
-        let (d, v) = TaskDraft::parse_edit(&ok, TaskStatus::Confirmed).unwrap();
-        assert_eq!((d.status, v), (TaskStatus::InProgress, 3));
+        assert!(
+            errors[1].message.contains("'확정'") && errors[1].message.contains("/transitions"),
+            "{}",
+            errors[1].message
+        );
+        let same = TaskInput { title: s("과제"), status: s("confirmed"), version: s("3"), ..Default::default() };
+        assert_eq!(
+            TaskDraft::parse_edit(&same, TaskStatus::Confirmed).unwrap().1,
+            3,
+            "the status as read is left alone"
+        );
+        let none = TaskInput { title: s("과제"), version: s("3"), ..Default::default() };
+        assert!(TaskDraft::parse_edit(&none, TaskStatus::InProgress).is_ok());
+        let new = TaskInput { title: s("과제"), status: s("confirmed"), ..Default::default() };
+        let e = TaskDraft::parse_new(&new).unwrap_err();
+        assert!(e[0].message.starts_with("새 과제는 '발굴' 상태로"), "{}", e[0].message);
     }
 
     #[test]

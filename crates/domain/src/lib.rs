@@ -15,6 +15,7 @@ pub mod export;
 pub mod filter;
 mod ids;
 pub mod korean;
+pub mod lifecycle;
 pub mod position;
 pub mod search;
 pub mod task;
@@ -30,7 +31,8 @@ pub use ids::{
     AgencyId, ExchangeeId, KpiId, MeetingId, MilestoneId, PairId, PositionId, RecordId, SessionId, TaskId, TokenId,
     UserId,
 };
+pub use lifecycle::{LifecycleError, TaskAction};
 pub use position::PositionLevel;
-pub use task::{LifecycleError, TaskAction, TaskSource, TaskStatus, TaskType};
+pub use task::{TaskSource, TaskStatus, TaskType};
 pub use task_part::{Kpi, KpiInput, Milestone, MilestoneInput, TaskPart};
 pub use validation::ValidationError;

@@ -226,9 +226,9 @@ impl Match {
     }
 }
 
-/// Which tasks a reader may see, as the index asks it. Published means "not proposed" (archived
-/// tasks are not in the index): asked as "… and not proposed", which the index answers from the
-/// short list of proposed tasks rather than the long one of published ones.
+/// Which tasks a reader may see, as the index asks it. Published means "neither proposed nor
+/// tabled" (archived tasks are not in the index): asked as "… and not one of those", which the
+/// index answers from the short lists of such tasks rather than the long one of published ones.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Visibility {
     Everything,
@@ -262,8 +262,12 @@ impl Visibility {
 
     /// `m`, narrowed to what the reader may see.
     fn narrow(&self, m: Match) -> Match {
-        let published =
-            |m: Match| Match::Except(Box::new(m), Box::new(Match::Token(status_token(TaskStatus::Proposed))));
+        let not_public = || {
+            Match::Any(
+                TaskStatus::ALL.into_iter().filter(|s| !s.is_public()).map(|s| Match::Token(status_token(s))).collect(),
+            )
+        };
+        let published = |m: Match| Match::Except(Box::new(m), Box::new(not_public()));
         match self {
             Visibility::Everything => m,
             Visibility::Published => published(m),

@@ -1,4 +1,5 @@
-//! Collaboration tasks (협업과제): their type, source, status and the moves between statuses.
+//! Collaboration tasks (협업과제): their type, source and status (the moves between statuses are in
+//! `lifecycle`).
 
 use std::str::FromStr;
 
@@ -90,17 +91,22 @@ impl TaskSource {
 #[serde(rename_all = "snake_case")]
 pub enum TaskStatus {
     Proposed,
+    Tabled,
     Confirmed,
     InProgress,
+    OnHold,
     Completed,
     Dropped,
 }
 
 impl TaskStatus {
-    pub const ALL: [TaskStatus; 5] = [
+    /// In the lifecycle's order (the task list sorts by it).
+    pub const ALL: [TaskStatus; 7] = [
         TaskStatus::Proposed,
+        TaskStatus::Tabled,
         TaskStatus::Confirmed,
         TaskStatus::InProgress,
+        TaskStatus::OnHold,
         TaskStatus::Completed,
         TaskStatus::Dropped,
     ];
@@ -108,8 +114,10 @@ impl TaskStatus {
     pub fn as_str(self) -> &'static str {
         match self {
             TaskStatus::Proposed => "proposed",
+            TaskStatus::Tabled => "tabled",
             TaskStatus::Confirmed => "confirmed",
             TaskStatus::InProgress => "in_progress",
+            TaskStatus::OnHold => "on_hold",
             TaskStatus::Completed => "completed",
             TaskStatus::Dropped => "dropped",
         }
@@ -118,49 +126,26 @@ impl TaskStatus {
     pub fn label_ko(self) -> &'static str {
         match self {
             TaskStatus::Proposed => "발굴",
+            TaskStatus::Tabled => "상정",
             TaskStatus::Confirmed => "확정",
             TaskStatus::InProgress => "추진 중",
+            TaskStatus::OnHold => "일시중지",
             TaskStatus::Completed => "완료",
             TaskStatus::Dropped => "중단",
         }
     }
-}
 
-/// What can happen to a task's status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TaskAction {
-    /// Tabled and confirmed at a review council meeting.
-    Confirm,
-    Start,
-    Complete,
-    Drop,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{}' 상태의 과제는 이 작업을 할 수 없습니다.", from.label_ko())]
-pub struct LifecycleError {
-    pub from: TaskStatus,
-    pub action: TaskAction,
-}
-
-/// The task lifecycle: the only moves a task's status may make.
-pub fn transition(from: TaskStatus, action: TaskAction) -> Result<TaskStatus, LifecycleError> {
-    use TaskAction as A;
-    use TaskStatus as S;
-    match (from, action) {
-        (S::Proposed, A::Confirm) => Ok(S::Confirmed),
-        (S::Confirmed, A::Start) => Ok(S::InProgress),
-        (S::InProgress, A::Complete) => Ok(S::Completed),
-        (S::Proposed | S::Confirmed | S::InProgress, A::Drop) => Ok(S::Dropped),
-        _ => Err(LifecycleError { from, action }),
+    /// Whether the public may see a task in this status: once a council has confirmed it. A
+    /// proposal and a tabled task are still their proposers' and the council's drafts.
+    pub fn is_public(self) -> bool {
+        !matches!(self, TaskStatus::Proposed | TaskStatus::Tabled)
     }
-}
 
-/// Whether some action moves a task from `from` to `to`.
-pub fn can_move(from: TaskStatus, to: TaskStatus) -> bool {
-    [TaskAction::Confirm, TaskAction::Start, TaskAction::Complete, TaskAction::Drop]
-        .into_iter()
-        .any(|a| transition(from, a) == Ok(to))
+    /// Whether the task is being carried out (confirmed and not finished): periodic checks ask
+    /// every active task for a report.
+    pub fn is_active(self) -> bool {
+        matches!(self, TaskStatus::Confirmed | TaskStatus::InProgress | TaskStatus::OnHold)
+    }
 }
 
 macro_rules! from_str_by_name {
@@ -264,29 +249,5 @@ mod tests {
         }
         let err = "merger".parse::<TaskType>().unwrap_err();
         assert!(err.contains("과제 유형") && err.contains("silo_removal"), "{err}");
-    }
-
-    #[test]
-    fn a_task_is_confirmed_then_carried_out_then_completed() {
-        let s = transition(TaskStatus::Proposed, TaskAction::Confirm).unwrap();
-        let s = transition(s, TaskAction::Start).unwrap();
-        assert_eq!(transition(s, TaskAction::Complete), Ok(TaskStatus::Completed));
-    }
-
-    #[test]
-    fn finished_tasks_do_not_move_and_steps_cannot_be_skipped() {
-        for action in [TaskAction::Confirm, TaskAction::Start, TaskAction::Complete, TaskAction::Drop] {
-            assert!(transition(TaskStatus::Completed, action).is_err());
-            assert!(transition(TaskStatus::Dropped, action).is_err());
-        }
-        assert!(transition(TaskStatus::Proposed, TaskAction::Complete).is_err());
-        assert!(transition(TaskStatus::Confirmed, TaskAction::Confirm).is_err());
-    }
-
-    #[test]
-    fn an_open_task_can_be_dropped() {
-        for from in [TaskStatus::Proposed, TaskStatus::Confirmed, TaskStatus::InProgress] {
-            assert_eq!(transition(from, TaskAction::Drop), Ok(TaskStatus::Dropped));
-        }
     }
 }

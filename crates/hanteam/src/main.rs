@@ -144,7 +144,7 @@ pub fn use_case_error(e: UseCaseError) -> anyhow::Error {
             "다른 사람이 먼저 고쳤습니다 (현재 버전 {current_version}). 바뀐 내용을 확인한 뒤 다시 해 주세요. 아무것도 바뀌지 않았습니다."
         ),
         UseCaseError::Internal(cause) => anyhow!("처리하지 못했습니다: {cause}"),
-        UseCaseError::Unauthenticated(m) | UseCaseError::Forbidden(m) => anyhow!(m),
+        UseCaseError::Unauthenticated(m) | UseCaseError::Forbidden(m) | UseCaseError::Conflict(m) => anyhow!(m),
         UseCaseError::Locked { .. } => anyhow!("{e}"),
     }
 }

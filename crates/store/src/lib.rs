@@ -18,6 +18,7 @@ pub mod audit_names;
 pub mod bulk;
 pub mod export;
 mod fold;
+pub mod lifecycle;
 mod migrate;
 mod queries;
 mod record;

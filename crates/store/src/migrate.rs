@@ -57,6 +57,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite_only: include_str!("../migrations/0006_task_list_order.sqlite.sql"),
         postgres_only: include_str!("../migrations/0006_task_list_order.postgres.sql"),
     },
+    Migration {
+        version: 7,
+        name: "lifecycle",
+        sql: include_str!("../migrations/0007_lifecycle.sql"),
+        sqlite_only: include_str!("../migrations/0007_lifecycle.sqlite.sql"),
+        postgres_only: include_str!("../migrations/0007_lifecycle.postgres.sql"),
+    },
 ];
 
 /// The dialect differences in our schema: how an auto-numbered primary key is spelled, and the

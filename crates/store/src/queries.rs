@@ -1072,7 +1072,7 @@ impl Db {
 
 /// The SQL condition (on `tasks t`) that admits what `scope` admits; binds go to `params`.
 fn scope_condition(scope: &TaskScope, params: &mut Vec<Param>) -> Option<String> {
-    const PUBLISHED: &str = "(t.archived_at IS NULL AND t.status <> 'proposed')";
+    const PUBLISHED: &str = "(t.archived_at IS NULL AND t.status NOT IN ('proposed', 'tabled'))";
     let list = |ids: Vec<i64>, params: &mut Vec<Param>| {
         let first = params.len() + 1;
         params.extend(ids.iter().map(|i| Param::Int(*i)));

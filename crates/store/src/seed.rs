@@ -5,9 +5,10 @@ use std::collections::HashMap;
 use chrono::Utc;
 use hanteam_domain::audit::AuditAction;
 use hanteam_domain::dataset::{Dataset, Variant, SEED_TASK_SOURCE, SEED_TASK_STATUS};
-use hanteam_domain::{DecisionOutcome, TaskId};
+use hanteam_domain::{DecisionOutcome, TaskAction, TaskId, TaskStatus};
 
 use crate::audit::{Actor, Change};
+use crate::lifecycle::Move;
 use crate::tx::Tx;
 use crate::{Db, Result, StoreError};
 
@@ -231,6 +232,17 @@ pub(crate) async fn load(db: &Db, d: &Dataset, name: &str, actor: &Actor) -> Res
                         &[item_id.into(), (*task_id).into(), DecisionOutcome::Confirmed.as_str().into()],
                     )
                     .await?;
+                    // The confirmation opens the task's history, made by the meeting itself.
+                    let council = Actor { user_id: None, label: m.title.clone(), client_addr: None };
+                    let confirm = Move {
+                        task: TaskId::new(*task_id),
+                        action: TaskAction::Confirm,
+                        from: TaskStatus::Tabled,
+                        to: TaskStatus::Confirmed,
+                        reason: None,
+                        meeting: Some(hanteam_domain::MeetingId::new(meeting_id)),
+                    };
+                    tx.record_move_at(&council, &confirm, m.held_at.with_timezone(&Utc)).await?;
                 }
             }
         }

@@ -340,7 +340,8 @@ impl Tx {
     pub async fn insert_task(&mut self, d: &TaskDraft) -> Result<TaskId> {
         let (seq,): (i64,) =
             self.fetch_optional("SELECT COALESCE(MAX(seq), 0) + 1 FROM tasks", &[]).await?.unwrap_or((1,));
-        let mut columns = vec![("seq", seq.into())];
+        // A new task is found (발굴); its status moves only by the lifecycle.
+        let mut columns = vec![("seq", seq.into()), ("status", TaskStatus::Proposed.as_str().into())];
         columns.extend(task_fields(d));
         let id = TaskId::new(self.insert_stamped("tasks", &columns).await?);
         let agencies = match d.pair_id {
@@ -504,7 +505,6 @@ fn task_fields(d: &TaskDraft) -> Vec<(&'static str, Value)> {
         ("title", d.title.as_str().into()),
         ("task_type", d.task_type.map(|t| t.as_str()).into()),
         ("source", d.source.as_str().into()),
-        ("status", d.status.as_str().into()),
         ("description", (&d.description).into()),
         ("pair_id", d.pair_id.into()),
         ("lead_agency_id", d.lead_agency_id.into()),

@@ -22,6 +22,8 @@ pub enum AppError {
     /// Signed in, but this is not theirs to see or do.
     Forbidden(String),
     NotFound(String),
+    /// What the record is now does not allow this (a lifecycle move from the wrong status).
+    Conflict(String),
     /// The record changed since the client read it.
     Stale {
         current_version: i64,
@@ -53,7 +55,7 @@ pub struct FieldError {
 
 #[derive(Serialize, ToSchema)]
 pub struct ErrorDetail {
-    /// Machine-readable: invalid_parameter, unauthenticated, forbidden, not_found, stale_version,
+    /// Machine-readable: invalid_parameter, unauthenticated, forbidden, not_found, conflict, stale_version,
     /// locked, too_large, method_not_allowed, internal.
     pub code: &'static str,
     /// What went wrong and what to do, in Korean.
@@ -92,7 +94,7 @@ impl AppError {
             AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::Stale { .. } => StatusCode::CONFLICT,
+            AppError::Conflict(_) | AppError::Stale { .. } => StatusCode::CONFLICT,
             AppError::Locked { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
@@ -130,6 +132,7 @@ impl AppError {
             AppError::NotFound(what) => {
                 ErrorDetail::new("not_found", format!("{} 찾을 수 없습니다. 주소나 번호를 확인해 주세요.", with_particle(what, Particle::Object)))
             }
+            AppError::Conflict(m) => ErrorDetail::new("conflict", m.clone()),
             AppError::Stale { current_version } => ErrorDetail {
                 current_version: Some(*current_version),
                 ..ErrorDetail::new(
@@ -179,6 +182,7 @@ impl From<UseCaseError> for AppError {
             UseCaseError::Unauthenticated(m) => AppError::Unauthenticated(m),
             UseCaseError::Forbidden(m) => AppError::Forbidden(m),
             UseCaseError::NotFound(what) => AppError::NotFound(what),
+            UseCaseError::Conflict(m) => AppError::Conflict(m),
             UseCaseError::Stale { current_version } => AppError::Stale { current_version },
             UseCaseError::Locked { retry_after_secs } => AppError::Locked { retry_after_secs },
             UseCaseError::Internal(cause) => AppError::Internal(cause),

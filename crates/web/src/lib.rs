@@ -20,6 +20,7 @@ pub mod endpoint;
 mod error;
 mod export;
 mod gate;
+mod lifecycle;
 mod middleware;
 mod pages;
 mod router;

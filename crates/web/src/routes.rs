@@ -47,6 +47,8 @@ macro_rules! route_table {
             TaskEdit => POST "/tasks/{id}/edit", Page(pages::edit::task_edit), Right(Write);
             TaskArchiveForm => GET "/tasks/{id}/archive", Page(pages::edit::task_archive_form), Right(Write);
             TaskArchive => POST "/tasks/{id}/archive", Page(pages::edit::task_archive), Right(Write);
+            TaskMoveForm => GET "/tasks/{id}/transitions/{action}", Page(lifecycle::move_form), Right(Write);
+            TaskMove => POST "/tasks/{id}/transitions", Page(lifecycle::move_task), Right(Write);
             RoleEditForm => GET "/tasks/{id}/roles/{agency_id}", Page(pages::edit::role_form), Right(Write);
             RoleEdit => POST "/tasks/{id}/roles/{agency_id}", Page(pages::edit::role_edit), Right(Write);
             KpiNewForm => GET "/tasks/{id}/kpis/new", Page(pages::parts::new_form::<Kpi>), Right(Write);
@@ -96,6 +98,8 @@ macro_rules! route_table {
             ApiTask => GET "/api/v1/tasks/{id}", Api(api::get_task), Public;
             ApiTaskUpdate => PUT "/api/v1/tasks/{id}", Api(api::update_task), Right(Write);
             ApiTaskArchive => POST "/api/v1/tasks/{id}/archive", Api(api::archive_task), Right(Write);
+            ApiTaskTransition => POST "/api/v1/tasks/{id}/transitions", Api(lifecycle::api_transition), Right(Write);
+            ApiTaskHistory => GET "/api/v1/tasks/{id}/history", Api(lifecycle::api_history), Public;
             ApiRoleUpdate => PUT "/api/v1/tasks/{id}/agencies/{agency_id}", Api(api::update_role), Right(Write);
             ApiKpiCreate => POST "/api/v1/tasks/{id}/kpis", Api(api::create_kpi), Right(Write);
             ApiKpiUpdate => PUT "/api/v1/kpis/{id}", Api(api::update_kpi), Right(Write);

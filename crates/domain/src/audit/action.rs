@@ -34,6 +34,8 @@ actions! {
     TaskCreate => "task.create", "과제 등록";
     TaskUpdate => "task.update", "과제 수정";
     TaskArchive => "task.archive", "과제 보관";
+    /// A lifecycle move (상정, 확정, 반려, 착수, 일시중지, 재개, 완료, 중단).
+    TaskTransition => "task.transition", "과제 상태 변경";
     /// An agency joins a task (its pair changed).
     TaskRoleCreate => "task_role.create", "과제 참여기관 추가";
     TaskRoleUpdate => "task_role.update", "기관별 역할 수정";

@@ -36,6 +36,10 @@ pub const RECORD_TYPES: &[RecordType] = &[
             ("lead_agency_id", "주관 기관"),
             ("description", "과제 내용"),
             ("archived_at", "보관 일시"),
+            // A lifecycle move: the action, why, and the council meeting that decided it.
+            ("action", "작업"),
+            ("reason", "사유"),
+            ("meeting_id", "협의회 회의"),
             // An evaluator assigned to the task.
             ("user_id", "평가위원"),
             ("task_id", "과제"),
@@ -268,6 +272,7 @@ fn label_or_key<'a>(record_type_code: &str, key: &'a str) -> &'a str {
 fn show_text(key: &str, s: &str) -> String {
     let coded = match key {
         "status" => s.parse::<TaskStatus>().ok().map(TaskStatus::label_ko),
+        "action" => s.parse::<crate::TaskAction>().ok().map(crate::TaskAction::label_ko),
         "task_type" => s.parse::<TaskType>().ok().map(TaskType::label_ko),
         "source" => s.parse::<TaskSource>().ok().map(TaskSource::label_ko),
         "level" => s.parse::<PositionLevel>().ok().map(PositionLevel::label_ko),

@@ -85,7 +85,7 @@ fn expected(e: Endpoint, who: Who, target: Target) -> Outcome {
         // The list as a file: what each reader sees of it (tests/it/export.rs checks the rows).
         PageTasksCsv | PageTasksXlsx | ApiTasksCsv | ApiTasksXlsx => Ok,
         // An evaluator sees only the tasks assigned to it.
-        PageTask | ApiTask => {
+        PageTask | ApiTask | ApiTaskHistory => {
             if elsewhere && who == Evaluator {
                 NotFound
             } else {
@@ -101,6 +101,11 @@ fn expected(e: Endpoint, who: Who, target: Target) -> Outcome {
         AuditPage | ApiAudit => only(who, &[OpcAdmin, Auditor], Ok),
         TaskNewForm | TaskCreate | TaskEditForm | TaskEdit | TaskArchiveForm | TaskArchive | ApiTaskCreate
         | ApiTaskUpdate | ApiTaskArchive => only(who, &[OpcAdmin], read_or_change(e)),
+        // An officer of an agency of the task may start it (task 1 is confirmed); task 30 is not theirs.
+        TaskMoveForm | TaskMove | ApiTaskTransition => {
+            let writers: &[Who] = if elsewhere { &[OpcAdmin] } else { &[OpcAdmin, Officer] };
+            only(who, writers, read_or_change(e))
+        }
         // 환경부's role in task 1 is the officer's to write; 개보위's in task 30 is not.
         RoleEditForm | RoleEdit | ApiRoleUpdate => {
             let writers: &[Who] = if elsewhere { &[OpcAdmin] } else { &[OpcAdmin, Officer] };
@@ -170,6 +175,8 @@ fn sample(e: Endpoint, ids: &Ids, target: Target) -> (String, bool) {
         TaskCreate => any("/tasks"),
         TaskEditForm | TaskEdit => one(format!("/tasks/{task}/edit")),
         TaskArchiveForm | TaskArchive => one(format!("/tasks/{task}/archive")),
+        TaskMoveForm => one(format!("/tasks/{task}/transitions/start")),
+        TaskMove => one(format!("/tasks/{task}/transitions")),
         RoleEditForm | RoleEdit => one(format!("/tasks/{task}/roles/{role_agency}")),
         KpiNewForm => one(format!("/tasks/{task}/kpis/new")),
         KpiCreate => one(format!("/tasks/{task}/kpis")),
@@ -202,6 +209,8 @@ fn sample(e: Endpoint, ids: &Ids, target: Target) -> (String, bool) {
         ApiTasksXlsx => any("/api/v1/tasks/export.xlsx"),
         ApiTask | ApiTaskUpdate => one(format!("/api/v1/tasks/{task}")),
         ApiTaskArchive => one(format!("/api/v1/tasks/{task}/archive")),
+        ApiTaskTransition => one(format!("/api/v1/tasks/{task}/transitions")),
+        ApiTaskHistory => one(format!("/api/v1/tasks/{task}/history")),
         ApiRoleUpdate => one(format!("/api/v1/tasks/{task}/agencies/{role_agency}")),
         ApiKpiCreate => one(format!("/api/v1/tasks/{task}/kpis")),
         ApiKpiUpdate | ApiKpiRemove => one(format!("/api/v1/kpis/{kpi}")),

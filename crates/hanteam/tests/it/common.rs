@@ -313,6 +313,53 @@ impl TestApp {
         (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
     }
 
+    /// Makes lifecycle moves on a task through the API (`POST …/transitions`), each from the
+    /// task's version as read just before; `token` must be allowed to make them. The task's JSON
+    /// after the last.
+    pub async fn move_task(&self, token: &str, task: i64, actions: &[&str]) -> Value {
+        for action in actions {
+            let version = self.task_version(token, task).await;
+            let body = serde_json::json!({"action": action, "reason": "테스트 사유", "version": version});
+            let (s, moved) = self
+                .call(reqwest::Method::POST, &format!("/api/v1/tasks/{task}/transitions"), Some(token), Some(body))
+                .await;
+            assert_eq!(s, 200, "{action}: {moved}");
+        }
+        self.call(reqwest::Method::GET, &format!("/api/v1/tasks/{task}"), Some(token), None).await.1
+    }
+
+    /// Gives a new task what tabling asks for (a KPI with a target and a due date, a dated
+    /// milestone) and moves it along the lifecycle to `status` (proposed: no move).
+    pub async fn bring_to(&self, token: &str, task: i64, status: &str) -> Value {
+        let path: &[&str] = match status {
+            "proposed" => &[],
+            "tabled" => &["table"],
+            "confirmed" => &["table", "confirm"],
+            "in_progress" => &["table", "confirm", "start"],
+            "on_hold" => &["table", "confirm", "start", "hold"],
+            "completed" => &["table", "confirm", "start", "complete"],
+            "dropped" => &["table", "confirm", "drop"],
+            other => panic!("no such status: {other}"),
+        };
+        if !path.is_empty() {
+            let kpi = serde_json::json!({"name": "처리 기간", "target": "30", "unit": "일", "due": "2026-12-31"});
+            let (s, k) =
+                self.call(reqwest::Method::POST, &format!("/api/v1/tasks/{task}/kpis"), Some(token), Some(kpi)).await;
+            assert_eq!(s, 201, "{k}");
+            let ms = serde_json::json!({"title": "공동 지침 마련", "due": "2026-06-30"});
+            let (s, m) = self
+                .call(reqwest::Method::POST, &format!("/api/v1/tasks/{task}/milestones"), Some(token), Some(ms))
+                .await;
+            assert_eq!(s, 201, "{m}");
+        }
+        self.move_task(token, task, path).await
+    }
+
+    async fn task_version(&self, token: &str, task: i64) -> i64 {
+        let (_, t) = self.call(reqwest::Method::GET, &format!("/api/v1/tasks/{task}"), Some(token), None).await;
+        t["version"].as_i64().unwrap_or_else(|| panic!("task {task}: {t}"))
+    }
+
     /// The id of an agency by short name.
     pub async fn agency_id(&self, short_name: &str) -> i64 {
         self.json(&format!("/api/v1/agencies/{short_name}"), 200).await["id"].as_i64().expect("agency id")

@@ -108,11 +108,7 @@ async fn add_task(app: &TestApp, token: &str, title: &str, status: &str) -> i64 
     let (s, created) = app.call(Method::POST, "/api/v1/tasks", Some(token), Some(json!({"title": title}))).await;
     assert_eq!(s, 201, "{created}");
     let id = created["id"].as_i64().unwrap();
-    if status != "proposed" {
-        let edit = json!({"title": title, "status": status, "version": created["version"]});
-        let (s, saved) = app.call(Method::PUT, &format!("/api/v1/tasks/{id}"), Some(token), Some(edit)).await;
-        assert_eq!(s, 200, "{saved}");
-    }
+    app.bring_to(token, id, status).await;
     id
 }
 

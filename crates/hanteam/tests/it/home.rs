@@ -15,7 +15,7 @@ async fn the_summary_counts_agencies_in_tasks_and_says_zeros_in_one_line(b: Back
     let html = app.html("/", 200).await;
     assert!(!html.contains("내 업무"), "the public has no work list");
     assert!(html.contains("과제에 참여하지 않는 기관 2곳 별도"), "{html}");
-    assert!(html.contains("해당 과제 없음: 발굴, 추진 중, 완료, 중단"), "{html}");
+    assert!(html.contains("해당 과제 없음: 발굴, 상정, 추진 중, 일시중지, 완료, 중단"), "{html}");
     let status = &html[html.find("h-by-status").unwrap()..];
     assert!(!status[..status.find("</section>").unwrap()].contains("0건"), "no rows of zeros");
 }

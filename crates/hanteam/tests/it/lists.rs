@@ -30,13 +30,8 @@ async fn the_list_sorts_by_title_status_and_last_change(b: Backend) {
     assert_eq!(titles.len(), 41);
 
     // Task 5 goes on to 추진 중 and task 9 is finished: by status they come after the confirmed ones.
-    for (id, status) in [(5, "in_progress"), (9, "in_progress"), (9, "completed")] {
-        let task = app.json(&format!("/api/v1/tasks/{id}"), 200).await;
-        let edit = json!({"title": task["title"], "status": status, "type": task["type"], "pair_id": task["pair_id"],
-                          "version": task["version"]});
-        let (s, body) = app.call(Method::PUT, &format!("/api/v1/tasks/{id}"), Some(&t), Some(edit)).await;
-        assert_eq!(s, 200, "{body}");
-    }
+    app.move_task(&t, 5, &["start"]).await;
+    app.move_task(&t, 9, &["start", "complete"]).await;
     let by_status = app.json("/api/v1/tasks?sort=status&limit=100", 200).await;
     let statuses = field(&by_status, "status");
     assert_eq!(&statuses[39..], ["in_progress", "completed"], "in the order of the lifecycle");

@@ -15,6 +15,7 @@ mod edges;
 mod export;
 mod hardening;
 mod home;
+mod lifecycle;
 mod lists;
 mod pages;
 mod scale;

@@ -39,17 +39,18 @@ async fn opc_creates_edits_and_archives_a_task_and_each_change_is_audited(b: Bac
         task["agencies"].as_array().unwrap().iter().map(|a| a["short_name"].as_str().unwrap()).collect();
     assert_eq!(agencies, vec!["농식품부", "식약처"], "a pair's task gets both agencies");
 
-    let edit = json!({"title": "달걀 유통 이력 공동 점검", "status": "confirmed", "type": "silo_removal", "version": 1, "pair_id": pair7});
+    let edit = json!({"title": "달걀 유통 이력 공동 점검", "status": "proposed", "type": "silo_removal", "version": 1, "pair_id": pair7});
     let (s, written) = app.call(Method::PUT, &format!("/api/v1/tasks/{id}"), Some(&t), Some(edit)).await;
     assert_eq!((s, written["version"].as_i64()), (200, Some(2)), "{written}");
+    let confirmed = app.bring_to(&t, id, "confirmed").await;
     assert_eq!(
         app.json(&format!("/api/v1/tasks/{id}"), 200).await["type"],
         "silo_removal",
         "confirmed tasks are public"
     );
 
-    let (s, _) =
-        app.call(Method::POST, &format!("/api/v1/tasks/{id}/archive"), Some(&t), Some(json!({"version": 2}))).await;
+    let archive = json!({"version": confirmed["version"]});
+    let (s, _) = app.call(Method::POST, &format!("/api/v1/tasks/{id}/archive"), Some(&t), Some(archive)).await;
     assert_eq!(s, 200);
     app.json(&format!("/api/v1/tasks/{id}"), 404).await;
     assert_eq!(app.json("/api/v1/tasks", 200).await["total"], 41, "archived tasks leave the lists");
@@ -58,11 +59,14 @@ async fn opc_creates_edits_and_archives_a_task_and_each_change_is_audited(b: Bac
 
     let log = audit(&app, &t, &format!("record_type=task&record_id={id}")).await;
     let actions: Vec<&str> = log.iter().map(|e| e["action"].as_str().unwrap()).collect();
-    assert_eq!(actions, vec!["task.archive", "task.update", "task.create"]);
+    assert_eq!(actions, vec!["task.archive", "task.transition", "task.transition", "task.update", "task.create"]);
     assert_eq!(log[1]["actor"], "opc");
     let before: Value = serde_json::from_str(log[1]["before"].as_str().unwrap()).unwrap();
     let after: Value = serde_json::from_str(log[1]["after"].as_str().unwrap()).unwrap();
-    assert_eq!((before["status"].as_str(), after["status"].as_str()), (Some("proposed"), Some("confirmed")));
+    assert_eq!((before["status"].as_str(), after["status"].as_str()), (Some("tabled"), Some("confirmed")));
+    assert_eq!(after["action"], "confirm");
+    let updated: Value = serde_json::from_str(log[3]["after"].as_str().unwrap()).unwrap();
+    assert_eq!(updated["task_type"], "silo_removal");
     assert!(log[0]["client_addr"].as_str().unwrap().starts_with("127."));
     assert_eq!(app.db.verify_audit().await.unwrap(), Ok(app.db.list_audit(&Default::default()).await.unwrap().total));
 }
@@ -370,10 +374,10 @@ async fn sql_and_markup_in_input_are_stored_as_text_and_shown_escaped(b: Backend
     let app = TestApp::spawn(b).await;
     let t = admin(&app).await;
     let title = "'); DROP TABLE tasks; -- <script>alert(1)</script>";
-    let (s, created) =
-        app.call(Method::POST, "/api/v1/tasks", Some(&t), Some(json!({"title": title, "status": "confirmed"}))).await;
+    let (s, created) = app.call(Method::POST, "/api/v1/tasks", Some(&t), Some(json!({"title": title}))).await;
     assert_eq!(s, 201, "{created}");
     let id = created["id"].as_i64().unwrap();
+    app.bring_to(&t, id, "confirmed").await;
     assert_eq!(app.json(&format!("/api/v1/tasks/{id}"), 200).await["title"], title);
     assert_eq!(app.json("/api/v1/tasks", 200).await["total"], 42, "the table is still there");
     let html = app.html(&format!("/tasks/{id}"), 200).await;

@@ -13,10 +13,7 @@ use hanteam_app::views::{Agency, CareerEntry, ExchangePair, Exchangee, PairBrief
 use hanteam_app::{registry, tasks, Db};
 use hanteam_domain::access::TaskChange;
 use hanteam_domain::edit::{AgencyInput, ExchangeeInput, PairInput, PositionInput, RoleInput, TaskInput, VersionInput};
-use hanteam_domain::task::can_move;
-use hanteam_domain::{
-    AgencyId, ExchangeeId, PairId, PositionId, PositionLevel, TaskId, TaskSource, TaskStatus, TaskType,
-};
+use hanteam_domain::{AgencyId, ExchangeeId, PairId, PositionId, PositionLevel, TaskId, TaskSource, TaskType};
 
 use super::context::Ctx;
 use super::form::{answer, form_input, posted, ConfirmPage, Fact, Field, FormPage, FormView, Hidden};
@@ -63,7 +60,7 @@ fn task_input(t: &TaskDetail) -> TaskInput {
         title: Some(t.summary.title.clone()),
         task_type: t.summary.task_type.map(|v| v.as_str().to_string()),
         source: Some(t.summary.source.as_str().to_string()),
-        status: Some(t.summary.status.as_str().to_string()),
+        status: None,
         description: t.description.clone(),
         pair_id: opt_string(t.summary.pair_id),
         lead_agency_id: t.summary.lead_agency.as_ref().map(|a| a.id.to_string()),
@@ -71,30 +68,11 @@ fn task_input(t: &TaskDetail) -> TaskInput {
     }
 }
 
-/// `existing`: the task being edited (its status may only make a lifecycle move, its lead agency is
-/// one of its agencies); `None` for a new task.
+/// `existing`: the task being edited (its lead agency is one of its agencies); `None` for a new task.
+/// The status is not here: it moves by the lifecycle's actions on the task page.
 fn task_fields(input: &TaskInput, choices: &TaskChoices, existing: Option<&TaskDetail>) -> Vec<Field> {
-    let current = existing.map(|t| t.summary.status);
     let types = TaskType::ALL.iter().map(|t| (t.as_str().to_string(), t.label_ko().to_string())).collect();
     let sources = TaskSource::ALL.iter().map(|s| (s.as_str().to_string(), s.label_ko().to_string())).collect();
-    let statuses = TaskStatus::ALL
-        .iter()
-        .filter(|s| current.is_none_or(|c| **s == c || can_move(c, **s)))
-        .map(|s| {
-            let label = if Some(*s) == current {
-                format!("{} (현재 상태)", s.label_ko())
-            } else {
-                s.label_ko().to_string()
-            };
-            (s.as_str().to_string(), label)
-        })
-        .collect();
-    let status_default = current.unwrap_or(TaskStatus::Proposed).as_str();
-    let status_hint = if current.is_some() {
-        "현재 상태와, 현재 상태에서 옮길 수 있는 상태만 고를 수 있습니다."
-    } else {
-        "새 과제는 보통 '발굴'로 등록하고, 협업과제점검협의회에서 확정되면 '확정'으로 바꿉니다."
-    };
     let pairs = choices.pairs.iter().map(|p| (p.id.to_string(), format!("연번 {}. {}", p.seq, p.theme))).collect();
     // The lead is one of the task's agencies; a new task's agencies are its pair's.
     let (leads, lead_hint) = match existing {
@@ -121,8 +99,6 @@ fn task_fields(input: &TaskInput, choices: &TaskChoices, existing: Option<&TaskD
         Field::text("title", "과제명", &input.title).required().hint("200자 이내로 적습니다."),
         Field::select("type", "과제 유형", options_with("선택 안 함", trimmed(&input.task_type), types)),
         Field::select("source", "출처", plain_options(trimmed(&input.source), TaskSource::Exchange.as_str(), sources)),
-        Field::select("status", "상태", plain_options(trimmed(&input.status), status_default, statuses))
-            .hint(status_hint),
         Field::select("pair_id", "교류직위 쌍", options_with("없음", trimmed(&input.pair_id), pairs)).hint(
             "과제를 추진하는 교류직위 쌍입니다. 고르면 그 쌍의 두 기관이 참여 기관이 됩니다. 다른 쌍으로 바꾸면 \
                  새 쌍의 기관이 참여 기관으로 더해지고, 현재의 참여 기관과 그 역할은 그대로 남습니다.",
@@ -144,7 +120,7 @@ fn task_form_page(cx: &Ctx, choices: &TaskChoices, input: &TaskInput, existing: 
             layout: Layout::detail(cx, Section::Tasks, "새 과제 등록"),
             heading: "새 과제 등록".into(),
             context: vec![],
-            intro: vec!["새 협업과제를 등록합니다. 등록한 과제는 '발굴' 상태에서는 공개 화면에 나타나지 않고, 확정된 뒤에 공개됩니다.".into()],
+            intro: vec!["새 협업과제를 등록합니다. 등록한 과제는 '발굴' 상태로 시작하며, 협업과제점검협의회에 상정되어 확정된 뒤에 공개 화면에 나타납니다.".into()],
             alert: None,
             form: FormView {
                 action: links::tasks(),
@@ -181,11 +157,7 @@ async fn new_task_page(db: &Db, cx: &Ctx, input: &TaskInput) -> Result<FormPage,
 }
 
 pub(crate) async fn task_new_form(State(state): State<AppState>, cx: Ctx) -> Response {
-    let input = TaskInput {
-        source: Some(TaskSource::Exchange.as_str().into()),
-        status: Some(TaskStatus::Proposed.as_str().into()),
-        ..TaskInput::default()
-    };
+    let input = TaskInput { source: Some(TaskSource::Exchange.as_str().into()), ..TaskInput::default() };
     respond(new_task_page(&state.db, &cx, &input).await, &cx)
 }
 

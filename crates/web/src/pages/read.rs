@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{NaiveDate, Utc};
 use hanteam_app::views::{Agency, AgencyBrief, AgendaItem, MeetingSummary, NameVariant, PairBrief, TaskDetail};
-use hanteam_app::{registry, tasks, Db};
+use hanteam_app::{lifecycle, registry, tasks, Db};
 use hanteam_domain::access::{can_edit_registry, can_manage_task};
 use hanteam_domain::filter::DEFAULT_LIMIT;
 use hanteam_domain::time::kst_date;
@@ -479,6 +479,9 @@ struct TaskPage {
     any_role_edit: bool,
     parts: Vec<PartsSection>,
     meetings: Table,
+    /// The lifecycle moves the viewer may make now: (the form's address, the action's name).
+    moves: Vec<(String, &'static str)>,
+    history: Table,
     archived: bool,
     /// The viewer may edit and archive the task.
     can_manage: bool,
@@ -607,6 +610,7 @@ async fn task_page(db: &Db, cx: &Ctx, raw_id: &str, saved: bool) -> Result<TaskP
         })
         .collect();
     let parts = parts_sections(&task, may.progress, kst_date(Utc::now()));
+    let history = crate::lifecycle::history_table(&lifecycle::history(db, cx.by(), id).await?);
     let mut not_entered = Vec::new();
     if task.description.as_deref().is_none_or(|d| d.trim().is_empty()) && !may.manage {
         not_entered.push("과제 내용");
@@ -645,6 +649,8 @@ async fn task_page(db: &Db, cx: &Ctx, raw_id: &str, saved: bool) -> Result<TaskP
             rows: meetings,
             scroll_label: None,
         },
+        moves: crate::lifecycle::move_links(id, &may.moves),
+        history,
         archived: task.archived_at.is_some(),
         can_manage: may.manage,
         saved,

@@ -58,6 +58,7 @@ fn error_heading(err: &AppError) -> &'static str {
         AppError::Unauthenticated(_) => "로그인이 필요합니다",
         AppError::Forbidden(_) => "권한이 없습니다",
         AppError::Stale { .. } => "다른 사람이 먼저 고쳤습니다",
+        AppError::Conflict(_) => "지금은 할 수 없는 작업입니다",
         AppError::Locked { .. } => "잠시 후 다시 시도해 주세요",
         AppError::NotFound(_) => "페이지를 찾을 수 없습니다",
         AppError::TooLarge => "보낸 내용이 너무 큽니다",

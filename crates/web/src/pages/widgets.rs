@@ -15,8 +15,10 @@ pub(crate) struct Badge {
 pub(crate) fn status_badge(s: TaskStatus) -> Badge {
     let class = match s {
         TaskStatus::Proposed => "bg-light-secondary",
+        TaskStatus::Tabled => "bg-light-secondary",
         TaskStatus::Confirmed => "bg-light-primary",
         TaskStatus::InProgress => "bg-light-information",
+        TaskStatus::OnHold => "bg-light-warning",
         TaskStatus::Completed => "bg-light-success",
         TaskStatus::Dropped => "bg-light-gray",
     };
