@@ -73,7 +73,7 @@ test('a signed-in officer sees their own work above the public summary', { timeo
       const text = await mainText(page);
       assert.match(text, /맡은 협업과제 \d+건/);
       assert.match(text, /과제에 참여하지 않는 기관 2곳 별도/);
-      assert.match(text, /해당 과제 없음: 발굴, 추진 중, 완료, 중단/);
+      assert.match(text, /해당 과제 없음: 발굴, 상정, 추진 중, 일시중지, 완료, 중단/);
       assertClean();
     } finally {
       await b.close();
