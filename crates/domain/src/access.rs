@@ -3,6 +3,7 @@
 
 use std::str::FromStr;
 
+use crate::memo::WriterCapacity;
 use crate::{AgencyId, PositionId, TaskStatus, UserId};
 
 /// The roles a person can hold (several at once).
@@ -321,6 +322,10 @@ pub enum TaskChange {
     AgencyRole(AgencyId),
     /// Write KPIs and milestones (reporting progress): OPC, or an exchangee of the task's pair.
     Progress,
+    /// Work on the task together: record its administrative procedures (행정절차 소요기간) and
+    /// leave memos (기관 간 메모). OPC, an officer of an agency taking part in the task, or an
+    /// exchangee of the task's pair.
+    Collaborate,
 }
 
 /// Why a change to a task is refused.
@@ -331,6 +336,12 @@ pub enum Denied {
     /// An archived task stays as it was, for everyone.
     #[error("보관된 과제는 고칠 수 없습니다. 보관된 과제와 그 기록은 감사기록과 함께 그대로 남습니다.")]
     Archived,
+    /// A memo is withdrawn by the one who wrote it, nobody else.
+    #[error("자기가 쓴 메모만 철회할 수 있습니다. 다른 사람의 메모는 그 작성자에게 철회를 요청해 주세요.")]
+    NotTheWriter,
+    /// The task's internal record (memos) is for those who work on the task and those who check it.
+    #[error("이 과제의 기관 간 메모는 참여기관 담당자, 교류자, 국무조정실과 감사 담당자만 볼 수 있습니다.")]
+    NotInTheTask,
 }
 
 /// Whether `who` may make `change` to the task as it is now: the one place this is decided. Someone
@@ -344,6 +355,7 @@ pub fn may_change_task(who: &Principal, t: &TaskAccess, change: TaskChange) -> R
                     || (t.agency_ids.contains(&agency) && who.agency_ids().any(|a| a == agency))
             }
             TaskChange::Progress => who.has_role(Role::OpcAdmin) || who.is_exchangee_of(t),
+            TaskChange::Collaborate => writer_capacity(who, t).is_some(),
         };
     if !allowed {
         Err(Denied::NotAllowed)
@@ -366,6 +378,61 @@ pub fn lifecycle_role(who: &Principal, t: &TaskAccess) -> Option<Role> {
         Some(Role::AgencyOfficer)
     } else {
         None
+    }
+}
+
+/// Whether `who` (None: the public) may read the task's internal record — its memos (기관 간 메모):
+/// OPC, auditors, officers of the agencies taking part and exchangees of the task's pair. Not
+/// evaluators (unless they also hold one of those roles), never the public.
+pub fn can_see_internal_record(who: Option<&Principal>, t: &TaskAccess) -> bool {
+    let Some(p) = who else { return false };
+    if !p.has_right(Right::Read) {
+        return false;
+    }
+    p.has_role(Role::OpcAdmin)
+        || p.has_role(Role::Auditor)
+        || p.agency_ids().any(|a| t.agency_ids.contains(&a))
+        || p.is_exchangee_of(t)
+}
+
+/// As [`can_see_internal_record`], refused with the reason.
+pub fn ensure_can_see_internal_record(who: &Principal, t: &TaskAccess) -> Result<(), Denied> {
+    if can_see_internal_record(Some(who), t) {
+        Ok(())
+    } else {
+        Err(Denied::NotInTheTask)
+    }
+}
+
+/// In what capacity `who` works on the task, if at all (which agency their memo shows): as an
+/// officer of an agency taking part, as an exchangee of the task's pair, or as OPC — in that order
+/// when a person holds several. Rights are not asked here.
+pub fn writer_capacity(who: &Principal, t: &TaskAccess) -> Option<(WriterCapacity, Option<WriterOf>)> {
+    if let Some(a) = who.agency_ids().find(|a| t.agency_ids.contains(a)) {
+        return Some((WriterCapacity::Officer, Some(WriterOf::Agency(a))));
+    }
+    if let Some(p) = who.position_ids().find(|p| t.position_ids.contains(p)) {
+        return Some((WriterCapacity::Exchangee, Some(WriterOf::Position(p))));
+    }
+    who.has_role(Role::OpcAdmin).then_some((WriterCapacity::Opc, None))
+}
+
+/// What a writer's agency is found from: the agency an officer serves, or the exchange position an
+/// exchangee holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriterOf {
+    Agency(AgencyId),
+    Position(PositionId),
+}
+
+/// Whether `who` may withdraw a memo written by `writer` on the task: the writer themself, while
+/// they still work on the task.
+pub fn may_withdraw_memo(who: &Principal, t: &TaskAccess, writer: Option<UserId>) -> Result<(), Denied> {
+    may_change_task(who, t, TaskChange::Collaborate)?;
+    if who.user_id.is_some() && who.user_id == writer {
+        Ok(())
+    } else {
+        Err(Denied::NotTheWriter)
     }
 }
 
@@ -582,6 +649,87 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn procedures_and_memos_are_written_by_opc_officers_taking_part_and_the_pairs_exchangees() {
+        let c = TaskChange::Collaborate;
+        assert_eq!(may_change_task(&person(vec![Grant::OpcAdmin]), &task(), c), Ok(()));
+        assert_eq!(may_change_task(&person(vec![officer_of(4)]), &task(), c), Ok(()));
+        assert_eq!(
+            may_change_task(&person(vec![officer_of(5)]), &task(), c),
+            Err(Denied::NotAllowed),
+            "not taking part"
+        );
+        let exchangee = person(vec![Grant::Exchangee { position_id: PositionId::new(10) }]);
+        assert_eq!(may_change_task(&exchangee, &task(), c), Ok(()));
+        let other_pair = person(vec![Grant::Exchangee { position_id: PositionId::new(12) }]);
+        assert_eq!(may_change_task(&other_pair, &task(), c), Err(Denied::NotAllowed));
+        for reader in [Grant::Auditor, Grant::Evaluator] {
+            let assigned = TaskAccess { evaluator_ids: vec![ME], ..task() };
+            assert_eq!(
+                may_change_task(&person(vec![reader.clone()]), &assigned, c),
+                Err(Denied::NotAllowed),
+                "{reader:?}"
+            );
+        }
+        let read_only = Principal { token_rights: Some(vec![Right::Read]), ..person(vec![officer_of(4)]) };
+        assert_eq!(may_change_task(&read_only, &task(), c), Err(Denied::NotAllowed));
+        let archived = TaskAccess { archived: true, ..task() };
+        assert_eq!(may_change_task(&person(vec![officer_of(4)]), &archived, c), Err(Denied::Archived));
+    }
+
+    #[test]
+    fn memos_are_seen_by_those_in_the_task_and_those_who_check_it_never_by_evaluators_or_the_public() {
+        let t = TaskAccess { evaluator_ids: vec![ME], ..task() };
+        assert!(!can_see_internal_record(None, &t), "never the public");
+        assert!(!can_see_internal_record(Some(&person(vec![Grant::Evaluator])), &t), "not an assigned evaluator");
+        for who in [
+            person(vec![Grant::OpcAdmin]),
+            person(vec![Grant::Auditor]),
+            person(vec![officer_of(3)]),
+            person(vec![Grant::Exchangee { position_id: PositionId::new(11) }]),
+            person(vec![Grant::Evaluator, officer_of(4)]),
+        ] {
+            assert!(can_see_internal_record(Some(&who), &t), "{who:?}");
+        }
+        let outsider = person(vec![officer_of(9)]);
+        assert!(can_view_task(Some(&outsider), &t), "the published task itself");
+        assert!(!can_see_internal_record(Some(&outsider), &t), "but not its memos");
+        assert_eq!(ensure_can_see_internal_record(&outsider, &t), Err(Denied::NotInTheTask));
+        let no_read = Principal { token_rights: Some(vec![Right::Write]), ..person(vec![Grant::OpcAdmin]) };
+        assert!(!can_see_internal_record(Some(&no_read), &t), "a token without read");
+    }
+
+    #[test]
+    fn a_memo_shows_the_agency_the_writer_works_for_in_the_task() {
+        let t = task();
+        let both = person(vec![Grant::OpcAdmin, officer_of(9), officer_of(4)]);
+        assert_eq!(
+            writer_capacity(&both, &t),
+            Some((WriterCapacity::Officer, Some(WriterOf::Agency(AgencyId::new(4))))),
+            "the agency taking part, before OPC"
+        );
+        let exchangee = person(vec![Grant::Exchangee { position_id: PositionId::new(11) }]);
+        assert_eq!(
+            writer_capacity(&exchangee, &t),
+            Some((WriterCapacity::Exchangee, Some(WriterOf::Position(PositionId::new(11)))))
+        );
+        assert_eq!(writer_capacity(&person(vec![Grant::OpcAdmin]), &t), Some((WriterCapacity::Opc, None)));
+        assert_eq!(writer_capacity(&person(vec![Grant::Auditor]), &t), None);
+    }
+
+    #[test]
+    fn only_the_writer_withdraws_a_memo() {
+        let t = task();
+        let writer = person(vec![officer_of(4)]);
+        assert_eq!(may_withdraw_memo(&writer, &t, Some(ME)), Ok(()));
+        assert_eq!(may_withdraw_memo(&writer, &t, Some(UserId::new(8))), Err(Denied::NotTheWriter));
+        let admin = person(vec![Grant::OpcAdmin]);
+        assert_eq!(may_withdraw_memo(&admin, &t, Some(UserId::new(8))), Err(Denied::NotTheWriter), "not even OPC");
+        assert_eq!(may_withdraw_memo(&Principal::console(), &t, None), Err(Denied::NotTheWriter));
+        let moved_on = person(vec![officer_of(9)]);
+        assert_eq!(may_withdraw_memo(&moved_on, &t, Some(ME)), Err(Denied::NotAllowed), "no longer in the task");
     }
 
     #[test]

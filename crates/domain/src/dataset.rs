@@ -4,6 +4,7 @@
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::Deserialize;
 
+pub use crate::procedure::Procedure;
 pub use crate::task_part::{Kpi, Milestone};
 use crate::{PositionLevel, TaskSource, TaskStatus, TaskType};
 
@@ -108,6 +109,9 @@ pub struct Task {
     pub kpis: Vec<Kpi>,
     #[serde(default)]
     pub milestones: Vec<Milestone>,
+    /// Administrative procedures whose usual duration the release states (no dates: it gives none).
+    #[serde(default)]
+    pub procedures: Vec<Procedure>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -197,6 +201,14 @@ impl Dataset {
                 }
             }
             for t in &pair.tasks {
+                for p in &t.procedures {
+                    if !(1..=crate::procedure::MAX_USUAL_DAYS).contains(&p.usual_days) {
+                        return bad(format!(
+                            "'{}': 행정절차 '{}'의 통상 소요기간이 1일 이상이 아닙니다",
+                            t.title, p.name
+                        ));
+                    }
+                }
                 for r in &t.roles {
                     if !pair.positions.iter().any(|p| p.agency == r.agency) {
                         return bad(format!("'{}': 역할을 맡은 기관이 교류 기관이 아닙니다: '{}'", t.title, r.agency));
@@ -282,6 +294,21 @@ mod tests {
         assert!(yongin.roles[1].text.contains("용수확보"));
         assert_eq!(yongin.variants[0].text, "용인 반도체 국가산단 신속 조성");
         assert_eq!(yongin.milestones[0].due, NaiveDate::from_ymd_opt(2024, 6, 30));
+        // "환경영향평가는 통상 1년 이상 소요": the usual duration, and no dates the release does not give.
+        let eia = &yongin.procedures[0];
+        assert_eq!((eia.name.as_str(), eia.usual_days), ("산업단지계획 승인을 위한 환경영향평가", 365));
+        assert!(eia.note.as_deref().unwrap().contains("통상 1년 이상"));
+        assert_eq!(eia.legal_basis, None, "the release names no law");
+        assert_eq!((eia.planned_start, eia.planned_end, eia.actual_start, eia.actual_end), (None, None, None, None));
+        assert_eq!(eia.saving(), None, "nothing to measure until dates are entered");
+        let with_procedures: Vec<&str> = d
+            .pairs
+            .iter()
+            .flat_map(|p| &p.tasks)
+            .filter(|t| !t.procedures.is_empty())
+            .map(|t| t.title.as_str())
+            .collect();
+        assert_eq!(with_procedures, vec!["세계 최대규모 용인 반도체 국가산단 신속조성"]);
     }
 
     #[test]

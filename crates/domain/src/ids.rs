@@ -87,6 +87,10 @@ ids! {
     KpiId => "성과지표";
     /// 추진일정 of a task.
     MilestoneId => "추진일정";
+    /// 행정절차 of a task (its lead time).
+    ProcedureId => "행정절차";
+    /// 기관 간 메모 on a task.
+    MemoId => "메모";
     /// 협업과제점검협의회 회의.
     MeetingId => "회의";
     /// A person's account.

@@ -16,7 +16,9 @@ pub mod filter;
 mod ids;
 pub mod korean;
 pub mod lifecycle;
+pub mod memo;
 pub mod position;
+pub mod procedure;
 pub mod search;
 pub mod task;
 pub mod task_part;
@@ -28,11 +30,12 @@ pub use filter::{
     AgencyRef, AuditFilter, AuditFilterInput, Paging, PagingInput, TaskFilter, TaskFilterInput, TaskSort,
 };
 pub use ids::{
-    AgencyId, ExchangeeId, KpiId, MeetingId, MilestoneId, PairId, PositionId, RecordId, SessionId, TaskId, TokenId,
-    UserId,
+    AgencyId, ExchangeeId, KpiId, MeetingId, MemoId, MilestoneId, PairId, PositionId, ProcedureId, RecordId, SessionId,
+    TaskId, TokenId, UserId,
 };
 pub use lifecycle::{LifecycleError, TaskAction};
 pub use position::PositionLevel;
 pub use task::{TaskSource, TaskStatus, TaskType};
+pub use procedure::{Procedure, ProcedureInput};
 pub use task_part::{Kpi, KpiInput, Milestone, MilestoneInput, TaskPart};
 pub use validation::ValidationError;

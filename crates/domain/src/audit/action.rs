@@ -45,6 +45,12 @@ actions! {
     MilestoneCreate => "milestone.create", "추진일정 추가";
     MilestoneUpdate => "milestone.update", "추진일정 수정";
     MilestoneRemove => "milestone.remove", "추진일정 삭제";
+    ProcedureCreate => "procedure.create", "행정절차 추가";
+    ProcedureUpdate => "procedure.update", "행정절차 수정";
+    ProcedureRemove => "procedure.remove", "행정절차 삭제";
+    MemoCreate => "memo.create", "기관 간 메모 작성";
+    /// The memo stays, without its text; the text stays in this entry's "before".
+    MemoWithdraw => "memo.withdraw", "기관 간 메모 철회";
     AgencyUpdate => "agency.update", "기관 정보 수정";
     PositionUpdate => "position.update", "교류직위 수정";
     PairUpdate => "exchange_pair.update", "교류직위 쌍 수정";

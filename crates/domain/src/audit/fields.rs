@@ -10,6 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Map, Value};
 
 use crate::access::{Right, Role};
+use crate::memo::WriterCapacity;
 use crate::time::KST;
 use crate::{PositionLevel, TaskSource, TaskStatus, TaskType};
 
@@ -74,6 +75,34 @@ pub const RECORD_TYPES: &[RecordType] = &[
             ("due", "기한"),
             ("done_on", "완료일"),
             ("note", "비고"),
+        ],
+    },
+    RecordType {
+        code: "task_procedure",
+        label: "행정절차",
+        fields: &[
+            ("task_id", "과제"),
+            ("seq", "순서"),
+            ("name", "절차명"),
+            ("legal_basis", "법적 근거"),
+            ("usual_days", "통상 소요기간(일)"),
+            ("planned_start", "계획 시작일"),
+            ("planned_end", "계획 종료일"),
+            ("actual_start", "실제 시작일"),
+            ("actual_end", "실제 종료일"),
+            ("note", "비고"),
+        ],
+    },
+    RecordType {
+        code: "task_memo",
+        label: "기관 간 메모",
+        fields: &[
+            ("task_id", "과제"),
+            ("writer_user_id", "작성자"),
+            ("writer_capacity", "작성 자격"),
+            ("writer_agency_id", "작성 기관"),
+            ("body", "메모 내용"),
+            ("withdrawn_at", "철회 일시"),
         ],
     },
     RecordType {
@@ -203,10 +232,10 @@ impl Named {
 fn reference(key: &str, id: i64) -> Option<Named> {
     match key {
         "task_id" => Some(Named::Task(id)),
-        "agency_id" | "lead_agency_id" => Some(Named::Agency(id)),
+        "agency_id" | "lead_agency_id" | "writer_agency_id" => Some(Named::Agency(id)),
         "pair_id" => Some(Named::Pair(id)),
         "position_id" => Some(Named::Position(id)),
-        "user_id" => Some(Named::User(id)),
+        "user_id" | "writer_user_id" => Some(Named::User(id)),
         _ => None,
     }
 }
@@ -226,7 +255,7 @@ pub const NOT_ENTERED: &str = "미입력";
 pub const NONE: &str = "없음";
 
 /// Fields that record when something happened to the record, rather than something entered.
-const EVENT_TIMES: &[&str] = &["archived_at", "disabled_at"];
+const EVENT_TIMES: &[&str] = &["archived_at", "disabled_at", "withdrawn_at"];
 
 fn empty_for(key: &str) -> Shown {
     Shown::Empty(if EVENT_TIMES.contains(&key) { NONE } else { NOT_ENTERED })
@@ -278,6 +307,7 @@ fn show_text(key: &str, s: &str) -> String {
         "level" => s.parse::<PositionLevel>().ok().map(PositionLevel::label_ko),
         "roles" => s.parse::<Role>().ok().map(Role::label_ko),
         "reason" => sign_in_failure(s),
+        "writer_capacity" => s.parse::<WriterCapacity>().ok().map(WriterCapacity::label_ko),
         _ => None,
     };
     if let Some(label) = coded {
@@ -595,6 +625,14 @@ mod tests {
             (
                 "task_milestone",
                 json!({"id":1,"task_id":1,"seq":1,"title":"t","due":null,"done_on":null,"note":null,"version":1}),
+            ),
+            (
+                "task_procedure",
+                json!({"id":1,"task_id":1,"seq":1,"name":"n","legal_basis":null,"usual_days":365,"planned_start":null,"planned_end":null,"actual_start":null,"actual_end":null,"note":null,"version":1}),
+            ),
+            (
+                "task_memo",
+                json!({"id":1,"task_id":1,"writer_user_id":3,"writer_capacity":"officer","writer_agency_id":2,"body":"b","withdrawn_at":null,"version":1}),
             ),
             ("agency", json!({"id":1,"short_name":"s","name":"n","name_en":null,"version":1})),
             ("position", json!({"id":1,"agency_id":1,"title":"t","level":null,"version":1})),

@@ -104,7 +104,10 @@ pub fn wanted(entry: &AuditEntry) -> Vec<(String, i64)> {
     if let Some(user) = entry.actor_user_id {
         out.push(("user".to_string(), user.get()));
     }
-    if matches!(entry.record_type.as_str(), "task_kpi" | "task_milestone" | "task_agency_role") {
+    if matches!(
+        entry.record_type.as_str(),
+        "task_kpi" | "task_milestone" | "task_agency_role" | "task_procedure" | "task_memo"
+    ) {
         if let Some(task) = snapshot_task(entry) {
             out.push(("task".to_string(), task));
         }
@@ -189,6 +192,11 @@ pub fn subject(entry: &AuditEntry, facts: Option<&RecordFacts>, task: Option<&Ta
         "task_milestone" => {
             of_task(format!("{kind} ‘{}’", short(&name.or_else(|| snapshot_text(entry, "title")).unwrap_or_default())))
         }
+        "task_procedure" => {
+            of_task(format!("{kind} ‘{}’", short(&name.or_else(|| snapshot_text(entry, "name")).unwrap_or_default())))
+        }
+        // A memo by its number: its text is not a name (and is gone once withdrawn).
+        "task_memo" => of_task(format!("{kind} {id}번")),
         "agency" => match (name, detail) {
             (Some(name), Some(short_name)) => {
                 Name { text: format!("{kind} · {name}"), link: Some(NameLink::Agency(short_name)) }
