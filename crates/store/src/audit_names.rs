@@ -76,6 +76,15 @@ fn select_of(record_type: &str) -> Option<String> {
             TASK,
             "task_milestones m JOIN tasks t ON t.id = m.task_id WHERE m.id",
         ),
+        "task_procedure" => (
+            ["p.id", "p.name", NO_TEXT, NO_NUMBER],
+            TASK,
+            "task_procedures p JOIN tasks t ON t.id = p.task_id WHERE p.id",
+        ),
+        // A memo is named by its number, not its text.
+        "task_memo" => {
+            (["m.id", NO_TEXT, NO_TEXT, NO_NUMBER], TASK, "task_memos m JOIN tasks t ON t.id = m.task_id WHERE m.id")
+        }
         "agency" => (["a.id", "a.name", "a.short_name", NO_NUMBER], NO_TASK, "agencies a WHERE a.id"),
         "position" => (
             ["p.id", "p.title", "a.short_name", PAIR_OF_POSITION],
@@ -223,6 +232,30 @@ mod tests {
             due: None,
             done_on: None,
             note: None,
+            version: 1,
+        });
+        check(&ProcedureRecord {
+            id: 1,
+            task_id: 1,
+            seq: 1,
+            name: s(),
+            legal_basis: None,
+            usual_days: 365,
+            planned_start: None,
+            planned_end: None,
+            actual_start: None,
+            actual_end: None,
+            note: None,
+            version: 1,
+        });
+        check(&crate::memos::MemoRecord {
+            id: 1,
+            task_id: 1,
+            writer_user_id: Some(1),
+            writer_capacity: s(),
+            writer_agency_id: None,
+            body: None,
+            withdrawn_at: None,
             version: 1,
         });
         check(&AgencyRecord { id: 1, short_name: s(), name: s(), name_en: None, version: 1 });

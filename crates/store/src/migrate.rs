@@ -64,6 +64,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite_only: include_str!("../migrations/0007_lifecycle.sqlite.sql"),
         postgres_only: include_str!("../migrations/0007_lifecycle.postgres.sql"),
     },
+    Migration {
+        version: 8,
+        name: "procedures_memos",
+        sql: include_str!("../migrations/0008_procedures_memos.sql"),
+        sqlite_only: "",
+        postgres_only: "",
+    },
 ];
 
 /// The dialect differences in our schema: how an auto-numbered primary key is spelled, and the

@@ -10,7 +10,7 @@ use hanteam_domain::search::{split_page, title_group_size, SearchPlan, Visibilit
 use hanteam_domain::task::TypeFilter;
 use hanteam_domain::{
     AgencyId, AgencyRef, DecisionOutcome, ExchangeeId, Kpi, KpiId, MeetingId, Milestone, MilestoneId, Paging, PairId,
-    PositionId, PositionLevel, TaskFilter, TaskId, TaskSort, TaskSource, TaskStatus, TaskType,
+    PositionId, PositionLevel, Procedure, ProcedureId, TaskFilter, TaskId, TaskSort, TaskSource, TaskStatus, TaskType,
 };
 
 use crate::fold;
@@ -138,6 +138,20 @@ struct KpiRow {
     target_value: Option<f64>,
     unit: Option<String>,
     due: Option<NaiveDate>,
+    note: Option<String>,
+    version: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct ProcedureRow {
+    id: i64,
+    name: String,
+    legal_basis: Option<String>,
+    usual_days: i64,
+    planned_start: Option<NaiveDate>,
+    planned_end: Option<NaiveDate>,
+    actual_start: Option<NaiveDate>,
+    actual_end: Option<NaiveDate>,
     note: Option<String>,
     version: i64,
 }
@@ -785,6 +799,15 @@ impl Db {
                     .bind(id)
                     .fetch_all(pool)
                     .await?;
+                    let procedures = sqlx::query_as::<_, ProcedureRow>(
+                        "SELECT id, name, legal_basis, usual_days, planned_start, planned_end, actual_start, actual_end, note,
+                                version
+                         FROM task_procedures WHERE task_id = $1 ORDER BY seq, id LIMIT $2",
+                    )
+                    .bind(id)
+                    .bind(hanteam_domain::procedure::MAX_PROCEDURES_PER_TASK)
+                    .fetch_all(pool)
+                    .await?;
                     let variants = sqlx::query_as::<_, VariantRow>(
                         "SELECT record_id, text, found_in FROM name_variants WHERE record_type = 'task' AND record_id = $1 ORDER BY id",
                     )
@@ -800,11 +823,11 @@ impl Db {
                     .bind(id)
                     .fetch_all(pool)
                     .await?;
-                    Some((row, detail, kpis, milestones, variants, meetings))
+                    Some((row, detail, kpis, milestones, procedures, variants, meetings))
                 }
             }
         });
-        let Some((row, detail, kpis, milestones, variants, meetings)) = found else {
+        let Some((row, detail, kpis, milestones, procedures, variants, meetings)) = found else {
             return Ok(None);
         };
         let pair = match row.pair_id {
@@ -839,6 +862,24 @@ impl Db {
                     version: m.version,
                 })
                 .collect(),
+            procedures: ProcedureList::of(
+                procedures
+                    .into_iter()
+                    .map(|p| {
+                        let procedure = Procedure {
+                            name: p.name,
+                            legal_basis: p.legal_basis,
+                            usual_days: p.usual_days,
+                            planned_start: p.planned_start,
+                            planned_end: p.planned_end,
+                            actual_start: p.actual_start,
+                            actual_end: p.actual_end,
+                            note: p.note,
+                        };
+                        TaskProcedure::new(ProcedureId::new(p.id), procedure, p.version)
+                    })
+                    .collect(),
+            ),
             pair,
             meetings: meetings
                 .into_iter()

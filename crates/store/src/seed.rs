@@ -179,6 +179,9 @@ pub(crate) async fn load(db: &Db, d: &Dataset, name: &str, actor: &Actor) -> Res
         for milestone in &t.milestones {
             tx.insert_part(task, milestone).await?;
         }
+        for procedure in &t.procedures {
+            tx.insert_part(task, procedure).await?;
+        }
         for v in &t.variants {
             variant(&mut tx, "task", task_id, v).await?;
         }

@@ -119,6 +119,8 @@ id_values!(
     hanteam_domain::ExchangeeId,
     hanteam_domain::KpiId,
     hanteam_domain::MilestoneId,
+    hanteam_domain::ProcedureId,
+    hanteam_domain::MemoId,
     hanteam_domain::UserId,
     hanteam_domain::TokenId
 );

@@ -1,9 +1,11 @@
 //! Read models: what the API and the pages show. Field names are the API v1 contract.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use hanteam_domain::memo::WriterCapacity;
+use hanteam_domain::procedure::{SavedBasis, SavingTotal};
 use hanteam_domain::{
-    AgencyId, DecisionOutcome, ExchangeeId, Kpi, KpiId, MeetingId, Milestone, MilestoneId, PairId, PositionId,
-    PositionLevel, TaskId, TaskSource, TaskStatus, TaskType,
+    AgencyId, DecisionOutcome, ExchangeeId, Kpi, KpiId, MeetingId, MemoId, Milestone, MilestoneId, PairId, PositionId,
+    PositionLevel, Procedure, ProcedureId, TaskId, TaskSource, TaskStatus, TaskType, UserId,
 };
 use serde::Serialize;
 
@@ -191,6 +193,84 @@ pub struct TaskMilestone {
     pub version: i64,
 }
 
+/// An administrative procedure of a task, with the time it saves against its usual duration.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TaskProcedure {
+    pub id: ProcedureId,
+    #[serde(flatten)]
+    pub procedure: Procedure,
+    /// The duration `saved_days` is measured on (end − start, in days); null when neither the
+    /// actual nor the planned duration is known.
+    pub duration_days: Option<i64>,
+    /// The usual days minus the actual duration once the procedure has ended, otherwise minus the
+    /// planned duration; null when neither is known. Negative: longer than usual.
+    pub saved_days: Option<i64>,
+    /// Which duration `saved_days` is measured on: `actual` or `planned`.
+    pub saved_basis: Option<SavedBasis>,
+    pub version: i64,
+}
+
+impl TaskProcedure {
+    pub fn new(id: ProcedureId, procedure: Procedure, version: i64) -> TaskProcedure {
+        let saving = procedure.saving();
+        TaskProcedure {
+            id,
+            duration_days: saving.map(|s| s.duration_days),
+            saved_days: saving.map(|s| s.saved_days),
+            saved_basis: saving.map(|s| s.basis),
+            procedure,
+            version,
+        }
+    }
+}
+
+/// A task's procedures and the time they save together.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProcedureList {
+    pub items: Vec<TaskProcedure>,
+    pub total: SavingTotal,
+}
+
+impl ProcedureList {
+    pub fn of(items: Vec<TaskProcedure>) -> ProcedureList {
+        let total = SavingTotal::of(items.iter().map(|p| &p.procedure));
+        ProcedureList { items, total }
+    }
+}
+
+/// A memo between a task's agencies and OPC (기관 간 메모). Never in a public answer.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TaskMemo {
+    pub id: MemoId,
+    pub task_id: TaskId,
+    /// The writer's account; null for the server's console.
+    pub writer_user_id: Option<UserId>,
+    /// The writer's name as the account gives it.
+    pub writer_name: Option<String>,
+    pub writer_capacity: WriterCapacity,
+    /// The agency the writer wrote for, as it was when the memo was written (OPC: 국무조정실).
+    pub writer_agency: Option<AgencyBrief>,
+    /// The text; null once withdrawn (it stays in the audit log).
+    pub body: Option<String>,
+    pub withdrawn_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+impl TaskMemo {
+    /// The agency shown beside the writer: the one recorded, or 국무조정실 for OPC.
+    pub fn agency_label(&self) -> String {
+        match (&self.writer_agency, self.writer_capacity) {
+            (Some(a), _) => a.short_name.clone(),
+            (None, WriterCapacity::Opc) => hanteam_domain::memo::OPC_SHORT_NAME.to_string(),
+            (None, _) => "미입력".to_string(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MeetingBrief {
@@ -210,6 +290,8 @@ pub struct TaskDetail {
     pub variants: Vec<NameVariant>,
     pub kpis: Vec<TaskKpi>,
     pub milestones: Vec<TaskMilestone>,
+    /// Administrative procedures (행정절차 소요기간), at most 50, with the total time saved.
+    pub procedures: ProcedureList,
     pub pair: Option<ExchangePair>,
     pub meetings: Vec<MeetingBrief>,
     pub archived_at: Option<DateTime<Utc>>,

@@ -11,7 +11,8 @@ use hanteam_domain::audit::AuditAction;
 use hanteam_domain::edit::{AgencyDraft, ExchangeeDraft, PositionDraft, TaskDraft};
 use hanteam_domain::task::agencies_joining_with_pair;
 use hanteam_domain::{
-    AgencyId, ExchangeeId, Kpi, KpiId, Milestone, MilestoneId, PairId, PositionId, TaskId, TaskPart, TaskStatus, UserId,
+    AgencyId, ExchangeeId, Kpi, KpiId, Milestone, MilestoneId, PairId, PositionId, Procedure, ProcedureId, TaskId,
+    TaskPart, TaskStatus, UserId,
 };
 use serde::Serialize;
 
@@ -108,6 +109,25 @@ pub struct MilestoneRecord {
 }
 record!(MilestoneRecord, id: MilestoneId, table: "task_milestones", audit: "task_milestone",
     columns: "id, task_id, seq, title, due, done_on, note, version");
+
+/// An administrative procedure of a task (행정절차 소요기간).
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ProcedureRecord {
+    pub id: i64,
+    pub task_id: i64,
+    pub seq: i64,
+    pub name: String,
+    pub legal_basis: Option<String>,
+    pub usual_days: i64,
+    pub planned_start: Option<NaiveDate>,
+    pub planned_end: Option<NaiveDate>,
+    pub actual_start: Option<NaiveDate>,
+    pub actual_end: Option<NaiveDate>,
+    pub note: Option<String>,
+    pub version: i64,
+}
+record!(ProcedureRecord, id: ProcedureId, table: "task_procedures", audit: "task_procedure",
+    columns: "id, task_id, seq, name, legal_basis, usual_days, planned_start, planned_end, actual_start, actual_end, note, version");
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct AgencyRecord {
@@ -211,6 +231,30 @@ impl StoredPart for Milestone {
             ("title", self.title.as_str().into()),
             ("due", self.due.into()),
             ("done_on", self.done_on.into()),
+            ("note", (&self.note).into()),
+        ]
+    }
+}
+
+impl StoredPart for Procedure {
+    type Record = ProcedureRecord;
+    const CREATED: AuditAction = AuditAction::ProcedureCreate;
+    const UPDATED: AuditAction = AuditAction::ProcedureUpdate;
+    const REMOVED: AuditAction = AuditAction::ProcedureRemove;
+
+    fn task_of(record: &ProcedureRecord) -> TaskId {
+        TaskId::new(record.task_id)
+    }
+
+    fn columns(&self) -> Vec<(&'static str, Value)> {
+        vec![
+            ("name", self.name.as_str().into()),
+            ("legal_basis", (&self.legal_basis).into()),
+            ("usual_days", self.usual_days.into()),
+            ("planned_start", self.planned_start.into()),
+            ("planned_end", self.planned_end.into()),
+            ("actual_start", self.actual_start.into()),
+            ("actual_end", self.actual_end.into()),
             ("note", (&self.note).into()),
         ]
     }
@@ -411,6 +455,13 @@ impl Tx {
         let id = self.insert_stamped(table, &columns).await?;
         self.touch_task(task).await?;
         Ok(P::Id::from(id))
+    }
+
+    /// How many parts of this kind the task has.
+    pub async fn count_parts<P: StoredPart>(&mut self, task: TaskId) -> Result<i64> {
+        let sql = format!("SELECT COUNT(*) FROM {} WHERE task_id = $1", P::Record::TABLE);
+        let (n,): (i64,) = self.fetch_optional(&sql, &[task.into()]).await?.unwrap_or((0,));
+        Ok(n)
     }
 
     pub async fn update_part<P: StoredPart>(&mut self, id: P::Id, version: i64, part: &P) -> Result<Option<i64>> {
