@@ -7,7 +7,8 @@
 //! 3. answers with a read model, or a [`UseCaseError`] that each edge turns into its own words
 //!    (an HTTP status, a message and an exit code).
 //!
-//! Areas: [`tasks`] (tasks, their agencies' roles), [`lifecycle`] (a task's moves and history), [`parts`] (KPIs and milestones), [`registry`]
+//! Areas: [`tasks`] (tasks, their agencies' roles), [`lifecycle`] (a task's moves and history),
+//! [`parts`] (KPIs, milestones, procedures), [`memos`] (기관 간 메모), [`registry`]
 //! (agencies, positions, pairs, exchangees, meetings, the built-in dataset), [`accounts`] (sign-in,
 //! sessions, tokens, passwords, user administration), [`audit`] (reading and checking the log),
 //! [`export`] (the task list as a CSV or Excel file),
@@ -23,6 +24,7 @@ pub mod demo;
 mod error;
 pub mod export;
 pub mod lifecycle;
+pub mod memos;
 pub mod parts;
 pub mod registry;
 pub mod secrets;

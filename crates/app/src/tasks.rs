@@ -126,6 +126,10 @@ pub struct TaskPermissions {
     pub manage: bool,
     /// Add, change and remove KPIs and milestones.
     pub progress: bool,
+    /// Add, change and remove procedures, and write memos.
+    pub collaborate: bool,
+    /// See the task's memos (its internal record).
+    pub memos: bool,
     /// The agencies whose role text they may change.
     pub roles: Vec<AgencyId>,
     /// The lifecycle moves they may make now.
@@ -148,6 +152,8 @@ pub async fn with_permissions(db: &Db, by: &Caller, id: TaskId) -> Result<TaskWi
             TaskPermissions {
                 manage: ok(TaskChange::Manage),
                 progress: ok(TaskChange::Progress),
+                collaborate: ok(TaskChange::Collaborate),
+                memos: access::can_see_internal_record(Some(p), &t),
                 roles: task.summary.agencies.iter().map(|a| a.id).filter(|a| ok(TaskChange::AgencyRole(*a))).collect(),
                 moves: crate::lifecycle::actions_for(by, &t),
             }
