@@ -8,18 +8,21 @@ use axum::response::Response;
 use axum::Json;
 use hanteam_app::accounts::{self, CreatedToken, TokenInput, UserRef};
 use hanteam_app::views::{
-    Agency, MeetingDetail, MeetingSummary, Overview, Page, PairWithTasks, TaskDetail, TaskSummary,
+    Agency, MeetingDetail, MeetingSummary, Overview, Page, PairWithTasks, ProcedureList, TaskDetail, TaskMemo,
+    TaskProcedure, TaskSummary,
 };
-use hanteam_app::{parts, registry, tasks, ApiTokenView, AuditRecord, Saved, UserView};
+use hanteam_app::{memos, parts, registry, tasks, ApiTokenView, AuditRecord, Saved, UserView};
 use hanteam_domain::access::{Right, Role};
 use hanteam_domain::account::AccountFields;
 use hanteam_domain::edit::{
     parse_version, AgencyInput, ExchangeeInput, PairInput, PositionInput, RoleInput, TaskInput, VersionInput,
 };
 use hanteam_domain::export::FileKind;
+use hanteam_domain::memo::MemoInput;
 use hanteam_domain::{
-    AgencyId, AuditFilterInput, ExchangeeId, Kpi, KpiId, KpiInput, MeetingId, Milestone, MilestoneId, MilestoneInput,
-    Paging, PagingInput, PairId, PositionId, TaskFilterInput, TaskId, TokenId, UserId,
+    AgencyId, AuditFilterInput, ExchangeeId, Kpi, KpiId, KpiInput, MeetingId, MemoId, Milestone, MilestoneId,
+    MilestoneInput, Paging, PagingInput, PairId, PositionId, Procedure, ProcedureId, ProcedureInput, TaskFilterInput,
+    TaskId, TokenId, UserId,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -277,8 +280,9 @@ pub struct TaskOut {
     pair_tasks: Option<PairTasks>,
 }
 
-/// One task in full: agencies and roles, KPIs, milestones, its pair with positions and exchangees,
-/// and the meetings where it was tabled.
+/// One task in full: agencies and roles, KPIs, milestones, administrative procedures with the days
+/// they save, its pair with positions and exchangees, and the meetings where it was tabled. Memos
+/// are not in it (they are never public): see `/api/v1/tasks/{id}/memos`.
 #[utoipa::path(get, path = "/api/v1/tasks/{id}", tag = "registry",
     params(("id" = i64, Path, description = "Task id")),
     responses((status = 200, body = TaskOut), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
@@ -431,6 +435,126 @@ pub(crate) async fn remove_milestone(
 ) -> Result<StatusCode, AppError> {
     parts::remove::<Milestone>(&state.db, &viewer.caller, MilestoneId::parse(&id)?, &input).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// A task's administrative procedures (행정절차 소요기간) with the days each saves against its usual
+/// duration, and the task's total. The public sees those of published tasks.
+#[utoipa::path(get, path = "/api/v1/tasks/{id}/procedures", tag = "registry",
+    params(("id" = i64, Path, description = "Task id")),
+    responses((status = 200, body = ProcedureList), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn list_procedures(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Json<ProcedureList>, AppError> {
+    Ok(Json(parts::procedures(&state.db, &viewer.caller, TaskId::parse(&id)?).await?))
+}
+
+/// Add an administrative procedure to a task: OPC, an officer of an agency taking part, or an
+/// exchangee of the task's pair. Dates are YYYY-MM-DD; `usual_days` a whole number from 1; an
+/// actual date cannot be after today (Korean time). Answers with the procedure and its `saved_days`.
+#[utoipa::path(post, path = "/api/v1/tasks/{id}/procedures", tag = "registry", request_body = ProcedureInput,
+    params(("id" = i64, Path, description = "Task id")), security(("token" = [])),
+    responses((status = 201, body = TaskProcedure), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+               (status = 404, body = ErrorBody)))]
+pub(crate) async fn create_procedure(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<ProcedureInput>,
+) -> Result<(StatusCode, Json<TaskProcedure>), AppError> {
+    let task = TaskId::parse(&id)?;
+    let saved = parts::add::<Procedure>(&state.db, &viewer.caller, task, &input).await?;
+    let procedure = parts::procedure(&state.db, &viewer.caller, task, ProcedureId::new(saved.id)).await?;
+    Ok((StatusCode::CREATED, Json(procedure)))
+}
+
+/// Change a procedure of the task (with its `version`).
+#[utoipa::path(put, path = "/api/v1/tasks/{id}/procedures/{pid}", tag = "registry", request_body = ProcedureInput,
+    params(("id" = i64, Path, description = "Task id"), ("pid" = i64, Path, description = "Procedure id")),
+    security(("token" = [])),
+    responses((status = 200, body = TaskProcedure), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+               (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub(crate) async fn update_procedure(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((id, pid)): Path<(String, String)>,
+    ApiJson(input): ApiJson<ProcedureInput>,
+) -> Result<Json<TaskProcedure>, AppError> {
+    let (task, pid) = (TaskId::parse(&id)?, ProcedureId::parse(&pid)?);
+    parts::update_in::<Procedure>(&state.db, &viewer.caller, Some(task), pid, &input).await?;
+    Ok(Json(parts::procedure(&state.db, &viewer.caller, task, pid).await?))
+}
+
+/// Remove a procedure of the task (`?version=`); its last state stays in the audit log.
+#[utoipa::path(delete, path = "/api/v1/tasks/{id}/procedures/{pid}", tag = "registry",
+    params(("id" = i64, Path, description = "Task id"), ("pid" = i64, Path, description = "Procedure id"),
+           ("version" = i64, Query, description = "Current version")),
+    security(("token" = [])),
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+               (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub(crate) async fn remove_procedure(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((id, pid)): Path<(String, String)>,
+    ApiQuery(input): ApiQuery<VersionInput>,
+) -> Result<StatusCode, AppError> {
+    let (task, pid) = (TaskId::parse(&id)?, ProcedureId::parse(&pid)?);
+    parts::remove_in::<Procedure>(&state.db, &viewer.caller, Some(task), pid, &input).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A task's memos between its agencies and OPC (기관 간 메모), newest first, a page at a time. Only
+/// for OPC, auditors, officers of the agencies taking part and exchangees of the task's pair; never
+/// public. A withdrawn memo is listed without its text.
+#[utoipa::path(get, path = "/api/v1/tasks/{id}/memos", tag = "registry",
+    params(("id" = i64, Path, description = "Task id"), PagingInput), security(("token" = [])),
+    responses((status = 200, body = Page<TaskMemo>), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+               (status = 404, body = ErrorBody)))]
+pub(crate) async fn list_memos(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ApiQuery(paging): ApiQuery<PagingInput>,
+) -> Result<Json<Page<TaskMemo>>, AppError> {
+    let (task, paging) = (TaskId::parse(&id)?, Paging::parse(&paging)?);
+    Ok(Json(memos::list(&state.db, &viewer.caller, task, paging).await?.page))
+}
+
+/// Leave a memo on a task (at most 2,000 characters): OPC, an officer of an agency taking part, or
+/// an exchangee of the task's pair. The writer's agency is recorded with it.
+#[utoipa::path(post, path = "/api/v1/tasks/{id}/memos", tag = "registry", request_body = MemoInput,
+    params(("id" = i64, Path, description = "Task id")), security(("token" = [])),
+    responses((status = 201, body = TaskMemo), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+               (status = 404, body = ErrorBody)))]
+pub(crate) async fn create_memo(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<MemoInput>,
+) -> Result<(StatusCode, Json<TaskMemo>), AppError> {
+    let task = TaskId::parse(&id)?;
+    let saved = memos::create(&state.db, &viewer.caller, task, &input).await?;
+    let (_, memo) = memos::open(&state.db, &viewer.caller, MemoId::new(saved.id)).await?;
+    Ok((StatusCode::CREATED, Json(memo)))
+}
+
+/// Withdraw one's own memo (with its `version`): it stays, marked withdrawn and without its text;
+/// the text stays in the audit log. Only the writer may.
+#[utoipa::path(post, path = "/api/v1/tasks/{id}/memos/{mid}/withdraw", tag = "registry", request_body = VersionInput,
+    params(("id" = i64, Path, description = "Task id"), ("mid" = i64, Path, description = "Memo id")),
+    security(("token" = [])),
+    responses((status = 200, body = Written), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+               (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub(crate) async fn withdraw_memo(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((id, mid)): Path<(String, String)>,
+    ApiJson(input): ApiJson<VersionInput>,
+) -> Result<Json<Written>, AppError> {
+    let (task, mid) = (TaskId::parse(&id)?, MemoId::parse(&mid)?);
+    let (saved, _) = memos::withdraw(&state.db, &viewer.caller, Some(task), mid, &input).await?;
+    Ok(Json(saved.into()))
 }
 
 /// Review council meetings (협업과제점검협의회), oldest first, a page at a time.

@@ -8,7 +8,7 @@ use axum::http::Method;
 use axum::routing::MethodRouter;
 use axum::Json;
 use hanteam_domain::access::Right;
-use hanteam_domain::{Kpi, Milestone};
+use hanteam_domain::{Kpi, Milestone, Procedure};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::OpenApi as OpenApiDoc;
 use utoipa::{Modify, OpenApi};

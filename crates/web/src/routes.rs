@@ -63,6 +63,15 @@ macro_rules! route_table {
             MilestoneEdit => POST "/milestones/{id}/edit", Page(pages::parts::edit::<Milestone>), Right(Write);
             MilestoneRemoveForm => GET "/milestones/{id}/remove", Page(pages::parts::remove_form::<Milestone>), Right(Write);
             MilestoneRemove => POST "/milestones/{id}/remove", Page(pages::parts::remove::<Milestone>), Right(Write);
+            ProcedureNewForm => GET "/tasks/{id}/procedures/new", Page(pages::parts::new_form::<Procedure>), Right(Write);
+            ProcedureCreate => POST "/tasks/{id}/procedures", Page(pages::parts::create::<Procedure>), Right(Write);
+            ProcedureEditForm => GET "/procedures/{id}/edit", Page(pages::parts::edit_form::<Procedure>), Right(Write);
+            ProcedureEdit => POST "/procedures/{id}/edit", Page(pages::parts::edit::<Procedure>), Right(Write);
+            ProcedureRemoveForm => GET "/procedures/{id}/remove", Page(pages::parts::remove_form::<Procedure>), Right(Write);
+            ProcedureRemove => POST "/procedures/{id}/remove", Page(pages::parts::remove::<Procedure>), Right(Write);
+            MemoCreate => POST "/tasks/{id}/memos", Page(pages::memos::create), Right(Write);
+            MemoWithdrawForm => GET "/memos/{id}/withdraw", Page(pages::memos::withdraw_form), Right(Write);
+            MemoWithdraw => POST "/memos/{id}/withdraw", Page(pages::memos::withdraw), Right(Write);
             // Registry writes: forms
             AgencyEditForm => GET "/agencies/{id}/edit", Page(pages::edit::agency_form), Right(Admin);
             AgencyEdit => POST "/agencies/{id}/edit", Page(pages::edit::agency_edit), Right(Admin);
@@ -107,6 +116,13 @@ macro_rules! route_table {
             ApiMilestoneCreate => POST "/api/v1/tasks/{id}/milestones", Api(api::create_milestone), Right(Write);
             ApiMilestoneUpdate => PUT "/api/v1/milestones/{id}", Api(api::update_milestone), Right(Write);
             ApiMilestoneRemove => DELETE "/api/v1/milestones/{id}", Api(api::remove_milestone), Right(Write);
+            ApiProcedures => GET "/api/v1/tasks/{id}/procedures", Api(api::list_procedures), Public;
+            ApiProcedureCreate => POST "/api/v1/tasks/{id}/procedures", Api(api::create_procedure), Right(Write);
+            ApiProcedureUpdate => PUT "/api/v1/tasks/{id}/procedures/{pid}", Api(api::update_procedure), Right(Write);
+            ApiProcedureRemove => DELETE "/api/v1/tasks/{id}/procedures/{pid}", Api(api::remove_procedure), Right(Write);
+            ApiMemos => GET "/api/v1/tasks/{id}/memos", Api(api::list_memos), Right(Read);
+            ApiMemoCreate => POST "/api/v1/tasks/{id}/memos", Api(api::create_memo), Right(Write);
+            ApiMemoWithdraw => POST "/api/v1/tasks/{id}/memos/{mid}/withdraw", Api(api::withdraw_memo), Right(Write);
             ApiMeetings => GET "/api/v1/meetings", Api(api::list_meetings), Public;
             ApiMeeting => GET "/api/v1/meetings/{id}", Api(api::get_meeting), Public;
             ApiMe => GET "/api/v1/me", Api(api::me), SignedIn;

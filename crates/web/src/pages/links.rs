@@ -2,7 +2,8 @@
 //! (`{{ crate::pages::links::task(row.id) }}`), so no template spells a path itself.
 
 use hanteam_domain::{
-    AgencyId, ExchangeeId, KpiId, MeetingId, MilestoneId, PairId, PositionId, TaskId, TokenId, UserId,
+    AgencyId, ExchangeeId, KpiId, MeetingId, MemoId, MilestoneId, PairId, PositionId, ProcedureId, TaskId, TokenId,
+    UserId,
 };
 
 use crate::endpoint::Endpoint;
@@ -156,6 +157,39 @@ pub(crate) fn milestone_edit(id: &MilestoneId) -> String {
 
 pub(crate) fn milestone_remove(id: &MilestoneId) -> String {
     Endpoint::MilestoneRemoveForm.href(&[id])
+}
+
+pub(crate) fn procedure_new(task: &TaskId) -> String {
+    Endpoint::ProcedureNewForm.href(&[task])
+}
+
+pub(crate) fn procedure_edit(id: &ProcedureId) -> String {
+    Endpoint::ProcedureEditForm.href(&[id])
+}
+
+pub(crate) fn procedure_remove(id: &ProcedureId) -> String {
+    Endpoint::ProcedureRemoveForm.href(&[id])
+}
+
+pub(crate) fn memo_create(task: &TaskId) -> String {
+    Endpoint::MemoCreate.href(&[task])
+}
+
+pub(crate) fn memo_withdraw(id: &MemoId) -> String {
+    Endpoint::MemoWithdrawForm.href(&[id])
+}
+
+/// The task page at its memos, from the `offset`-th newest on.
+pub(crate) fn task_memos(task: &TaskId, offset: i64) -> String {
+    if offset > 0 {
+        format!("{}?memos={offset}#h-memos", task_page(task))
+    } else {
+        format!("{}#h-memos", task_page(task))
+    }
+}
+
+fn task_page(id: &TaskId) -> String {
+    Endpoint::PageTask.href(&[id])
 }
 
 pub(crate) fn meeting(id: &MeetingId) -> String {

@@ -5,7 +5,8 @@
 //! Handlers, by what they show:
 //! - `read`: the published views (home, tasks, pairs, agencies, meetings);
 //! - `edit`: the forms that change tasks, their agencies' roles and the registry;
-//! - `parts`: the forms of a task's KPIs and milestones (one set for both);
+//! - `parts`: the forms of a task's KPIs, milestones and procedures (one set for all);
+//! - `memos`: the memos between a task's agencies (기관 간 메모), their form and withdrawal;
 //! - `account`: signing in and out, one's own account and API tokens;
 //! - `users`: the administration of accounts;
 //! - `audit`: the audit log.
@@ -23,6 +24,7 @@ pub(crate) mod form;
 pub(crate) mod format;
 pub(crate) mod layout;
 pub(crate) mod links;
+pub(crate) mod memos;
 pub(crate) mod parts;
 pub(crate) mod policy;
 pub(crate) mod read;

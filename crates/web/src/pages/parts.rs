@@ -1,16 +1,17 @@
-//! The forms of a part of a task — a KPI (성과지표) or a milestone (추진일정): add, change, remove.
-//! One set of handlers serves both; [`PartForm`] says what differs (fields, words, addresses).
+//! The forms of a part of a task — a KPI (성과지표), a milestone (추진일정) or an administrative
+//! procedure (행정절차): add, change, remove. One set of handlers serves all; [`PartForm`] says what
+//! differs (fields, words, addresses).
 
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::Form;
 use hanteam_app::parts::{self, Part};
-use hanteam_app::views::{TaskDetail, TaskKpi, TaskMilestone};
+use hanteam_app::views::{TaskDetail, TaskKpi, TaskMilestone, TaskProcedure};
 use hanteam_app::Db;
 use hanteam_domain::edit::VersionInput;
 use hanteam_domain::korean::{with_particle, Particle};
-use hanteam_domain::{Kpi, KpiInput, Milestone, MilestoneInput, RecordId, TaskId};
+use hanteam_domain::{Kpi, KpiInput, Milestone, MilestoneInput, Procedure, ProcedureInput, RecordId, TaskId};
 use serde::de::DeserializeOwned;
 
 use super::context::Ctx;
@@ -107,6 +108,50 @@ impl PartForm for Milestone {
     }
 }
 
+impl PartForm for Procedure {
+    const ADD: (Endpoint, Endpoint) = (Endpoint::ProcedureNewForm, Endpoint::ProcedureCreate);
+    const EDIT: (Endpoint, Endpoint) = (Endpoint::ProcedureEditForm, Endpoint::ProcedureEdit);
+    const REMOVE: (Endpoint, Endpoint) = (Endpoint::ProcedureRemoveForm, Endpoint::ProcedureRemove);
+    const KEPT: &'static str = "절차명, 법적 근거, 통상 소요기간, 계획·실제 시작일과 종료일, 비고";
+
+    fn fields(input: &ProcedureInput) -> Vec<Field> {
+        vec![
+            Field::text("name", "절차명", &input.name).required().hint("예: 산업단지계획 승인을 위한 환경영향평가"),
+            Field::text("legal_basis", "법적 근거", &input.legal_basis).hint("예: 환경영향평가법 제16조. 모르면 비워 둡니다."),
+            Field::text("usual_days", "통상 소요기간(일)", &input.usual_days)
+                .required()
+                .hint("이 절차가 보통 걸리는 날수를 정수로 입력합니다(예: 1년이면 365).")
+                .autocomplete("off"),
+            Field::date("planned_start", "계획 시작일", &input.planned_start),
+            Field::date("planned_end", "계획 종료일", &input.planned_end),
+            Field::date("actual_start", "실제 시작일", &input.actual_start)
+                .hint("2024-06-30처럼 연-월-일로 입력합니다. 아직 시작하지 않았으면 비워 둡니다."),
+            Field::date("actual_end", "실제 종료일", &input.actual_end)
+                .hint("2024-06-30처럼 연-월-일로 입력합니다. 끝나지 않았으면 비워 둡니다. 끝나면 실제 기간으로 단축 일수를 계산합니다."),
+            Field::textarea("note", "비고", &input.note, 3),
+        ]
+    }
+
+    fn input_of(p: &TaskProcedure) -> ProcedureInput {
+        let d = &p.procedure;
+        ProcedureInput {
+            name: Some(d.name.clone()),
+            legal_basis: d.legal_basis.clone(),
+            usual_days: Some(d.usual_days.to_string()),
+            planned_start: d.planned_start.map(iso_date),
+            planned_end: d.planned_end.map(iso_date),
+            actual_start: d.actual_start.map(iso_date),
+            actual_end: d.actual_end.map(iso_date),
+            note: d.note.clone(),
+            version: Some(p.version.to_string()),
+        }
+    }
+
+    fn name_of(p: &TaskProcedure) -> String {
+        p.procedure.name.clone()
+    }
+}
+
 fn saved(task: TaskId) -> String {
     links::saved(&links::task(&task))
 }
@@ -143,7 +188,7 @@ fn part_page<P: PartForm>(cx: &Ctx, task: &TaskDetail, part: Option<&P::View>, i
 }
 
 async fn new_page<P: PartForm>(db: &Db, cx: &Ctx, task: TaskId, input: &P::Input) -> Result<FormPage, AppError> {
-    let task = parts::open_task(db, cx.by(), task).await?;
+    let task = parts::open_task::<P>(db, cx.by(), task).await?;
     Ok(part_page::<P>(cx, &task, None, input))
 }
 

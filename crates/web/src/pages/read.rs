@@ -27,10 +27,6 @@ use super::widgets::{
 use crate::error::AppError;
 use crate::AppState;
 
-fn saved_flag(q: Result<Query<SavedQuery>, QueryRejection>) -> bool {
-    q.map(|Query(q)| q.saved()).unwrap_or(false)
-}
-
 fn registry_editor(cx: &Ctx) -> bool {
     cx.principal().is_some_and(can_edit_registry)
 }
@@ -457,9 +453,13 @@ struct PairInfo {
 struct PartsSection {
     id: &'static str,
     heading: &'static str,
+    /// What the section is about, above its table.
+    intro: Option<&'static str>,
     add: Option<(String, &'static str)>,
     empty: &'static str,
     table: Table,
+    /// A line below the table (the procedures' total saving).
+    summary: Option<String>,
 }
 
 #[derive(Template)]
@@ -482,6 +482,8 @@ struct TaskPage {
     /// The lifecycle moves the viewer may make now: (the form's address, the action's name).
     moves: Vec<(String, &'static str)>,
     history: Table,
+    /// The memos between the task's agencies, for a viewer who may see them.
+    memos: Option<super::memos::MemoSection>,
     archived: bool,
     /// The viewer may edit and archive the task.
     can_manage: bool,
@@ -491,13 +493,23 @@ struct TaskPage {
     not_entered: Vec<&'static str>,
 }
 
+/// What a task page's address may carry: the saved notice, and which page of memos to show
+/// (`?memos=20`: from the 21st newest).
+#[derive(serde::Deserialize, Default)]
+pub(crate) struct TaskPageQuery {
+    #[serde(flatten)]
+    saved: SavedQuery,
+    memos: Option<String>,
+}
+
 pub(crate) async fn task_detail(
     State(state): State<AppState>,
     cx: Ctx,
     Path(id): Path<String>,
-    q: Result<Query<SavedQuery>, QueryRejection>,
+    q: Result<Query<TaskPageQuery>, QueryRejection>,
 ) -> Response {
-    respond(task_page(&state.db, &cx, &id, saved_flag(q)).await, &cx)
+    let q = q.map(|Query(q)| q).unwrap_or_default();
+    respond(task_page(&state.db, &cx, &id, &q).await, &cx)
 }
 
 fn date_cell(d: Option<NaiveDate>, none: &'static str) -> Cell {
@@ -561,6 +573,7 @@ fn parts_sections(task: &TaskDetail, progress: bool, today: NaiveDate) -> Vec<Pa
         PartsSection {
             id: "h-kpis",
             heading: "성과지표",
+            intro: None,
             add: progress.then(|| (links::kpi_new(&id), "성과지표 추가")),
             empty: "등록된 성과지표가 없습니다.",
             table: Table {
@@ -569,10 +582,12 @@ fn parts_sections(task: &TaskDetail, progress: bool, today: NaiveDate) -> Vec<Pa
                 rows: kpis,
                 scroll_label: Some("성과지표 표".into()),
             },
+            summary: None,
         },
         PartsSection {
             id: "h-milestones",
             heading: "추진일정",
+            intro: None,
             add: progress.then(|| (links::milestone_new(&id), "추진일정 추가")),
             empty: "등록된 추진일정이 없습니다.",
             table: Table {
@@ -581,13 +596,95 @@ fn parts_sections(task: &TaskDetail, progress: bool, today: NaiveDate) -> Vec<Pa
                 rows: milestones,
                 scroll_label: Some("추진일정 표".into()),
             },
+            summary: None,
         },
     ]
 }
 
-async fn task_page(db: &Db, cx: &Ctx, raw_id: &str, saved: bool) -> Result<TaskPage, AppError> {
+/// "2024. 7. 1. ~ 2024. 12. 31. (183일)", "2024. 7. 8. ~ (진행 중)", "미입력".
+fn period(start: Option<NaiveDate>, end: Option<NaiveDate>, days: Option<i64>, ongoing: &str) -> String {
+    let d = |d: NaiveDate| super::format::date_ko(d);
+    match (start, end, days) {
+        (Some(s), Some(e), Some(n)) => {
+            format!("{} ~ {} ({}일)", d(s), d(e), hanteam_domain::korean::thousands(n as usize))
+        }
+        (Some(s), None, _) => format!("{} ~ ({ongoing})", d(s)),
+        _ => "미입력".into(),
+    }
+}
+
+/// The task's administrative procedures with the time each saves, and the total; with the links to
+/// change them when the viewer may.
+fn procedure_section(task: &TaskDetail, may: bool) -> PartsSection {
+    let rows = task
+        .procedures
+        .items
+        .iter()
+        .map(|p| {
+            let d = &p.procedure;
+            let saved = match d.saving() {
+                Some(s) => s.describe_ko(),
+                None => "계산할 기간 미입력".into(),
+            };
+            let mut row = vec![
+                Cell::Head(d.name.clone()),
+                Cell::Text(d.legal_basis.clone().unwrap_or_else(|| "미입력".into())),
+                Cell::Text(format!("{}일", hanteam_domain::korean::thousands(d.usual_days as usize))),
+                Cell::Text(period(d.planned_start, d.planned_end, d.planned_days(), "종료 예정일 미입력")),
+                Cell::Text(period(d.actual_start, d.actual_end, d.actual_days(), "진행 중")),
+                Cell::Text(saved),
+                Cell::Text(d.note.clone().unwrap_or_default()),
+            ];
+            row.extend(part_actions(may, links::procedure_edit(&p.id), links::procedure_remove(&p.id), &d.name));
+            row
+        })
+        .collect();
+    let mut head = vec!["절차", "법적 근거", "통상 소요기간", "계획 기간", "실제 기간", "단축 일수", "비고"];
+    if may {
+        head.push("관리");
+    }
+    let total = &task.procedures.total;
+    let summary = (total.actual_count + total.planned_count > 0).then(|| {
+        let days = total.saved_days;
+        let amount = if days >= 0 {
+            format!("{}일 단축", hanteam_domain::korean::thousands(days as usize))
+        } else {
+            format!("{}일 초과", hanteam_domain::korean::thousands(days.unsigned_abs() as usize))
+        };
+        format!("과제 전체: {amount} ({})", total.basis_ko())
+    });
+    PartsSection {
+        id: "h-procedures",
+        heading: "행정절차 소요기간",
+        intro: Some(
+            "단축 일수는 통상 소요기간에서 실제 기간(끝난 절차) 또는 계획 기간(끝나지 않은 절차)을 뺀 날수입니다. \
+             기간은 시작일부터 종료일까지의 날수로 셉니다.",
+        ),
+        add: may.then(|| (links::procedure_new(&task.summary.id), "행정절차 추가")),
+        empty: "등록된 행정절차가 없습니다.",
+        table: Table {
+            caption: "행정절차 소요기간".into(),
+            head,
+            rows,
+            scroll_label: Some("행정절차 소요기간 표".into()),
+        },
+        summary,
+    }
+}
+
+async fn task_page(db: &Db, cx: &Ctx, raw_id: &str, q: &TaskPageQuery) -> Result<TaskPage, AppError> {
     let id = TaskId::parse(raw_id)?;
+    let saved = q.saved.saved();
+    let memo_paging = hanteam_domain::Paging::parse(&hanteam_domain::PagingInput {
+        limit: Some(hanteam_domain::memo::MEMO_PAGE.to_string()),
+        offset: q.memos.clone(),
+    })
+    .map_err(|e| ValidationError::new("memos", e.message))?;
     let tasks::TaskWithPermissions { task, may } = tasks::with_permissions(db, cx.by(), id).await?;
+    let memos = match hanteam_app::memos::for_task_page(db, cx.by(), id, memo_paging).await? {
+        Some(m) => Some(super::memos::section(cx, id, &m, memo_paging.offset)),
+        None => None,
+    };
     let s = &task.summary;
     let roles: Vec<RoleRow> = s
         .agencies
@@ -609,7 +706,8 @@ async fn task_page(db: &Db, cx: &Ctx, raw_id: &str, saved: bool) -> Result<TaskP
             ]
         })
         .collect();
-    let parts = parts_sections(&task, may.progress, kst_date(Utc::now()));
+    let mut parts = parts_sections(&task, may.progress, kst_date(Utc::now()));
+    parts.push(procedure_section(&task, may.collaborate));
     let history = crate::lifecycle::history_table(&lifecycle::history(db, cx.by(), id).await?);
     let mut not_entered = Vec::new();
     if task.description.as_deref().is_none_or(|d| d.trim().is_empty()) && !may.manage {
@@ -651,6 +749,7 @@ async fn task_page(db: &Db, cx: &Ctx, raw_id: &str, saved: bool) -> Result<TaskP
         },
         moves: crate::lifecycle::move_links(id, &may.moves),
         history,
+        memos,
         archived: task.archived_at.is_some(),
         can_manage: may.manage,
         saved,
