@@ -118,6 +118,33 @@ fn expected(e: Endpoint, who: Who, target: Target) -> Outcome {
             let writers: &[Who] = if elsewhere { &[OpcAdmin] } else { &[OpcAdmin, Exchangee] };
             only(who, writers, read_or_change(e))
         }
+        // Procedures: also the officer of 환경부, which takes part in task 1. The public sees those of
+        // published tasks; an evaluator only of its assigned task.
+        ApiProcedures => {
+            if elsewhere && who == Evaluator {
+                NotFound
+            } else {
+                Ok
+            }
+        }
+        ProcedureNewForm | ProcedureCreate | ProcedureEditForm | ProcedureEdit | ProcedureRemoveForm
+        | ProcedureRemove | ApiProcedureCreate | ApiProcedureUpdate | ApiProcedureRemove | MemoCreate
+        | ApiMemoCreate => {
+            let writers: &[Who] = if elsewhere { &[OpcAdmin] } else { &[OpcAdmin, Officer, Exchangee] };
+            only(who, writers, read_or_change(e))
+        }
+        // Memos: those of the task and those who check it; never an evaluator or the public.
+        ApiMemos => {
+            let readers: &[Who] =
+                if elsewhere { &[OpcAdmin, Auditor] } else { &[OpcAdmin, Officer, Exchangee, Auditor] };
+            if elsewhere && who == Evaluator {
+                NotFound
+            } else {
+                only(who, readers, Ok)
+            }
+        }
+        // The sample memos are the setup account's: nobody here is their writer.
+        MemoWithdrawForm | MemoWithdraw | ApiMemoWithdraw => only(who, &[], Ok),
         AgencyEditForm | AgencyEdit | PositionEditForm | PositionEdit | PairEditForm | PairEdit | ExchangeeEditForm
         | ExchangeeEdit | ApiAgencyUpdate | ApiPairUpdate | ApiPositionUpdate | ApiExchangeeUpdate | UsersPage
         | UserNewForm | UserCreate | UserDisableForm | UserDisable | UserResetForm | UserReset | ApiUsers
@@ -134,6 +161,8 @@ struct Ids {
     exchangee: i64,
     kpi: [i64; 2],
     milestone: [i64; 2],
+    procedure: [i64; 2],
+    memo: [i64; 2],
     /// An account to disable or reset (the auditor's).
     user: i64,
 }
@@ -146,6 +175,7 @@ fn sample(e: Endpoint, ids: &Ids, target: Target) -> (String, bool) {
     let task = [1, 30][t];
     let role_agency = [ids.env, ids.pipc][t];
     let (kpi, milestone) = (ids.kpi[t], ids.milestone[t]);
+    let (procedure, memo) = (ids.procedure[t], ids.memo[t]);
     let one = |path: String| (path, true);
     let any = |path: &str| (path.to_string(), false);
     match e {
@@ -186,6 +216,12 @@ fn sample(e: Endpoint, ids: &Ids, target: Target) -> (String, bool) {
         MilestoneCreate => one(format!("/tasks/{task}/milestones")),
         MilestoneEditForm | MilestoneEdit => one(format!("/milestones/{milestone}/edit")),
         MilestoneRemoveForm | MilestoneRemove => one(format!("/milestones/{milestone}/remove")),
+        ProcedureNewForm => one(format!("/tasks/{task}/procedures/new")),
+        ProcedureCreate => one(format!("/tasks/{task}/procedures")),
+        ProcedureEditForm | ProcedureEdit => one(format!("/procedures/{procedure}/edit")),
+        ProcedureRemoveForm | ProcedureRemove => one(format!("/procedures/{procedure}/remove")),
+        MemoCreate => one(format!("/tasks/{task}/memos")),
+        MemoWithdrawForm | MemoWithdraw => one(format!("/memos/{memo}/withdraw")),
         AgencyEditForm | AgencyEdit => (format!("/agencies/{}/edit", ids.env), false),
         PositionEditForm | PositionEdit => (format!("/positions/{}/edit", ids.position), false),
         PairEditForm | PairEdit => (format!("/pairs/{}/edit", ids.pair), false),
@@ -216,6 +252,10 @@ fn sample(e: Endpoint, ids: &Ids, target: Target) -> (String, bool) {
         ApiKpiUpdate | ApiKpiRemove => one(format!("/api/v1/kpis/{kpi}")),
         ApiMilestoneCreate => one(format!("/api/v1/tasks/{task}/milestones")),
         ApiMilestoneUpdate | ApiMilestoneRemove => one(format!("/api/v1/milestones/{milestone}")),
+        ApiProcedures | ApiProcedureCreate => one(format!("/api/v1/tasks/{task}/procedures")),
+        ApiProcedureUpdate | ApiProcedureRemove => one(format!("/api/v1/tasks/{task}/procedures/{procedure}")),
+        ApiMemos | ApiMemoCreate => one(format!("/api/v1/tasks/{task}/memos")),
+        ApiMemoWithdraw => one(format!("/api/v1/tasks/{task}/memos/{memo}/withdraw")),
         ApiMeetings => any("/api/v1/meetings"),
         ApiMeeting => any("/api/v1/meetings/1"),
         ApiMe => any("/api/v1/me"),
@@ -284,6 +324,24 @@ async fn every_route_answers_every_role_as_its_rules_say(b: Backend) {
     let (s, ms30) =
         app.call(Method::POST, "/api/v1/tasks/30/milestones", Some(&admin), Some(json!({"title": "일정"}))).await;
     assert_eq!(s, 201, "{ms30}");
+    // A procedure of task 30 (task 1 has the dataset's), and a memo on each task by the setup account.
+    let (s, proc30) = app
+        .call(
+            Method::POST,
+            "/api/v1/tasks/30/procedures",
+            Some(&admin),
+            Some(json!({"name": "절차", "usual_days": 30})),
+        )
+        .await;
+    assert_eq!(s, 201, "{proc30}");
+    let mut memos = Vec::new();
+    for task in [1, 30] {
+        let (s, m) = app
+            .call(Method::POST, &format!("/api/v1/tasks/{task}/memos"), Some(&admin), Some(json!({"body": "메모"})))
+            .await;
+        assert_eq!(s, 201, "{m}");
+        memos.push(m["id"].as_i64().unwrap());
+    }
     let task1 = app.json("/api/v1/tasks/1", 200).await;
     let ids = Ids {
         env,
@@ -293,6 +351,8 @@ async fn every_route_answers_every_role_as_its_rules_say(b: Backend) {
         exchangee: pair["positions"][0]["exchangees"][0]["id"].as_i64().unwrap(),
         kpi: [task1["kpis"][0]["id"].as_i64().unwrap(), kpi30["id"].as_i64().unwrap()],
         milestone: [task1["milestones"][0]["id"].as_i64().unwrap(), ms30["id"].as_i64().unwrap()],
+        procedure: [task1["procedures"]["items"][0]["id"].as_i64().unwrap(), proc30["id"].as_i64().unwrap()],
+        memo: [memos[0], memos[1]],
         user: auditor.get(),
     };
     let changes_before = changes(&app).await;

@@ -18,6 +18,7 @@ mod home;
 mod lifecycle;
 mod lists;
 mod pages;
+mod procedures;
 mod scale;
 mod synth;
 mod task_detail;
