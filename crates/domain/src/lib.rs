@@ -35,7 +35,7 @@ pub use ids::{
 };
 pub use lifecycle::{LifecycleError, TaskAction};
 pub use position::PositionLevel;
-pub use task::{TaskSource, TaskStatus, TaskType};
 pub use procedure::{Procedure, ProcedureInput};
+pub use task::{TaskSource, TaskStatus, TaskType};
 pub use task_part::{Kpi, KpiInput, Milestone, MilestoneInput, TaskPart};
 pub use validation::ValidationError;

@@ -681,10 +681,9 @@ async fn task_page(db: &Db, cx: &Ctx, raw_id: &str, q: &TaskPageQuery) -> Result
     })
     .map_err(|e| ValidationError::new("memos", e.message))?;
     let tasks::TaskWithPermissions { task, may } = tasks::with_permissions(db, cx.by(), id).await?;
-    let memos = match hanteam_app::memos::for_task_page(db, cx.by(), id, memo_paging).await? {
-        Some(m) => Some(super::memos::section(cx, id, &m, memo_paging.offset)),
-        None => None,
-    };
+    let memos = hanteam_app::memos::for_task_page(db, cx.by(), id, memo_paging)
+        .await?
+        .map(|m| super::memos::section(cx, id, &m, memo_paging.offset));
     let s = &task.summary;
     let roles: Vec<RoleRow> = s
         .agencies
