@@ -436,6 +436,71 @@ pub fn may_withdraw_memo(who: &Principal, t: &TaskAccess, writer: Option<UserId>
     }
 }
 
+/// The internal record of a task with its bottlenecks, their positions, mediation and follow-ups:
+/// the same people as [`can_see_internal_record`].
+pub fn can_see_internal(who: Option<&Principal>, t: &TaskAccess) -> bool {
+    can_see_internal_record(who, t)
+}
+
+/// The agencies whose internal records `p` sees beyond OPC's and auditors' all: its officer grants.
+/// `None` means all (OPC, auditors).
+pub fn internal_scope(p: &Principal) -> Option<(Vec<AgencyId>, Vec<PositionId>)> {
+    if !p.has_right(Right::Read) {
+        return Some((vec![], vec![]));
+    }
+    if p.has_role(Role::OpcAdmin) || p.has_role(Role::Auditor) {
+        return None;
+    }
+    Some((p.agency_ids().collect(), p.position_ids().collect()))
+}
+
+/// Raise a bottleneck on a task: OPC, an officer of one of the task's agencies, or an exchangee of
+/// its pair.
+pub fn may_raise_bottleneck(who: &Principal, t: &TaskAccess) -> Result<(), Denied> {
+    let allowed = who.has_right(Right::Write)
+        && (who.has_role(Role::OpcAdmin)
+            || who.agency_ids().any(|a| t.agency_ids.contains(&a))
+            || who.is_exchangee_of(t));
+    if !allowed {
+        Err(Denied::NotAllowed)
+    } else if t.archived {
+        Err(Denied::Archived)
+    } else {
+        Ok(())
+    }
+}
+
+/// State or revise an involved agency's position in a bottleneck: that agency's officers only (OPC
+/// mediates between the positions; it does not write them).
+pub fn can_state_position(who: &Principal, agency: AgencyId) -> bool {
+    who.has_right(Right::Write) && who.agency_ids().any(|a| a == agency)
+}
+
+/// Take a bottleneck into mediation, schedule its meetings, record the outcome, resolve it without
+/// mediation, and assign follow-ups: OPC.
+pub fn can_mediate(who: &Principal) -> bool {
+    who.has_role(Role::OpcAdmin) && who.has_right(Right::Write)
+}
+
+/// Mark a follow-up done: OPC, an officer of the owner agency, or the person it is assigned to.
+pub fn can_complete_follow_up(who: &Principal, owner_agency: AgencyId, owner_user: Option<UserId>) -> bool {
+    who.has_right(Right::Write)
+        && (who.has_role(Role::OpcAdmin)
+            || who.agency_ids().any(|a| a == owner_agency)
+            || (owner_user.is_some() && who.user_id == owner_user))
+}
+
+/// Assign follow-up actions (from a mediation's outcome or a council decision): OPC.
+pub fn can_assign_follow_ups(who: &Principal) -> bool {
+    can_mediate(who)
+}
+
+/// The agencies a person is an officer of: the owners of the follow-ups on their work list, and the
+/// agency a bottleneck they raise is raised by.
+pub fn officer_agencies(p: &Principal) -> Vec<AgencyId> {
+    p.agency_ids().collect()
+}
+
 /// Edit agencies, positions, exchange pairs and exchangees.
 pub fn can_edit_registry(who: &Principal) -> bool {
     who.has_role(Role::OpcAdmin) && who.has_right(Right::Write) && who.has_right(Right::Admin)
@@ -730,6 +795,54 @@ mod tests {
         assert_eq!(may_withdraw_memo(&Principal::console(), &t, None), Err(Denied::NotTheWriter));
         let moved_on = person(vec![officer_of(9)]);
         assert_eq!(may_withdraw_memo(&moved_on, &t, Some(ME)), Err(Denied::NotAllowed), "no longer in the task");
+    fn the_internal_record_is_for_the_tasks_agencies_pair_opc_and_auditors_only() {
+        let t = task();
+        assert!(!can_see_internal(None, &t), "never the public");
+        assert!(!can_see_internal(
+            Some(&person(vec![Grant::Evaluator])),
+            &TaskAccess { evaluator_ids: vec![ME], ..task() }
+        ));
+        assert!(can_see_internal(Some(&person(vec![officer_of(4)])), &t));
+        assert!(!can_see_internal(Some(&person(vec![officer_of(9)])), &t));
+        assert!(can_see_internal(Some(&person(vec![Grant::Exchangee { position_id: PositionId::new(10) }])), &t));
+        assert!(can_see_internal(Some(&person(vec![Grant::Auditor])), &t));
+        assert!(can_see_internal(Some(&person(vec![Grant::OpcAdmin])), &t));
+        assert_eq!(internal_scope(&person(vec![Grant::Auditor])), None);
+        assert_eq!(internal_scope(&person(vec![officer_of(4)])), Some((agencies(&[4]), vec![])));
+    }
+
+    #[test]
+    fn bottlenecks_are_raised_by_those_in_the_task_positions_stated_by_their_agency_and_mediated_by_opc() {
+        let t = task();
+        assert_eq!(may_raise_bottleneck(&person(vec![officer_of(3)]), &t), Ok(()));
+        assert_eq!(may_raise_bottleneck(&person(vec![officer_of(9)]), &t), Err(Denied::NotAllowed));
+        assert_eq!(
+            may_raise_bottleneck(&person(vec![Grant::Exchangee { position_id: PositionId::new(11) }]), &t),
+            Ok(())
+        );
+        assert_eq!(may_raise_bottleneck(&person(vec![Grant::Auditor]), &t), Err(Denied::NotAllowed));
+        assert_eq!(
+            may_raise_bottleneck(&person(vec![Grant::OpcAdmin]), &TaskAccess { archived: true, ..task() }),
+            Err(Denied::Archived)
+        );
+        let officer = person(vec![officer_of(3)]);
+        assert!(can_state_position(&officer, AgencyId::new(3)));
+        assert!(!can_state_position(&officer, AgencyId::new(4)));
+        assert!(!can_state_position(&person(vec![Grant::OpcAdmin]), AgencyId::new(3)), "OPC does not write positions");
+        assert!(can_mediate(&person(vec![Grant::OpcAdmin])));
+        assert!(!can_mediate(&officer));
+        let read_only = Principal { token_rights: Some(vec![Right::Read]), ..person(vec![Grant::OpcAdmin]) };
+        assert!(!can_mediate(&read_only));
+    }
+
+    #[test]
+    fn a_follow_up_is_marked_done_by_its_owner_agency_its_owner_or_opc() {
+        let a = AgencyId::new(3);
+        assert!(can_complete_follow_up(&person(vec![officer_of(3)]), a, None));
+        assert!(!can_complete_follow_up(&person(vec![officer_of(4)]), a, None));
+        assert!(can_complete_follow_up(&person(vec![officer_of(4)]), a, Some(ME)), "the person it is assigned to");
+        assert!(can_complete_follow_up(&person(vec![Grant::OpcAdmin]), a, None));
+        assert!(!can_complete_follow_up(&person(vec![Grant::Auditor]), a, None));
     }
 
     #[test]

@@ -99,6 +99,12 @@ ids! {
     TokenId => "토큰";
     /// A browser session.
     SessionId => "세션";
+    /// 후속조치.
+    FollowUpId => "후속조치";
+    /// 애로사항.
+    BottleneckId => "애로사항";
+    /// 조정 회의 of a bottleneck in mediation.
+    MediationMeetingId => "조정 회의";
 }
 
 #[cfg(test)]

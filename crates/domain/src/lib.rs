@@ -7,12 +7,14 @@
 pub mod access;
 pub mod account;
 pub mod audit;
+pub mod bottleneck;
 pub mod council;
 pub mod counts;
 pub mod dataset;
 pub mod edit;
 pub mod export;
 pub mod filter;
+pub mod follow_up;
 mod ids;
 pub mod korean;
 pub mod lifecycle;
@@ -30,8 +32,8 @@ pub use filter::{
     AgencyRef, AuditFilter, AuditFilterInput, Paging, PagingInput, TaskFilter, TaskFilterInput, TaskSort,
 };
 pub use ids::{
-    AgencyId, ExchangeeId, KpiId, MeetingId, MemoId, MilestoneId, PairId, PositionId, ProcedureId, RecordId, SessionId,
-    TaskId, TokenId, UserId,
+    AgencyId, BottleneckId, ExchangeeId, FollowUpId, KpiId, MediationMeetingId, MeetingId, MemoId, MilestoneId, PairId,
+    PositionId, ProcedureId, RecordId, SessionId, TaskId, TokenId, UserId,
 };
 pub use lifecycle::{LifecycleError, TaskAction};
 pub use position::PositionLevel;

@@ -70,6 +70,16 @@ actions! {
     TokenRevokeAll => "api_token.revoke_all", "API 토큰 모두 폐기";
     DatasetLoad => "dataset.load", "내장 자료 불러오기";
     DatasetSynth => "dataset.synth", "부하 측정용 합성 자료 생성";
+    /// A follow-up action assigned (by a mediation's outcome, or a council decision).
+    FollowUpCreate => "follow_up.create", "후속조치 지정";
+    FollowUpDone => "follow_up.done", "후속조치 완료";
+    /// A bottleneck raised, with each agency it involves.
+    BottleneckRaise => "bottleneck.raise", "애로사항 제기";
+    BottleneckPosition => "bottleneck.position", "기관 입장 작성";
+    BottleneckMediate => "bottleneck.mediate", "이견 조정 시작";
+    BottleneckResolve => "bottleneck.resolve", "애로사항 조정 없이 해소";
+    MediationMeetingCreate => "mediation_meeting.create", "조정 회의 일정 등록";
+    BottleneckOutcome => "bottleneck.outcome", "조정 결과 기록";
 }
 
 impl AuditAction {

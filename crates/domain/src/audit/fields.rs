@@ -11,6 +11,8 @@ use serde_json::{Map, Value};
 
 use crate::access::{Right, Role};
 use crate::memo::WriterCapacity;
+use crate::bottleneck::{BottleneckCategory, BottleneckStatus, MediationOutcome};
+use crate::follow_up::FollowUpSource;
 use crate::time::KST;
 use crate::{PositionLevel, TaskSource, TaskStatus, TaskType};
 
@@ -155,6 +157,61 @@ pub const RECORD_TYPES: &[RecordType] = &[
         ],
     },
     RecordType {
+        code: "follow_up",
+        label: "후속조치",
+        fields: &[
+            ("task_id", "과제"),
+            ("source_kind", "출처"),
+            ("source_id", "출처 번호"),
+            ("title", "후속조치 내용"),
+            ("owner_agency_id", "담당 기관"),
+            ("owner_user_id", "담당자"),
+            ("due", "기한"),
+            ("done_on", "완료일"),
+            ("done_note", "조치 내용"),
+        ],
+    },
+    RecordType {
+        code: "bottleneck",
+        label: "애로사항",
+        fields: &[
+            ("task_id", "과제"),
+            ("category", "애로사항 유형"),
+            ("description", "애로사항 내용"),
+            ("status", "상태"),
+            ("raised_by_agency_id", "제기 기관"),
+            ("raised_at", "제기 일시"),
+            ("mediation_opened_at", "조정 시작 일시"),
+            ("closed_at", "종결 일시"),
+            ("resolution_reason", "해소 사유"),
+            ("outcome", "조정 결과"),
+            ("outcome_note", "조정 결과 내용"),
+        ],
+    },
+    RecordType {
+        code: "bottleneck_agency",
+        label: "애로사항 관련 기관",
+        fields: &[
+            ("bottleneck_id", "애로사항"),
+            ("task_id", "과제"),
+            ("agency_id", "기관"),
+            ("stance", "기관 입장"),
+            ("stated_at", "입장 작성 일시"),
+        ],
+    },
+    RecordType {
+        code: "mediation_meeting",
+        label: "조정 회의",
+        fields: &[
+            ("bottleneck_id", "애로사항"),
+            ("task_id", "과제"),
+            ("held_at", "회의 일시"),
+            ("venue", "장소"),
+            ("attendees", "참석자"),
+            ("council_meeting_id", "협의회 회의"),
+        ],
+    },
+    RecordType {
         code: "dataset",
         label: "기본 자료",
         fields: &[
@@ -232,10 +289,12 @@ impl Named {
 fn reference(key: &str, id: i64) -> Option<Named> {
     match key {
         "task_id" => Some(Named::Task(id)),
-        "agency_id" | "lead_agency_id" | "writer_agency_id" => Some(Named::Agency(id)),
+        "agency_id" | "lead_agency_id" | "writer_agency_id" | "owner_agency_id" | "raised_by_agency_id" => {
+            Some(Named::Agency(id))
+        }
         "pair_id" => Some(Named::Pair(id)),
         "position_id" => Some(Named::Position(id)),
-        "user_id" | "writer_user_id" => Some(Named::User(id)),
+        "user_id" | "writer_user_id" | "owner_user_id" => Some(Named::User(id)),
         _ => None,
     }
 }
@@ -300,7 +359,14 @@ fn label_or_key<'a>(record_type_code: &str, key: &'a str) -> &'a str {
 
 fn show_text(key: &str, s: &str) -> String {
     let coded = match key {
-        "status" => s.parse::<TaskStatus>().ok().map(TaskStatus::label_ko),
+        "status" => s
+            .parse::<TaskStatus>()
+            .ok()
+            .map(TaskStatus::label_ko)
+            .or_else(|| s.parse::<BottleneckStatus>().ok().map(BottleneckStatus::label_ko)),
+        "category" => s.parse::<BottleneckCategory>().ok().map(BottleneckCategory::label_ko),
+        "outcome" => s.parse::<MediationOutcome>().ok().map(MediationOutcome::label_ko),
+        "source_kind" => FollowUpSource::from_stored(s, 0).ok().map(FollowUpSource::label_ko),
         "action" => s.parse::<crate::TaskAction>().ok().map(crate::TaskAction::label_ko),
         "task_type" => s.parse::<TaskType>().ok().map(TaskType::label_ko),
         "source" => s.parse::<TaskSource>().ok().map(TaskSource::label_ko),
@@ -650,6 +716,22 @@ mod tests {
                 json!({"id":1,"user_id":1,"organization":"o","title":null,"from_date":null,"to_date":null,"version":1}),
             ),
             ("dataset", json!({"dataset":"2024","tasks":41,"agencies":20})),
+            (
+                "follow_up",
+                json!({"id":1,"task_id":1,"source_kind":"mediation","source_id":1,"title":"t","owner_agency_id":1,"owner_user_id":null,"due":"2024-09-30","done_on":null,"done_note":null,"version":1}),
+            ),
+            (
+                "bottleneck",
+                json!({"id":1,"task_id":1,"category":"budget","description":"d","status":"raised","raised_by_agency_id":1,"raised_at":"2024-07-01T00:00:00Z","mediation_opened_at":null,"closed_at":null,"resolution_reason":null,"outcome":null,"outcome_note":null,"version":1}),
+            ),
+            (
+                "bottleneck_agency",
+                json!({"id":1,"bottleneck_id":1,"task_id":1,"agency_id":1,"stance":null,"stated_at":null,"version":1}),
+            ),
+            (
+                "mediation_meeting",
+                json!({"id":1,"bottleneck_id":1,"task_id":1,"held_at":"2024-07-09T06:00:00Z","venue":null,"attendees":null,"council_meeting_id":null,"version":1}),
+            ),
             (
                 "dataset",
                 json!({"tasks":1,"agencies":1,"seed":1,"force":false,"counts":{"agencies":0,"positions":0,"exchangees":0,"pairs":0,"tasks":0,"agency_roles":0,"kpis":0,"milestones":0,"meetings":0,"agenda_items":0,"decisions":0,"meeting_tasks":0,"accounts":0,"affiliations":0,"evaluator_assignments":0}}),

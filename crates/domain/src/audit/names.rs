@@ -106,7 +106,15 @@ pub fn wanted(entry: &AuditEntry) -> Vec<(String, i64)> {
     }
     if matches!(
         entry.record_type.as_str(),
-        "task_kpi" | "task_milestone" | "task_agency_role" | "task_procedure" | "task_memo"
+        "task_kpi"
+            | "task_milestone"
+            | "task_agency_role"
+            | "task_procedure"
+            | "task_memo"
+            | "follow_up"
+            | "bottleneck"
+            | "bottleneck_agency"
+            | "mediation_meeting"
     ) {
         if let Some(task) = snapshot_task(entry) {
             out.push(("task".to_string(), task));
@@ -197,6 +205,13 @@ pub fn subject(entry: &AuditEntry, facts: Option<&RecordFacts>, task: Option<&Ta
         }
         // A memo by its number: its text is not a name (and is gone once withdrawn).
         "task_memo" => of_task(format!("{kind} {id}번")),
+        "follow_up" => {
+            of_task(format!("{kind} ‘{}’", short(&name.or_else(|| snapshot_text(entry, "title")).unwrap_or_default())))
+        }
+        "bottleneck" | "bottleneck_agency" | "mediation_meeting" => of_task(match name {
+            Some(n) => format!("{kind} {id}번 · {}", short(&n)),
+            None => format!("{kind} {id}번"),
+        }),
         "agency" => match (name, detail) {
             (Some(name), Some(short_name)) => {
                 Name { text: format!("{kind} · {name}"), link: Some(NameLink::Agency(short_name)) }
