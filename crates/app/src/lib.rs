@@ -24,6 +24,8 @@ pub mod demo;
 mod error;
 pub mod export;
 pub mod lifecycle;
+pub mod follow_ups;
+pub mod mediation;
 pub mod memos;
 pub mod parts;
 pub mod registry;
@@ -35,6 +37,8 @@ pub use caller::{Caller, Credential};
 pub use error::UseCaseError;
 /// Read models: what the use cases answer with.
 pub use hanteam_store::accounts::{Affiliation, ApiTokenView, RoleView, UserView};
+/// Read models of bottlenecks, their mediation and follow-ups.
+pub use hanteam_store::mediation as mediation_views;
 pub use hanteam_store::{audit::AuditRecord, views};
 /// The database handle the edges pass to the use cases, and what they need to open one.
 pub use hanteam_store::{Db, SeedOutcome, StoreError, DEFAULT_DATABASE_URL};

@@ -108,6 +108,25 @@ fn select_of(record_type: &str) -> Option<String> {
             NO_TASK,
             "evaluator_affiliations f JOIN users u ON u.id = f.user_id WHERE f.id",
         ),
+        "follow_up" => {
+            (["f.id", "f.title", NO_TEXT, NO_NUMBER], TASK, "follow_ups f JOIN tasks t ON t.id = f.task_id WHERE f.id")
+        }
+        "bottleneck" => (
+            ["b.id", "b.description", NO_TEXT, NO_NUMBER],
+            TASK,
+            "bottlenecks b JOIN tasks t ON t.id = b.task_id WHERE b.id",
+        ),
+        "bottleneck_agency" => (
+            ["ba.id", "a.short_name", NO_TEXT, NO_NUMBER],
+            TASK,
+            "bottleneck_agencies ba JOIN bottlenecks b ON b.id = ba.bottleneck_id JOIN tasks t ON t.id = b.task_id
+             JOIN agencies a ON a.id = ba.agency_id WHERE ba.id",
+        ),
+        "mediation_meeting" => (
+            ["mm.id", "mm.venue", NO_TEXT, NO_NUMBER],
+            TASK,
+            "mediation_meetings mm JOIN bottlenecks b ON b.id = mm.bottleneck_id JOIN tasks t ON t.id = b.task_id WHERE mm.id",
+        ),
         _ => return None,
     };
     let kind = format!("'{record_type}'");
@@ -271,6 +290,57 @@ mod tests {
             disabled_at: None,
             version: 1,
         });
+        {
+            use crate::mediation::*;
+            let at = chrono::Utc::now();
+            check(&FollowUpRecord {
+                id: 1,
+                task_id: 1,
+                source_kind: s(),
+                source_id: 1,
+                title: s(),
+                owner_agency_id: 1,
+                owner_user_id: None,
+                due: at.date_naive(),
+                done_on: None,
+                done_note: None,
+                version: 1,
+            });
+            check(&BottleneckRecord {
+                id: 1,
+                task_id: 1,
+                category: s(),
+                description: s(),
+                status: s(),
+                raised_by_agency_id: None,
+                raised_at: at,
+                mediation_opened_at: None,
+                closed_at: None,
+                resolution_reason: None,
+                outcome: None,
+                outcome_note: None,
+                version: 1,
+            });
+            check(&BottleneckAgencyRecord {
+                id: 1,
+                bottleneck_id: 1,
+                task_id: 1,
+                agency_id: 1,
+                stance: None,
+                stated_at: None,
+                version: 1,
+            });
+            check(&MediationMeetingRecord {
+                id: 1,
+                bottleneck_id: 1,
+                task_id: 1,
+                held_at: at,
+                venue: None,
+                attendees: None,
+                council_meeting_id: None,
+                version: 1,
+            });
+        }
         check(&Affiliation {
             id: 1,
             user_id: 1,

@@ -19,6 +19,7 @@ pub mod bulk;
 pub mod export;
 mod fold;
 pub mod lifecycle;
+pub mod mediation;
 pub mod memos;
 mod migrate;
 mod queries;

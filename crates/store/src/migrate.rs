@@ -71,6 +71,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite_only: "",
         postgres_only: "",
     },
+    Migration {
+        version: 9,
+        name: "mediation",
+        sql: include_str!("../migrations/0009_mediation.sql"),
+        sqlite_only: "",
+        postgres_only: "",
+    },
 ];
 
 /// The dialect differences in our schema: how an auto-numbered primary key is spelled, and the

@@ -122,7 +122,11 @@ id_values!(
     hanteam_domain::ProcedureId,
     hanteam_domain::MemoId,
     hanteam_domain::UserId,
-    hanteam_domain::TokenId
+    hanteam_domain::TokenId,
+    hanteam_domain::FollowUpId,
+    hanteam_domain::BottleneckId,
+    hanteam_domain::MediationMeetingId,
+    hanteam_domain::MeetingId
 );
 
 /// Binds every value of `$values` to `$query`, in order.
