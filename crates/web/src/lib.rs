@@ -14,6 +14,7 @@ use hanteam_app::Db;
 use tokio::net::TcpListener;
 
 mod api;
+mod api_mediation;
 mod assets;
 pub mod auth;
 pub mod endpoint;

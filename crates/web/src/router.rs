@@ -33,6 +33,7 @@ use crate::AppState;
         (name = "account", description = "내 정보와 API 토큰"),
         (name = "users", description = "계정 관리 (국무조정실 관리자)"),
         (name = "audit", description = "감사기록"),
+        (name = "mediation", description = "애로사항, 이견 조정, 후속조치"),
         (name = "system", description = "상태 확인과 API 문서")
     )
 )]

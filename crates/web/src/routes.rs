@@ -72,6 +72,23 @@ macro_rules! route_table {
             MemoCreate => POST "/tasks/{id}/memos", Page(pages::memos::create), Right(Write);
             MemoWithdrawForm => GET "/memos/{id}/withdraw", Page(pages::memos::withdraw_form), Right(Write);
             MemoWithdraw => POST "/memos/{id}/withdraw", Page(pages::memos::withdraw), Right(Write);
+            // Follow-up actions, bottlenecks and mediation: forms
+            PageBottlenecks => GET "/bottlenecks", Page(pages::mediation::bottleneck_list), SignedIn;
+            PageBottleneck => GET "/bottlenecks/{id}", Page(pages::mediation::bottleneck_detail), SignedIn;
+            BottleneckNewForm => GET "/tasks/{id}/bottlenecks/new", Page(pages::mediation::bottleneck_new_form), Right(Write);
+            BottleneckCreate => POST "/tasks/{id}/bottlenecks", Page(pages::mediation::bottleneck_create), Right(Write);
+            BottleneckPositionForm => GET "/bottlenecks/{id}/positions/{agency_id}", Page(pages::mediation::position_form), Right(Write);
+            BottleneckPositionEdit => POST "/bottlenecks/{id}/positions/{agency_id}", Page(pages::mediation::position_edit), Right(Write);
+            MediationOpenForm => GET "/bottlenecks/{id}/mediation", Page(pages::mediation::mediation_open_form), Right(Write);
+            MediationOpen => POST "/bottlenecks/{id}/mediation", Page(pages::mediation::mediation_open), Right(Write);
+            BottleneckResolveForm => GET "/bottlenecks/{id}/resolve", Page(pages::mediation::resolve_form), Right(Write);
+            BottleneckResolve => POST "/bottlenecks/{id}/resolve", Page(pages::mediation::resolve), Right(Write);
+            MediationMeetingForm => GET "/bottlenecks/{id}/meetings/new", Page(pages::mediation::meeting_form), Right(Write);
+            MediationMeetingCreate => POST "/bottlenecks/{id}/meetings", Page(pages::mediation::meeting_create), Right(Write);
+            MediationOutcomeForm => GET "/bottlenecks/{id}/outcome", Page(pages::mediation::outcome_form), Right(Write);
+            MediationOutcome => POST "/bottlenecks/{id}/outcome", Page(pages::mediation::outcome), Right(Write);
+            FollowUpDoneForm => GET "/follow-ups/{id}/done", Page(pages::mediation::follow_up_done_form), Right(Write);
+            FollowUpDone => POST "/follow-ups/{id}/done", Page(pages::mediation::follow_up_done), Right(Write);
             // Registry writes: forms
             AgencyEditForm => GET "/agencies/{id}/edit", Page(pages::edit::agency_form), Right(Admin);
             AgencyEdit => POST "/agencies/{id}/edit", Page(pages::edit::agency_edit), Right(Admin);
@@ -134,6 +151,17 @@ macro_rules! route_table {
             ApiUserDisable => POST "/api/v1/users/{id}/disable", Api(api::disable_user), Right(Admin);
             ApiUserReset => POST "/api/v1/users/{id}/reset-password", Api(api::reset_password), Right(Admin);
             ApiAudit => GET "/api/v1/audit", Api(api::audit_log), Right(Audit);
+            ApiBottleneckCreate => POST "/api/v1/tasks/{id}/bottlenecks", Api(api_mediation::raise_bottleneck), Right(Write);
+            ApiBottlenecks => GET "/api/v1/bottlenecks", Api(api_mediation::list_bottlenecks), SignedIn;
+            ApiBottleneck => GET "/api/v1/bottlenecks/{id}", Api(api_mediation::get_bottleneck), SignedIn;
+            ApiBottleneckPosition => PUT "/api/v1/bottlenecks/{id}/positions/{agency_id}", Api(api_mediation::state_position), Right(Write);
+            ApiMediationOpen => POST "/api/v1/bottlenecks/{id}/mediation", Api(api_mediation::open_mediation), Right(Write);
+            ApiBottleneckResolve => POST "/api/v1/bottlenecks/{id}/resolve", Api(api_mediation::resolve_bottleneck), Right(Write);
+            ApiMediationMeetingCreate => POST "/api/v1/bottlenecks/{id}/meetings", Api(api_mediation::schedule_meeting), Right(Write);
+            ApiMediationOutcome => POST "/api/v1/bottlenecks/{id}/outcome", Api(api_mediation::record_outcome), Right(Write);
+            ApiFollowUps => GET "/api/v1/follow-ups", Api(api_mediation::my_follow_ups), SignedIn;
+            ApiFollowUp => GET "/api/v1/follow-ups/{id}", Api(api_mediation::get_follow_up), SignedIn;
+            ApiFollowUpDone => POST "/api/v1/follow-ups/{id}/done", Api(api_mediation::follow_up_done), Right(Write);
         }
     };
 }

@@ -73,6 +73,32 @@ fn read_or_change(e: Endpoint) -> Outcome {
     }
 }
 
+/// A task's internal record (bottlenecks, positions, follow-ups): OPC and auditors, and the
+/// officers and exchangees of the task (task 1); never evaluators. Not theirs is not found.
+fn internal_read(who: Who, elsewhere: bool) -> Outcome {
+    match who {
+        Who::Public => Unauthenticated,
+        Who::OpcAdmin | Who::Auditor => Ok,
+        Who::Officer | Who::Exchangee if !elsewhere => Ok,
+        _ => NotFound,
+    }
+}
+
+/// A change of a bottleneck or follow-up: `writers` may (on task 1; OPC anywhere); the others who
+/// see the internal record are refused, those who do not are told it is not there; those without
+/// the write right are stopped at the gate.
+fn internal_write(e: Endpoint, who: Who, elsewhere: bool, writers: &[Who]) -> Outcome {
+    match who {
+        Who::Public => Unauthenticated,
+        Who::Evaluator | Who::Auditor => Forbidden,
+        Who::OpcAdmin if writers.contains(&Who::OpcAdmin) => read_or_change(e),
+        Who::OpcAdmin => Forbidden,
+        _ if elsewhere => NotFound,
+        w if writers.contains(&w) => read_or_change(e),
+        _ => Forbidden,
+    }
+}
+
 fn expected(e: Endpoint, who: Who, target: Target) -> Outcome {
     use Endpoint::*;
     use Who::*;
@@ -149,6 +175,31 @@ fn expected(e: Endpoint, who: Who, target: Target) -> Outcome {
         | ExchangeeEdit | ApiAgencyUpdate | ApiPairUpdate | ApiPositionUpdate | ApiExchangeeUpdate | UsersPage
         | UserNewForm | UserCreate | UserDisableForm | UserDisable | UserResetForm | UserReset | ApiUsers
         | ApiUserCreate | ApiUserDisable | ApiUserReset => only(who, &[OpcAdmin], read_or_change(e)),
+        PageBottlenecks | ApiBottlenecks | ApiFollowUps => only(who, &signed_in, Ok),
+        PageBottleneck | ApiBottleneck | ApiFollowUp => internal_read(who, elsewhere),
+        // Raised by those taking part in the task (task 1), or OPC anywhere.
+        BottleneckNewForm | BottleneckCreate | ApiBottleneckCreate => {
+            let writers: &[Who] = if elsewhere { &[OpcAdmin] } else { &[OpcAdmin, Officer, Exchangee] };
+            only(who, writers, read_or_change(e))
+        }
+        // 환경부's position in the bottleneck of task 1 is its officer's to write, not OPC's.
+        BottleneckPositionForm | BottleneckPositionEdit | ApiBottleneckPosition => {
+            internal_write(e, who, elsewhere, &[Officer])
+        }
+        MediationOpenForm
+        | MediationOpen
+        | BottleneckResolveForm
+        | BottleneckResolve
+        | MediationMeetingForm
+        | MediationMeetingCreate
+        | MediationOutcomeForm
+        | MediationOutcome
+        | ApiMediationOpen
+        | ApiBottleneckResolve
+        | ApiMediationMeetingCreate
+        | ApiMediationOutcome => internal_write(e, who, elsewhere, &[OpcAdmin]),
+        // The follow-up of task 1 is 환경부's.
+        FollowUpDoneForm | FollowUpDone | ApiFollowUpDone => internal_write(e, who, elsewhere, &[OpcAdmin, Officer]),
     }
 }
 
@@ -165,6 +216,10 @@ struct Ids {
     memo: [i64; 2],
     /// An account to disable or reset (the auditor's).
     user: i64,
+    /// A bottleneck of task 1 involving 환경부, and one of task 30 involving 개보위.
+    bottleneck: [i64; 2],
+    /// A follow-up of task 1 owned by 환경부, and one of task 30 owned by 개보위.
+    follow_up: [i64; 2],
 }
 
 /// A concrete path for the endpoint, and whether the endpoint is about one record (and so is also
@@ -176,6 +231,7 @@ fn sample(e: Endpoint, ids: &Ids, target: Target) -> (String, bool) {
     let role_agency = [ids.env, ids.pipc][t];
     let (kpi, milestone) = (ids.kpi[t], ids.milestone[t]);
     let (procedure, memo) = (ids.procedure[t], ids.memo[t]);
+    let (bottleneck, follow_up) = (ids.bottleneck[t], ids.follow_up[t]);
     let one = |path: String| (path, true);
     let any = |path: &str| (path.to_string(), false);
     match e {
@@ -265,6 +321,30 @@ fn sample(e: Endpoint, ids: &Ids, target: Target) -> (String, bool) {
         ApiUserDisable => (format!("/api/v1/users/{}/disable", ids.user), false),
         ApiUserReset => (format!("/api/v1/users/{}/reset-password", ids.user), false),
         ApiAudit => any("/api/v1/audit"),
+        PageBottlenecks => any("/bottlenecks"),
+        PageBottleneck => one(format!("/bottlenecks/{bottleneck}")),
+        BottleneckNewForm => one(format!("/tasks/{task}/bottlenecks/new")),
+        BottleneckCreate => one(format!("/tasks/{task}/bottlenecks")),
+        BottleneckPositionForm | BottleneckPositionEdit => {
+            one(format!("/bottlenecks/{bottleneck}/positions/{role_agency}"))
+        }
+        MediationOpenForm | MediationOpen => one(format!("/bottlenecks/{bottleneck}/mediation")),
+        BottleneckResolveForm | BottleneckResolve => one(format!("/bottlenecks/{bottleneck}/resolve")),
+        MediationMeetingForm => one(format!("/bottlenecks/{bottleneck}/meetings/new")),
+        MediationMeetingCreate => one(format!("/bottlenecks/{bottleneck}/meetings")),
+        MediationOutcomeForm | MediationOutcome => one(format!("/bottlenecks/{bottleneck}/outcome")),
+        FollowUpDoneForm | FollowUpDone => one(format!("/follow-ups/{follow_up}/done")),
+        ApiBottleneckCreate => one(format!("/api/v1/tasks/{task}/bottlenecks")),
+        ApiBottlenecks => any("/api/v1/bottlenecks"),
+        ApiBottleneck => one(format!("/api/v1/bottlenecks/{bottleneck}")),
+        ApiBottleneckPosition => one(format!("/api/v1/bottlenecks/{bottleneck}/positions/{role_agency}")),
+        ApiMediationOpen => one(format!("/api/v1/bottlenecks/{bottleneck}/mediation")),
+        ApiBottleneckResolve => one(format!("/api/v1/bottlenecks/{bottleneck}/resolve")),
+        ApiMediationMeetingCreate => one(format!("/api/v1/bottlenecks/{bottleneck}/meetings")),
+        ApiMediationOutcome => one(format!("/api/v1/bottlenecks/{bottleneck}/outcome")),
+        ApiFollowUps => any("/api/v1/follow-ups"),
+        ApiFollowUp => one(format!("/api/v1/follow-ups/{follow_up}")),
+        ApiFollowUpDone => one(format!("/api/v1/follow-ups/{follow_up}/done")),
     }
 }
 
@@ -342,6 +422,31 @@ async fn every_route_answers_every_role_as_its_rules_say(b: Backend) {
         assert_eq!(s, 201, "{m}");
         memos.push(m["id"].as_i64().unwrap());
     }
+    // A bottleneck and a follow-up on each task, as their agencies and OPC would make them.
+    let mut bottleneck = [0; 2];
+    let mut follow_up = [0; 2];
+    for (i, (task, agency)) in [(1, env), (30, pipc)].into_iter().enumerate() {
+        let body = json!({"category": "budget", "description": "예산 협의", "agency_ids": [agency]});
+        let (s, b) =
+            app.call(Method::POST, &format!("/api/v1/tasks/{task}/bottlenecks"), Some(&admin), Some(body)).await;
+        assert_eq!(s, 201, "{b}");
+        bottleneck[i] = b["id"].as_i64().unwrap();
+        let mut tx = app.db.begin().await.unwrap();
+        let input = hanteam_domain::follow_up::FollowUpInput {
+            title: Some("후속조치".into()),
+            owner_agency_id: Some(agency.to_string()),
+            owner_user_id: None,
+            due: Some("2099-12-31".into()),
+        };
+        let source =
+            hanteam_domain::follow_up::FollowUpSource::Mediation(hanteam_domain::BottleneckId::new(bottleneck[i]));
+        let task_id = hanteam_domain::TaskId::new(task);
+        let f = hanteam_app::follow_ups::create_in(&mut tx, &crate::common::console(), task_id, source, &input, "")
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        follow_up[i] = f.id;
+    }
     let task1 = app.json("/api/v1/tasks/1", 200).await;
     let ids = Ids {
         env,
@@ -354,6 +459,8 @@ async fn every_route_answers_every_role_as_its_rules_say(b: Backend) {
         procedure: [task1["procedures"]["items"][0]["id"].as_i64().unwrap(), proc30["id"].as_i64().unwrap()],
         memo: [memos[0], memos[1]],
         user: auditor.get(),
+        bottleneck,
+        follow_up,
     };
     let changes_before = changes(&app).await;
 

@@ -17,6 +17,7 @@ mod hardening;
 mod home;
 mod lifecycle;
 mod lists;
+mod mediation;
 mod pages;
 mod procedures;
 mod scale;

@@ -27,6 +27,8 @@ pub(crate) struct Field {
     pub options: Option<Vec<Opt>>,
     /// A textarea's rows (the control is a `<textarea>`).
     pub rows: Option<u32>,
+    /// Checkboxes of one name, in a fieldset (several values may be chosen).
+    pub checks: Option<Vec<Opt>>,
     pub hint: Option<String>,
     pub error: Option<String>,
     pub required: bool,
@@ -43,6 +45,7 @@ impl Field {
             value,
             options: None,
             rows: None,
+            checks: None,
             hint: None,
             error: None,
             required: false,
@@ -66,6 +69,17 @@ impl Field {
 
     pub fn select(name: &'static str, label: &str, options: Vec<Opt>) -> Field {
         Field { options: Some(options), ..Field::new(name, label, "text", String::new()) }
+    }
+
+    /// Checkboxes of one name; the options marked `selected` are checked.
+    pub fn checks(name: &'static str, label: &str, options: Vec<Opt>) -> Field {
+        Field { checks: Some(options), ..Field::new(name, label, "checkbox", String::new()) }
+    }
+
+    /// A date and time as `<input type="datetime-local">` (2024-07-09T15:00).
+    pub fn date_time(name: &'static str, label: &str, value: &Option<String>) -> Field {
+        Field::new(name, label, "datetime-local", value.clone().unwrap_or_default())
+            .hint("2024-07-09 15:00처럼 연-월-일 시:분으로 입력합니다 (한국 시각).")
     }
 
     /// A password box; it never shows a value back.

@@ -28,6 +28,11 @@ pub(crate) fn home() -> String {
     Endpoint::PageHome.href(&[])
 }
 
+/// The list of bottlenecks (애로사항).
+pub(crate) fn bottlenecks() -> String {
+    Endpoint::PageBottlenecks.href(&[])
+}
+
 pub(crate) fn tasks() -> String {
     Endpoint::PageTasks.href(&[])
 }

@@ -25,6 +25,7 @@ pub(crate) mod format;
 pub(crate) mod layout;
 pub(crate) mod links;
 pub(crate) mod memos;
+pub(crate) mod mediation;
 pub(crate) mod parts;
 pub(crate) mod policy;
 pub(crate) mod read;

@@ -52,8 +52,25 @@ struct DueRow {
     badge: Badge,
 }
 
+/// A follow-up on a person's work list.
+struct FollowUpRow {
+    task_href: String,
+    task_title: String,
+    title: String,
+    owner: String,
+    due: Day,
+    badge: Badge,
+    done_href: String,
+}
+
 /// A person's own work, first on their home page.
 struct WorkView {
+    /// Their follow-up actions not yet done, by due date.
+    follow_ups: Vec<FollowUpRow>,
+    /// The open bottlenecks and mediations they see, oldest first.
+    bottlenecks: Vec<super::mediation::BottleneckRow>,
+    bottleneck_total: i64,
+    follow_up_total: i64,
     total: i64,
     heads: Vec<Head>,
     rows: Vec<TaskRow>,
@@ -96,12 +113,35 @@ fn due_badge(due: NaiveDate, today: NaiveDate) -> Badge {
 
 async fn work_view(db: &Db, cx: &Ctx) -> Result<Option<WorkView>, AppError> {
     let Some(work) = tasks::my_work(db, cx.by(), Utc::now()).await? else { return Ok(None) };
+    let mine = hanteam_app::follow_ups::mine(db, cx.by(), Utc::now()).await?;
+    let follow_up_total = mine.as_ref().map_or(0, |p| p.total);
+    let follow_ups = mine
+        .map(|p| p.items)
+        .unwrap_or_default()
+        .iter()
+        .map(|f| FollowUpRow {
+            task_href: links::task(&f.task.id),
+            task_title: f.task.title.clone(),
+            title: f.title.clone(),
+            owner: super::mediation::owner_text(f),
+            due: day(f.due),
+            badge: due_badge(f.due, work.today),
+            done_href: crate::endpoint::Endpoint::FollowUpDoneForm.href(&[&f.id]),
+        })
+        .collect();
     let pairs = pair_labels(&registry::pair_choices(db).await?);
     let all_href = work
         .whole_list
         .as_ref()
         .map(|input| filtered_href(&links::tasks(), &list_filters(input), limit_param(input, DEFAULT_LIMIT)));
+    let open = hanteam_app::mediation::open_ones(db, cx.by(), None, 10, Utc::now()).await?;
+    let bottleneck_total = open.as_ref().map_or(0, |p| p.total);
+    let bottlenecks = open.map(|p| p.items.iter().map(super::mediation::bottleneck_row).collect()).unwrap_or_default();
     Ok(Some(WorkView {
+        bottlenecks,
+        bottleneck_total,
+        follow_ups,
+        follow_up_total,
         total: work.tasks.total,
         heads: task_heads(None, None),
         rows: task_rows(&work.tasks.items, &pairs, None),
@@ -484,6 +524,11 @@ struct TaskPage {
     history: Table,
     /// The memos between the task's agencies, for a viewer who may see them.
     memos: Option<super::memos::MemoSection>,
+    /// The task's bottlenecks: the rows for those who see its internal record, otherwise only how
+    /// many are open.
+    bottlenecks: Option<Vec<super::mediation::BottleneckRow>>,
+    open_bottlenecks: i64,
+    raise_href: Option<String>,
     archived: bool,
     /// The viewer may edit and archive the task.
     can_manage: bool,
@@ -708,6 +753,7 @@ async fn task_page(db: &Db, cx: &Ctx, raw_id: &str, q: &TaskPageQuery) -> Result
     let mut parts = parts_sections(&task, may.progress, kst_date(Utc::now()));
     parts.push(procedure_section(&task, may.collaborate));
     let history = crate::lifecycle::history_table(&lifecycle::history(db, cx.by(), id).await?);
+    let b = hanteam_app::mediation::of_task(db, cx.by(), id, Utc::now()).await?;
     let mut not_entered = Vec::new();
     if task.description.as_deref().is_none_or(|d| d.trim().is_empty()) && !may.manage {
         not_entered.push("과제 내용");
@@ -749,6 +795,9 @@ async fn task_page(db: &Db, cx: &Ctx, raw_id: &str, q: &TaskPageQuery) -> Result
         moves: crate::lifecycle::move_links(id, &may.moves),
         history,
         memos,
+        bottlenecks: b.items.map(|items| items.iter().map(super::mediation::bottleneck_row).collect()),
+        open_bottlenecks: b.open_count,
+        raise_href: b.may_raise.then(|| crate::endpoint::Endpoint::BottleneckNewForm.href(&[&id])),
         archived: task.archived_at.is_some(),
         can_manage: may.manage,
         saved,
@@ -903,6 +952,9 @@ struct AgencyPage {
     /// The viewer may edit the agency and its positions.
     editor: bool,
     saved: bool,
+    /// The open bottlenecks involving the agency, for those who see them.
+    bottlenecks: Option<(i64, Vec<super::mediation::BottleneckRow>)>,
+    bottlenecks_href: String,
 }
 
 pub(crate) async fn agency_detail(
@@ -927,7 +979,14 @@ pub(crate) async fn agency_detail(
                 });
             }
         }
+        let open = hanteam_app::mediation::open_ones(&state.db, cx.by(), Some(page.agency.id), 10, Utc::now()).await?;
         Ok::<_, AppError>(AgencyPage {
+            bottlenecks: open.map(|p| (p.total, p.items.iter().map(super::mediation::bottleneck_row).collect())),
+            bottlenecks_href: format!(
+                "{}?status=open&agency={}",
+                crate::endpoint::Endpoint::PageBottlenecks.href(&[]),
+                crate::endpoint::encode(&page.agency.short_name)
+            ),
             layout: Layout::detail(&cx, Section::Agencies, page.agency.name.clone()),
             heads: task_heads(None, None),
             rows: task_rows(&page.tasks.items, &pair_labels, None),
