@@ -377,7 +377,7 @@ async fn open_bottlenecks_show_with_their_age_on_the_task_agency_home_and_list_p
     assert_eq!(list["total"], 0);
     let (_, list) = opc.send(Method::GET, "/api/v1/bottlenecks?status=resolved", None).await;
     assert_eq!(list["total"], 1);
-    assert_eq!(app.html("/tasks/1", 200).await.contains("해소 중인 애로사항"), false);
+    assert!(!app.html("/tasks/1", 200).await.contains("해소 중인 애로사항"), "no open one left to count");
 }
 
 async fn the_bottleneck_forms_work_without_javascript_and_keep_what_was_typed(b: Backend) {
