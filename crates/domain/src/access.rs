@@ -795,6 +795,9 @@ mod tests {
         assert_eq!(may_withdraw_memo(&Principal::console(), &t, None), Err(Denied::NotTheWriter));
         let moved_on = person(vec![officer_of(9)]);
         assert_eq!(may_withdraw_memo(&moved_on, &t, Some(ME)), Err(Denied::NotAllowed), "no longer in the task");
+    }
+
+    #[test]
     fn the_internal_record_is_for_the_tasks_agencies_pair_opc_and_auditors_only() {
         let t = task();
         assert!(!can_see_internal(None, &t), "never the public");

@@ -10,9 +10,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Map, Value};
 
 use crate::access::{Right, Role};
-use crate::memo::WriterCapacity;
 use crate::bottleneck::{BottleneckCategory, BottleneckStatus, MediationOutcome};
 use crate::follow_up::FollowUpSource;
+use crate::memo::WriterCapacity;
 use crate::time::KST;
 use crate::{PositionLevel, TaskSource, TaskStatus, TaskType};
 
