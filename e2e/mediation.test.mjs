@@ -43,8 +43,10 @@ test('a bottleneck is raised, positions stated, mediated and concluded with a fo
       await page.getByLabel('애로사항 유형').selectOption('disagreement');
       await page.getByLabel('애로사항 내용').fill('산업단지 용수 공급 방식을 두고 국토부와 환경부의 의견이 다릅니다.');
       const agencies = page.locator('fieldset', { hasText: '관련 기관' });
-      await agencies.getByLabel('국토부', { exact: true }).check();
-      await agencies.getByLabel('환경부', { exact: true }).check();
+      // KRDS draws the box over the input: a person clicks its label.
+      await agencies.locator('label', { hasText: /^국토부$/ }).click();
+      await agencies.locator('label', { hasText: /^환경부$/ }).click();
+      assert.ok(await agencies.getByLabel('국토부', { exact: true }).isChecked());
       await submit(page, '제기', (u) => /^\/bottlenecks\/\d+$/.test(u.pathname));
       bottleneck = new URL(page.url()).pathname;
       let text = await mainText(page);
@@ -102,7 +104,7 @@ test('a bottleneck is raised, positions stated, mediated and concluded with a fo
       assert.match(text, /환경부 물관리정책과장/);
       await clickAndLoad(page, page.getByRole('link', { name: '조정 결과 기록' }), (u) => u.pathname === `${bottleneck}/outcome`);
       await checkA11y(page, 'the outcome form');
-      await page.getByLabel('조정 결과', { exact: true }).selectOption('agreed');
+      await page.locator('#f-outcome').selectOption('agreed');
       // 합의 without an agreed action is refused, and nothing is written.
       await submit(page, '결과 기록', (u) => u.pathname === `${bottleneck}/outcome`);
       assert.match(await mainText(page), /후속조치로 하나 이상/);
