@@ -31,14 +31,6 @@ pub async fn history(db: &Db, by: &Caller, id: TaskId) -> Result<Vec<Transition>
     Ok(moves)
 }
 
-/// The actions the caller may take on the task now (the task page shows them as buttons).
-pub fn actions_for(by: &Caller, t: &TaskAccess) -> Vec<TaskAction> {
-    match by.principal().and_then(|p| access::lifecycle_role(p, t)) {
-        Some(role) if !t.archived => lifecycle::actions_for(t.status, &[role]),
-        _ => vec![],
-    }
-}
-
 /// Whether the caller may make `action` on the task now (the form that asks for the reason is
 /// shown only then); the refusal says why and what is possible instead.
 pub async fn may_move(db: &Db, by: &Caller, id: TaskId, action: TaskAction) -> Result<()> {

@@ -155,7 +155,7 @@ pub async fn with_permissions(db: &Db, by: &Caller, id: TaskId) -> Result<TaskWi
                 collaborate: ok(TaskChange::Collaborate),
                 memos: access::can_see_internal_record(Some(p), &t),
                 roles: task.summary.agencies.iter().map(|a| a.id).filter(|a| ok(TaskChange::AgencyRole(*a))).collect(),
-                moves: crate::lifecycle::actions_for(by, &t),
+                moves: access::moves_for(Some(p), &t),
             }
         }
     };

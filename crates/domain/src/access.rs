@@ -501,6 +501,14 @@ pub fn officer_agencies(p: &Principal) -> Vec<AgencyId> {
     p.agency_ids().collect()
 }
 
+/// The lifecycle moves `who` (None: the public) may make on the task now.
+pub fn moves_for(who: Option<&Principal>, t: &TaskAccess) -> Vec<crate::TaskAction> {
+    match who.and_then(|p| lifecycle_role(p, t)) {
+        Some(role) if !t.archived => crate::lifecycle::actions_for(t.status, &[role]),
+        _ => vec![],
+    }
+}
+
 /// Edit agencies, positions, exchange pairs and exchangees.
 pub fn can_edit_registry(who: &Principal) -> bool {
     who.has_role(Role::OpcAdmin) && who.has_right(Right::Write) && who.has_right(Right::Admin)

@@ -14,29 +14,10 @@ use hanteam_domain::{
 };
 use serde::Serialize;
 
-use crate::record::Record;
+use crate::record::{record, Record};
 use crate::tx::{Tx, Value};
 use crate::views::{AgencyBrief, Page, TaskBrief};
 use crate::{with_db, Db, Result, StoreError};
-
-macro_rules! record {
-    ($ty:ident, id: $id:ty, table: $table:literal, audit: $audit:literal, columns: $columns:literal) => {
-        impl Record for $ty {
-            type Id = $id;
-            const TABLE: &'static str = $table;
-            const COLUMNS: &'static str = $columns;
-            const AUDIT_TYPE: &'static str = $audit;
-
-            fn id(&self) -> i64 {
-                self.id
-            }
-
-            fn version(&self) -> i64 {
-                self.version
-            }
-        }
-    };
-}
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct FollowUpRecord {

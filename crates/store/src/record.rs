@@ -21,3 +21,25 @@ pub trait Record: Serialize + BothRows {
     fn id(&self) -> i64;
     fn version(&self) -> i64;
 }
+
+/// Implements [`Record`] for a row struct with `id` and `version` fields: its id type, table, the
+/// columns `SELECT` reads and what the audit log calls it.
+macro_rules! record {
+    ($ty:ident, id: $id:ty, table: $table:literal, audit: $audit:literal, columns: $columns:literal) => {
+        impl $crate::record::Record for $ty {
+            type Id = $id;
+            const TABLE: &'static str = $table;
+            const COLUMNS: &'static str = $columns;
+            const AUDIT_TYPE: &'static str = $audit;
+
+            fn id(&self) -> i64 {
+                self.id
+            }
+
+            fn version(&self) -> i64 {
+                self.version
+            }
+        }
+    };
+}
+pub(crate) use record;
