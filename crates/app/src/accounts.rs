@@ -199,6 +199,47 @@ pub async fn my_roles(db: &Db, by: &Caller) -> Result<Vec<RoleView>> {
     Ok(db.user_view(me).await?.map(|u| u.roles).unwrap_or_default())
 }
 
+/// The caller's own account (with its roles), as the account page shows it.
+pub async fn my_account(db: &Db, by: &Caller) -> Result<UserView> {
+    let me = by.user_id()?;
+    db.user_view(me).await?.ok_or_else(|| no_such_user(&UserRef::Id(me)))
+}
+
+/// A new e-mail address for one's own reminders, as a form or a script sends it.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EmailInput {
+    /// e.g. hong@korea.kr; empty for none (no reminder e-mails).
+    pub email: Option<String>,
+    /// The account's version the change is based on.
+    pub version: Option<String>,
+}
+
+/// Sets (or clears) the caller's own e-mail address; reminders are e-mailed there from now on.
+pub async fn set_my_email(db: &Db, by: &Caller, input: &EmailInput) -> Result<UserView> {
+    let me = by.user_id()?;
+    let mut errors = Vec::new();
+    let email = hanteam_domain::notification::parse_email(input.email.as_deref().unwrap_or_default())
+        .map_err(|e| errors.push(e))
+        .unwrap_or_default();
+    let version =
+        hanteam_domain::edit::parse_version(&hanteam_domain::edit::VersionInput { version: input.version.clone() })
+            .map_err(|e| errors.extend(e))
+            .unwrap_or_default();
+    if !errors.is_empty() {
+        return Err(UseCaseError::Invalid(errors));
+    }
+    let mut tx = db.begin().await?;
+    let before = user_record(&mut tx, &UserRef::Id(me)).await?;
+    tx.set_email(me, version, email.as_deref())
+        .await?
+        .ok_or(UseCaseError::Stale { current_version: before.version })?;
+    let after = user_record(&mut tx, &UserRef::Id(me)).await?;
+    tx.audit(&by.actor, Change::updated(AuditAction::UserEmail, &before, &after)).await?;
+    tx.commit().await?;
+    my_account(db, by).await
+}
+
 #[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PasswordChangeInput {
@@ -439,6 +480,7 @@ pub async fn add_user(db: &Db, by: &Caller, input: &AccountInput) -> Result<Crea
         password_hash: hash_password(&password).map_err(UseCaseError::Internal)?,
         must_change_password: true,
         is_private_expert: draft.private_expert,
+        email: draft.email.clone(),
         grants,
     };
     let id = insert_user(db, by, &new).await?;
@@ -460,6 +502,7 @@ pub async fn add_service_user(db: &Db, by: &Caller, input: &AccountInput) -> Res
         password_hash: hash_password(&random_secret()).map_err(UseCaseError::Internal)?,
         must_change_password: false,
         is_private_expert: draft.private_expert,
+        email: draft.email.clone(),
         grants,
     };
     let id = insert_user(db, by, &new).await?;
@@ -658,6 +701,7 @@ pub async fn create_first_admin(db: &Db, by: &Caller) -> Result<Option<OneTimePa
         password_hash: hash_password(&password).map_err(UseCaseError::Internal)?,
         must_change_password: true,
         is_private_expert: false,
+        email: None,
         grants: vec![Grant::OpcAdmin],
     };
     match insert_user(db, by, &new).await {

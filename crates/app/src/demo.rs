@@ -78,6 +78,7 @@ pub async fn prepare(db: &Db, by: &Caller) -> Result<Prepared> {
                     password_hash: hash.clone(),
                     must_change_password: false,
                     is_private_expert: spec.is_private_expert,
+                    email: None,
                     grants: spec.grants.clone(),
                 };
                 match create(db, by, &new).await? {

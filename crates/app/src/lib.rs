@@ -11,7 +11,8 @@
 //! [`parts`] (KPIs, milestones, procedures), [`memos`] (기관 간 메모), [`registry`]
 //! (agencies, positions, pairs, exchangees, meetings, the built-in dataset), [`accounts`] (sign-in,
 //! sessions, tokens, passwords, user administration), [`audit`] (reading and checking the log),
-//! [`export`] (the task list as a CSV or Excel file),
+//! [`export`] (the task list as a CSV or Excel file), [`notify`] (reminders: notifications, their
+//! e-mails and the scheduled job),
 //! [`demo`] (the demo accounts), [`synth`] (synthetic data for load tests). A new area gets a module
 //! of its own here.
 
@@ -27,6 +28,7 @@ pub mod follow_ups;
 pub mod lifecycle;
 pub mod mediation;
 pub mod memos;
+pub mod notify;
 pub mod parts;
 pub mod registry;
 pub mod secrets;
@@ -39,6 +41,7 @@ pub use error::UseCaseError;
 pub use hanteam_store::accounts::{Affiliation, ApiTokenView, RoleView, UserView};
 /// Read models of bottlenecks, their mediation and follow-ups.
 pub use hanteam_store::mediation as mediation_views;
+pub use hanteam_store::notifications::NotificationRecord;
 pub use hanteam_store::{audit::AuditRecord, views};
 /// The database handle the edges pass to the use cases, and what they need to open one.
 pub use hanteam_store::{Db, SeedOutcome, StoreError, DEFAULT_DATABASE_URL};

@@ -518,6 +518,12 @@ pub fn can_read_audit(who: &Principal) -> bool {
     who.has_right(Right::Audit)
 }
 
+/// One's own notifications (알림): only the recipient lists, reads and marks them — not OPC, not
+/// the console (which has no account). Reading them needs the read right (a token may lack it).
+pub fn can_read_notifications_of(who: &Principal, recipient: UserId) -> bool {
+    who.user_id == Some(recipient) && who.has_right(Right::Read)
+}
+
 pub fn can_manage_users(who: &Principal) -> bool {
     who.has_role(Role::OpcAdmin) && who.has_right(Right::Admin)
 }
@@ -542,6 +548,15 @@ mod tests {
 
     fn person(grants: Vec<Grant>) -> Principal {
         Principal::person(ME, grants, None)
+    }
+
+    #[test]
+    fn only_the_recipient_reads_a_notification() {
+        assert!(can_read_notifications_of(&person(vec![officer_of(3)]), ME));
+        assert!(!can_read_notifications_of(&person(vec![Grant::OpcAdmin]), UserId::new(8)), "not even OPC");
+        assert!(!can_read_notifications_of(&Principal::console(), ME), "the console has no account");
+        let audit_only = Principal::person(ME, vec![Grant::OpcAdmin], Some(vec![Right::Audit]));
+        assert!(!can_read_notifications_of(&audit_only, ME), "a token without the read right");
     }
 
     #[test]

@@ -80,6 +80,8 @@ pub struct AccountInput {
     pub agencies: Vec<String>,
     pub positions: Vec<PositionId>,
     pub private_expert: bool,
+    /// Where reminders are e-mailed; empty for none.
+    pub email: String,
 }
 
 /// An account to create as a form or a script sends it: every value as text, roles, agencies and
@@ -101,6 +103,8 @@ pub struct AccountFields {
     pub positions: Vec<String>,
     /// "true" (or a ticked box) for a private expert, not a civil servant.
     pub private_expert: Option<String>,
+    /// Where reminders are e-mailed (optional), e.g. hong@korea.kr.
+    pub email: Option<String>,
 }
 
 impl AccountFields {
@@ -139,6 +143,7 @@ impl AccountFields {
             agencies: self.agencies.clone(),
             positions,
             private_expert,
+            email: self.email.clone().unwrap_or_default(),
         })
     }
 }
@@ -153,6 +158,7 @@ pub struct AccountDraft {
     pub agencies: Vec<String>,
     pub positions: Vec<PositionId>,
     pub private_expert: bool,
+    pub email: Option<String>,
 }
 
 fn distinct<T: PartialEq + Clone>(items: &[T]) -> Vec<T> {
@@ -212,10 +218,11 @@ pub fn check_new_account(input: &AccountInput) -> Result<AccountDraft, Vec<Valid
             "교류직위는 교류자(exchangee) 역할과 함께만 지정할 수 있습니다. 역할을 더하거나 교류직위를 빼 주세요.",
         ));
     }
+    let email = crate::notification::parse_email(&input.email).map_err(|e| errors.push(e)).unwrap_or_default();
     if !errors.is_empty() {
         return Err(errors);
     }
-    Ok(AccountDraft { login, display_name, roles, agencies, positions, private_expert: input.private_expert })
+    Ok(AccountDraft { login, display_name, roles, agencies, positions, private_expert: input.private_expert, email })
 }
 
 /// What a sign-in failure is counted against.
@@ -289,6 +296,7 @@ mod tests {
             agencies: agencies.iter().map(|s| s.to_string()).collect(),
             positions: positions.iter().copied().map(PositionId::new).collect(),
             private_expert: false,
+            email: String::new(),
         };
         let ok = check_new_account(&input(&[Role::AgencyOfficer, Role::AgencyOfficer], &["환경부"], &[])).unwrap();
         assert_eq!((ok.login.as_str(), ok.display_name.as_str(), ok.roles.len()), ("kim.env", "김환경", 1));
@@ -302,6 +310,10 @@ mod tests {
         let e =
             check_new_account(&AccountInput { login: "A".into(), ..input(&[Role::Auditor], &[], &[]) }).unwrap_err();
         assert!(e[0].message.contains("아이디는 3~40자"));
+        let with_email = |email: &str| AccountInput { email: email.into(), ..input(&[Role::Auditor], &[], &[]) };
+        assert_eq!(check_new_account(&with_email(" Kim@Korea.KR ")).unwrap().email.as_deref(), Some("Kim@korea.kr"));
+        assert_eq!(check_new_account(&with_email("")).unwrap().email, None);
+        assert_eq!(field(with_email("kim@")), "email");
     }
 
     #[test]

@@ -105,6 +105,8 @@ ids! {
     BottleneckId => "애로사항";
     /// 조정 회의 of a bottleneck in mediation.
     MediationMeetingId => "조정 회의";
+    /// A notification (알림) to one person.
+    NotificationId => "알림";
 }
 
 #[cfg(test)]

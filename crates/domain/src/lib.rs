@@ -19,6 +19,7 @@ mod ids;
 pub mod korean;
 pub mod lifecycle;
 pub mod memo;
+pub mod notification;
 pub mod position;
 pub mod procedure;
 pub mod search;
@@ -32,8 +33,8 @@ pub use filter::{
     AgencyRef, AuditFilter, AuditFilterInput, Paging, PagingInput, TaskFilter, TaskFilterInput, TaskSort,
 };
 pub use ids::{
-    AgencyId, BottleneckId, ExchangeeId, FollowUpId, KpiId, MediationMeetingId, MeetingId, MemoId, MilestoneId, PairId,
-    PositionId, ProcedureId, RecordId, SessionId, TaskId, TokenId, UserId,
+    AgencyId, BottleneckId, ExchangeeId, FollowUpId, KpiId, MediationMeetingId, MeetingId, MemoId, MilestoneId,
+    NotificationId, PairId, PositionId, ProcedureId, RecordId, SessionId, TaskId, TokenId, UserId,
 };
 pub use lifecycle::{LifecycleError, TaskAction};
 pub use position::PositionLevel;

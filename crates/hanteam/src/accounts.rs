@@ -92,6 +92,9 @@ pub struct AddArgs {
     /// The person is a private expert, not a civil servant (e.g. an outside evaluator)
     #[arg(long)]
     private_expert: bool,
+    /// Where reminders are e-mailed (when `serve` has an SMTP server), e.g. hong@korea.kr
+    #[arg(long)]
+    email: Option<String>,
     /// An account for a program, not a person: no password (it never signs in), only the API
     /// tokens `hanteam user token` makes for it
     #[arg(long)]
@@ -172,6 +175,7 @@ fn flag_of(field: &str) -> (&'static str, &'static str) {
     match field {
         "login" => ("--login", ""),
         "display_name" => ("--name", " 예: --name \"김민준\""),
+        "email" => ("--email", " 예: --email hong@korea.kr"),
         "agency" => ("--agency", " 예: --role agency_officer --agency 환경부"),
         "position" => ("--position", " 예: --role exchangee --position 1"),
         _ => ("--role", ""),
@@ -187,6 +191,7 @@ impl AddArgs {
             agencies: self.agencies.clone(),
             positions: self.positions.clone(),
             private_expert: self.private_expert,
+            email: self.email.clone().unwrap_or_default(),
         };
         check_new_account(&input).map_err(|errors| {
             usage(

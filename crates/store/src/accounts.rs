@@ -34,6 +34,8 @@ pub struct UserRecord {
     pub id: i64,
     pub login: String,
     pub display_name: String,
+    /// Where reminders are e-mailed.
+    pub email: Option<String>,
     pub must_change_password: bool,
     pub is_private_expert: bool,
     pub disabled_at: Option<DateTime<Utc>>,
@@ -44,7 +46,7 @@ impl Record for UserRecord {
     type Id = UserId;
     const TABLE: &'static str = "users";
     const COLUMNS: &'static str =
-        "id, login, display_name, must_change_password, is_private_expert, disabled_at, version";
+        "id, login, display_name, email, must_change_password, is_private_expert, disabled_at, version";
     const AUDIT_TYPE: &'static str = "user";
 
     fn id(&self) -> i64 {
@@ -103,6 +105,7 @@ pub struct NewUser {
     pub password_hash: String,
     pub must_change_password: bool,
     pub is_private_expert: bool,
+    pub email: Option<String>,
     pub grants: Vec<Grant>,
 }
 
@@ -523,6 +526,7 @@ impl Tx {
                     ("password_hash", u.password_hash.as_str().into()),
                     ("must_change_password", u.must_change_password.into()),
                     ("is_private_expert", u.is_private_expert.into()),
+                    ("email", u.email.as_deref().into()),
                 ],
             )
             .await?;
@@ -546,6 +550,12 @@ impl Tx {
             .await?;
         }
         Ok(UserId::new(id))
+    }
+
+    /// A new e-mail address (or none) for the account at `version`; `None` when it is not (or no
+    /// longer) at that version.
+    pub async fn set_email(&mut self, id: UserId, version: i64, email: Option<&str>) -> Result<Option<i64>> {
+        self.update_versioned("users", id.get(), version, &[("email", email.into())]).await
     }
 
     /// A new password hash; `must_change` for an initial or reset password.

@@ -103,6 +103,11 @@ fn select_of(record_type: &str) -> Option<String> {
             NO_TASK,
             "api_tokens k JOIN users u ON u.id = k.user_id WHERE k.id",
         ),
+        "notification" => (
+            ["n.id", "n.title", "u.display_name", NO_NUMBER],
+            NO_TASK,
+            "notifications n JOIN users u ON u.id = n.user_id WHERE n.id",
+        ),
         "evaluator_affiliation" => (
             ["f.id", "f.organization", "u.display_name", NO_NUMBER],
             NO_TASK,
@@ -285,6 +290,7 @@ mod tests {
             id: 1,
             login: s(),
             display_name: s(),
+            email: None,
             must_change_password: false,
             is_private_expert: false,
             disabled_at: None,
@@ -341,6 +347,19 @@ mod tests {
                 version: 1,
             });
         }
+        check(&crate::notifications::NotificationRecord {
+            id: 1,
+            user_id: 1,
+            kind: s(),
+            subject_type: s(),
+            subject_id: 1,
+            occasion: s(),
+            title: s(),
+            link: s(),
+            created_at: chrono::Utc::now(),
+            read_at: None,
+            version: 1,
+        });
         check(&Affiliation {
             id: 1,
             user_id: 1,

@@ -22,6 +22,7 @@ pub mod lifecycle;
 pub mod mediation;
 pub mod memos;
 mod migrate;
+pub mod notifications;
 mod queries;
 mod record;
 mod search;

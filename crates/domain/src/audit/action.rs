@@ -68,6 +68,12 @@ actions! {
     TokenRevoke => "api_token.revoke", "API 토큰 폐기";
     /// Every token of an account, at a password change or reset.
     TokenRevokeAll => "api_token.revoke_all", "API 토큰 모두 폐기";
+    /// One's own e-mail address (for reminders), or an administrator's change of it.
+    UserEmail => "user.email", "이메일 주소 변경";
+    /// A reminder to one person (by a use case's event or the scheduled job).
+    NotificationCreate => "notification.create", "알림 생성";
+    NotificationRead => "notification.read", "알림 읽음 표시";
+    NotificationReadAll => "notification.read_all", "알림 모두 읽음 표시";
     DatasetLoad => "dataset.load", "내장 자료 불러오기";
     DatasetSynth => "dataset.synth", "부하 측정용 합성 자료 생성";
     /// A follow-up action assigned (by a mediation's outcome, or a council decision).

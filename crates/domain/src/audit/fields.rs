@@ -131,6 +131,7 @@ pub const RECORD_TYPES: &[RecordType] = &[
         fields: &[
             ("login", "아이디"),
             ("display_name", "이름"),
+            ("email", "이메일 주소"),
             ("roles", "역할"),
             ("must_change_password", "다음 로그인 때 비밀번호 변경"),
             ("is_private_expert", "민간 전문가"),
@@ -138,6 +139,23 @@ pub const RECORD_TYPES: &[RecordType] = &[
             // A failed sign-in, and the tokens a password change revoked.
             ("reason", "실패 사유"),
             ("revoked_tokens", "폐기된 API 토큰 수"),
+            // Notifications marked read at once.
+            ("marked_read", "읽음으로 표시한 알림 수"),
+        ],
+    },
+    RecordType {
+        code: "notification",
+        label: "알림",
+        fields: &[
+            ("user_id", "받는 사람"),
+            ("kind", "알림 종류"),
+            ("subject_type", "알림 대상 종류"),
+            ("subject_id", "알림 대상 번호"),
+            ("occasion", "알림 계기"),
+            ("title", "알림 내용"),
+            ("link", "바로 가기 주소"),
+            ("created_at", "알림 생성 일시"),
+            ("read_at", "읽은 일시"),
         ],
     },
     RecordType {
@@ -314,7 +332,7 @@ pub const NOT_ENTERED: &str = "미입력";
 pub const NONE: &str = "없음";
 
 /// Fields that record when something happened to the record, rather than something entered.
-const EVENT_TIMES: &[&str] = &["archived_at", "disabled_at", "withdrawn_at"];
+const EVENT_TIMES: &[&str] = &["archived_at", "disabled_at", "withdrawn_at", "read_at"];
 
 fn empty_for(key: &str) -> Shown {
     Shown::Empty(if EVENT_TIMES.contains(&key) { NONE } else { NOT_ENTERED })
@@ -374,6 +392,9 @@ fn show_text(key: &str, s: &str) -> String {
         "roles" => s.parse::<Role>().ok().map(Role::label_ko),
         "reason" => sign_in_failure(s),
         "writer_capacity" => s.parse::<WriterCapacity>().ok().map(WriterCapacity::label_ko),
+        "kind" => {
+            s.parse::<crate::notification::NotificationKind>().ok().map(crate::notification::NotificationKind::label_ko)
+        }
         _ => None,
     };
     if let Some(label) = coded {
@@ -706,10 +727,15 @@ mod tests {
             ("exchangee", json!({"id":1,"position_id":1,"name":null,"expertise":null,"careers":null,"version":1})),
             (
                 "user",
-                json!({"user":{"id":1,"login":"l","display_name":"d","must_change_password":true,"is_private_expert":false,"disabled_at":null,"version":1},"roles":["opc_admin"]}),
+                json!({"user":{"id":1,"login":"l","display_name":"d","email":null,"must_change_password":true,"is_private_expert":false,"disabled_at":null,"version":1},"roles":["opc_admin"]}),
             ),
             ("user", json!({"reason": "unknown_login"})),
             ("user", json!({"revoked_tokens": 2})),
+            ("user", json!({"marked_read": 3})),
+            (
+                "notification",
+                json!({"id":1,"user_id":1,"kind":"milestone_due_7","subject_type":"task_milestone","subject_id":1,"occasion":"due:2024-06-30","title":"t","link":"/tasks/1","created_at":"2024-06-23T00:00:00Z","read_at":null,"version":1}),
+            ),
             ("api_token", json!({"id":1,"user_id":1,"name":"n","rights":"read"})),
             (
                 "evaluator_affiliation",

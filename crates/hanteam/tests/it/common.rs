@@ -146,6 +146,31 @@ impl TestApp {
         }
     }
 
+    /// A second server on this one's database, as a second instance behind a load balancer.
+    pub async fn spawn_sharing(&self) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = Db::open(&self.database_url).await.expect("open database");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("local addr");
+        let (tx, rx) = oneshot::channel::<()>();
+        let state = AppState::new(db.clone());
+        tokio::spawn(async move {
+            hanteam_web::serve(listener, state, async {
+                let _ = rx.await;
+            })
+            .await
+            .expect("server runs");
+        });
+        TestApp {
+            base: format!("http://{addr}"),
+            client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client"),
+            db,
+            database_url: self.database_url.clone(),
+            _shutdown: tx,
+            _dir: dir,
+        }
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(format!("{}{}", self.base, path)).send().await.expect("request")
     }
@@ -220,6 +245,7 @@ pub async fn insert_user(db: &Db, login: &str, grants: Vec<Grant>, password: &st
         password_hash: hanteam_app::secrets::hash_password(password).expect("hash"),
         must_change_password: must_change,
         is_private_expert: grants.contains(&Grant::Evaluator),
+        email: None,
         grants,
     };
     let mut tx = db.begin().await.expect("begin");
