@@ -11,7 +11,9 @@ use hanteam_app::views::{
     Agency, MeetingDetail, MeetingSummary, Overview, Page, PairWithTasks, ProcedureList, TaskDetail, TaskMemo,
     TaskProcedure, TaskSummary,
 };
-use hanteam_app::{memos, parts, registry, tasks, ApiTokenView, AuditRecord, Saved, UserView};
+use hanteam_app::{
+    memos, notify, parts, registry, tasks, ApiTokenView, AuditRecord, NotificationRecord, Saved, UserView,
+};
 use hanteam_domain::access::{Right, Role};
 use hanteam_domain::account::AccountFields;
 use hanteam_domain::edit::{
@@ -21,8 +23,8 @@ use hanteam_domain::export::FileKind;
 use hanteam_domain::memo::MemoInput;
 use hanteam_domain::{
     AgencyId, AuditFilterInput, ExchangeeId, Kpi, KpiId, KpiInput, MeetingId, MemoId, Milestone, MilestoneId,
-    MilestoneInput, Paging, PagingInput, PairId, PositionId, Procedure, ProcedureId, ProcedureInput, TaskFilterInput,
-    TaskId, TokenId, UserId,
+    MilestoneInput, NotificationId, Paging, PagingInput, PairId, PositionId, Procedure, ProcedureId, ProcedureInput,
+    TaskFilterInput, TaskId, TokenId, UserId,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -727,4 +729,54 @@ pub(crate) async fn audit_log(
     ApiQuery(q): ApiQuery<AuditFilterInput>,
 ) -> Result<Json<Page<AuditRecord>>, AppError> {
     Ok(Json(hanteam_app::audit::log(&state.db, &viewer.caller, &q).await?))
+}
+
+/// The caller's notifications, newest first, a page at a time, and how many are unread.
+#[derive(Serialize, ToSchema)]
+pub struct NotificationList {
+    pub items: Vec<NotificationRecord>,
+    /// All of the caller's notifications.
+    pub total: i64,
+    /// How many are unread (counted up to 100).
+    pub unread: i64,
+}
+
+/// One's own notifications (알림), newest first.
+#[utoipa::path(get, path = "/api/v1/notifications", tag = "account", params(PagingInput), security(("token" = [])),
+    responses((status = 200, body = NotificationList), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub(crate) async fn list_notifications(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiQuery(paging): ApiQuery<PagingInput>,
+) -> Result<Json<NotificationList>, AppError> {
+    let (page, unread) = notify::my_notifications(&state.db, &viewer.caller, Paging::parse(&paging)?).await?;
+    Ok(Json(NotificationList { items: page.items, total: page.total, unread }))
+}
+
+/// Mark one of one's own notifications read (again: no change); someone else's is not found.
+#[utoipa::path(post, path = "/api/v1/notifications/{id}/read", tag = "account",
+    params(("id" = i64, Path, description = "Notification id")), security(("token" = [])),
+    responses((status = 200, body = NotificationRecord), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn read_notification(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Json<NotificationRecord>, AppError> {
+    Ok(Json(notify::mark_read(&state.db, &viewer.caller, NotificationId::parse(&id)?).await?))
+}
+
+/// How many notifications were marked read.
+#[derive(Serialize, ToSchema)]
+pub struct MarkedRead {
+    pub marked_read: u64,
+}
+
+/// Mark all of one's own notifications read.
+#[utoipa::path(post, path = "/api/v1/notifications/read-all", tag = "account", security(("token" = [])),
+    responses((status = 200, body = MarkedRead), (status = 401, body = ErrorBody)))]
+pub(crate) async fn read_all_notifications(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Json<MarkedRead>, AppError> {
+    Ok(Json(MarkedRead { marked_read: notify::mark_all_read(&state.db, &viewer.caller).await? }))
 }

@@ -38,6 +38,11 @@ macro_rules! route_table {
             PasswordChange => POST "/account/password", Page(pages::account::change_password), SignedIn;
             TokenCreate => POST "/account/tokens", Page(pages::account::create_token), SignedIn;
             TokenRevoke => POST "/account/tokens/{id}/revoke", Page(pages::account::revoke_token), SignedIn;
+            EmailChange => POST "/account/email", Page(pages::account::change_email), SignedIn;
+            // One's own notifications (the bell)
+            PageNotifications => GET "/notifications", Page(pages::notifications::list), SignedIn;
+            NotificationReadAll => POST "/notifications/read-all", Page(pages::notifications::read_all), SignedIn;
+            NotificationRead => POST "/notifications/{id}/read", Page(pages::notifications::read), SignedIn;
             // Audit
             AuditPage => GET "/audit", Page(pages::audit::audit_page), Right(Audit);
             // Task writes: forms
@@ -146,6 +151,9 @@ macro_rules! route_table {
             ApiTokens => GET "/api/v1/tokens", Api(api::list_tokens), SignedIn;
             ApiTokenCreate => POST "/api/v1/tokens", Api(api::create_token), SignedIn;
             ApiTokenRevoke => DELETE "/api/v1/tokens/{id}", Api(api::revoke_token), SignedIn;
+            ApiNotifications => GET "/api/v1/notifications", Api(api::list_notifications), SignedIn;
+            ApiNotificationReadAll => POST "/api/v1/notifications/read-all", Api(api::read_all_notifications), SignedIn;
+            ApiNotificationRead => POST "/api/v1/notifications/{id}/read", Api(api::read_notification), SignedIn;
             ApiUsers => GET "/api/v1/users", Api(api::list_users), Right(Admin);
             ApiUserCreate => POST "/api/v1/users", Api(api::create_user), Right(Admin);
             ApiUserDisable => POST "/api/v1/users/{id}/disable", Api(api::disable_user), Right(Admin);

@@ -122,6 +122,14 @@ fn expected(e: Endpoint, who: Who, target: Target) -> Outcome {
         SignIn => Invalid,
         SignOut | AccountPage | ApiMe | ApiTokens => only(who, &signed_in, Ok),
         PasswordChange | TokenCreate | ApiTokenCreate => only(who, &signed_in, Invalid),
+        // One's own notifications: everyone signed in has a list (empty here); the address form
+        // posted without the account's version is refused.
+        PageNotifications | ApiNotifications | NotificationReadAll | ApiNotificationReadAll => {
+            only(who, &signed_in, Ok)
+        }
+        EmailChange => only(who, &signed_in, Invalid),
+        // Notification 999999 is nobody's.
+        NotificationRead | ApiNotificationRead => only(who, &signed_in, NotFound),
         // Token 999999 is nobody's.
         TokenRevoke | ApiTokenRevoke => only(who, &signed_in, NotFound),
         AuditPage | ApiAudit => only(who, &[OpcAdmin, Auditor], Ok),
@@ -256,6 +264,13 @@ fn sample(e: Endpoint, ids: &Ids, target: Target) -> (String, bool) {
         PasswordChange => any("/account/password"),
         TokenCreate => any("/account/tokens"),
         TokenRevoke => any("/account/tokens/999999/revoke"),
+        EmailChange => any("/account/email"),
+        PageNotifications => any("/notifications"),
+        NotificationReadAll => any("/notifications/read-all"),
+        NotificationRead => any("/notifications/999999/read"),
+        ApiNotifications => any("/api/v1/notifications"),
+        ApiNotificationReadAll => any("/api/v1/notifications/read-all"),
+        ApiNotificationRead => any("/api/v1/notifications/999999/read"),
         AuditPage => any("/audit"),
         TaskNewForm => any("/tasks/new"),
         TaskCreate => any("/tasks"),

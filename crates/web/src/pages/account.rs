@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use axum::Form;
-use hanteam_app::accounts::{self, CreatedToken, PasswordChangeInput, TokenInput};
+use hanteam_app::accounts::{self, CreatedToken, EmailInput, PasswordChangeInput, TokenInput};
 use hanteam_app::demo::DemoAccount;
 use hanteam_domain::access::Right;
 use hanteam_domain::{TokenId, ValidationError};
@@ -200,6 +200,7 @@ pub(crate) struct AccountQuery {
     password: Option<String>,
     changed: Option<String>,
     revoked: Option<String>,
+    email: Option<String>,
 }
 
 struct TokenRow {
@@ -237,6 +238,9 @@ struct AccountPage {
     rights: Vec<RightChoice>,
     rights_error: Option<String>,
     csrf: String,
+    /// Where reminders are e-mailed, and the account's version the change is based on.
+    email_field: Field,
+    version: i64,
 }
 
 fn rights_text(rights: &[Right]) -> String {
@@ -269,7 +273,8 @@ async fn account_view(state: &AppState, cx: &Ctx, draft: &TokenDraft) -> Result<
     let db = &state.db;
     let p = cx.by().signed_in()?;
     let account = cx.viewer.account.as_ref().ok_or_else(AppError::forbidden)?;
-    let roles = accounts::my_roles(db, cx.by()).await?;
+    let mine = accounts::my_account(db, cx.by()).await?;
+    let roles = mine.roles;
     let tokens = accounts::tokens(db, cx.by())
         .await?
         .into_iter()
@@ -307,6 +312,9 @@ async fn account_view(state: &AppState, cx: &Ctx, draft: &TokenDraft) -> Result<
         rights,
         rights_error: None,
         csrf: cx.csrf(),
+        email_field: Field::email("email", "이메일 주소", &mine.user.email)
+            .hint("비워 두면 알림을 메일로 보내지 않습니다. 예: hong@korea.kr"),
+        version: mine.user.version,
     })
 }
 
@@ -323,6 +331,8 @@ pub(crate) async fn account_page(
                 Some(Alert::info("처음 받은 비밀번호를 바꿔야 다른 화면을 쓸 수 있습니다. 아래 '비밀번호 변경'에서 새 비밀번호를 정해 주세요."))
             } else if q.changed.as_deref() == Some("1") {
                 Some(Alert::ok("비밀번호를 바꾸었습니다. 다른 곳에서 로그인해 있던 세션은 모두 끝났고, 내 API 토큰은 모두 폐기되었습니다. 필요한 토큰은 아래에서 새로 만들어 주세요."))
+            } else if q.email.as_deref() == Some("1") {
+                Some(Alert::ok("이메일 주소를 저장했습니다. 이제부터 알림을 이 주소로도 보냅니다(주소를 비웠다면 보내지 않습니다)."))
             } else if q.revoked.as_deref() == Some("1") {
                 Some(Alert::ok("토큰을 폐기했습니다. 이 토큰으로 보내는 요청은 더 받지 않습니다."))
             } else {
@@ -360,6 +370,39 @@ pub(crate) async fn change_password(
             }
             Err(e) => error_page(e, &cx),
         },
+        Err(e) => error_page(e, &cx),
+    }
+}
+
+/// Saves one's own e-mail address; wrong input shows the page again with the message next to it.
+pub(crate) async fn change_email(
+    State(state): State<AppState>,
+    cx: Ctx,
+    form: Result<Form<EmailInput>, FormRejection>,
+) -> Response {
+    let input = match form_input(form) {
+        Ok(i) => i,
+        Err(e) => return error_page(e, &cx),
+    };
+    match accounts::set_my_email(&state.db, cx.by(), &input).await.map_err(AppError::from) {
+        Ok(_) => see_other(&format!("{}?email=1", links::account())),
+        Err(err @ (AppError::Invalid(_) | AppError::Stale { .. })) => {
+            match account_view(&state, &cx, &TokenDraft::default()).await {
+                Ok(mut page) => {
+                    page.email_field.value = input.email.clone().unwrap_or_default();
+                    let status = err.status();
+                    page.alert = Some(match &err {
+                        AppError::Invalid(errors) => mark_errors(std::slice::from_mut(&mut page.email_field), errors),
+                        _ => Alert::danger(
+                            "다른 곳에서 먼저 고쳤습니다",
+                            "계정 정보가 그 사이에 바뀌었습니다. 아래 주소를 확인하고 다시 저장해 주세요. 아무것도 바뀌지 않았습니다.",
+                        ),
+                    });
+                    no_store(render(status, &page))
+                }
+                Err(e) => error_page(e, &cx),
+            }
+        }
         Err(e) => error_page(e, &cx),
     }
 }

@@ -3,7 +3,7 @@
 
 use std::convert::Infallible;
 
-use axum::extract::{FromRequestParts, OriginalUri};
+use axum::extract::{FromRef, FromRequestParts, OriginalUri};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Uri};
 use hanteam_app::Caller;
@@ -19,9 +19,15 @@ pub(crate) struct Ctx {
     /// Path and query of this request.
     pub here: String,
     pub request_id: Option<String>,
+    /// The signed-in person's unread notifications (the bell), up to the cap; `None` when they have
+    /// none to have (the public) or it could not be read.
+    pub unread: Option<i64>,
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+impl<S: Send + Sync> FromRequestParts<S> for Ctx
+where
+    crate::AppState: FromRef<S>,
+{
     type Rejection = Infallible;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
@@ -31,6 +37,14 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
         if let Some(operator) = parts.extensions.get::<Operator>() {
             cx.operator = operator.clone();
         }
+        if cx.viewer.account.is_some() {
+            // One read of the unread index per page; a failure leaves the bell without a count.
+            let db = crate::AppState::from_ref(state).db;
+            cx.unread = hanteam_app::notify::unread_count(&db, cx.by()).await.unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "unread notifications not counted");
+                None
+            });
+        }
         Ok(cx)
     }
 }
@@ -39,7 +53,7 @@ impl Ctx {
     pub fn new(viewer: Viewer, uri: &Uri, headers: &HeaderMap) -> Ctx {
         let here = uri.path_and_query().map_or_else(|| uri.path().to_string(), |p| p.as_str().to_string());
         let request_id = headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_string);
-        Ctx { viewer, here, request_id, operator: Operator::default() }
+        Ctx { viewer, here, request_id, operator: Operator::default(), unread: None }
     }
 
     /// Who the use cases act for.
@@ -77,6 +91,7 @@ pub(crate) mod testing {
             here: here.into(),
             request_id: None,
             operator: crate::site::Operator::default(),
+            unread: None,
         }
     }
 
@@ -95,6 +110,6 @@ pub(crate) mod testing {
             csrf_token: Some("tok".into()),
             https: false,
         };
-        Ctx { viewer, here: here.into(), request_id: None, operator: crate::site::Operator::default() }
+        Ctx { viewer, here: here.into(), request_id: None, operator: crate::site::Operator::default(), unread: Some(3) }
     }
 }

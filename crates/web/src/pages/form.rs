@@ -82,6 +82,11 @@ impl Field {
             .hint("2024-07-09 15:00처럼 연-월-일 시:분으로 입력합니다 (한국 시각).")
     }
 
+    /// An e-mail address (`<input type="email">`).
+    pub fn email(name: &'static str, label: &str, value: &Option<String>) -> Field {
+        Field { autocomplete: Some("email"), ..Field::new(name, label, "email", value.clone().unwrap_or_default()) }
+    }
+
     /// A password box; it never shows a value back.
     pub fn password(name: &'static str, label: &str, autocomplete: &'static str) -> Field {
         Field { autocomplete: Some(autocomplete), ..Field::new(name, label, "password", String::new()) }

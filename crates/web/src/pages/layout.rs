@@ -69,6 +69,10 @@ pub(crate) struct SignedIn {
     pub on_account: bool,
     /// The sign-out form needs the session's token; a page seen through an API token has none.
     pub can_sign_out: bool,
+    /// The bell: how many notifications are unread ("99+" beyond), when they could be counted.
+    pub unread: Option<String>,
+    /// The page is the notifications list.
+    pub on_notifications: bool,
 }
 
 /// The header's account area: a person, a sign-in link, or nothing (on the sign-in page itself).
@@ -110,6 +114,8 @@ fn user_bar(cx: &Ctx) -> UserBar {
                 csrf: cx.csrf(),
                 on_account: cx.path() == Endpoint::AccountPage.path(),
                 can_sign_out: cx.viewer.csrf_token().is_some(),
+                unread: cx.unread.map(hanteam_domain::notification::unread_text),
+                on_notifications: cx.path() == Endpoint::PageNotifications.path(),
             }),
             sign_in_href: None,
         },

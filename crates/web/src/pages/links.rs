@@ -73,6 +73,22 @@ pub(crate) fn sign_in() -> String {
     Endpoint::SignIn.href(&[])
 }
 
+pub(crate) fn email_change() -> String {
+    Endpoint::EmailChange.href(&[])
+}
+
+pub(crate) fn notifications() -> String {
+    Endpoint::PageNotifications.href(&[])
+}
+
+pub(crate) fn notifications_read_all() -> String {
+    Endpoint::NotificationReadAll.href(&[])
+}
+
+pub(crate) fn notification_read(id: &i64) -> String {
+    Endpoint::NotificationRead.href(&[id])
+}
+
 pub(crate) fn password_change() -> String {
     Endpoint::PasswordChange.href(&[])
 }

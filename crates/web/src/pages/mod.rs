@@ -26,6 +26,7 @@ pub(crate) mod layout;
 pub(crate) mod links;
 pub(crate) mod mediation;
 pub(crate) mod memos;
+pub(crate) mod notifications;
 pub(crate) mod parts;
 pub(crate) mod policy;
 pub(crate) mod read;

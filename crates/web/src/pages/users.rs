@@ -140,6 +140,7 @@ struct NewUserPage {
     csrf: String,
     login: Field,
     name: Field,
+    email: Field,
     roles: Vec<RoleChoice>,
     roles_error: Option<String>,
     agency: Field,
@@ -162,6 +163,9 @@ async fn new_user_page(db: &Db, cx: &Ctx, input: &AccountFields) -> Result<NewUs
             .hint("3~40자의 영문 소문자, 숫자, 점(.), 밑줄(_), 하이픈(-)으로 정합니다.")
             .autocomplete("off"),
         name: Field::text("display_name", "이름", &input.display_name).required().hint("예: 김민준 (100자 이내)"),
+        email: Field::email("email", "이메일 주소", &input.email).hint(
+            "알림을 메일로도 받을 주소입니다. 비워 두어도 되고, 본인이 내 정보에서 고칠 수 있습니다. 예: hong@korea.kr",
+        ),
         roles: Role::ALL
             .iter()
             .map(|r| RoleChoice {
@@ -214,6 +218,7 @@ fn account_fields(body: &[u8]) -> Result<AccountFields, AppError> {
         match k.as_str() {
             "login" => fields.login = Some(v),
             "display_name" => fields.display_name = Some(v),
+            "email" => fields.email = Some(v),
             "roles" => fields.roles.push(v),
             "agency" if !v.trim().is_empty() => fields.agencies.push(v),
             "position" if !v.trim().is_empty() => fields.positions.push(v),
@@ -262,9 +267,9 @@ pub(crate) async fn create(State(state): State<AppState>, cx: Ctx, body: Bytes) 
         ),
         Err(AppError::Invalid(errors)) => match new_user_page(db, &cx, &fields).await {
             Ok(mut page) => {
-                let mut inputs = [page.login, page.name, page.agency, page.position];
+                let mut inputs = [page.login, page.name, page.email, page.agency, page.position];
                 let mut alert = mark_errors(&mut inputs, &errors);
-                [page.login, page.name, page.agency, page.position] = inputs;
+                [page.login, page.name, page.email, page.agency, page.position] = inputs;
                 let first_box = page.roles.first().map(|r| r.id.clone());
                 let mut messages = Vec::new();
                 for (item, e) in alert.items.iter_mut().zip(&errors) {
