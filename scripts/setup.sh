@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what hanteam's build and tests need on a Debian machine, only when it is missing:
 #   PostgreSQL (throwaway test clusters) and openssl (their TLS certificate), Chromium + Nanum fonts
-#   (browser tests),
+#   (browser tests), Python's aiosmtpd (the real SMTP server the e-mail tests start),
 #   Node.js + npm (KRDS assets and the browser tests), then the npm packages (npm ci).
 # Idempotent and silent when everything is already there. Safe to run as often as you like.
 set -euo pipefail
@@ -36,6 +36,7 @@ if ! command -v psql >/dev/null 2>&1; then missing+=(postgresql-client); fi
 if [ ! -x /usr/bin/chromium ]; then missing+=(chromium); fi
 if ! command -v openssl >/dev/null 2>&1; then missing+=(openssl); fi
 if ! have_pkg fonts-nanum; then missing+=(fonts-nanum); fi
+if ! python3 -c 'import aiosmtpd' >/dev/null 2>&1; then missing+=(python3-aiosmtpd); fi
 if ! command -v npm >/dev/null 2>&1; then
   # A Node.js that is already there (e.g. NodeSource's, which bundles npm) is kept.
   if command -v node >/dev/null 2>&1; then missing+=(npm); else missing+=(nodejs npm); fi

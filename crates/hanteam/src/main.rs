@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::{anyhow, Context};
 use clap::{Parser, Subcommand};
-use hanteam_app::{registry, Caller, Db, SeedOutcome, UseCaseError, DEFAULT_DATABASE_URL};
+use hanteam_app::{notify, registry, Caller, Db, SeedOutcome, UseCaseError, DEFAULT_DATABASE_URL};
 use hanteam_web::site::{Operator, Site};
 use hanteam_web::AppState;
 
@@ -73,6 +73,14 @@ enum Command {
         /// e-mail address
         #[arg(long, env = "HANTEAM_OPERATOR_CONTACT")]
         operator_contact: Option<String>,
+        /// The SMTP server reminders are e-mailed through, e.g. smtp://mail.example.go.kr:25,
+        /// smtp://user:password@mail.example.go.kr:587?tls=required or smtps://mail.example.go.kr:465.
+        /// Without it, reminders stay in the app (the bell); with it, --mail-from is needed too
+        #[arg(long, env = "HANTEAM_SMTP_URL", hide_env_values = true)]
+        smtp_url: Option<String>,
+        /// Who reminder e-mails come from, e.g. "한팀 알림 <hanteam@korea.kr>"
+        #[arg(long, env = "HANTEAM_MAIL_FROM")]
+        mail_from: Option<String>,
     },
     /// Apply the database migrations embedded in this binary, then exit
     Migrate,
@@ -183,8 +191,19 @@ async fn main() -> ExitCode {
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     // Checks that need no database come first, so a mistaken call changes nothing.
     let user_action = match &cli.command {
-        Command::Serve { addr, demo: true, .. } => {
-            demo::check_address(*addr)?;
+        Command::Serve { addr, demo, smtp_url, mail_from, .. } => {
+            if *demo {
+                demo::check_address(*addr)?;
+            }
+            if smtp_url.is_some() && mail_from.as_deref().is_none_or(|f| f.trim().is_empty()) {
+                return Err(UsageError {
+                    message: "메일 서버(--smtp-url, HANTEAM_SMTP_URL)를 쓰려면 보내는 사람 주소도 정해 주세요: \
+                              --mail-from 또는 HANTEAM_MAIL_FROM. 예: --mail-from hanteam@korea.kr"
+                        .into(),
+                    command: "serve",
+                }
+                .into());
+            }
             None
         }
         Command::User { command } => Some(command.plan()?),
@@ -210,9 +229,20 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             ExitCode::SUCCESS
         }
-        Command::Serve { addr, demo, trusted_proxy, public_url, operator, operator_address, operator_contact } => {
+        Command::Serve {
+            addr,
+            demo,
+            trusted_proxy,
+            public_url,
+            operator,
+            operator_address,
+            operator_contact,
+            smtp_url,
+            mail_from,
+        } => {
             let operator = Operator { name: operator, address: operator_address, contact: operator_contact };
-            serve(&db, addr, demo, trusted_proxy, public_url.as_deref(), operator).await?;
+            let mail = MailSettings { smtp_url, from: mail_from };
+            serve(&db, addr, demo, trusted_proxy, public_url.as_deref(), operator, mail).await?;
             ExitCode::SUCCESS
         }
         Command::User { .. } => match user_action {
@@ -229,6 +259,39 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     Ok(code)
 }
 
+/// Where reminder e-mails go out (both set, or no e-mail).
+struct MailSettings {
+    smtp_url: Option<String>,
+    from: Option<String>,
+}
+
+/// How often the reminder job runs inside `serve`.
+const JOB_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The reminder job: every minute, due-date reminders and the queued e-mails, at the time of the
+/// tick. Several servers on one database may all run it: each reminder and e-mail goes out once.
+fn spawn_reminder_job(db: Db, mailer: Option<notify::Mailer>) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(JOB_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            match notify::run_job(&db, mailer.as_ref(), chrono::Utc::now()).await {
+                Ok((made, sent)) if made > 0 || sent.sent > 0 || sent.failed > 0 => {
+                    tracing::info!(
+                        notifications = made,
+                        mails_sent = sent.sent,
+                        mails_failed = sent.failed,
+                        "reminder job"
+                    )
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "reminder job failed; it runs again in a minute"),
+            }
+        }
+    });
+}
+
 async fn serve(
     db: &Db,
     addr: SocketAddr,
@@ -236,6 +299,7 @@ async fn serve(
     trusted_proxies: Vec<std::net::IpAddr>,
     public_url: Option<&str>,
     operator: Operator,
+    mail: MailSettings,
 ) -> anyhow::Result<()> {
     // Asked before anything is touched; again once the port is known.
     Site::new(addr, public_url).map_err(|e| anyhow!(e))?;
@@ -256,6 +320,17 @@ async fn serve(
     if demo {
         state.demo_accounts = demo::prepare_accounts(db).await.context("체험용 계정을 만들 수 없습니다")?;
     }
+    let mailer = match (&mail.smtp_url, &mail.from) {
+        (Some(url), Some(from)) => {
+            let base = public_url.map_or_else(|| format!("http://{local}"), str::to_string);
+            Some(notify::Mailer::new(url, from, &base).map_err(|e| anyhow!(e))?)
+        }
+        _ => None,
+    };
+    if mailer.is_some() {
+        tracing::info!("reminders are e-mailed as well");
+    }
+    spawn_reminder_job(db.clone(), mailer);
     let shutdown = shutdown_signal();
     println!("hanteam listening on http://{local}");
     hanteam_web::serve(listener, state, shutdown).await?;

@@ -18,6 +18,7 @@ mod home;
 mod lifecycle;
 mod lists;
 mod mediation;
+mod notifications;
 mod pages;
 mod procedures;
 mod scale;
