@@ -509,6 +509,56 @@ pub fn moves_for(who: Option<&Principal>, t: &TaskAccess) -> Vec<crate::TaskActi
     }
 }
 
+/// Open and close check cycles, return reports, rate tasks: OPC only.
+pub fn can_run_checks(who: &Principal) -> bool {
+    who.has_role(Role::OpcAdmin) && who.has_right(Right::Write)
+}
+
+/// Whether `who` may file (save, submit, attach to) the progress report of `agency` on the task:
+/// an officer of that agency when it takes part in the task, or an exchangee holding a position of
+/// the task's pair that belongs to that agency. `pair_positions` are the pair's positions with
+/// their agencies. OPC reviews reports; it does not write them.
+pub fn may_file_report(
+    who: &Principal,
+    t: &TaskAccess,
+    agency: AgencyId,
+    pair_positions: &[(PositionId, AgencyId)],
+) -> Result<(), Denied> {
+    let as_officer = t.agency_ids.contains(&agency) && who.agency_ids().any(|a| a == agency);
+    let as_exchangee = who.position_ids().any(|p| pair_positions.iter().any(|(pos, a)| *pos == p && *a == agency));
+    if !(who.has_right(Right::Write) && (as_officer || as_exchangee)) {
+        Err(Denied::NotAllowed)
+    } else if t.archived {
+        Err(Denied::Archived)
+    } else {
+        Ok(())
+    }
+}
+
+/// Whether `who` may read a progress report: those who may file it (in any state), OPC and
+/// auditors, and the task's other participants once it is submitted. The public never: it sees
+/// only the light.
+pub fn may_read_report(
+    who: Option<&Principal>,
+    t: &TaskAccess,
+    agency: AgencyId,
+    pair_positions: &[(PositionId, AgencyId)],
+    submitted_once: bool,
+) -> bool {
+    let Some(p) = who else { return false };
+    if !p.has_right(Right::Read) {
+        return false;
+    }
+    if p.has_role(Role::OpcAdmin) || p.has_role(Role::Auditor) {
+        return true;
+    }
+    if may_file_report(p, &TaskAccess { archived: false, ..t.clone() }, agency, pair_positions).is_ok() {
+        return true;
+    }
+    let participant = p.agency_ids().any(|a| t.agency_ids.contains(&a)) || p.is_exchangee_of(t);
+    submitted_once && participant
+}
+
 /// Edit agencies, positions, exchange pairs and exchangees.
 pub fn can_edit_registry(who: &Principal) -> bool {
     who.has_role(Role::OpcAdmin) && who.has_right(Right::Write) && who.has_right(Right::Admin)
@@ -869,6 +919,36 @@ mod tests {
         assert!(can_complete_follow_up(&person(vec![officer_of(4)]), a, Some(ME)), "the person it is assigned to");
         assert!(can_complete_follow_up(&person(vec![Grant::OpcAdmin]), a, None));
         assert!(!can_complete_follow_up(&person(vec![Grant::Auditor]), a, None));
+    }
+
+    #[test]
+    fn a_report_is_filed_by_its_agencys_officer_or_the_pairs_exchangee_of_that_agency() {
+        let t = TaskAccess {
+            status: TaskStatus::Confirmed,
+            archived: false,
+            agency_ids: agencies(&[1, 2]),
+            position_ids: vec![PositionId::new(10), PositionId::new(20)],
+            evaluator_ids: vec![],
+        };
+        let pair = [(PositionId::new(10), AgencyId::new(1)), (PositionId::new(20), AgencyId::new(2))];
+        let (a1, a2) = (AgencyId::new(1), AgencyId::new(2));
+        let officer = person(vec![officer_of(1)]);
+        assert_eq!(may_file_report(&officer, &t, a1, &pair), Ok(()));
+        assert_eq!(may_file_report(&officer, &t, a2, &pair), Err(Denied::NotAllowed), "not the other agency's");
+        let exchangee = person(vec![Grant::Exchangee { position_id: PositionId::new(20) }]);
+        assert_eq!(may_file_report(&exchangee, &t, a2, &pair), Ok(()), "the agency of its position");
+        assert_eq!(may_file_report(&exchangee, &t, a1, &pair), Err(Denied::NotAllowed));
+        let opc = person(vec![Grant::OpcAdmin]);
+        assert_eq!(may_file_report(&opc, &t, a1, &pair), Err(Denied::NotAllowed), "OPC reviews, it does not file");
+        assert!(can_run_checks(&opc) && !can_run_checks(&officer));
+        let archived = TaskAccess { archived: true, ..t.clone() };
+        assert_eq!(may_file_report(&officer, &archived, a1, &pair), Err(Denied::Archived));
+        assert!(!may_read_report(None, &t, a1, &pair, true), "the public never reads a report");
+        assert!(may_read_report(Some(&officer), &t, a1, &pair, false), "its own draft");
+        assert!(!may_read_report(Some(&officer), &t, a2, &pair, false), "not another agency's draft");
+        assert!(may_read_report(Some(&officer), &t, a2, &pair, true), "a co-agency's submitted report");
+        assert!(may_read_report(Some(&person(vec![Grant::Auditor])), &t, a2, &pair, false));
+        assert!(!may_read_report(Some(&person(vec![officer_of(3)])), &t, a1, &pair, true));
     }
 
     #[test]

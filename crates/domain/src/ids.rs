@@ -107,6 +107,12 @@ ids! {
     MediationMeetingId => "조정 회의";
     /// A notification (알림) to one person.
     NotificationId => "알림";
+    /// 점검 주기.
+    CheckCycleId => "점검 주기";
+    /// 추진실적 보고.
+    ReportId => "추진실적 보고";
+    /// A report's attached file.
+    AttachmentId => "첨부파일";
 }
 
 #[cfg(test)]

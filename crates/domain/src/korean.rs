@@ -100,10 +100,27 @@ pub fn thousands(n: usize) -> String {
     out
 }
 
+/// A measured value as people write it: 1,500, 12.5 (no trailing zeros).
+pub fn decimal(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        let n = v.abs() as usize;
+        return format!("{}{}", if v < 0.0 { "-" } else { "" }, thousands(n));
+    }
+    let s = format!("{v:.4}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use Particle::*;
+
+    #[test]
+    fn a_value_is_written_with_separators_and_no_trailing_zeros() {
+        assert_eq!(decimal(1500.0), "1,500");
+        assert_eq!(decimal(12.5), "12.5");
+        assert_eq!(decimal(-3.0), "-3");
+    }
 
     #[test]
     fn the_particle_follows_the_last_syllable() {

@@ -8,6 +8,7 @@ pub mod access;
 pub mod account;
 pub mod audit;
 pub mod bottleneck;
+pub mod checks;
 pub mod council;
 pub mod counts;
 pub mod dataset;
@@ -33,8 +34,9 @@ pub use filter::{
     AgencyRef, AuditFilter, AuditFilterInput, Paging, PagingInput, TaskFilter, TaskFilterInput, TaskSort,
 };
 pub use ids::{
-    AgencyId, BottleneckId, ExchangeeId, FollowUpId, KpiId, MediationMeetingId, MeetingId, MemoId, MilestoneId,
-    NotificationId, PairId, PositionId, ProcedureId, RecordId, SessionId, TaskId, TokenId, UserId,
+    AgencyId, AttachmentId, BottleneckId, CheckCycleId, ExchangeeId, FollowUpId, KpiId, MediationMeetingId, MeetingId,
+    MemoId, MilestoneId, NotificationId, PairId, PositionId, ProcedureId, RecordId, ReportId, SessionId, TaskId, TokenId,
+    UserId,
 };
 pub use lifecycle::{LifecycleError, TaskAction};
 pub use position::PositionLevel;

@@ -74,6 +74,14 @@ actions! {
     NotificationCreate => "notification.create", "알림 생성";
     NotificationRead => "notification.read", "알림 읽음 표시";
     NotificationReadAll => "notification.read_all", "알림 모두 읽음 표시";
+    CheckCycleCreate => "check_cycle.create", "점검 주기 시작";
+    CheckCycleClose => "check_cycle.close", "점검 주기 마감";
+    ReportSave => "progress_report.save", "추진실적 보고 저장";
+    ReportSubmit => "progress_report.submit", "추진실적 보고 제출";
+    ReportReturn => "progress_report.return", "추진실적 보고 반려(보완 요청)";
+    AttachmentAdd => "report_attachment.create", "추진실적 첨부파일 추가";
+    AttachmentRemove => "report_attachment.remove", "추진실적 첨부파일 삭제";
+    CheckRatingSet => "check_rating.set", "점검 결과 평가";
     DatasetLoad => "dataset.load", "내장 자료 불러오기";
     DatasetSynth => "dataset.synth", "부하 측정용 합성 자료 생성";
     /// A follow-up action assigned (by a mediation's outcome, or a council decision).

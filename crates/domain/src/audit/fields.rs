@@ -230,6 +230,63 @@ pub const RECORD_TYPES: &[RecordType] = &[
         ],
     },
     RecordType {
+        code: "check_cycle",
+        label: "점검 주기",
+        fields: &[
+            ("name", "점검 주기 이름"),
+            ("period_start", "점검 기간 시작일"),
+            ("period_end", "점검 기간 종료일"),
+            ("due", "보고 기한"),
+            ("closed_at", "마감 일시"),
+            ("reports", "요청한 보고 수"),
+            ("rated", "평가한 과제 수"),
+            ("unrated", "평가하지 않은 과제 수"),
+            ("carried_over", "이월 항목 수"),
+            ("carried_in", "이전 주기에서 이월된 항목 수"),
+        ],
+    },
+    RecordType {
+        code: "progress_report",
+        label: "추진실적 보고",
+        fields: &[
+            ("cycle_id", "점검 주기"),
+            ("task_id", "과제"),
+            ("agency_id", "기관"),
+            ("status", "보고 상태"),
+            ("narrative", "추진실적"),
+            ("citizen_change", "국민이 체감하는 변화"),
+            ("bottlenecks", "애로사항"),
+            ("return_comment", "보완 요청 내용"),
+            ("submitted_at", "제출 일시"),
+            ("returned_at", "반려 일시"),
+            ("milestones", "추진일정별 실적"),
+            ("kpis", "성과지표 실적"),
+        ],
+    },
+    RecordType {
+        code: "report_attachment",
+        label: "추진실적 첨부파일",
+        fields: &[
+            ("report_id", "추진실적 보고"),
+            ("file_name", "파일 이름"),
+            ("kind", "파일 종류"),
+            ("size_bytes", "크기(바이트)"),
+            ("sha256", "SHA-256 해시"),
+        ],
+    },
+    RecordType {
+        code: "check_rating",
+        label: "점검 결과",
+        fields: &[
+            ("cycle_id", "점검 주기"),
+            ("task_id", "과제"),
+            ("rating", "점검 결과"),
+            ("reason", "평가 사유"),
+            ("suggested", "제안된 점검 결과"),
+            ("suggestion", "제안 근거"),
+        ],
+    },
+    RecordType {
         code: "dataset",
         label: "기본 자료",
         fields: &[
@@ -381,7 +438,10 @@ fn show_text(key: &str, s: &str) -> String {
             .parse::<TaskStatus>()
             .ok()
             .map(TaskStatus::label_ko)
-            .or_else(|| s.parse::<BottleneckStatus>().ok().map(BottleneckStatus::label_ko)),
+            .or_else(|| s.parse::<BottleneckStatus>().ok().map(BottleneckStatus::label_ko))
+            .or_else(|| s.parse::<crate::checks::ReportStatus>().ok().map(crate::checks::ReportStatus::label_ko)),
+        "rating" | "suggested" => s.parse::<crate::checks::ProgressRating>().ok().map(crate::checks::ProgressRating::label_ko),
+        "kind" => s.parse::<crate::checks::AttachmentKind>().ok().map(crate::checks::AttachmentKind::label_ko),
         "category" => s.parse::<BottleneckCategory>().ok().map(BottleneckCategory::label_ko),
         "outcome" => s.parse::<MediationOutcome>().ok().map(MediationOutcome::label_ko),
         "source_kind" => FollowUpSource::from_stored(s, 0).ok().map(FollowUpSource::label_ko),
@@ -757,6 +817,30 @@ mod tests {
             (
                 "mediation_meeting",
                 json!({"id":1,"bottleneck_id":1,"task_id":1,"held_at":"2024-07-09T06:00:00Z","venue":null,"attendees":null,"council_meeting_id":null,"version":1}),
+            ),
+            (
+                "dataset",
+                json!({"tasks":1,"agencies":1,"seed":1,"force":false,"counts":{"agencies":0,"positions":0,"exchangees":0,"pairs":0,"tasks":0,"agency_roles":0,"kpis":0,"milestones":0,"meetings":0,"agenda_items":0,"decisions":0,"meeting_tasks":0,"accounts":0,"affiliations":0,"evaluator_assignments":0}}),
+            ),
+            (
+                "check_cycle",
+                json!({"check_cycle":{"id":1,"name":"2024년 2분기","period_start":"2024-04-01","period_end":"2024-06-30","due":"2024-07-05","closed_at":null,"version":1},"reports":82,"carried_in":0}),
+            ),
+            (
+                "check_cycle",
+                json!({"check_cycle":{"id":1,"name":"n","period_start":"2024-04-01","period_end":"2024-06-30","due":"2024-07-05","closed_at":"2024-07-10T00:00:00Z","version":2},"rated":3,"unrated":38,"carried_over":5}),
+            ),
+            (
+                "progress_report",
+                json!({"id":1,"cycle_id":1,"task_id":1,"agency_id":2,"status":"draft","narrative":null,"citizen_change":null,"bottlenecks":null,"return_comment":null,"submitted_at":null,"returned_at":null,"version":2,"milestones":[],"kpis":[]}),
+            ),
+            (
+                "report_attachment",
+                json!({"id":1,"report_id":1,"file_name":"a.pdf","kind":"pdf","size_bytes":10,"sha256":"ab"}),
+            ),
+            (
+                "check_rating",
+                json!({"id":1,"cycle_id":1,"task_id":1,"rating":"at_risk","reason":"r","suggested":"on_track","suggestion":"s","version":1}),
             ),
             (
                 "dataset",
