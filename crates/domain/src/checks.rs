@@ -180,6 +180,11 @@ fn text_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::
     })
 }
 
+/// A list that may be sent as null (a whole PUT names every field).
+fn null_as_empty<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
+}
+
 pub const MAX_CYCLE_NAME: usize = 100;
 
 /// A check cycle as OPC opens it.
@@ -271,10 +276,10 @@ pub struct ReportInput {
     /// 애로사항, as free text (a bottleneck record is raised on the task's page).
     pub bottlenecks: Option<String>,
     /// Each milestone of the task: done (with the day) or not and why.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub milestones: Vec<ReportMilestoneInput>,
     /// Each KPI of the task: its actual value.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub kpis: Vec<ReportKpiInput>,
     /// The report's version the change is based on.
     pub version: Option<String>,
@@ -490,7 +495,7 @@ pub struct Suggestion {
 /// A milestone more than this many days past its due date, not done, makes the task 지연.
 pub const DELAYED_AFTER_DAYS: i64 = 30;
 
-/// The light the facts point to on `as_of` (the end of the cycle's period, or today if earlier):
+/// The light the facts point to on `as_of` (the cycle's report due date, or today if earlier):
 /// - 지연: a milestone not done more than [`DELAYED_AFTER_DAYS`] days past due, or more than half of
 ///   the milestones due by then not done;
 /// - 주의: a milestone not done past its due date, or a KPI past its due date short of its target;
@@ -923,7 +928,7 @@ mod tests {
             due: Some(day("2024-06-30")),
             actual: Some(30.0),
         };
-        let s = suggest(&[ms("a", "2024-03-31", Some("2024-03-31"))], &[kpi.clone()], as_of);
+        let s = suggest(&[ms("a", "2024-03-31", Some("2024-03-31"))], std::slice::from_ref(&kpi), as_of);
         assert_eq!(s.rating, ProgressRating::AtRisk);
         assert_eq!(s.explanation, "성과지표 ‘조성기간 단축’ 실적 30%이(가) 목표 50%에 못 미침");
         let met = KpiFact { actual: Some(50.0), ..kpi.clone() };
@@ -1041,7 +1046,9 @@ mod tests {
         assert!(e[1].message.contains("2024-06-30"), "{}", e[1].message);
     }
 
-    fn subject_parts() -> (Vec<(MilestoneId, crate::Milestone)>, Vec<(KpiId, crate::Kpi)>) {
+    type Parts = (Vec<(MilestoneId, crate::Milestone)>, Vec<(KpiId, crate::Kpi)>);
+
+    fn subject_parts() -> Parts {
         let m =
             crate::Milestone { title: "승인 신청".into(), due: Some(day("2024-06-30")), done_on: None, note: None };
         let k = crate::Kpi {
