@@ -132,6 +132,24 @@ fn select_of(record_type: &str) -> Option<String> {
             TASK,
             "mediation_meetings mm JOIN bottlenecks b ON b.id = mm.bottleneck_id JOIN tasks t ON t.id = b.task_id WHERE mm.id",
         ),
+        "check_cycle" => (["c.id", "c.name", NO_TEXT, NO_NUMBER], NO_TASK, "check_cycles c WHERE c.id"),
+        "progress_report" => (
+            ["r.id", "a.short_name || ' 추진실적'", "c.name", NO_NUMBER],
+            TASK,
+            "progress_reports r JOIN tasks t ON t.id = r.task_id JOIN agencies a ON a.id = r.agency_id
+             JOIN check_cycles c ON c.id = r.cycle_id WHERE r.id",
+        ),
+        "report_attachment" => (
+            ["f.id", "f.file_name", "a.short_name", NO_NUMBER],
+            TASK,
+            "report_attachments f JOIN progress_reports r ON r.id = f.report_id JOIN tasks t ON t.id = r.task_id
+             JOIN agencies a ON a.id = r.agency_id WHERE f.id",
+        ),
+        "check_rating" => (
+            ["g.id", "c.name || ' 점검 결과'", NO_TEXT, NO_NUMBER],
+            TASK,
+            "check_ratings g JOIN tasks t ON t.id = g.task_id JOIN check_cycles c ON c.id = g.cycle_id WHERE g.id",
+        ),
         _ => return None,
     };
     let kind = format!("'{record_type}'");
@@ -369,5 +387,49 @@ mod tests {
             to_date: None,
             version: 1,
         });
+        use crate::checks::*;
+        let day = chrono::NaiveDate::from_ymd_opt(2024, 6, 30).unwrap();
+        check(&CycleRecord {
+            id: 1,
+            name: s(),
+            period_start: day,
+            period_end: day,
+            due: day,
+            closed_at: None,
+            version: 1,
+        });
+        check(&AttachmentRecord { id: 1, report_id: 1, file_name: s(), kind: s(), size_bytes: 1, sha256: s() });
+        check(&RatingRecord {
+            id: 1,
+            cycle_id: 1,
+            task_id: 1,
+            rating: s(),
+            reason: s(),
+            suggested: None,
+            suggestion: None,
+            version: 1,
+        });
+        let report = ReportRecord {
+            id: 1,
+            cycle_id: 1,
+            task_id: 1,
+            agency_id: 1,
+            status: s(),
+            narrative: None,
+            citizen_change: None,
+            bottlenecks: None,
+            return_comment: None,
+            submitted_at: None,
+            returned_at: None,
+            version: 1,
+        };
+        check(&report);
+        let snapshot = ReportSnapshot {
+            report,
+            milestones: vec![MilestoneLine { milestone_id: 1, done_on: None, reason: None }],
+            kpis: vec![KpiLine { kpi_id: 1, actual_value: None }],
+        };
+        let json = crate::audit::snapshot(&snapshot).unwrap();
+        assert_eq!(unlabelled_fields("progress_report", &json), Vec::<String>::new(), "a report with its lines");
     }
 }

@@ -16,6 +16,7 @@ pub mod accounts;
 pub mod audit;
 pub mod audit_names;
 pub mod bulk;
+pub mod checks;
 pub mod export;
 mod fold;
 pub mod lifecycle;

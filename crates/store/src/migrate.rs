@@ -79,6 +79,13 @@ const MIGRATIONS: &[Migration] = &[
         postgres_only: "",
     },
     Migration {
+        version: 10,
+        name: "checks",
+        sql: include_str!("../migrations/0010_checks.sql"),
+        sqlite_only: include_str!("../migrations/0010_checks.sqlite.sql"),
+        postgres_only: include_str!("../migrations/0010_checks.postgres.sql"),
+    },
+    Migration {
         version: 11,
         name: "notifications",
         sql: include_str!("../migrations/0011_notifications.sql"),

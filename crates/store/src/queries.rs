@@ -18,7 +18,7 @@ use crate::views::*;
 use crate::{with_db, Db, Result, StoreError};
 
 /// A value bound to a query built at run time.
-enum Param {
+pub(crate) enum Param {
     Int(i64),
     Text(String),
     Date(NaiveDate),
@@ -37,9 +37,10 @@ macro_rules! bind_all {
         q
     }};
 }
+pub(crate) use bind_all;
 
 /// `$first, $first+1, …` for an `IN (…)` list of `n` values.
-fn placeholders(first: usize, n: usize) -> String {
+pub(crate) fn placeholders(first: usize, n: usize) -> String {
     (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
@@ -538,6 +539,7 @@ impl Db {
                     },
                     version: r.version,
                     updated_at: r.updated_at,
+                    light: None,
                 })
             })
             .collect()
@@ -1112,7 +1114,7 @@ impl Db {
 }
 
 /// The SQL condition (on `tasks t`) that admits what `scope` admits; binds go to `params`.
-fn scope_condition(scope: &TaskScope, params: &mut Vec<Param>) -> Option<String> {
+pub(crate) fn scope_condition(scope: &TaskScope, params: &mut Vec<Param>) -> Option<String> {
     const PUBLISHED: &str = "(t.archived_at IS NULL AND t.status NOT IN ('proposed', 'tabled'))";
     let list = |ids: Vec<i64>, params: &mut Vec<Param>| {
         let first = params.len() + 1;

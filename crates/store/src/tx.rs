@@ -67,6 +67,8 @@ pub enum Value {
     Bool(bool),
     Date(Option<NaiveDate>),
     Time(Option<DateTime<Utc>>),
+    /// A file's bytes (BLOB / BYTEA).
+    Bytes(Option<Vec<u8>>),
 }
 
 macro_rules! value_from {
@@ -126,7 +128,10 @@ id_values!(
     hanteam_domain::FollowUpId,
     hanteam_domain::BottleneckId,
     hanteam_domain::MediationMeetingId,
-    hanteam_domain::MeetingId
+    hanteam_domain::MeetingId,
+    hanteam_domain::CheckCycleId,
+    hanteam_domain::ReportId,
+    hanteam_domain::AttachmentId
 );
 
 /// Binds every value of `$values` to `$query`, in order.
@@ -141,6 +146,7 @@ macro_rules! bind_values {
                 Value::Bool(x) => q.bind(*x),
                 Value::Date(x) => q.bind(*x),
                 Value::Time(x) => q.bind(*x),
+                Value::Bytes(x) => q.bind(x.as_deref()),
             };
         }
         q

@@ -154,6 +154,18 @@ pub struct TaskSummary {
     pub version: i64,
     /// The last change of the task or of one of its parts (roles, KPIs, milestones).
     pub updated_at: DateTime<Utc>,
+    /// Its light (점검 결과) in the latest closed check cycle that rated it; none before that.
+    pub light: Option<TaskLight>,
+}
+
+/// A task's current light: OPC's rating and reason in the latest closed check cycle that rated it.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TaskLight {
+    pub rating: hanteam_domain::checks::ProgressRating,
+    pub reason: String,
+    pub cycle_id: hanteam_domain::CheckCycleId,
+    pub cycle_name: String,
 }
 
 impl TaskSummary {
