@@ -21,6 +21,7 @@
 pub mod accounts;
 pub mod audit;
 mod caller;
+pub mod checks;
 pub mod demo;
 mod error;
 pub mod export;

@@ -88,7 +88,8 @@ pub async fn agency(db: &Db, by: &Caller, raw: &str, paging: Paging) -> Result<A
         db.find_agency(&AgencyRef::parse(raw)).await?.ok_or_else(|| UseCaseError::NotFound(format!("기관 '{raw}'")))?;
     let pairs = with_tasks(db, by, db.pairs_of_agency(agency.id).await?).await?;
     let filter = TaskFilter { limit: paging.limit, offset: paging.offset, ..TaskFilter::default() };
-    let tasks = db.list_tasks(&access::task_scope(by.principal()), &filter, Some(agency.id)).await?;
+    let mut tasks = db.list_tasks(&access::task_scope(by.principal()), &filter, Some(agency.id)).await?;
+    db.with_lights(&mut tasks.items).await?;
     Ok(AgencyPage { agency, pairs, tasks })
 }
 

@@ -25,7 +25,8 @@ pub(crate) fn task_not_found(id: TaskId) -> UseCaseError {
 pub async fn list(db: &Db, by: &Caller, input: &TaskFilterInput) -> Result<(TaskFilter, Page<TaskSummary>)> {
     let filter = TaskFilter::parse(input)?;
     let agency_id = filter_agency(db, &filter, input).await?;
-    let page = db.list_tasks(&task_scope(by.principal()), &filter, agency_id).await?;
+    let mut page = db.list_tasks(&task_scope(by.principal()), &filter, agency_id).await?;
+    db.with_lights(&mut page.items).await?;
     Ok((filter, page))
 }
 
@@ -75,7 +76,8 @@ const MY_WORK_ROWS: i64 = 10;
 pub async fn my_work(db: &Db, by: &Caller, now: DateTime<Utc>) -> Result<Option<MyWork>> {
     let Some(scope) = by.principal().and_then(access::work_scope) else { return Ok(None) };
     let filter = TaskFilter { sort: Some(TaskSort::Updated), limit: MY_WORK_ROWS, ..TaskFilter::default() };
-    let tasks = db.list_tasks(&scope, &filter, None).await?;
+    let mut tasks = db.list_tasks(&scope, &filter, None).await?;
+    db.with_lights(&mut tasks.items).await?;
     let today = kst_date(now);
     let milestones = db.milestones_due(&scope, today + Days::new(DUE_SOON_DAYS as u64), MY_WORK_ROWS).await?;
     let by_updated = TaskFilterInput { sort: Some(TaskSort::Updated.as_str().into()), ..TaskFilterInput::default() };
@@ -116,7 +118,9 @@ pub(crate) async fn visible_in(tx: &mut Tx, by: &Caller, id: TaskId) -> Result<T
 /// One task in full, if the caller may see it.
 pub async fn detail(db: &Db, by: &Caller, id: TaskId) -> Result<TaskDetail> {
     visible(db, by, id).await?;
-    db.get_task(id).await?.ok_or_else(|| task_not_found(id))
+    let mut task = db.get_task(id).await?.ok_or_else(|| task_not_found(id))?;
+    db.with_lights(std::slice::from_mut(&mut task.summary)).await?;
+    Ok(task)
 }
 
 /// What the caller may change on a task they see.
@@ -144,7 +148,8 @@ pub struct TaskWithPermissions {
 
 pub async fn with_permissions(db: &Db, by: &Caller, id: TaskId) -> Result<TaskWithPermissions> {
     let t = visible(db, by, id).await?;
-    let task = db.get_task(id).await?.ok_or_else(|| task_not_found(id))?;
+    let mut task = db.get_task(id).await?.ok_or_else(|| task_not_found(id))?;
+    db.with_lights(std::slice::from_mut(&mut task.summary)).await?;
     let may = match by.principal() {
         None => TaskPermissions::default(),
         Some(p) => {
