@@ -15,6 +15,7 @@ use tokio::net::TcpListener;
 
 mod api;
 mod api_mediation;
+mod api_checks;
 mod assets;
 pub mod auth;
 pub mod endpoint;

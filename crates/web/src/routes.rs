@@ -94,6 +94,23 @@ macro_rules! route_table {
             MediationOutcome => POST "/bottlenecks/{id}/outcome", Page(pages::mediation::outcome), Right(Write);
             FollowUpDoneForm => GET "/follow-ups/{id}/done", Page(pages::mediation::follow_up_done_form), Right(Write);
             FollowUpDone => POST "/follow-ups/{id}/done", Page(pages::mediation::follow_up_done), Right(Write);
+            // Periodic checks: pages
+            PageCycles => GET "/checks", Page(pages::checks::cycle_list), Right(Read);
+            PageCycleNew => GET "/checks/new", Page(pages::checks::cycle_new_form), Right(Write);
+            PageCycleCreate => POST "/checks", Page(pages::checks::cycle_create), Right(Write);
+            PageOverdue => GET "/checks/overdue", Page(pages::checks::overdue), Right(Read);
+            PageCycle => GET "/checks/{id}", Page(pages::checks::cycle_detail), Right(Read);
+            PageCycleCloseForm => GET "/checks/{id}/close", Page(pages::checks::cycle_close_form), Right(Write);
+            PageCycleClose => POST "/checks/{id}/close", Page(pages::checks::cycle_close), Right(Write);
+            PageReport => GET "/checks/{id}/reports/{task_id}/{agency_id}", Page(pages::checks::report_view), Right(Read);
+            PageReportSave => POST "/checks/{id}/reports/{task_id}/{agency_id}", Page(pages::checks::report_save), Right(Write);
+            PageReportReturn => POST "/checks/{id}/reports/{task_id}/{agency_id}/return", Page(pages::checks::report_return), Right(Write);
+            PageAttachmentAdd => POST "/checks/{id}/reports/{task_id}/{agency_id}/attachments", Page(pages::checks::attachment_add), Right(Write);
+            PageAttachment => GET "/checks/{id}/reports/{task_id}/{agency_id}/attachments/{file_id}", Page(pages::checks::attachment_download), Right(Read);
+            PageAttachmentRemoveForm => GET "/checks/{id}/reports/{task_id}/{agency_id}/attachments/{file_id}/remove", Page(pages::checks::attachment_remove_form), Right(Write);
+            PageAttachmentRemove => POST "/checks/{id}/reports/{task_id}/{agency_id}/attachments/{file_id}/remove", Page(pages::checks::attachment_remove), Right(Write);
+            PageRating => GET "/checks/{id}/ratings/{task_id}", Page(pages::checks::rating_form), Right(Write);
+            PageRatingSave => POST "/checks/{id}/ratings/{task_id}", Page(pages::checks::rating_save), Right(Write);
             // Registry writes: forms
             AgencyEditForm => GET "/agencies/{id}/edit", Page(pages::edit::agency_form), Right(Admin);
             AgencyEdit => POST "/agencies/{id}/edit", Page(pages::edit::agency_edit), Right(Admin);
@@ -170,6 +187,20 @@ macro_rules! route_table {
             ApiFollowUps => GET "/api/v1/follow-ups", Api(api_mediation::my_follow_ups), SignedIn;
             ApiFollowUp => GET "/api/v1/follow-ups/{id}", Api(api_mediation::get_follow_up), SignedIn;
             ApiFollowUpDone => POST "/api/v1/follow-ups/{id}/done", Api(api_mediation::follow_up_done), Right(Write);
+            // Periodic checks
+            ApiCycles => GET "/api/v1/check-cycles", Api(api_checks::list_cycles), Right(Read);
+            ApiCycleCreate => POST "/api/v1/check-cycles", Api(api_checks::create_cycle), Right(Write);
+            ApiCycle => GET "/api/v1/check-cycles/{id}", Api(api_checks::get_cycle), Right(Read);
+            ApiCycleClose => POST "/api/v1/check-cycles/{id}/close", Api(api_checks::close_cycle), Right(Write);
+            ApiReport => GET "/api/v1/check-cycles/{id}/reports/{task_id}/{agency_id}", Api(api_checks::get_report), Right(Read);
+            ApiReportSave => PUT "/api/v1/check-cycles/{id}/reports/{task_id}/{agency_id}", Api(api_checks::save_report), Right(Write);
+            ApiReportSubmit => POST "/api/v1/check-cycles/{id}/reports/{task_id}/{agency_id}/submit", Api(api_checks::submit_report), Right(Write);
+            ApiReportReturn => POST "/api/v1/check-cycles/{id}/reports/{task_id}/{agency_id}/return", Api(api_checks::return_report), Right(Write);
+            ApiAttachmentAdd => POST "/api/v1/check-cycles/{id}/reports/{task_id}/{agency_id}/attachments", Api(api_checks::add_attachment), Right(Write);
+            ApiAttachment => GET "/api/v1/check-cycles/{id}/reports/{task_id}/{agency_id}/attachments/{file_id}", Api(api_checks::get_attachment), Right(Read);
+            ApiAttachmentRemove => DELETE "/api/v1/check-cycles/{id}/reports/{task_id}/{agency_id}/attachments/{file_id}", Api(api_checks::remove_attachment), Right(Write);
+            ApiRating => PUT "/api/v1/check-cycles/{id}/ratings/{task_id}", Api(api_checks::rate), Right(Write);
+            ApiOverdue => GET "/api/v1/overdue-reports", Api(api_checks::overdue), Right(Read);
         }
     };
 }

@@ -208,6 +208,39 @@ fn expected(e: Endpoint, who: Who, target: Target) -> Outcome {
         | ApiMediationOutcome => internal_write(e, who, elsewhere, &[OpcAdmin]),
         // The follow-up of task 1 is 환경부's.
         FollowUpDoneForm | FollowUpDone | ApiFollowUpDone => internal_write(e, who, elsewhere, &[OpcAdmin, Officer]),
+        // Periodic checks: the cycles are read by anyone signed in; OPC opens, closes, returns and
+        // rates; the agency's officer (here 환경부's, task 1) files its report. The exchangee holds
+        // 국토부's post, so 환경부's report (a draft) is not theirs to read or write.
+        PageCycles | ApiCycles | PageCycle | ApiCycle => only(who, &signed_in, Ok),
+        PageCycleNew | PageCycleCloseForm => only(who, &[OpcAdmin], Ok),
+        PageCycleCreate | ApiCycleCreate | PageCycleClose | ApiCycleClose | PageReportReturn | ApiReportReturn
+        | PageRatingSave | ApiRating => only(who, &[OpcAdmin], Invalid),
+        PageRating => only(who, &[OpcAdmin], Ok),
+        PageOverdue | ApiOverdue => only(who, &[OpcAdmin, Auditor], Ok),
+        PageReport | ApiReport => match who {
+            Public => Unauthenticated,
+            OpcAdmin | Auditor => Ok,
+            Officer if !elsewhere => Ok,
+            _ => NotFound,
+        },
+        PageReportSave | ApiReportSave | ApiReportSubmit | PageAttachmentAdd | ApiAttachmentAdd => match who {
+            Public => Unauthenticated,
+            Officer if !elsewhere => Invalid,
+            _ => Forbidden,
+        },
+        // File 999999 is nobody's.
+        PageAttachment | ApiAttachment => only(who, &signed_in, NotFound),
+        PageAttachmentRemove | ApiAttachmentRemove => match who {
+            Public => Unauthenticated,
+            Officer if !elsewhere => NotFound,
+            _ => Forbidden,
+        },
+        PageAttachmentRemoveForm => match who {
+            Public => Unauthenticated,
+            Officer if !elsewhere => NotFound,
+            OpcAdmin | Evaluator | Auditor => Forbidden,
+            _ => NotFound,
+        },
     }
 }
 
@@ -228,6 +261,8 @@ struct Ids {
     bottleneck: [i64; 2],
     /// A follow-up of task 1 owned by 환경부, and one of task 30 owned by 개보위.
     follow_up: [i64; 2],
+    /// An open check cycle.
+    cycle: i64,
 }
 
 /// A concrete path for the endpoint, and whether the endpoint is about one record (and so is also
@@ -237,6 +272,8 @@ fn sample(e: Endpoint, ids: &Ids, target: Target) -> (String, bool) {
     let t = if target == Target::Theirs { 0 } else { 1 };
     let task = [1, 30][t];
     let role_agency = [ids.env, ids.pipc][t];
+    // The report of 환경부 on task 1, and of 개보위 on task 30.
+    let report_agency = role_agency;
     let (kpi, milestone) = (ids.kpi[t], ids.milestone[t]);
     let (procedure, memo) = (ids.procedure[t], ids.memo[t]);
     let (bottleneck, follow_up) = (ids.bottleneck[t], ids.follow_up[t]);
@@ -360,6 +397,34 @@ fn sample(e: Endpoint, ids: &Ids, target: Target) -> (String, bool) {
         ApiFollowUps => any("/api/v1/follow-ups"),
         ApiFollowUp => one(format!("/api/v1/follow-ups/{follow_up}")),
         ApiFollowUpDone => one(format!("/api/v1/follow-ups/{follow_up}/done")),
+        PageCycles | PageCycleCreate => any("/checks"),
+        PageCycleNew => any("/checks/new"),
+        PageOverdue => any("/checks/overdue"),
+        PageCycle => any(&format!("/checks/{}", ids.cycle)),
+        PageCycleCloseForm | PageCycleClose => any(&format!("/checks/{}/close", ids.cycle)),
+        PageReport | PageReportSave => one(format!("/checks/{}/reports/{task}/{report_agency}", ids.cycle)),
+        PageReportReturn => one(format!("/checks/{}/reports/{task}/{report_agency}/return", ids.cycle)),
+        PageAttachmentAdd => one(format!("/checks/{}/reports/{task}/{report_agency}/attachments", ids.cycle)),
+        PageAttachment => any(&format!("/checks/{}/reports/1/{}/attachments/999999", ids.cycle, ids.env)),
+        PageAttachmentRemoveForm | PageAttachmentRemove => {
+            one(format!("/checks/{}/reports/{task}/{report_agency}/attachments/999999/remove", ids.cycle))
+        }
+        PageRating | PageRatingSave => one(format!("/checks/{}/ratings/{task}", ids.cycle)),
+        ApiCycles | ApiCycleCreate => any("/api/v1/check-cycles"),
+        ApiCycle => any(&format!("/api/v1/check-cycles/{}", ids.cycle)),
+        ApiCycleClose => any(&format!("/api/v1/check-cycles/{}/close", ids.cycle)),
+        ApiReport | ApiReportSave => one(format!("/api/v1/check-cycles/{}/reports/{task}/{report_agency}", ids.cycle)),
+        ApiReportSubmit => one(format!("/api/v1/check-cycles/{}/reports/{task}/{report_agency}/submit", ids.cycle)),
+        ApiReportReturn => one(format!("/api/v1/check-cycles/{}/reports/{task}/{report_agency}/return", ids.cycle)),
+        ApiAttachmentAdd => {
+            one(format!("/api/v1/check-cycles/{}/reports/{task}/{report_agency}/attachments", ids.cycle))
+        }
+        ApiAttachment => any(&format!("/api/v1/check-cycles/{}/reports/1/{}/attachments/999999", ids.cycle, ids.env)),
+        ApiAttachmentRemove => {
+            one(format!("/api/v1/check-cycles/{}/reports/{task}/{report_agency}/attachments/999999", ids.cycle))
+        }
+        ApiRating => one(format!("/api/v1/check-cycles/{}/ratings/{task}", ids.cycle)),
+        ApiOverdue => any("/api/v1/overdue-reports"),
     }
 }
 
@@ -462,6 +527,15 @@ async fn every_route_answers_every_role_as_its_rules_say(b: Backend) {
         tx.commit().await.unwrap();
         follow_up[i] = f.id;
     }
+    let (s, cycle) = app
+        .call(
+            Method::POST,
+            "/api/v1/check-cycles",
+            Some(&admin),
+            Some(json!({"name": "2024년 2분기", "period_start": "2024-04-01", "period_end": "2024-06-30", "due": "2024-07-05"})),
+        )
+        .await;
+    assert_eq!(s, 201, "{cycle}");
     let task1 = app.json("/api/v1/tasks/1", 200).await;
     let ids = Ids {
         env,
@@ -476,6 +550,7 @@ async fn every_route_answers_every_role_as_its_rules_say(b: Backend) {
         user: auditor.get(),
         bottleneck,
         follow_up,
+        cycle: cycle["id"].as_i64().unwrap(),
     };
     let changes_before = changes(&app).await;
 

@@ -95,11 +95,19 @@ pub async fn protect(
     };
     // The token comes in a header (scripts in the page) or in the form itself.
     let (parts, body) = req.into_parts();
-    let bytes = match to_bytes(body, MAX_BODY_BYTES).await {
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    let multipart = content_type.starts_with("multipart/form-data");
+    // A form carrying a file may be as large as the file it carries.
+    let limit = if multipart { crate::api_checks::MAX_UPLOAD_BYTES } else { MAX_BODY_BYTES };
+    let bytes = match to_bytes(body, limit).await {
         Ok(b) => b,
         Err(_) => return refused(AppError::TooLarge, is_api, &viewer, &uri, &headers),
     };
-    let given = headers.get(HEADER).and_then(|v| v.to_str().ok()).map(str::to_string).or_else(|| {
+    let mut given = headers.get(HEADER).and_then(|v| v.to_str().ok()).map(str::to_string);
+    if given.is_none() && multipart {
+        given = crate::api_checks::multipart_text(&content_type, bytes.clone(), FIELD).await;
+    }
+    let given = given.or_else(|| {
         let is_form = headers
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())

@@ -18,7 +18,8 @@ use crate::error::AppError;
 /// One labelled control: a text-like input, a textarea or a select.
 pub(crate) struct Field {
     pub id: String,
-    pub name: &'static str,
+    /// The form field's name (a report's lines are named by their record: `ms_12_done_on`).
+    pub name: std::borrow::Cow<'static, str>,
     pub label: String,
     /// `type` of an `<input>`: text, date, password.
     pub input_type: &'static str,
@@ -36,7 +37,13 @@ pub(crate) struct Field {
 }
 
 impl Field {
-    fn new(name: &'static str, label: &str, input_type: &'static str, value: String) -> Field {
+    fn new(
+        name: impl Into<std::borrow::Cow<'static, str>>,
+        label: &str,
+        input_type: &'static str,
+        value: String,
+    ) -> Field {
+        let name = name.into();
         Field {
             id: format!("f-{}", name.replace('_', "-")),
             name,
@@ -53,21 +60,26 @@ impl Field {
         }
     }
 
-    pub fn text(name: &'static str, label: &str, value: &Option<String>) -> Field {
+    pub fn text(name: impl Into<std::borrow::Cow<'static, str>>, label: &str, value: &Option<String>) -> Field {
         Field::new(name, label, "text", value.clone().unwrap_or_default())
     }
 
     /// A date as `<input type="date">` (the value is YYYY-MM-DD; a browser without a date picker
     /// shows a text box, hence the hint).
-    pub fn date(name: &'static str, label: &str, value: &Option<String>) -> Field {
+    pub fn date(name: impl Into<std::borrow::Cow<'static, str>>, label: &str, value: &Option<String>) -> Field {
         Field::new(name, label, "date", value.clone().unwrap_or_default()).hint("2024-06-30처럼 연-월-일로 입력합니다.")
     }
 
-    pub fn textarea(name: &'static str, label: &str, value: &Option<String>, rows: u32) -> Field {
+    pub fn textarea(
+        name: impl Into<std::borrow::Cow<'static, str>>,
+        label: &str,
+        value: &Option<String>,
+        rows: u32,
+    ) -> Field {
         Field { rows: Some(rows), ..Field::new(name, label, "text", value.clone().unwrap_or_default()) }
     }
 
-    pub fn select(name: &'static str, label: &str, options: Vec<Opt>) -> Field {
+    pub fn select(name: impl Into<std::borrow::Cow<'static, str>>, label: &str, options: Vec<Opt>) -> Field {
         Field { options: Some(options), ..Field::new(name, label, "text", String::new()) }
     }
 

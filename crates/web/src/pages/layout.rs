@@ -15,6 +15,7 @@ pub(crate) enum Section {
     Pairs,
     Agencies,
     Meetings,
+    Checks,
     Audit,
     Users,
     Account,
@@ -23,12 +24,13 @@ pub(crate) enum Section {
 
 /// The sections of the main menu, with their page; the audit log and the accounts only for those
 /// who may see them.
-const MENU: [(Section, Endpoint, &str); 7] = [
+const MENU: [(Section, Endpoint, &str); 8] = [
     (Section::Home, Endpoint::PageHome, "홈"),
     (Section::Tasks, Endpoint::PageTasks, "협업과제"),
     (Section::Pairs, Endpoint::PagePairs, "교류직위"),
     (Section::Agencies, Endpoint::PageAgencies, "기관"),
     (Section::Meetings, Endpoint::PageMeetings, "협의회"),
+    (Section::Checks, Endpoint::PageCycles, "점검"),
     (Section::Audit, Endpoint::AuditPage, "감사기록"),
     (Section::Users, Endpoint::UsersPage, "계정"),
 ];
@@ -40,6 +42,7 @@ fn section_crumb(section: Section) -> Option<(&'static str, Endpoint)> {
         Section::Pairs => Some(("교류직위 쌍", Endpoint::PagePairs)),
         Section::Agencies => Some(("기관 목록", Endpoint::PageAgencies)),
         Section::Meetings => Some(("협업과제점검협의회", Endpoint::PageMeetings)),
+        Section::Checks => Some(("주기적 점검", Endpoint::PageCycles)),
         Section::Audit => Some(("감사기록", Endpoint::AuditPage)),
         Section::Users => Some(("계정 관리", Endpoint::UsersPage)),
         Section::Account => Some(("내 정보", Endpoint::AccountPage)),
@@ -99,6 +102,8 @@ fn menu(cx: &Ctx, section: Section) -> Vec<MenuItem> {
         .filter(|(s, _, _)| match s {
             Section::Audit => audit,
             Section::Users => users,
+            // The cycles and reports are for those signed in; the public sees the lights.
+            Section::Checks => cx.principal().is_some_and(|p| p.has_right(hanteam_domain::access::Right::Read)),
             _ => true,
         })
         .map(|&(s, e, label)| MenuItem { href: e.href(&[]), label, current: s == section })

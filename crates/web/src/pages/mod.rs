@@ -18,6 +18,7 @@
 
 pub(crate) mod account;
 pub(crate) mod audit;
+pub(crate) mod checks;
 pub(crate) mod context;
 pub(crate) mod edit;
 pub(crate) mod form;

@@ -90,6 +90,10 @@ struct HomePage {
     types_without: Vec<&'static str>,
     by_status: Table,
     statuses_without: Vec<&'static str>,
+    /// The lights of the latest closed check cycle and the next report deadlines.
+    checks: super::checks::ChecksPanel,
+    /// The reports the person files or mends (내 점검 보고), if they file any.
+    my_reports: Option<Vec<super::checks::ReportDueRow>>,
 }
 
 pub(crate) async fn home(State(state): State<AppState>, cx: Ctx) -> Response {
@@ -207,7 +211,11 @@ async fn home_page(db: &Db, cx: &Ctx) -> Result<HomePage, AppError> {
             count_cell(c.count, format!("{}?status={}", links::tasks(), c.key.as_str()), label),
         ]);
     }
+    let checks = super::checks::checks_panel(hanteam_app::checks::summary(db, None).await?, cx, String::new());
+    let my_reports = hanteam_app::checks::my_reports(db, cx.by()).await?.map(|p| super::checks::due_rows(&p.items));
     Ok(HomePage {
+        checks,
+        my_reports,
         layout: Layout::home(cx),
         work: work_view(db, cx).await?,
         totals,
@@ -536,6 +544,9 @@ struct TaskPage {
     /// The sections left out because nothing is in them and the viewer cannot add to them, named
     /// in one line instead.
     not_entered: Vec<&'static str>,
+    /// The current light (점검 결과): badge, OPC's reason, the cycle; and the lights of earlier closed cycles.
+    light: Option<(Badge, String, String)>,
+    light_history: Vec<(String, Badge, String)>,
 }
 
 /// What a task page's address may carry: the saved notice, and which page of memos to show
@@ -765,7 +776,16 @@ async fn task_page(db: &Db, cx: &Ctx, raw_id: &str, q: &TaskPageQuery) -> Result
     if task.meetings.is_empty() {
         not_entered.push("협업과제점검협의회 상정 이력");
     }
+    let light =
+        s.light.as_ref().map(|l| (super::checks::light_badge(l.rating), l.reason.clone(), l.cycle_name.clone()));
+    let light_history = hanteam_app::checks::light_history(db, cx.by(), id)
+        .await?
+        .into_iter()
+        .map(|(cycle, rating, reason)| (cycle, super::checks::light_badge(rating), reason))
+        .collect();
     Ok(TaskPage {
+        light,
+        light_history,
         layout: Layout::detail(cx, Section::Tasks, s.title.clone()),
         type_label: s.type_label(),
         type_criterion: s.task_type.map(TaskType::criterion_ko),
@@ -955,6 +975,9 @@ struct AgencyPage {
     /// The open bottlenecks involving the agency, for those who see them.
     bottlenecks: Option<(i64, Vec<super::mediation::BottleneckRow>)>,
     bottlenecks_href: String,
+    checks: super::checks::ChecksPanel,
+    /// The agency's reports past their due date, for a signed-in reader.
+    overdue: Option<Vec<super::checks::ReportDueRow>>,
 }
 
 pub(crate) async fn agency_detail(
@@ -979,8 +1002,18 @@ pub(crate) async fn agency_detail(
                 });
             }
         }
+        let checks = super::checks::checks_panel(
+            hanteam_app::checks::summary(&state.db, Some(page.agency.id)).await?,
+            &cx,
+            format!(": {}의 과제", page.agency.short_name),
+        );
+        let overdue = hanteam_app::checks::overdue_of_agency(&state.db, cx.by(), page.agency.id, Utc::now())
+            .await?
+            .map(|p| super::checks::due_rows(&p.items));
         let open = hanteam_app::mediation::open_ones(&state.db, cx.by(), Some(page.agency.id), 10, Utc::now()).await?;
         Ok::<_, AppError>(AgencyPage {
+            checks,
+            overdue,
             bottlenecks: open.map(|p| (p.total, p.items.iter().map(super::mediation::bottleneck_row).collect())),
             bottlenecks_href: format!(
                 "{}?status=open&agency={}",

@@ -43,6 +43,8 @@ pub(crate) struct TaskRow {
     pub agencies: String,
     pub type_label: &'static str,
     pub status: Badge,
+    /// The light of the latest closed check cycle that rated it, and OPC's reason.
+    pub light: Option<(Badge, String)>,
     pub updated: When,
 }
 
@@ -83,6 +85,7 @@ pub(crate) fn task_heads(sort_href: Option<&dyn Fn(TaskSort) -> String>, current
         head("참여 기관", None),
         head("유형", None),
         head("상태", Some(TaskSort::Status)),
+        head("점검 결과", None),
         head("최종 변경", Some(TaskSort::Updated)),
     ]
 }
@@ -126,6 +129,7 @@ pub(crate) fn task_rows(
             agencies: t.agencies.iter().map(|a| a.short_name.as_str()).collect::<Vec<_>>().join(", "),
             type_label: t.type_label(),
             status: status_badge(t.status),
+            light: t.light.as_ref().map(|l| (super::checks::light_badge(l.rating), l.reason.clone())),
             updated: when(t.updated_at),
         })
         .collect()
