@@ -14,8 +14,8 @@ use hanteam_app::Db;
 use tokio::net::TcpListener;
 
 mod api;
-mod api_mediation;
 mod api_checks;
+mod api_mediation;
 mod assets;
 pub mod auth;
 pub mod endpoint;

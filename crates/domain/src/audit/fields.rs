@@ -440,7 +440,9 @@ fn show_text(key: &str, s: &str) -> String {
             .map(TaskStatus::label_ko)
             .or_else(|| s.parse::<BottleneckStatus>().ok().map(BottleneckStatus::label_ko))
             .or_else(|| s.parse::<crate::checks::ReportStatus>().ok().map(crate::checks::ReportStatus::label_ko)),
-        "rating" | "suggested" => s.parse::<crate::checks::ProgressRating>().ok().map(crate::checks::ProgressRating::label_ko),
+        "rating" | "suggested" => {
+            s.parse::<crate::checks::ProgressRating>().ok().map(crate::checks::ProgressRating::label_ko)
+        }
         "kind" => s.parse::<crate::checks::AttachmentKind>().ok().map(crate::checks::AttachmentKind::label_ko),
         "category" => s.parse::<BottleneckCategory>().ok().map(BottleneckCategory::label_ko),
         "outcome" => s.parse::<MediationOutcome>().ok().map(MediationOutcome::label_ko),
