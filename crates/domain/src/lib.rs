@@ -35,8 +35,8 @@ pub use filter::{
 };
 pub use ids::{
     AgencyId, AttachmentId, BottleneckId, CheckCycleId, ExchangeeId, FollowUpId, KpiId, MediationMeetingId, MeetingId,
-    MemoId, MilestoneId, NotificationId, PairId, PositionId, ProcedureId, RecordId, ReportId, SessionId, TaskId, TokenId,
-    UserId,
+    MemoId, MilestoneId, NotificationId, PairId, PositionId, ProcedureId, RecordId, ReportId, SessionId, TaskId,
+    TokenId, UserId,
 };
 pub use lifecycle::{LifecycleError, TaskAction};
 pub use position::PositionLevel;

@@ -443,7 +443,6 @@ fn show_text(key: &str, s: &str) -> String {
         "rating" | "suggested" => {
             s.parse::<crate::checks::ProgressRating>().ok().map(crate::checks::ProgressRating::label_ko)
         }
-        "kind" => s.parse::<crate::checks::AttachmentKind>().ok().map(crate::checks::AttachmentKind::label_ko),
         "category" => s.parse::<BottleneckCategory>().ok().map(BottleneckCategory::label_ko),
         "outcome" => s.parse::<MediationOutcome>().ok().map(MediationOutcome::label_ko),
         "source_kind" => FollowUpSource::from_stored(s, 0).ok().map(FollowUpSource::label_ko),
@@ -454,9 +453,11 @@ fn show_text(key: &str, s: &str) -> String {
         "roles" => s.parse::<Role>().ok().map(Role::label_ko),
         "reason" => sign_in_failure(s),
         "writer_capacity" => s.parse::<WriterCapacity>().ok().map(WriterCapacity::label_ko),
-        "kind" => {
-            s.parse::<crate::notification::NotificationKind>().ok().map(crate::notification::NotificationKind::label_ko)
-        }
+        "kind" => s
+            .parse::<crate::notification::NotificationKind>()
+            .ok()
+            .map(crate::notification::NotificationKind::label_ko)
+            .or_else(|| s.parse::<crate::checks::AttachmentKind>().ok().map(crate::checks::AttachmentKind::label_ko)),
         _ => None,
     };
     if let Some(label) = coded {
