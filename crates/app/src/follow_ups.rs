@@ -18,9 +18,9 @@
 //! A new kind of source is a new variant of [`FollowUpSource`] (domain `follow_up.rs`): the table
 //! keeps any kind.
 
-use chrono::{DateTime, Utc};
 use hanteam_domain::access;
 use hanteam_domain::audit::AuditAction;
+use hanteam_domain::filter::Paging;
 use hanteam_domain::follow_up::{
     check_not_done, FollowUpDone, FollowUpDoneInput, FollowUpDraft, FollowUpInput, FollowUpSource,
 };
@@ -92,7 +92,7 @@ pub async fn create_draft_in(
 pub async fn get(db: &Db, by: &Caller, id: FollowUpId) -> Result<FollowUp> {
     let f = db.follow_up(id).await?.ok_or_else(|| not_found(id))?;
     let t = visible(db, by, f.task.id).await.map_err(|_| not_found(id))?;
-    if !access::can_see_internal(by.principal(), &t) {
+    if !access::can_see_internal_record(by.principal(), &t) {
         return Err(not_found(id));
     }
     Ok(f)
@@ -115,7 +115,7 @@ pub async fn complete(db: &Db, by: &Caller, id: FollowUpId, input: &FollowUpDone
     let mut tx = db.begin().await?;
     let before = tx.load::<FollowUpRecord>(id).await?.ok_or_else(|| not_found(id))?;
     let t = visible_in(&mut tx, by, TaskId::new(before.task_id)).await.map_err(|_| not_found(id))?;
-    if !access::can_see_internal(by.principal(), &t) {
+    if !access::can_see_internal_record(by.principal(), &t) {
         return Err(not_found(id));
     }
     let owner = before.owner_user_id.map(hanteam_domain::UserId::new);
@@ -133,13 +133,13 @@ pub async fn complete(db: &Db, by: &Caller, id: FollowUpId, input: &FollowUpDone
 }
 
 /// How many open follow-ups a work list shows at most.
-pub const MY_FOLLOW_UPS: i64 = 20;
+pub const MY_FOLLOW_UPS: Paging = Paging { limit: 20, offset: 0 };
 
 /// The follow-ups not done that are the caller's: assigned to them, or owned by an agency they are
 /// an officer of; by due date. `None` for the public and the console.
-pub async fn mine(db: &Db, by: &Caller, _now: DateTime<Utc>) -> Result<Option<Page<FollowUp>>> {
+pub async fn mine(db: &Db, by: &Caller, paging: Paging) -> Result<Option<Page<FollowUp>>> {
     let Some(p) = by.principal() else { return Ok(None) };
     let Some(user) = p.user_id else { return Ok(None) };
     let agencies = access::officer_agencies(p);
-    Ok(Some(db.open_follow_ups(user, &agencies, MY_FOLLOW_UPS).await?))
+    Ok(Some(db.open_follow_ups(user, &agencies, paging).await?))
 }

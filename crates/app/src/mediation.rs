@@ -10,8 +10,9 @@ use chrono::{DateTime, Utc};
 use hanteam_domain::access::{self, TaskAccess};
 use hanteam_domain::audit::AuditAction;
 use hanteam_domain::bottleneck::{
-    parse_decision, parse_position, transition, BottleneckAction, BottleneckDraft, BottleneckInput, BottleneckStatus,
-    DecisionInput, MediationOutcome, MeetingDraft, MeetingInput, OutcomeDraft, OutcomeInput, PositionInput,
+    parse_decision, parse_position, transition, AgencyPositionInput, BottleneckAction, BottleneckDraft,
+    BottleneckInput, BottleneckStatus, DecisionInput, MediationOutcome, MeetingDraft, MeetingInput, OutcomeDraft,
+    OutcomeInput,
 };
 use hanteam_domain::follow_up::FollowUpSource;
 use hanteam_domain::{AgencyId, AgencyRef, BottleneckId, Paging, PagingInput, TaskId, ValidationError};
@@ -47,7 +48,7 @@ fn scope_of(by: &Caller) -> Option<BottleneckScope> {
 async fn task_of(db: &Db, by: &Caller, id: BottleneckId) -> Result<(TaskId, TaskAccess)> {
     let task = db.bottleneck_task(id).await?.ok_or_else(|| not_found(id))?;
     let t = visible(db, by, task).await.map_err(|_| not_found(id))?;
-    if !access::can_see_internal(by.principal(), &t) {
+    if !access::can_see_internal_record(by.principal(), &t) {
         return Err(not_found(id));
     }
     Ok((task, t))
@@ -57,7 +58,7 @@ async fn task_of(db: &Db, by: &Caller, id: BottleneckId) -> Result<(TaskId, Task
 async fn open_in(tx: &mut Tx, by: &Caller, id: BottleneckId) -> Result<(BottleneckRecord, TaskAccess)> {
     let b = tx.load::<BottleneckRecord>(id).await?.ok_or_else(|| not_found(id))?;
     let t = visible_in(tx, by, TaskId::new(b.task_id)).await.map_err(|_| not_found(id))?;
-    if !access::can_see_internal(by.principal(), &t) {
+    if !access::can_see_internal_record(by.principal(), &t) {
         return Err(not_found(id));
     }
     if t.archived {
@@ -206,7 +207,7 @@ pub async fn state_position(
     by: &Caller,
     id: BottleneckId,
     agency: AgencyId,
-    input: &PositionInput,
+    input: &AgencyPositionInput,
 ) -> Result<Saved> {
     let p = by.signed_in()?;
     let mut tx = db.begin().await?;
@@ -402,7 +403,7 @@ pub struct TaskBottlenecks {
 pub async fn of_task(db: &Db, by: &Caller, task: TaskId, now: DateTime<Utc>) -> Result<TaskBottlenecks> {
     let t = &visible(db, by, task).await?;
     let open_count = db.open_bottleneck_count(task).await?;
-    let items = if access::can_see_internal(by.principal(), t) {
+    let items = if access::can_see_internal_record(by.principal(), t) {
         let filter = BottleneckFilter { task: Some(task), ..Default::default() };
         let paging = Paging { limit: 50, offset: 0 };
         Some(db.list_bottlenecks(&BottleneckScope::All, &filter, paging, now).await?.items)

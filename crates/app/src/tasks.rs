@@ -160,7 +160,7 @@ pub async fn with_permissions(db: &Db, by: &Caller, id: TaskId) -> Result<TaskWi
                 collaborate: ok(TaskChange::Collaborate),
                 memos: access::can_see_internal_record(Some(p), &t),
                 roles: task.summary.agencies.iter().map(|a| a.id).filter(|a| ok(TaskChange::AgencyRole(*a))).collect(),
-                moves: access::moves_for(Some(p), &t),
+                moves: hanteam_domain::lifecycle::moves_for(Some(p), &t),
             }
         }
     };

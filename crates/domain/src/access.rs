@@ -381,8 +381,8 @@ pub fn lifecycle_role(who: &Principal, t: &TaskAccess) -> Option<Role> {
     }
 }
 
-/// Whether `who` (None: the public) may read the task's internal record — its memos (기관 간 메모):
-/// OPC, auditors, officers of the agencies taking part and exchangees of the task's pair. Not
+/// Whether `who` (None: the public) may read the task's internal record — its memos (기관 간 메모), bottlenecks,
+/// positions, mediation and follow-ups: OPC, auditors, officers of the agencies taking part and exchangees of the task's pair. Not
 /// evaluators (unless they also hold one of those roles), never the public.
 pub fn can_see_internal_record(who: Option<&Principal>, t: &TaskAccess) -> bool {
     let Some(p) = who else { return false };
@@ -434,12 +434,6 @@ pub fn may_withdraw_memo(who: &Principal, t: &TaskAccess, writer: Option<UserId>
     } else {
         Err(Denied::NotTheWriter)
     }
-}
-
-/// The internal record of a task with its bottlenecks, their positions, mediation and follow-ups:
-/// the same people as [`can_see_internal_record`].
-pub fn can_see_internal(who: Option<&Principal>, t: &TaskAccess) -> bool {
-    can_see_internal_record(who, t)
 }
 
 /// The agencies whose internal records `p` sees beyond OPC's and auditors' all: its officer grants.
@@ -499,14 +493,6 @@ pub fn can_assign_follow_ups(who: &Principal) -> bool {
 /// agency a bottleneck they raise is raised by.
 pub fn officer_agencies(p: &Principal) -> Vec<AgencyId> {
     p.agency_ids().collect()
-}
-
-/// The lifecycle moves `who` (None: the public) may make on the task now.
-pub fn moves_for(who: Option<&Principal>, t: &TaskAccess) -> Vec<crate::TaskAction> {
-    match who.and_then(|p| lifecycle_role(p, t)) {
-        Some(role) if !t.archived => crate::lifecycle::actions_for(t.status, &[role]),
-        _ => vec![],
-    }
 }
 
 /// Open and close check cycles, return reports, rate tasks: OPC only.
@@ -873,16 +859,19 @@ mod tests {
     #[test]
     fn the_internal_record_is_for_the_tasks_agencies_pair_opc_and_auditors_only() {
         let t = task();
-        assert!(!can_see_internal(None, &t), "never the public");
-        assert!(!can_see_internal(
+        assert!(!can_see_internal_record(None, &t), "never the public");
+        assert!(!can_see_internal_record(
             Some(&person(vec![Grant::Evaluator])),
             &TaskAccess { evaluator_ids: vec![ME], ..task() }
         ));
-        assert!(can_see_internal(Some(&person(vec![officer_of(4)])), &t));
-        assert!(!can_see_internal(Some(&person(vec![officer_of(9)])), &t));
-        assert!(can_see_internal(Some(&person(vec![Grant::Exchangee { position_id: PositionId::new(10) }])), &t));
-        assert!(can_see_internal(Some(&person(vec![Grant::Auditor])), &t));
-        assert!(can_see_internal(Some(&person(vec![Grant::OpcAdmin])), &t));
+        assert!(can_see_internal_record(Some(&person(vec![officer_of(4)])), &t));
+        assert!(!can_see_internal_record(Some(&person(vec![officer_of(9)])), &t));
+        assert!(can_see_internal_record(
+            Some(&person(vec![Grant::Exchangee { position_id: PositionId::new(10) }])),
+            &t
+        ));
+        assert!(can_see_internal_record(Some(&person(vec![Grant::Auditor])), &t));
+        assert!(can_see_internal_record(Some(&person(vec![Grant::OpcAdmin])), &t));
         assert_eq!(internal_scope(&person(vec![Grant::Auditor])), None);
         assert_eq!(internal_scope(&person(vec![officer_of(4)])), Some((agencies(&[4]), vec![])));
     }

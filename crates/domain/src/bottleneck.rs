@@ -257,13 +257,13 @@ impl BottleneckDraft {
 /// An involved agency's position (입장), stated or revised.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct PositionInput {
+pub struct AgencyPositionInput {
     pub position: Option<String>,
     /// The version of the agency's part of the bottleneck.
     pub version: Option<String>,
 }
 
-pub fn parse_position(input: &PositionInput) -> Result<(String, i64), Vec<ValidationError>> {
+pub fn parse_position(input: &AgencyPositionInput) -> Result<(String, i64), Vec<ValidationError>> {
     let mut c = Check::default();
     let version = c.version(&input.version);
     let position = c.text("position", "기관 입장", &input.position, MAX_LONG_TEXT, true);
@@ -587,9 +587,9 @@ mod tests {
 
     #[test]
     fn a_position_is_required_text_and_resolving_without_mediation_needs_a_reason() {
-        let e = parse_position(&PositionInput { position: s("  "), version: s("1") }).unwrap_err();
+        let e = parse_position(&AgencyPositionInput { position: s("  "), version: s("1") }).unwrap_err();
         assert_eq!(e[0].field, "position");
-        assert_eq!(parse_position(&PositionInput { position: s("수용 곤란"), version: s("2") }).unwrap().1, 2);
+        assert_eq!(parse_position(&AgencyPositionInput { position: s("수용 곤란"), version: s("2") }).unwrap().1, 2);
         let e = parse_decision(&DecisionInput { version: s("1"), ..Default::default() }, ResolveWithoutMediation)
             .unwrap_err();
         assert!(e[0].message.contains("해소 사유"), "{}", e[0].message);

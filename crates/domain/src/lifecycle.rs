@@ -9,7 +9,7 @@
 use std::fmt::Write as _;
 use std::str::FromStr;
 
-use crate::access::Role;
+use crate::access::{self, Principal, Role, TaskAccess};
 use crate::TaskStatus;
 
 /// What can happen to a task's status.
@@ -124,6 +124,14 @@ pub fn actions_from(from: TaskStatus) -> Vec<TaskAction> {
 /// The actions someone holding `roles` may take on a task that is `from`.
 pub fn actions_for(from: TaskStatus, roles: &[Role]) -> Vec<TaskAction> {
     actions_from(from).into_iter().filter(|a| a.roles().iter().any(|r| roles.contains(r))).collect()
+}
+
+/// The moves `who` (None: the public) may make on the task now.
+pub fn moves_for(who: Option<&Principal>, t: &TaskAccess) -> Vec<TaskAction> {
+    match who.and_then(|p| access::lifecycle_role(p, t)) {
+        Some(role) if !t.archived => actions_for(t.status, &[role]),
+        _ => vec![],
+    }
 }
 
 /// A move the lifecycle refuses, with what is possible instead.

@@ -654,7 +654,7 @@ impl Db {
 
     /// The follow-ups not done of a person's work list, by due date: those assigned to `user` and
     /// those owned by one of `agencies`, at most `limit` (and how many there are).
-    pub async fn open_follow_ups(&self, user: UserId, agencies: &[AgencyId], limit: i64) -> Result<Page<FollowUp>> {
+    pub async fn open_follow_ups(&self, user: UserId, agencies: &[AgencyId], paging: Paging) -> Result<Page<FollowUp>> {
         let mut params = Vec::new();
         let me = marks(&mut params, [Param::Int(user.get())]);
         let mut owner = format!("f.owner_user_id = {me}");
@@ -666,8 +666,9 @@ impl Db {
         let count_sql = format!("SELECT COUNT(*) FROM follow_ups f JOIN tasks t ON t.id = f.task_id WHERE {condition}");
         let total: i64 =
             with_db!(self, |pool| bind_params!(sqlx::query_scalar(&count_sql), &params).fetch_one(pool).await?);
-        let l = marks(&mut params, [Param::Int(limit)]);
-        let sql = format!("{FOLLOW_UP_SELECT} WHERE {condition} ORDER BY f.due, f.id LIMIT {l}");
+        let l = marks(&mut params, [Param::Int(paging.limit)]);
+        let o = marks(&mut params, [Param::Int(paging.offset)]);
+        let sql = format!("{FOLLOW_UP_SELECT} WHERE {condition} ORDER BY f.due, f.id LIMIT {l} OFFSET {o}");
         let rows: Vec<FollowUpRow> =
             with_db!(self, |pool| bind_params!(sqlx::query_as::<_, FollowUpRow>(&sql), &params)
                 .fetch_all(pool)

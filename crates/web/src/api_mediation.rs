@@ -9,7 +9,8 @@ use hanteam_app::follow_ups;
 use hanteam_app::mediation::{self, BottleneckListInput};
 use hanteam_app::mediation_views::{BottleneckDetail, BottleneckSummary, FollowUp};
 use hanteam_app::views::Page;
-use hanteam_domain::bottleneck::{BottleneckInput, DecisionInput, MeetingInput, OutcomeInput, PositionInput};
+use hanteam_domain::bottleneck::{AgencyPositionInput, BottleneckInput, DecisionInput, MeetingInput, OutcomeInput};
+use hanteam_domain::filter::{Paging, PagingInput};
 use hanteam_domain::follow_up::FollowUpDoneInput;
 use hanteam_domain::{AgencyId, BottleneckId, FollowUpId, TaskId};
 
@@ -20,14 +21,15 @@ use crate::wire::{ApiJson, ApiQuery};
 use crate::AppState;
 
 /// The caller's own follow-ups not yet done (assigned to them, or owned by their agency), by due
-/// date: at most 20, with how many there are.
-#[utoipa::path(get, path = "/api/v1/follow-ups", tag = "mediation", security(("token" = [])),
-    responses((status = 200, body = Page<FollowUp>)))]
+/// date, a page at a time, with how many there are.
+#[utoipa::path(get, path = "/api/v1/follow-ups", tag = "mediation", params(PagingInput), security(("token" = [])),
+    responses((status = 200, body = Page<FollowUp>), (status = 400, body = ErrorBody)))]
 pub(crate) async fn my_follow_ups(
     State(state): State<AppState>,
     viewer: Viewer,
+    ApiQuery(paging): ApiQuery<PagingInput>,
 ) -> Result<Json<Page<FollowUp>>, AppError> {
-    let page = follow_ups::mine(&state.db, &viewer.caller, chrono::Utc::now()).await?;
+    let page = follow_ups::mine(&state.db, &viewer.caller, Paging::parse(&paging)?).await?;
     Ok(Json(page.unwrap_or(Page { items: vec![], total: 0 })))
 }
 
@@ -106,7 +108,7 @@ pub(crate) async fn get_bottleneck(
 
 /// State or revise an involved agency's position (입장): that agency's officers, while open.
 #[utoipa::path(put, path = "/api/v1/bottlenecks/{id}/positions/{agency_id}", tag = "mediation",
-    request_body = PositionInput, security(("token" = [])),
+    request_body = AgencyPositionInput, security(("token" = [])),
     params(("id" = i64, Path, description = "Bottleneck id"), ("agency_id" = i64, Path, description = "Agency id")),
     responses((status = 200, body = Written), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
                (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
@@ -114,7 +116,7 @@ pub(crate) async fn state_position(
     State(state): State<AppState>,
     viewer: Viewer,
     Path((id, agency_id)): Path<(String, String)>,
-    ApiJson(input): ApiJson<PositionInput>,
+    ApiJson(input): ApiJson<AgencyPositionInput>,
 ) -> Result<Json<Written>, AppError> {
     let (id, agency) = (BottleneckId::parse(&id)?, AgencyId::parse(&agency_id)?);
     Ok(Json(mediation::state_position(&state.db, &viewer.caller, id, agency, &input).await?.into()))

@@ -331,7 +331,9 @@ async fn no_answer_holds_more_than_its_page(b: Backend) {
     ] {
         assert!(endpoints.iter().any(|e| e == expected), "{expected} is a paged list: {endpoints:?}");
     }
-    for path in &endpoints {
+    for template in &endpoints {
+        // A task's own lists (its memos) are asked of task 1.
+        let path = &template.replace("/api/v1/tasks/{id}/", "/api/v1/tasks/1/");
         assert!(!path.contains('{'), "{path}: a list behind a path parameter needs its own check here");
         let page = get(&app, &format!("{path}?limit=2"), Some(&token)).await;
         let items = page["items"].as_array().unwrap_or_else(|| panic!("{path}: {page}"));

@@ -14,8 +14,8 @@ use hanteam_app::views::{MeetingSummary, TaskDetail};
 use hanteam_app::{follow_ups, registry, Db, UseCaseError};
 use hanteam_domain::access;
 use hanteam_domain::bottleneck::{
-    BottleneckCategory, BottleneckInput, BottleneckStatus, DecisionInput, MediationOutcome, MeetingInput, OutcomeInput,
-    PositionInput,
+    AgencyPositionInput, BottleneckCategory, BottleneckInput, BottleneckStatus, DecisionInput, MediationOutcome,
+    MeetingInput, OutcomeInput,
 };
 use hanteam_domain::follow_up::{FollowUpDoneInput, FollowUpInput};
 use hanteam_domain::time::kst_date;
@@ -517,7 +517,7 @@ pub(crate) async fn bottleneck_create(
 
 // An agency's position.
 
-fn position_page(cx: &Ctx, b: &BottleneckDetail, agency: AgencyId, input: &PositionInput) -> FormPage {
+fn position_page(cx: &Ctx, b: &BottleneckDetail, agency: AgencyId, input: &AgencyPositionInput) -> FormPage {
     let name =
         b.positions.iter().find(|p| p.agency.id == agency).map(|p| p.agency.short_name.clone()).unwrap_or_default();
     let mut context = bottleneck_facts(&b.summary);
@@ -545,12 +545,15 @@ async fn position_form_page(
     cx: &Ctx,
     id: BottleneckId,
     agency: AgencyId,
-    input: Option<&PositionInput>,
+    input: Option<&AgencyPositionInput>,
 ) -> Result<FormPage, AppError> {
     let b = mediation::open_position(db, cx.by(), id, agency, Utc::now()).await?;
     let input = input.cloned().unwrap_or_else(|| {
         let own = b.positions.iter().find(|p| p.agency.id == agency);
-        PositionInput { position: own.and_then(|p| p.position.clone()), version: own.map(|p| p.version.to_string()) }
+        AgencyPositionInput {
+            position: own.and_then(|p| p.position.clone()),
+            version: own.map(|p| p.version.to_string()),
+        }
     });
     Ok(position_page(cx, &b, agency, &input))
 }
@@ -576,7 +579,7 @@ pub(crate) async fn position_edit(
     State(state): State<AppState>,
     cx: Ctx,
     Path((id, agency_id)): Path<(String, String)>,
-    form: Result<Form<PositionInput>, FormRejection>,
+    form: Result<Form<AgencyPositionInput>, FormRejection>,
 ) -> Response {
     let ((id, agency), input) = match position_ids(&id, &agency_id).and_then(|ids| Ok((ids, form_input(form)?))) {
         Ok(v) => v,

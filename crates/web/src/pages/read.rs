@@ -117,7 +117,7 @@ fn due_badge(due: NaiveDate, today: NaiveDate) -> Badge {
 
 async fn work_view(db: &Db, cx: &Ctx) -> Result<Option<WorkView>, AppError> {
     let Some(work) = tasks::my_work(db, cx.by(), Utc::now()).await? else { return Ok(None) };
-    let mine = hanteam_app::follow_ups::mine(db, cx.by(), Utc::now()).await?;
+    let mine = hanteam_app::follow_ups::mine(db, cx.by(), hanteam_app::follow_ups::MY_FOLLOW_UPS).await?;
     let follow_up_total = mine.as_ref().map_or(0, |p| p.total);
     let follow_ups = mine
         .map(|p| p.items)
