@@ -10,6 +10,7 @@ use hanteam_domain::checks::{
     MAX_ATTACHMENTS,
 };
 use hanteam_domain::edit::{parse_version, VersionInput};
+use hanteam_domain::notification::{notice_title, NotificationKind};
 use hanteam_domain::time::kst_date;
 use hanteam_domain::{AgencyId, AttachmentId, CheckCycleId, Paging, PositionId, TaskId, ValidationError};
 use hanteam_store::audit::Change;
@@ -24,6 +25,7 @@ use hanteam_store::{Db, Tx};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::notify::{queue_in, Notice, Recipient, Subject};
 use crate::tasks::{visible, visible_in};
 use crate::{Caller, Result, Saved, UseCaseError};
 
@@ -331,6 +333,17 @@ pub async fn return_report(
         Change::of(AuditAction::ReportReturn, "progress_report", Some(before.id), Some(&snapshot_before), Some(&after)),
     )
     .await?;
+    let t = crate::tasks::task_record(&mut tx, task).await?;
+    let kind = NotificationKind::ReportReturned;
+    let notice = Notice {
+        kind,
+        recipients: vec![Recipient::AgencyOfficers(agency)],
+        subject: Subject { record_type: "progress_report", id: before.id },
+        title: notice_title(kind, &format!("{} — 과제 {} · {}", c.name, t.seq, t.title)),
+        link: format!("/checks/{}/reports/{}/{}", cycle.get(), task.get(), agency.get()),
+        occasion: format!("returned:{version}"),
+    };
+    queue_in(&mut tx, &by.actor, &notice).await?;
     tx.commit().await?;
     Ok(Saved { id: before.id, version })
 }

@@ -24,6 +24,7 @@ use hanteam_domain::filter::Paging;
 use hanteam_domain::follow_up::{
     check_not_done, FollowUpDone, FollowUpDoneInput, FollowUpDraft, FollowUpInput, FollowUpSource,
 };
+use hanteam_domain::notification::{date_text, notice_title, NotificationKind};
 use hanteam_domain::time::kst_date;
 use hanteam_domain::{FollowUpId, TaskId, ValidationError};
 use hanteam_store::audit::Change;
@@ -31,6 +32,7 @@ use hanteam_store::mediation::{FollowUp, FollowUpRecord};
 use hanteam_store::views::Page;
 use hanteam_store::{Db, Tx};
 
+use crate::notify::{queue_in, Notice, Recipient, Subject};
 use crate::tasks::{visible, visible_in};
 use crate::{Caller, Result, Saved, UseCaseError};
 
@@ -85,6 +87,18 @@ pub async fn create_draft_in(
     let id = tx.insert_follow_up(task, source, draft).await?;
     let after = tx.load::<FollowUpRecord>(id).await?.ok_or_else(|| not_found(id))?;
     tx.audit(&by.actor, Change::created(AuditAction::FollowUpCreate, &after)).await?;
+    let mut recipients = vec![Recipient::AgencyOfficers(draft.owner_agency_id)];
+    recipients.extend(draft.owner_user_id.map(Recipient::User));
+    let kind = NotificationKind::FollowUpAssigned;
+    let notice = Notice {
+        kind,
+        recipients,
+        subject: Subject { record_type: "follow_up", id: after.id },
+        title: notice_title(kind, &format!("{} (기한 {})", after.title, date_text(after.due))),
+        link: format!("/tasks/{}", task.get()),
+        occasion: "assigned".into(),
+    };
+    queue_in(tx, &by.actor, &notice).await?;
     Ok(after)
 }
 

@@ -15,6 +15,7 @@ use hanteam_domain::bottleneck::{
     OutcomeInput,
 };
 use hanteam_domain::follow_up::FollowUpSource;
+use hanteam_domain::notification::{moment_text, notice_title, NotificationKind};
 use hanteam_domain::{AgencyId, AgencyRef, BottleneckId, Paging, PagingInput, TaskId, ValidationError};
 use hanteam_store::audit::Change;
 use hanteam_store::mediation::{
@@ -25,6 +26,7 @@ use hanteam_store::tx::Value;
 use hanteam_store::views::Page;
 use hanteam_store::{Db, Tx};
 
+use crate::notify::{queue_in, Notice, Recipient, Subject};
 use crate::tasks::{visible, visible_in};
 use crate::{Caller, Result, Saved, UseCaseError};
 
@@ -351,6 +353,27 @@ pub async fn schedule_meeting(db: &Db, by: &Caller, id: BottleneckId, input: &Me
     let meeting = tx.insert_mediation_meeting(id, &draft).await?;
     let after = tx.load::<MediationMeetingRecord>(meeting).await?.ok_or_else(|| not_found(id))?;
     tx.audit(&by.actor, Change::created(AuditAction::MediationMeetingCreate, &after)).await?;
+    let recipients = tx
+        .bottleneck_agencies(id)
+        .await?
+        .into_iter()
+        .map(|a| Recipient::AgencyOfficers(AgencyId::new(a.agency_id)))
+        .collect();
+    let task = crate::tasks::task_record(&mut tx, TaskId::new(b.task_id)).await?;
+    let kind = NotificationKind::MediationScheduled;
+    let place = draft.venue.as_deref().map(|v| format!(", {v}")).unwrap_or_default();
+    let notice = Notice {
+        kind,
+        recipients,
+        subject: Subject { record_type: "mediation_meeting", id: after.id },
+        title: notice_title(
+            kind,
+            &format!("과제 {} · {} — {}{place}", task.seq, task.title, moment_text(draft.held_at)),
+        ),
+        link: format!("/bottlenecks/{}", id.get()),
+        occasion: "scheduled".into(),
+    };
+    queue_in(&mut tx, &by.actor, &notice).await?;
     tx.commit().await?;
     Ok(Saved { id: meeting.get(), version: after.version })
 }

@@ -185,7 +185,8 @@ pub async fn mark_all_read(db: &Db, by: &Caller) -> Result<u64> {
 const LOOKAHEAD_DAYS: i64 = 7;
 
 /// Turns the due dates of `now`'s Korean day into notifications: milestones (추진일정) of active
-/// tasks due within a week remind their agencies' officers. Returns how many notifications were
+/// tasks due within a week remind their agencies' officers; progress reports of open check cycles
+/// due within a week, or overdue, remind the officers of each agency with reports not submitted. Returns how many notifications were
 /// made (0 when another server, or an earlier run, made them already).
 pub async fn remind_due(db: &Db, now: DateTime<Utc>) -> Result<usize> {
     let today = kst_date(now);
@@ -205,6 +206,20 @@ pub async fn remind_due(db: &Db, now: DateTime<Utc>) -> Result<usize> {
             title: due_title(kind, &what, m.due, today),
             link: format!("/tasks/{}", m.task_id),
             occasion,
+        };
+        made += queue(db, &Actor::system(), &notice).await?.len();
+    }
+    for r in db.open_reports_due(today + Duration::days(LOOKAHEAD_DAYS)).await? {
+        let Some((kind, occasion)) = due_reminder(DueThing::Report, r.due, today) else { continue };
+        let what = format!("{} — {} 추진실적 {}건 미제출", r.cycle_name, r.agency_short_name, r.open_reports);
+        let notice = Notice {
+            kind,
+            recipients: vec![Recipient::AgencyOfficers(r.agency_id)],
+            subject: Subject { record_type: "check_cycle", id: r.cycle_id },
+            title: due_title(kind, &what, r.due, today),
+            link: format!("/checks/{}", r.cycle_id),
+            // An officer of two agencies is reminded of each agency's reports.
+            occasion: format!("{occasion}:agency:{}", r.agency_id),
         };
         made += queue(db, &Actor::system(), &notice).await?.len();
     }

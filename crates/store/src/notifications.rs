@@ -103,6 +103,19 @@ pub struct MilestoneDue {
     pub task_title: String,
 }
 
+/// An agency's progress reports (추진실적) not yet submitted in an open check cycle due by a day.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReportsDue {
+    pub cycle_id: i64,
+    pub cycle_name: String,
+    pub due: NaiveDate,
+    #[sqlx(try_from = "i64")]
+    pub agency_id: AgencyId,
+    pub agency_short_name: String,
+    /// How many of the agency's reports in the cycle are not submitted.
+    pub open_reports: i64,
+}
+
 /// The most milestones one run of the job reminds of per day window (a page; the rest the next run).
 pub const MILESTONES_PER_RUN: i64 = 5_000;
 
@@ -303,6 +316,21 @@ impl Db {
         Ok(with_db!(self, |pool| {
             sqlx::query_as::<_, MilestoneDue>(sql).bind(from).bind(to).bind(MILESTONES_PER_RUN).fetch_all(pool).await?
         }))
+    }
+
+    /// Per open check cycle due by `until` (also those past due) and agency: how many of the
+    /// agency's reports are not submitted. One row per (cycle, agency), so a cycle of many tasks
+    /// makes one reminder per agency, not one per report.
+    pub async fn open_reports_due(&self, until: NaiveDate) -> Result<Vec<ReportsDue>> {
+        let sql = "SELECT c.id AS cycle_id, c.name AS cycle_name, c.due AS due, a.id AS agency_id,
+                          a.short_name AS agency_short_name, COUNT(*) AS open_reports
+                   FROM check_cycles c
+                   JOIN progress_reports r ON r.cycle_id = c.id AND r.status IN ('not_started', 'draft', 'returned')
+                   JOIN agencies a ON a.id = r.agency_id
+                   WHERE c.closed_at IS NULL AND c.due <= $1
+                   GROUP BY c.id, c.name, c.due, a.id, a.short_name
+                   ORDER BY c.due, c.id, a.id";
+        Ok(with_db!(self, |pool| sqlx::query_as::<_, ReportsDue>(sql).bind(until).fetch_all(pool).await?))
     }
 
     /// The agencies taking part in a task.

@@ -49,7 +49,7 @@ async fn report(app: &TestApp, token: &str, path: &str) -> Value {
 }
 
 /// A full draft of task 1's report: its milestone not done with a reason, both KPIs.
-fn draft(r: &Value, narrative: &str) -> Value {
+pub(crate) fn draft(r: &Value, narrative: &str) -> Value {
     let milestones: Vec<Value> = r["milestones"]
         .as_array()
         .unwrap()

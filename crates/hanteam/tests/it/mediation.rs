@@ -28,6 +28,19 @@ async fn assign(app: &TestApp, task: i64, agency: i64, title: &str, due: &str) -
     f.id
 }
 
+/// The titles of the signed-in person's notifications of `kind`, newest first.
+async fn notifications_of_kind(who: &crate::common::Browser, kind: &str) -> Vec<String> {
+    let (s, list) = who.send(Method::GET, "/api/v1/notifications?limit=500", None).await;
+    assert_eq!(s, 200, "{list}");
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["kind"] == kind)
+        .map(|n| n["title"].as_str().unwrap().to_string())
+        .collect()
+}
+
 async fn a_follow_up_stays_on_its_owners_home_page_until_their_agency_marks_it_done(b: Backend) {
     let app = TestApp::spawn(b).await;
     let env = app.agency_id("환경부").await;
@@ -276,6 +289,17 @@ async fn a_bottleneck_goes_from_raised_through_mediation_to_agreed_actions_each_
     let meeting = json!({"held_at": "2024-07-09 15:00", "venue": "정부서울청사", "attendees": "국토부 산업입지정책과장\n환경부 물관리정책과장", "council_meeting_id": 1});
     let (s, m) = opc.send(Method::POST, &format!("{path}/meetings"), Some(meeting)).await;
     assert_eq!(s, 201, "{m}");
+    // The agencies involved are told of the meeting in their bell; an outsider is not.
+    for (who, told) in [(&env, 1), (&molit, 1), (&pipc, 0)] {
+        let titles = notifications_of_kind(who, "mediation_scheduled").await;
+        assert_eq!(titles.len(), told, "{titles:?}");
+        if let Some(t) = titles.first() {
+            assert!(
+                t.starts_with("[이견 조정 회의 일정] 과제 1 · ") && t.contains("2024. 7. 9. 15:00, 정부서울청사"),
+                "{t}"
+            );
+        }
+    }
     let (_, d) = env.send(Method::GET, &path, None).await;
     assert_eq!(d["meetings"][0]["held_at"], "2024-07-09T06:00:00Z");
     assert_eq!(d["meetings"][0]["attendees"][1]["agency"], "환경부");
@@ -302,6 +326,16 @@ async fn a_bottleneck_goes_from_raised_through_mediation_to_agreed_actions_each_
     assert_eq!(d["follow_ups"].as_array().unwrap().len(), 2);
     let (s, _) = env.send(Method::PUT, &position(c.env), Some(json!({"position": "추가", "version": 2}))).await;
     assert_eq!(s, 400, "a closed bottleneck's positions stay as they were");
+    // Each owner agency is told of its follow-up, once.
+    assert_eq!(
+        notifications_of_kind(&env, "follow_up_assigned").await,
+        ["[후속조치 지정] 수질 보전 대책 마련 (기한 2099. 9. 30.)"]
+    );
+    assert_eq!(
+        notifications_of_kind(&molit, "follow_up_assigned").await,
+        ["[후속조치 지정] 공급 일정 재수립 (기한 2099. 10. 31.)"]
+    );
+    assert!(notifications_of_kind(&pipc, "follow_up_assigned").await.is_empty());
     let (_, mine) = env.send(Method::GET, "/api/v1/follow-ups", None).await;
     assert_eq!(mine["items"][0]["title"], "수질 보전 대책 마련", "{mine}");
     assert_eq!(mine["total"], 1, "only 환경부's");

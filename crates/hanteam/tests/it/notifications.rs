@@ -274,9 +274,89 @@ async fn a_wrong_e_mail_address_is_refused_in_korean_and_nothing_is_saved(b: Bac
     assert_eq!((s, created["user"]["email"].as_str()), (201, Some("Kim@korea.kr")), "{created}");
 }
 
+/// The titles and links of the notifications of `kind` the holder of `token` has, newest first.
+async fn notices(app: &TestApp, token: &str, kind: &str) -> Vec<(String, String)> {
+    let (s, list) = app.call(Method::GET, "/api/v1/notifications?limit=500", Some(token), None).await;
+    assert_eq!(s, 200, "{list}");
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["kind"] == kind)
+        .map(|n| (n["title"].as_str().unwrap().to_string(), n["link"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+/// 09:00 in Korea on `day`.
+fn morning(day: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(&format!("{day}T00:00:00Z")).unwrap().with_timezone(&Utc)
+}
+
+async fn reports_due_in_a_week_tomorrow_and_overdue_remind_each_agency_once_and_a_returned_report_says_so(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let opc = app.token_for("opc-cycle", vec![Grant::OpcAdmin]).await;
+    let env = app.agency_id("환경부").await;
+    let officer = app.token_for("env-reports", vec![Grant::AgencyOfficer { agency_id: AgencyId::new(env) }]).await;
+    let cycle =
+        json!({"name": "2024년 2분기", "period_start": "2024-04-01", "period_end": "2024-06-30", "due": "2024-07-05"});
+    let (s, c) = app.call(Method::POST, "/api/v1/check-cycles", Some(&opc), Some(cycle)).await;
+    assert_eq!(s, 201, "{c}");
+    let cycle = c["id"].as_i64().unwrap();
+    let run = |day: &'static str| {
+        let db = app.db.clone();
+        async move { notify::run_job(&db, None, morning(day)).await.expect("job") }
+    };
+
+    run("2024-06-27").await;
+    assert!(notices(&app, &officer, "report_due_7").await.is_empty(), "eight days before: nothing yet");
+    for day in ["2024-06-28", "2024-06-29", "2024-07-02"] {
+        run(day).await;
+    }
+    let week = notices(&app, &officer, "report_due_7").await;
+    assert_eq!(week.len(), 1, "once over the week: {week:?}");
+    let (title, link) = &week[0];
+    assert!(title.starts_with("[추진실적 제출 기한 7일 전] 2024년 2분기 — 환경부 추진실적 "), "{title}");
+    assert!(title.ends_with("건 미제출 (2024. 7. 5., 기한까지 7일 남음)"), "{title}");
+    assert_eq!(link, &format!("/checks/{cycle}"));
+
+    run("2024-07-04").await;
+    run("2024-07-05").await;
+    let tomorrow = notices(&app, &officer, "report_due_1").await;
+    assert_eq!(tomorrow.len(), 1, "{tomorrow:?}");
+    assert!(tomorrow[0].0.ends_with("(2024. 7. 5., 기한까지 1일 남음)"), "{}", tomorrow[0].0);
+    for day in ["2024-07-06", "2024-07-10"] {
+        run(day).await;
+    }
+    let overdue = notices(&app, &officer, "report_overdue").await;
+    assert_eq!(overdue.len(), 1, "{overdue:?}");
+    assert!(overdue[0].0.ends_with("(2024. 7. 5., 기한이 1일 지남)"), "{}", overdue[0].0);
+
+    // A returned report tells its agency each time it is returned.
+    let path = format!("/api/v1/check-cycles/{cycle}/reports/1/{env}");
+    for round in 1..=2 {
+        let (_, r) = app.call(Method::GET, &path, Some(&officer), None).await;
+        let (s, saved) =
+            app.call(Method::PUT, &path, Some(&officer), Some(crate::checks::draft(&r, "산업단지계획 수립"))).await;
+        assert_eq!(s, 200, "{saved}");
+        let v = saved["version"].clone();
+        let (s, e) =
+            app.call(Method::POST, &format!("{path}/submit"), Some(&officer), Some(json!({"version": v}))).await;
+        assert_eq!(s, 200, "{e}");
+        let (_, r) = app.call(Method::GET, &path, Some(&officer), None).await;
+        let back = json!({"comment": "성과지표 실적을 채워 주세요", "version": r["version"]});
+        let (s, e) = app.call(Method::POST, &format!("{path}/return"), Some(&opc), Some(back)).await;
+        assert_eq!(s, 200, "{e}");
+        let returned = notices(&app, &officer, "report_returned").await;
+        assert_eq!(returned.len(), round, "{returned:?}");
+        assert!(returned[0].0.starts_with("[추진실적 보완 요청] 2024년 2분기 — 과제 1 · "), "{}", returned[0].0);
+        assert_eq!(returned[0].1, format!("/checks/{cycle}/reports/1/{env}"));
+    }
+}
+
 on_both_backends!(
     a_milestone_due_in_a_week_reminds_once_in_the_bell_and_by_one_e_mail,
     two_servers_running_the_job_at_the_same_moment_remind_and_mail_once,
     a_mail_the_smtp_server_cannot_take_stays_queued_and_a_later_run_sends_it_once,
     a_wrong_e_mail_address_is_refused_in_korean_and_nothing_is_saved,
+    reports_due_in_a_week_tomorrow_and_overdue_remind_each_agency_once_and_a_returned_report_says_so,
 );
