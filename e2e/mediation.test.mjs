@@ -1,8 +1,8 @@
 // Browser test of a bottleneck from raising to its follow-up: an officer of 환경부 raises a
 // bottleneck on task 1 and states the agency's position; OPC takes it into mediation, schedules a
-// meeting and records the outcome (합의) with an agreed action for 환경부; the action then shows on
-// the officer's home page. axe-core on every page visited. The real binary with `--demo`, a fresh
-// SQLite database. Run with `node --test e2e/mediation.test.mjs` after `cargo build -p hanteam`.
+// meeting and records the outcome (합의) with an agreed action for 환경부; the officer's bell counts
+// the meeting and the action, and the action shows on the officer's home page. axe-core on every
+// page visited. The real binary with `--demo`, a fresh SQLite database. Run with `node --test e2e/mediation.test.mjs` after `cargo build -p hanteam`.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { checkA11y, clickAndLoad, mainText, openBrowser, signInAsDemo, visit } from './browser.mjs';
@@ -128,8 +128,21 @@ test('a bottleneck is raised, positions stated, mediated and concluded with a fo
     const { page, assertClean } = b;
     try {
       await signInAsDemo(page, 'demo-officer');
+      // The bell counts what 환경부's officer was told: the meeting and the follow-up.
       await visit(page, '/');
+      assert.equal(await page.locator('.hanteam-bell').getAttribute('data-unread'), '2');
+      await visit(page, '/notifications');
+      await checkA11y(page, 'the notification list');
       let text = await mainText(page);
+      assert.match(text, /이견 조정 회의 일정/);
+      assert.match(text, /2024\. 7\. 9\. 15:00, 정부서울청사 회의실/);
+      assert.match(text, /\[후속조치 지정\] 수질 보전 대책 마련 \(기한 2099\. 9\. 30\.\)/);
+      await clickAndLoad(page, page.locator('#main form').getByRole('button', { name: '모두 읽음으로 표시' }), (u) => u.pathname === '/notifications');
+      await checkA11y(page, 'the notification list, all read');
+      assert.match(await mainText(page), /읽지 않음 0건/);
+      assert.equal(await page.locator('.hanteam-bell').getAttribute('data-unread'), '0');
+      await visit(page, '/');
+      text = await mainText(page);
       assert.match(text, /내 후속조치/);
       assert.match(text, /수질 보전 대책 마련/);
       await clickAndLoad(page, page.getByRole('link', { name: /완료 처리 \(수질 보전 대책 마련\)/ }), (u) => u.pathname.endsWith('/done'));
