@@ -2,7 +2,8 @@
 // bottleneck on task 1 and states the agency's position; OPC takes it into mediation, schedules a
 // meeting and records the outcome (합의) with an agreed action for 환경부; the officer's bell counts
 // the meeting and the action, and the action shows on the officer's home page. axe-core on every
-// page visited. The real binary with `--demo`, a fresh SQLite database. Run with `node --test e2e/mediation.test.mjs` after `cargo build -p hanteam`.
+// page visited. The real binary with `--demo`, a fresh SQLite database. Run with
+// `node --test e2e/mediation.test.mjs` after `cargo build -p hanteam`.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { checkA11y, clickAndLoad, mainText, openBrowser, signInAsDemo, visit } from './browser.mjs';
