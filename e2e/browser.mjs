@@ -123,3 +123,16 @@ export async function signInAsDemo(page, login) {
   await page.getByLabel('비밀번호', { exact: true }).fill(password);
   await clickAndLoad(page, page.locator('#main').getByRole('button', { name: '로그인', exact: true }), (u) => u.pathname !== '/sign-in');
 }
+
+/** Opens a browser of `viewport`'s size, signs in as the demo account `login`, runs `steps(page)`,
+ * checks nothing failed on the way (assertClean) and closes the browser whatever happened. */
+export async function asDemo(baseURL, login, viewport, steps) {
+  const b = await openBrowser(baseURL, { viewport });
+  try {
+    await signInAsDemo(b.page, login);
+    await steps(b.page);
+    b.assertClean();
+  } finally {
+    await b.close();
+  }
+}

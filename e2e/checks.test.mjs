@@ -6,10 +6,12 @@
 // after `cargo build -p hanteam`.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { checkA11y, clickAndLoad, mainText, openBrowser, signInAsDemo, visit } from './browser.mjs';
+import { asDemo, checkA11y, clickAndLoad, mainText, visit } from './browser.mjs';
 import { startServer } from './server.mjs';
 
 const TEST_TIMEOUT = 240_000;
+const DESK = { width: 1366, height: 900 };
+const PHONE = { width: 390, height: 844 };
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 
 let server;
@@ -38,102 +40,70 @@ test('a check cycle is opened, a report filed with a file, submitted, returned w
   let cycle;
   let report;
   // 1. OPC opens the cycle; a wrong period is refused first, with what to fix.
-  {
-    const b = await openBrowser(server.url, { viewport: { width: 1366, height: 900 } });
-    const { page, assertClean } = b;
-    try {
-      await signInAsDemo(page, 'demo-admin');
-      await visit(page, '/checks');
-      await clickAndLoad(page, page.getByRole('link', { name: '새 점검 주기 시작' }), (u) => u.pathname === '/checks/new');
-      await checkA11y(page, 'the new cycle form');
-      await page.getByLabel('점검 주기 이름').fill('2024년 2분기');
-      await page.getByLabel('점검 기간 시작일').fill('2024-06-30');
-      await page.getByLabel('점검 기간 종료일').fill('2024-04-01');
-      await page.getByLabel('보고 기한').fill('2024-07-05');
-      await post(page, '점검 주기 시작', 'the cycle form with an error');
-      assert.equal(new URL(page.url()).pathname, '/checks', 'the form again, nothing opened');
-      assert.match(await mainText(page), /점검 기간 종료일은 시작일과 같거나 뒤여야 합니다/);
-      await page.getByLabel('점검 기간 시작일').fill('2024-04-01');
-      await page.getByLabel('점검 기간 종료일').fill('2024-06-30');
-      await post(page, '점검 주기 시작', 'the new cycle');
-      cycle = new URL(page.url()).pathname;
-      assert.match(cycle, /^\/checks\/\d+$/);
-      const text = await mainText(page);
-      assert.match(text, /2024년 2분기/);
-      assert.match(text, /과제별 보고와 점검 결과/);
-      report = await page.locator(`a[href^="${cycle}/reports/1/"]`, { hasText: '환경부' }).getAttribute('href');
-      assert.ok(report, 'task 1 asks 환경부 for a report');
-      assertClean();
-    } finally {
-      await b.close();
-    }
-  }
+  await asDemo(server.url, 'demo-admin', DESK, async (page) => {
+    await visit(page, '/checks');
+    await clickAndLoad(page, page.getByRole('link', { name: '새 점검 주기 시작' }), (u) => u.pathname === '/checks/new');
+    await checkA11y(page, 'the new cycle form');
+    await page.getByLabel('점검 주기 이름').fill('2024년 2분기');
+    await page.getByLabel('점검 기간 시작일').fill('2024-06-30');
+    await page.getByLabel('점검 기간 종료일').fill('2024-04-01');
+    await page.getByLabel('보고 기한').fill('2024-07-05');
+    await post(page, '점검 주기 시작', 'the cycle form with an error');
+    assert.equal(new URL(page.url()).pathname, '/checks', 'the form again, nothing opened');
+    assert.match(await mainText(page), /점검 기간 종료일은 시작일과 같거나 뒤여야 합니다/);
+    await page.getByLabel('점검 기간 시작일').fill('2024-04-01');
+    await page.getByLabel('점검 기간 종료일').fill('2024-06-30');
+    await post(page, '점검 주기 시작', 'the new cycle');
+    cycle = new URL(page.url()).pathname;
+    assert.match(cycle, /^\/checks\/\d+$/);
+    const text = await mainText(page);
+    assert.match(text, /2024년 2분기/);
+    assert.match(text, /과제별 보고와 점검 결과/);
+    report = await page.locator(`a[href^="${cycle}/reports/1/"]`, { hasText: '환경부' }).getAttribute('href');
+    assert.ok(report, 'task 1 asks 환경부 for a report');
+  });
   // 2. 환경부's officer files it on a phone: a file, a refused submission, then a submitted report.
-  {
-    const b = await openBrowser(server.url, { viewport: { width: 390, height: 844 } });
-    const { page, assertClean } = b;
-    try {
-      await signInAsDemo(page, 'demo-officer');
-      await visit(page, report);
-      await page.getByLabel('첨부할 파일').setInputFiles({ name: '2분기-실적.pdf', mimeType: 'application/pdf', buffer: PDF });
-      await post(page, '파일 올리기', 'the report with its file');
-      assert.match(await mainText(page), /2분기-실적\.pdf/);
-      await post(page, '저장하고 제출', 'a submission that lacks its narrative');
-      assert.match(await mainText(page), /추진실적/);
-      assert.ok(await page.locator('#main [aria-invalid="true"]').count() > 0, 'the fields to fix are marked');
-      await page.getByLabel('추진실적', { exact: true }).fill('산업단지계획 수립 용역을 마쳤습니다.');
-      await page.getByLabel('국민이 체감하는 변화', { exact: true }).fill('산단 조성 일정이 앞당겨졌습니다.');
-      for (const reason of await page.locator('#main textarea[name$="_reason"]').all()) {
-        await reason.fill('환경영향평가 협의 중');
-      }
-      await post(page, '저장하고 제출', 'the submitted report');
-      const text = await mainText(page);
-      assert.match(text, /제출/);
-      assert.match(text, /산업단지계획 수립 용역을 마쳤습니다/);
-      assert.equal(await page.locator('#main').getByRole('button', { name: '저장하고 제출' }).count(), 0, 'locked once submitted');
-      assertClean();
-    } finally {
-      await b.close();
+  await asDemo(server.url, 'demo-officer', PHONE, async (page) => {
+    await visit(page, report);
+    await page.getByLabel('첨부할 파일').setInputFiles({ name: '2분기-실적.pdf', mimeType: 'application/pdf', buffer: PDF });
+    await post(page, '파일 올리기', 'the report with its file');
+    assert.match(await mainText(page), /2분기-실적\.pdf/);
+    await post(page, '저장하고 제출', 'a submission that lacks its narrative');
+    assert.match(await mainText(page), /추진실적/);
+    assert.ok(await page.locator('#main [aria-invalid="true"]').count() > 0, 'the fields to fix are marked');
+    await page.getByLabel('추진실적', { exact: true }).fill('산업단지계획 수립 용역을 마쳤습니다.');
+    await page.getByLabel('국민이 체감하는 변화', { exact: true }).fill('산단 조성 일정이 앞당겨졌습니다.');
+    for (const reason of await page.locator('#main textarea[name$="_reason"]').all()) {
+      await reason.fill('환경영향평가 협의 중');
     }
-  }
+    await post(page, '저장하고 제출', 'the submitted report');
+    const text = await mainText(page);
+    assert.match(text, /제출/);
+    assert.match(text, /산업단지계획 수립 용역을 마쳤습니다/);
+    assert.equal(await page.locator('#main').getByRole('button', { name: '저장하고 제출' }).count(), 0, 'locked once submitted');
+  });
   // 3. OPC returns it with a comment, then rates the task with a reason.
-  {
-    const b = await openBrowser(server.url, { viewport: { width: 1366, height: 900 } });
-    const { page, assertClean } = b;
-    try {
-      await signInAsDemo(page, 'demo-admin');
-      await visit(page, report);
-      await page.getByLabel('보완 요청 내용').fill('성과지표 실적을 채워 주세요.');
-      await post(page, '보완 요청(반려)', 'the returned report');
-      assert.match(await mainText(page), /성과지표 실적을 채워 주세요/);
-      await clickAndLoad(page, page.getByRole('link', { name: '이 과제의 점검 결과 평가' }), (u) => u.pathname.includes('/ratings/'));
-      await checkA11y(page, 'the rating form');
-      assert.match(await mainText(page), /추진일정과 성과지표로 본 제안/);
-      await page.getByRole('combobox', { name: /점검 결과/ }).selectOption('at_risk');
-      await page.getByLabel('평가 사유').fill('환경영향평가 협의가 길어지고 있음');
-      await post(page, '점검 결과 저장', 'the cycle after the rating');
-      assert.match(await mainText(page), /주의/);
-      assertClean();
-    } finally {
-      await b.close();
-    }
-  }
+  await asDemo(server.url, 'demo-admin', DESK, async (page) => {
+    await visit(page, report);
+    await page.getByLabel('보완 요청 내용').fill('성과지표 실적을 채워 주세요.');
+    await post(page, '보완 요청(반려)', 'the returned report');
+    assert.match(await mainText(page), /성과지표 실적을 채워 주세요/);
+    await clickAndLoad(page, page.getByRole('link', { name: '이 과제의 점검 결과 평가' }), (u) => u.pathname.includes('/ratings/'));
+    await checkA11y(page, 'the rating form');
+    assert.match(await mainText(page), /추진일정과 성과지표로 본 제안/);
+    await page.getByRole('combobox', { name: /점검 결과/ }).selectOption('at_risk');
+    await page.getByLabel('평가 사유').fill('환경영향평가 협의가 길어지고 있음');
+    await post(page, '점검 결과 저장', 'the cycle after the rating');
+    assert.match(await mainText(page), /주의/);
+  });
   // 4. The officer is told of the return, and the report is open again.
-  {
-    const b = await openBrowser(server.url, { viewport: { width: 390, height: 844 } });
-    const { page, assertClean } = b;
-    try {
-      await signInAsDemo(page, 'demo-officer');
-      await visit(page, '/notifications');
-      assert.match(await mainText(page), /\[추진실적 보완 요청\] 2024년 2분기 — 과제 1 · /);
-      await clickAndLoad(page, page.locator('#main table a', { hasText: '추진실적 보완 요청' }), (u) => u.pathname === report);
-      await checkA11y(page, 'the returned report, from the notification');
-      const text = await mainText(page);
-      assert.match(text, /성과지표 실적을 채워 주세요/);
-      assert.equal(await page.locator('#main').getByRole('button', { name: '저장하고 제출' }).count(), 1, 'open again');
-      assertClean();
-    } finally {
-      await b.close();
-    }
-  }
+  await asDemo(server.url, 'demo-officer', PHONE, async (page) => {
+    await visit(page, '/notifications');
+    assert.match(await mainText(page), /\[추진실적 보완 요청\] 2024년 2분기 — 과제 1 · /);
+    await clickAndLoad(page, page.locator('#main table a', { hasText: '추진실적 보완 요청' }), (u) => u.pathname === report);
+    await checkA11y(page, 'the returned report, from the notification');
+    const text = await mainText(page);
+    assert.match(text, /성과지표 실적을 채워 주세요/);
+    assert.equal(await page.locator('#main').getByRole('button', { name: '저장하고 제출' }).count(), 1, 'open again');
+  });
 });

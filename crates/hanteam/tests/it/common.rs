@@ -442,3 +442,16 @@ fn same_route(template: &str, path: &str) -> bool {
     let (t, p): (Vec<&str>, Vec<&str>) = (template.split('/').collect(), path.split('/').collect());
     t.len() == p.len() && t.iter().zip(&p).all(|(t, p)| t.starts_with('{') || t == p)
 }
+
+/// The (title, link) of the notifications of `kind` in a `/api/v1/notifications` answer, in its order.
+pub fn notices_of_kind(list: &Value, kind: &str) -> Vec<(String, String)> {
+    list["items"]
+        .as_array()
+        .unwrap_or_else(|| panic!("a page of notifications: {list}"))
+        .iter()
+        .filter(|n| n["kind"] == kind)
+        .map(|n| {
+            (n["title"].as_str().unwrap_or_default().to_string(), n["link"].as_str().unwrap_or_default().to_string())
+        })
+        .collect()
+}

@@ -32,13 +32,7 @@ async fn assign(app: &TestApp, task: i64, agency: i64, title: &str, due: &str) -
 async fn notifications_of_kind(who: &crate::common::Browser, kind: &str) -> Vec<String> {
     let (s, list) = who.send(Method::GET, "/api/v1/notifications?limit=500", None).await;
     assert_eq!(s, 200, "{list}");
-    list["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|n| n["kind"] == kind)
-        .map(|n| n["title"].as_str().unwrap().to_string())
-        .collect()
+    crate::common::notices_of_kind(&list, kind).into_iter().map(|(title, _)| title).collect()
 }
 
 async fn a_follow_up_stays_on_its_owners_home_page_until_their_agency_marks_it_done(b: Backend) {

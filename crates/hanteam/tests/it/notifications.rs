@@ -278,13 +278,7 @@ async fn a_wrong_e_mail_address_is_refused_in_korean_and_nothing_is_saved(b: Bac
 async fn notices(app: &TestApp, token: &str, kind: &str) -> Vec<(String, String)> {
     let (s, list) = app.call(Method::GET, "/api/v1/notifications?limit=500", Some(token), None).await;
     assert_eq!(s, 200, "{list}");
-    list["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|n| n["kind"] == kind)
-        .map(|n| (n["title"].as_str().unwrap().to_string(), n["link"].as_str().unwrap().to_string()))
-        .collect()
+    crate::common::notices_of_kind(&list, kind)
 }
 
 /// 09:00 in Korea on `day`.
