@@ -12,14 +12,14 @@ use hanteam_domain::checks::{
 use hanteam_domain::edit::{parse_version, VersionInput};
 use hanteam_domain::notification::{notice_title, NotificationKind};
 use hanteam_domain::time::kst_date;
-use hanteam_domain::{AgencyId, AttachmentId, CheckCycleId, Paging, PositionId, TaskId, ValidationError};
+use hanteam_domain::{AgencyId, AttachmentId, CheckCycleId, Paging, PositionId, ReportId, TaskId, ValidationError};
 use hanteam_store::audit::Change;
 /// Read models of the checks.
 pub use hanteam_store::checks::{
     AttachmentRecord, AttachmentView, CycleSummary, CycleTaskRow, Deadline, LightCounts, OverdueCount, ReportDue,
     ReportKpiView, ReportMilestoneView, ReportStatusRow, ReportView,
 };
-use hanteam_store::checks::{CycleRecord, RatingRecord, ReportRecord};
+use hanteam_store::checks::{CycleRecord, RatingRecord, ReportRecord, ReportSnapshot};
 use hanteam_store::views::Page;
 use hanteam_store::{Db, Tx};
 use serde::Serialize;
@@ -59,6 +59,19 @@ fn may_read(by: &Caller) -> Result<()> {
 
 fn closed(c: &CycleRecord) -> bool {
     c.closed_at.is_some()
+}
+
+/// Audits a change of report `id` as `action`: the report as it was (`before`) and as it is now.
+async fn audit_report(
+    tx: &mut Tx,
+    by: &Caller,
+    action: AuditAction,
+    id: ReportId,
+    before: &ReportSnapshot,
+) -> Result<()> {
+    let after = tx.report_snapshot(id).await?.ok_or_else(report_not_found)?;
+    tx.audit(&by.actor, Change::of(action, "progress_report", Some(id.get()), Some(before), Some(&after))).await?;
+    Ok(())
 }
 
 async fn cycle_in(tx: &mut Tx, id: CheckCycleId) -> Result<CycleRecord> {
@@ -228,18 +241,13 @@ pub async fn save_report(
     let (ms, ks) = tx.task_parts(task).await?;
     let subject = ReportSubject { milestones: &ms, kpis: &ks };
     let (draft, version) = ReportDraft::parse(input, &subject, kst_date(tx.at()))?;
-    let id = hanteam_domain::ReportId::new(before.id);
+    let id = ReportId::new(before.id);
     let snapshot_before = tx.report_snapshot(id).await?.ok_or_else(report_not_found)?;
     let version = tx
         .save_report(id, version, to, &draft)
         .await?
         .ok_or(UseCaseError::Stale { current_version: before.version })?;
-    let after = tx.report_snapshot(id).await?.ok_or_else(report_not_found)?;
-    tx.audit(
-        &by.actor,
-        Change::of(AuditAction::ReportSave, "progress_report", Some(before.id), Some(&snapshot_before), Some(&after)),
-    )
-    .await?;
+    audit_report(&mut tx, by, AuditAction::ReportSave, id, &snapshot_before).await?;
     tx.commit().await?;
     Ok(Saved { id: before.id, version })
 }
@@ -261,7 +269,7 @@ pub async fn submit_report(
     if before.version != version {
         return Err(UseCaseError::Stale { current_version: before.version });
     }
-    let id = hanteam_domain::ReportId::new(before.id);
+    let id = ReportId::new(before.id);
     let snapshot_before = tx.report_snapshot(id).await?.ok_or_else(report_not_found)?;
     let (ms, ks) = tx.task_parts(task).await?;
     let subject = ReportSubject { milestones: &ms, kpis: &ks };
@@ -295,12 +303,7 @@ pub async fn submit_report(
         .save_report(id, version, to, &draft)
         .await?
         .ok_or(UseCaseError::Stale { current_version: before.version })?;
-    let after = tx.report_snapshot(id).await?.ok_or_else(report_not_found)?;
-    tx.audit(
-        &by.actor,
-        Change::of(AuditAction::ReportSubmit, "progress_report", Some(before.id), Some(&snapshot_before), Some(&after)),
-    )
-    .await?;
+    audit_report(&mut tx, by, AuditAction::ReportSubmit, id, &snapshot_before).await?;
     tx.commit().await?;
     Ok(Saved { id: before.id, version })
 }
@@ -321,18 +324,13 @@ pub async fn return_report(
     let before = tx.report_of(cycle, task, agency).await?.ok_or_else(report_not_found)?;
     report_move(before.status()?, ReportAction::Return, closed(&c)).map_err(refused)?;
     let (comment, version) = parse_return(input)?;
-    let id = hanteam_domain::ReportId::new(before.id);
+    let id = ReportId::new(before.id);
     let snapshot_before = tx.report_snapshot(id).await?.ok_or_else(report_not_found)?;
     let version = tx
         .return_report(id, version, &comment)
         .await?
         .ok_or(UseCaseError::Stale { current_version: before.version })?;
-    let after = tx.report_snapshot(id).await?.ok_or_else(report_not_found)?;
-    tx.audit(
-        &by.actor,
-        Change::of(AuditAction::ReportReturn, "progress_report", Some(before.id), Some(&snapshot_before), Some(&after)),
-    )
-    .await?;
+    audit_report(&mut tx, by, AuditAction::ReportReturn, id, &snapshot_before).await?;
     let t = crate::tasks::task_record(&mut tx, task).await?;
     let kind = NotificationKind::ReportReturned;
     let notice = Notice {
@@ -369,7 +367,7 @@ pub async fn add_attachment(
     let mut tx = db.begin().await?;
     let (c, report) = filing(&mut tx, by, cycle, task, agency).await?;
     report_move(report.status()?, ReportAction::Save, closed(&c)).map_err(refused)?;
-    let id = hanteam_domain::ReportId::new(report.id);
+    let id = ReportId::new(report.id);
     if tx.attachment_count(id).await? >= MAX_ATTACHMENTS as i64 {
         return Err(UseCaseError::invalid(
             "file",
