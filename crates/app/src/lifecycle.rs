@@ -102,6 +102,10 @@ pub(crate) async fn move_in(
     }
     tx.audit(&by.actor, Change::of(AuditAction::TaskTransition, "task", Some(id.get()), Some(&before), Some(&moved)))
         .await?;
+    if to.is_active() && !t.status.is_active() {
+        // Confirmed while a check cycle is open: its agencies report on it in that cycle too.
+        tx.expect_reports_of(id).await?;
+    }
     Ok((version, to))
 }
 

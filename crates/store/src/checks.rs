@@ -199,6 +199,22 @@ impl Tx {
         Ok((CheckCycleId::new(id), reports, carried))
     }
 
+    /// A task that has just become active is reported on in the cycles open now, as if it had been
+    /// active when they opened: one report expected of each of its agencies (those already expected
+    /// stay as they are). Returns how many were added.
+    pub async fn expect_reports_of(&mut self, task: TaskId) -> Result<u64> {
+        let at = self.at();
+        self.execute(
+            "INSERT INTO progress_reports (cycle_id, task_id, agency_id, status, created_at, updated_at)
+             SELECT c.id, r.task_id, r.agency_id, 'not_started', $2, $2
+             FROM check_cycles c JOIN task_agency_roles r ON r.task_id = $1
+             WHERE c.closed_at IS NULL
+             ON CONFLICT (cycle_id, task_id, agency_id) DO NOTHING",
+            &[task.into(), at.into()],
+        )
+        .await
+    }
+
     /// One report of a cycle, locked.
     pub async fn report_of(
         &mut self,

@@ -437,6 +437,44 @@ async fn overdue_reports_are_counted_per_agency_and_listed_on_its_page(b: Backen
     assert_eq!(st, 403, "the per-agency list is OPC's");
 }
 
+async fn a_task_confirmed_while_a_cycle_is_open_is_reported_on_in_it(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let s = setup(&app).await;
+    let (st, created) = app
+        .call(
+            Method::POST,
+            "/api/v1/tasks",
+            Some(&s.opc),
+            Some(json!({"title": "하천 점용허가 절차 통합", "pair_id": 7})),
+        )
+        .await;
+    assert_eq!(st, 201, "{created}");
+    let task = created["id"].as_i64().unwrap();
+    app.json(&format!("/api/v1/tasks/{task}"), 404).await;
+    app.bring_to(&s.opc, task, "tabled").await;
+    let (st, _) = app.call(Method::GET, &report_path(s.cycle, task, s.env_id), Some(&s.opc), None).await;
+    assert_eq!(st, 404, "a tabled task is not checked");
+    app.move_task(&s.opc, task, &["confirm"]).await;
+    let (_, t) = app.call(Method::GET, &format!("/api/v1/tasks/{task}"), Some(&s.opc), None).await;
+    let ids: Vec<i64> = t["agencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["agency_id"].as_i64().or(a["id"].as_i64()).unwrap())
+        .collect();
+    assert!(!ids.is_empty(), "{t}");
+    for agency in ids {
+        let r = report(&app, &s.opc, &report_path(s.cycle, task, agency)).await;
+        assert_eq!(r["status"], "not_started", "{r}");
+    }
+    // Put on hold and resumed, it keeps the reports it has.
+    app.move_task(&s.opc, task, &["start"]).await;
+    let (_, cycle) =
+        app.call(Method::GET, &format!("/api/v1/check-cycles/{}?limit=500", s.cycle), Some(&s.opc), None).await;
+    let rows = cycle["tasks"]["items"].as_array().unwrap();
+    assert_eq!(rows.iter().filter(|r| r["task_id"] == task).count(), 1, "{cycle}");
+}
+
 on_both_backends!(
     a_submitted_report_is_locked_until_opc_returns_it_and_then_is_resubmitted,
     only_the_agencys_officers_and_the_pairs_exchangee_of_that_agency_file_its_report,
@@ -444,4 +482,5 @@ on_both_backends!(
     closing_a_cycle_carries_what_was_not_filed_or_not_done_into_the_next,
     the_public_sees_each_tasks_light_and_reason_and_never_a_report,
     overdue_reports_are_counted_per_agency_and_listed_on_its_page,
+    a_task_confirmed_while_a_cycle_is_open_is_reported_on_in_it,
 );
