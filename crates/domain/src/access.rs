@@ -495,6 +495,12 @@ pub fn officer_agencies(p: &Principal) -> Vec<AgencyId> {
     p.agency_ids().collect()
 }
 
+/// Run the review council: schedule, edit and cancel meetings, set their agendas, record the
+/// decisions (OPC only).
+pub fn can_run_council(who: &Principal) -> bool {
+    who.has_role(Role::OpcAdmin) && who.has_right(Right::Write)
+}
+
 /// Open and close check cycles, return reports, rate tasks: OPC only.
 pub fn can_run_checks(who: &Principal) -> bool {
     who.has_role(Role::OpcAdmin) && who.has_right(Right::Write)

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::edit::{Check, MAX_ROLE, MAX_TITLE};
-use crate::{AgencyId, BottleneckId, UserId, ValidationError};
+use crate::{AgencyId, AgendaItemId, BottleneckId, UserId, ValidationError};
 
 /// Where a follow-up came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -19,21 +19,25 @@ use crate::{AgencyId, BottleneckId, UserId, ValidationError};
 pub enum FollowUpSource {
     /// The agreed actions of a mediation (the bottleneck mediated).
     Mediation(BottleneckId),
+    /// A council decision (the agenda item decided).
+    Council(AgendaItemId),
 }
 
 impl FollowUpSource {
     /// The kinds a follow-up's source can be of (`follow_ups.source_kind`).
-    pub const KINDS: [&'static str; 1] = ["mediation"];
+    pub const KINDS: [&'static str; 2] = ["mediation", "council"];
 
     pub fn kind(self) -> &'static str {
         match self {
             FollowUpSource::Mediation(_) => "mediation",
+            FollowUpSource::Council(_) => "council",
         }
     }
 
     pub fn id(self) -> i64 {
         match self {
             FollowUpSource::Mediation(b) => b.get(),
+            FollowUpSource::Council(i) => i.get(),
         }
     }
 
@@ -41,6 +45,7 @@ impl FollowUpSource {
     pub fn from_stored(kind: &str, id: i64) -> Result<FollowUpSource, String> {
         match kind {
             "mediation" => Ok(FollowUpSource::Mediation(BottleneckId::new(id))),
+            "council" => Ok(FollowUpSource::Council(AgendaItemId::new(id))),
             other => Err(format!("알 수 없는 후속조치 출처입니다: '{other}'")),
         }
     }
@@ -48,6 +53,7 @@ impl FollowUpSource {
     pub fn label_ko(self) -> &'static str {
         match self {
             FollowUpSource::Mediation(_) => "이견 조정 결과",
+            FollowUpSource::Council(_) => "협의회 결정",
         }
     }
 }
@@ -262,6 +268,9 @@ mod tests {
         assert!(FollowUpSource::from_stored("memo", 1).is_err());
         assert_eq!(serde_json::to_value(m).unwrap(), serde_json::json!({"kind": "mediation", "id": 12}));
         assert!(FollowUpSource::KINDS.contains(&m.kind()));
+        let c = FollowUpSource::Council(AgendaItemId::new(3));
+        assert_eq!("council:3".parse::<FollowUpSource>(), Ok(c));
+        assert!(FollowUpSource::KINDS.contains(&c.kind()));
     }
 
     #[test]

@@ -93,6 +93,8 @@ ids! {
     MemoId => "메모";
     /// 협업과제점검협의회 회의.
     MeetingId => "회의";
+    /// An item on a council meeting's agenda (안건).
+    AgendaItemId => "안건";
     /// A person's account.
     UserId => "사용자";
     /// An API token.

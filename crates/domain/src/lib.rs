@@ -16,6 +16,7 @@ pub mod edit;
 pub mod export;
 pub mod filter;
 pub mod follow_up;
+pub mod ical;
 mod ids;
 pub mod korean;
 pub mod lifecycle;
@@ -29,14 +30,14 @@ pub mod task_part;
 pub mod time;
 pub mod validation;
 
-pub use council::DecisionOutcome;
+pub use council::{AgendaKind, DecisionOutcome, ItemDecision, MeetingStatus};
 pub use filter::{
     AgencyRef, AuditFilter, AuditFilterInput, Paging, PagingInput, TaskFilter, TaskFilterInput, TaskSort,
 };
 pub use ids::{
-    AgencyId, AttachmentId, BottleneckId, CheckCycleId, ExchangeeId, FollowUpId, KpiId, MediationMeetingId, MeetingId,
-    MemoId, MilestoneId, NotificationId, PairId, PositionId, ProcedureId, RecordId, ReportId, SessionId, TaskId,
-    TokenId, UserId,
+    AgencyId, AgendaItemId, AttachmentId, BottleneckId, CheckCycleId, ExchangeeId, FollowUpId, KpiId,
+    MediationMeetingId, MeetingId, MemoId, MilestoneId, NotificationId, PairId, PositionId, ProcedureId, RecordId,
+    ReportId, SessionId, TaskId, TokenId, UserId,
 };
 pub use lifecycle::{LifecycleError, TaskAction};
 pub use position::PositionLevel;

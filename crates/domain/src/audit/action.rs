@@ -94,6 +94,12 @@ actions! {
     BottleneckResolve => "bottleneck.resolve", "애로사항 조정 없이 해소";
     MediationMeetingCreate => "mediation_meeting.create", "조정 회의 일정 등록";
     BottleneckOutcome => "bottleneck.outcome", "조정 결과 기록";
+    MeetingCreate => "meeting.create", "협의회 회의 일정 등록";
+    MeetingUpdate => "meeting.update", "협의회 회의 수정";
+    MeetingCancel => "meeting.cancel", "협의회 회의 취소";
+    AgendaItemCreate => "agenda_item.create", "협의회 안건 추가";
+    /// The council's decision on an agenda item (the task's move is recorded beside it).
+    AgendaItemDecide => "agenda_item.decide", "협의회 안건 결정";
 }
 
 impl AuditAction {

@@ -230,6 +230,37 @@ pub const RECORD_TYPES: &[RecordType] = &[
         ],
     },
     RecordType {
+        code: "council_meeting",
+        label: "협의회 회의",
+        fields: &[
+            ("council", "협의회"),
+            ("seq", "차수"),
+            ("title", "회의명"),
+            ("held_at", "회의 일시"),
+            ("ends_at", "종료 일시"),
+            ("place", "장소"),
+            ("chair", "의장"),
+            ("status", "회의 상태"),
+            ("cancel_reason", "취소 사유"),
+            ("attendee_agency_ids", "참석 기관"),
+        ],
+    },
+    RecordType {
+        code: "meeting_agenda_item",
+        label: "협의회 안건",
+        fields: &[
+            ("meeting_id", "협의회 회의"),
+            ("seq", "순서"),
+            ("title", "안건명"),
+            ("kind", "안건 종류"),
+            ("task_id", "과제"),
+            ("bottleneck_id", "애로사항"),
+            ("decision", "결정"),
+            ("decision_reason", "결정 사유"),
+            ("decided_at", "결정 일시"),
+        ],
+    },
+    RecordType {
         code: "check_cycle",
         label: "점검 주기",
         fields: &[
@@ -824,6 +855,14 @@ mod tests {
             (
                 "dataset",
                 json!({"tasks":1,"agencies":1,"seed":1,"force":false,"counts":{"agencies":0,"positions":0,"exchangees":0,"pairs":0,"tasks":0,"agency_roles":0,"kpis":0,"milestones":0,"meetings":0,"agenda_items":0,"decisions":0,"meeting_tasks":0,"accounts":0,"affiliations":0,"evaluator_assignments":0}}),
+            ),
+            (
+                "council_meeting",
+                json!({"id":1,"council":"c","seq":3,"title":"t","held_at":"2026-07-09T06:00:00Z","ends_at":null,"place":"p","chair":null,"status":"scheduled","cancel_reason":null,"version":1,"attendee_agency_ids":[2,3]}),
+            ),
+            (
+                "meeting_agenda_item",
+                json!({"id":1,"meeting_id":1,"seq":1,"title":"t","kind":"task_confirmation","task_id":1,"bottleneck_id":null,"decision":null,"decision_reason":null,"decided_at":null,"version":1}),
             ),
             (
                 "check_cycle",
