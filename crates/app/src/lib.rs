@@ -8,7 +8,7 @@
 //!    (an HTTP status, a message and an exit code).
 //!
 //! Areas: [`tasks`] (tasks, their agencies' roles), [`lifecycle`] (a task's moves and history),
-//! [`parts`] (KPIs, milestones, procedures), [`memos`] (기관 간 메모), [`registry`]
+//! [`parts`] (KPIs, milestones, procedures), [`memos`] (기관 간 메모), [`council`] (the review council's meetings, agenda and decisions), [`registry`]
 //! (agencies, positions, pairs, exchangees, meetings, the built-in dataset), [`accounts`] (sign-in,
 //! sessions, tokens, passwords, user administration), [`audit`] (reading and checking the log),
 //! [`export`] (the task list as a CSV or Excel file), [`notify`] (reminders: notifications, their
@@ -22,6 +22,7 @@ pub mod accounts;
 pub mod audit;
 mod caller;
 pub mod checks;
+pub mod council;
 pub mod demo;
 mod error;
 pub mod export;
@@ -40,6 +41,8 @@ pub use caller::{Caller, Credential};
 pub use error::UseCaseError;
 /// Read models: what the use cases answer with.
 pub use hanteam_store::accounts::{Affiliation, ApiTokenView, RoleView, UserView};
+/// Read models of the council: the backlog, an agenda item with its meeting.
+pub use hanteam_store::council as council_views;
 /// Read models of bottlenecks, their mediation and follow-ups.
 pub use hanteam_store::mediation as mediation_views;
 pub use hanteam_store::notifications::NotificationRecord;

@@ -97,10 +97,17 @@ pub async fn meetings(db: &Db, paging: Paging) -> Result<Page<MeetingSummary>> {
     Ok(db.meetings_page(paging).await?)
 }
 
-/// A meeting, naming only the tabled tasks the caller may see.
+/// A meeting, naming only the tabled tasks the caller may see. A mediation on its agenda is the
+/// task's internal record: only OPC and auditors see it here (the involved agencies see it on the
+/// bottleneck's page).
 pub async fn meeting(db: &Db, by: &Caller, id: MeetingId) -> Result<MeetingDetail> {
     let scope = access::task_scope(by.principal());
-    db.get_meeting(id, &scope).await?.ok_or_else(|| UseCaseError::NotFound(format!("{id}번 회의")))
+    let mut m = db.get_meeting(id, &scope).await?.ok_or_else(|| UseCaseError::NotFound(format!("{id}번 회의")))?;
+    let sees_mediations = by.principal().is_some_and(|p| access::internal_scope(p).is_none());
+    if !sees_mediations {
+        m.agenda.retain(|i| i.kind != Some(hanteam_domain::AgendaKind::Mediation));
+    }
+    Ok(m)
 }
 
 /// On first start (nothing in the database yet) loads the built-in dataset, so a newcomer sees the

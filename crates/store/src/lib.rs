@@ -17,6 +17,7 @@ pub mod audit;
 pub mod audit_names;
 pub mod bulk;
 pub mod checks;
+pub mod council;
 pub mod export;
 mod fold;
 pub mod lifecycle;

@@ -92,6 +92,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite_only: "",
         postgres_only: "",
     },
+    Migration {
+        version: 12,
+        name: "council",
+        sql: include_str!("../migrations/0012_council.sql"),
+        sqlite_only: include_str!("../migrations/0012_council.sqlite.sql"),
+        postgres_only: include_str!("../migrations/0012_council.postgres.sql"),
+    },
 ];
 
 /// The dialect differences in our schema: how an auto-numbered primary key is spelled, and the

@@ -182,6 +182,9 @@ struct MeetingRow {
     seq: i64,
     title: String,
     held_at: DateTime<Utc>,
+    ends_at: Option<DateTime<Utc>>,
+    status: String,
+    cancel_reason: Option<String>,
     place: Option<String>,
     chair: Option<String>,
     task_count: i64,
@@ -197,6 +200,13 @@ struct AgendaRow {
     id: i64,
     seq: i64,
     title: String,
+    kind: Option<String>,
+    task_id: Option<i64>,
+    bottleneck_id: Option<i64>,
+    decision: Option<String>,
+    decision_reason: Option<String>,
+    decided_at: Option<DateTime<Utc>>,
+    version: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -901,13 +911,32 @@ impl Db {
 
     async fn meetings_where(&self, condition: &str, params: Vec<Param>) -> Result<Vec<MeetingRow>> {
         let sql = format!(
-            "SELECT m.id, m.council, m.seq, m.title, m.held_at, m.place, m.chair,
+            "SELECT m.id, m.council, m.seq, m.title, m.held_at, m.ends_at, m.status, m.cancel_reason, m.place, m.chair,
                     (SELECT COUNT(*) FROM meeting_tasks mt JOIN meeting_agenda_items i ON i.id = mt.agenda_item_id
                      WHERE i.meeting_id = m.id) AS task_count,
                     m.chair_name, m.purpose, m.remarks, m.source_document_id, m.version
              FROM council_meetings m WHERE {condition} ORDER BY m.held_at, m.id"
         );
         Ok(with_db!(self, |pool| { bind_all!(sqlx::query_as::<_, MeetingRow>(&sql), &params).fetch_all(pool).await? }))
+    }
+
+    /// The meetings scheduled from `from` on, soonest first, at most `limit`.
+    pub async fn upcoming_meetings(&self, from: DateTime<Utc>, limit: i64) -> Result<Vec<MeetingSummary>> {
+        let ids: Vec<i64> = with_db!(self, |pool| {
+            sqlx::query_scalar(
+            "SELECT id FROM council_meetings WHERE status = 'scheduled' AND held_at >= $1 ORDER BY held_at, id LIMIT $2"
+        )
+        .bind(from)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?
+        });
+        if ids.is_empty() {
+            return Ok(vec![]);
+        }
+        let list = placeholders(1, ids.len());
+        let rows = self.meetings_where(&format!("m.id IN ({list})"), ids.into_iter().map(Param::Int).collect()).await?;
+        Ok(rows.into_iter().map(meeting_summary).collect())
     }
 
     /// One page of the council meetings, oldest first.
@@ -939,7 +968,8 @@ impl Db {
         };
         let (items, decisions, tabled, source) = with_db!(self, |pool| {
             let items = sqlx::query_as::<_, AgendaRow>(
-                "SELECT id, seq, title FROM meeting_agenda_items WHERE meeting_id = $1 ORDER BY seq, id",
+                "SELECT id, seq, title, kind, task_id, bottleneck_id, decision, decision_reason, decided_at, version
+                 FROM meeting_agenda_items WHERE meeting_id = $1 ORDER BY seq, id",
             )
             .bind(id)
             .fetch_all(pool)
@@ -962,6 +992,8 @@ impl Db {
         });
         let agenda = items
             .into_iter()
+            // An item about a task the reader may not see (a proposal still inside) is left out.
+            .filter(|i| i.task_id.is_none_or(|t| tabled.iter().any(|v| v.agenda_item_id == i.id && v.id == t)))
             .map(|i| {
                 Ok(AgendaItem {
                     decisions: decisions
@@ -984,6 +1016,13 @@ impl Db {
                     id: i.id,
                     seq: i.seq,
                     title: i.title,
+                    kind: i.kind.as_deref().map(parse).transpose()?,
+                    task_id: i.task_id.map(TaskId::new),
+                    bottleneck_id: i.bottleneck_id.map(hanteam_domain::BottleneckId::new),
+                    decision: i.decision.as_deref().map(parse).transpose()?,
+                    decision_reason: i.decision_reason,
+                    decided_at: i.decided_at,
+                    version: i.version,
                 })
             })
             .collect::<Result<_>>()?;
@@ -1169,6 +1208,9 @@ fn meeting_summary(m: MeetingRow) -> MeetingSummary {
         seq: m.seq,
         title: m.title,
         held_at: m.held_at,
+        ends_at: m.ends_at,
+        status: m.status.parse().unwrap_or(hanteam_domain::MeetingStatus::Held),
+        cancel_reason: m.cancel_reason,
         place: m.place,
         chair: m.chair,
         task_count: m.task_count,

@@ -317,7 +317,12 @@ pub struct MeetingSummary {
     pub council: String,
     pub seq: i64,
     pub title: String,
+    /// When it starts (for a meeting held: when it was held).
     pub held_at: DateTime<Utc>,
+    pub ends_at: Option<DateTime<Utc>>,
+    pub status: hanteam_domain::MeetingStatus,
+    /// Why it was cancelled, if it was.
+    pub cancel_reason: Option<String>,
     pub place: Option<String>,
     pub chair: Option<String>,
     pub task_count: i64,
@@ -348,6 +353,17 @@ pub struct AgendaItem {
     pub title: String,
     pub decisions: Vec<Decision>,
     pub tasks: Vec<TabledTask>,
+    /// What the item is about (none: an item of the built-in source).
+    pub kind: Option<hanteam_domain::AgendaKind>,
+    pub task_id: Option<TaskId>,
+    /// The bottleneck in mediation, for a mediation.
+    pub bottleneck_id: Option<hanteam_domain::BottleneckId>,
+    /// The council's decision, once made, and why.
+    pub decision: Option<hanteam_domain::ItemDecision>,
+    pub decision_reason: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+    /// For a decision: the version it is based on.
+    pub version: i64,
 }
 
 #[derive(Debug, Clone, Serialize)]
