@@ -15,6 +15,7 @@ use tokio::net::TcpListener;
 
 mod api;
 mod api_checks;
+mod api_council;
 mod api_mediation;
 mod assets;
 pub mod auth;

@@ -34,6 +34,7 @@ use crate::AppState;
         (name = "users", description = "계정 관리 (국무조정실 관리자)"),
         (name = "audit", description = "감사기록"),
         (name = "mediation", description = "애로사항, 이견 조정, 후속조치"),
+        (name = "council", description = "협업과제점검협의회: 회의 일정, 안건, 결정"),
         (name = "checks", description = "주기적 점검: 점검 주기, 추진실적 보고, 첨부파일, 점검 결과(정상·주의·지연)"),
         (name = "system", description = "상태 확인과 API 문서")
     )

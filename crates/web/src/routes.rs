@@ -25,6 +25,7 @@ macro_rules! route_table {
             PageAgency => GET "/agencies/{id}", Page(pages::read::agency_detail), Public;
             PageMeetings => GET "/meetings", Page(pages::read::meeting_list), Public;
             PageMeeting => GET "/meetings/{id}", Page(pages::read::meeting_detail), Public;
+            PageMeetingMinutes => GET "/meetings/{id}/minutes", Page(pages::council::minutes), Public;
             PagePrivacy => GET "/privacy", Page(pages::policy::privacy), Public;
             PageCopyright => GET "/copyright", Page(pages::policy::copyright), Public;
             PageAccessibility => GET "/accessibility", Page(pages::policy::accessibility), Public;
@@ -94,6 +95,17 @@ macro_rules! route_table {
             MediationOutcome => POST "/bottlenecks/{id}/outcome", Page(pages::mediation::outcome), Right(Write);
             FollowUpDoneForm => GET "/follow-ups/{id}/done", Page(pages::mediation::follow_up_done_form), Right(Write);
             FollowUpDone => POST "/follow-ups/{id}/done", Page(pages::mediation::follow_up_done), Right(Write);
+            // The review council: forms (OPC)
+            PageMeetingNew => GET "/meetings/new", Page(pages::council::meeting_new_form), Right(Write);
+            PageMeetingCreate => POST "/meetings", Page(pages::council::meeting_create), Right(Write);
+            PageMeetingEditForm => GET "/meetings/{id}/edit", Page(pages::council::meeting_edit_form), Right(Write);
+            PageMeetingEdit => POST "/meetings/{id}/edit", Page(pages::council::meeting_edit), Right(Write);
+            PageMeetingCancelForm => GET "/meetings/{id}/cancel", Page(pages::council::meeting_cancel_form), Right(Write);
+            PageMeetingCancel => POST "/meetings/{id}/cancel", Page(pages::council::meeting_cancel), Right(Write);
+            PageAgendaForm => GET "/meetings/{id}/agenda", Page(pages::council::agenda_form), Right(Write);
+            PageAgendaAdd => POST "/meetings/{id}/agenda", Page(pages::council::agenda_add), Right(Write);
+            PageAgendaDecisionForm => GET "/agenda-items/{id}/decision", Page(pages::council::decision_form), Right(Write);
+            PageAgendaDecide => POST "/agenda-items/{id}/decision", Page(pages::council::decide), Right(Write);
             // Periodic checks: pages
             PageCycles => GET "/checks", Page(pages::checks::cycle_list), Right(Read);
             PageCycleNew => GET "/checks/new", Page(pages::checks::cycle_new_form), Right(Write);
@@ -164,6 +176,12 @@ macro_rules! route_table {
             ApiMemoWithdraw => POST "/api/v1/tasks/{id}/memos/{mid}/withdraw", Api(api::withdraw_memo), Right(Write);
             ApiMeetings => GET "/api/v1/meetings", Api(api::list_meetings), Public;
             ApiMeeting => GET "/api/v1/meetings/{id}", Api(api::get_meeting), Public;
+            ApiMeetingCreate => POST "/api/v1/meetings", Api(api_council::schedule), Right(Write);
+            ApiMeetingUpdate => PUT "/api/v1/meetings/{id}", Api(api_council::update), Right(Write);
+            ApiMeetingCancel => POST "/api/v1/meetings/{id}/cancel", Api(api_council::cancel), Right(Write);
+            ApiAgendaItemCreate => POST "/api/v1/meetings/{id}/agenda-items", Api(api_council::add_item), Right(Write);
+            ApiAgendaDecide => POST "/api/v1/agenda-items/{id}/decision", Api(api_council::decide), Right(Write);
+            ApiAgendaBacklog => GET "/api/v1/agenda-backlog", Api(api_council::backlog), Right(Write);
             ApiMe => GET "/api/v1/me", Api(api::me), SignedIn;
             ApiTokens => GET "/api/v1/tokens", Api(api::list_tokens), SignedIn;
             ApiTokenCreate => POST "/api/v1/tokens", Api(api::create_token), SignedIn;

@@ -105,9 +105,10 @@ fn expected(e: Endpoint, who: Who, target: Target) -> Outcome {
     let signed_in = [OpcAdmin, Officer, Exchangee, Evaluator, Auditor];
     let elsewhere = target == Target::Elsewhere;
     match e {
-        PageHome | PageTasks | PagePairs | PageAgencies | PageAgency | PageMeetings | PageMeeting | PagePrivacy
-        | PageCopyright | PageAccessibility | StaticKrds | StaticOwn | SignInForm | Healthz | ApiOpenApi
-        | ApiOverview | ApiAgencies | ApiAgency | ApiPairs | ApiTasks | ApiMeetings | ApiMeeting => Ok,
+        PageHome | PageTasks | PagePairs | PageAgencies | PageAgency | PageMeetings | PageMeeting
+        | PageMeetingMinutes | PagePrivacy | PageCopyright | PageAccessibility | StaticKrds | StaticOwn
+        | SignInForm | Healthz | ApiOpenApi | ApiOverview | ApiAgencies | ApiAgency | ApiPairs | ApiTasks
+        | ApiMeetings | ApiMeeting => Ok,
         // The list as a file: what each reader sees of it (tests/it/export.rs checks the rows).
         PageTasksCsv | PageTasksXlsx | ApiTasksCsv | ApiTasksXlsx => Ok,
         // An evaluator sees only the tasks assigned to it.
@@ -183,6 +184,24 @@ fn expected(e: Endpoint, who: Who, target: Target) -> Outcome {
         | ExchangeeEdit | ApiAgencyUpdate | ApiPairUpdate | ApiPositionUpdate | ApiExchangeeUpdate | UsersPage
         | UserNewForm | UserCreate | UserDisableForm | UserDisable | UserResetForm | UserReset | ApiUsers
         | ApiUserCreate | ApiUserDisable | ApiUserReset => only(who, &[OpcAdmin], read_or_change(e)),
+        // Only OPC runs the council (a scheduled meeting and an undecided item of it); an empty body
+        // is refused before anything is written.
+        PageMeetingNew
+        | PageMeetingCreate
+        | PageMeetingEditForm
+        | PageMeetingEdit
+        | PageMeetingCancelForm
+        | PageMeetingCancel
+        | PageAgendaForm
+        | PageAgendaAdd
+        | PageAgendaDecisionForm
+        | PageAgendaDecide
+        | ApiMeetingCreate
+        | ApiMeetingUpdate
+        | ApiMeetingCancel
+        | ApiAgendaItemCreate
+        | ApiAgendaDecide
+        | ApiAgendaBacklog => only(who, &[OpcAdmin], read_or_change(e)),
         PageBottlenecks | ApiBottlenecks | ApiFollowUps => only(who, &signed_in, Ok),
         PageBottleneck | ApiBottleneck | ApiFollowUp => internal_read(who, elsewhere),
         // Raised by those taking part in the task (task 1), or OPC anywhere.
@@ -257,6 +276,9 @@ struct Ids {
     memo: [i64; 2],
     /// An account to disable or reset (the auditor's).
     user: i64,
+    /// A scheduled council meeting, and an undecided item of its agenda (task 1's progress review).
+    meeting: i64,
+    item: i64,
     /// A bottleneck of task 1 involving 환경부, and one of task 30 involving 개보위.
     bottleneck: [i64; 2],
     /// A follow-up of task 1 owned by 환경부, and one of task 30 owned by 개보위.
@@ -290,6 +312,13 @@ fn sample(e: Endpoint, ids: &Ids, target: Target) -> (String, bool) {
         PageAgency => (format!("/agencies/{}", ids.env), false),
         PageMeetings => any("/meetings"),
         PageMeeting => any("/meetings/1"),
+        PageMeetingMinutes => any("/meetings/1/minutes"),
+        PageMeetingNew => any("/meetings/new"),
+        PageMeetingCreate => any("/meetings"),
+        PageMeetingEditForm | PageMeetingEdit => (format!("/meetings/{}/edit", ids.meeting), false),
+        PageMeetingCancelForm | PageMeetingCancel => (format!("/meetings/{}/cancel", ids.meeting), false),
+        PageAgendaForm | PageAgendaAdd => (format!("/meetings/{}/agenda", ids.meeting), false),
+        PageAgendaDecisionForm | PageAgendaDecide => (format!("/agenda-items/{}/decision", ids.item), false),
         PagePrivacy => any("/privacy"),
         PageCopyright => any("/copyright"),
         PageAccessibility => any("/accessibility"),
@@ -366,6 +395,12 @@ fn sample(e: Endpoint, ids: &Ids, target: Target) -> (String, bool) {
         ApiMemoWithdraw => one(format!("/api/v1/tasks/{task}/memos/{memo}/withdraw")),
         ApiMeetings => any("/api/v1/meetings"),
         ApiMeeting => any("/api/v1/meetings/1"),
+        ApiMeetingCreate => any("/api/v1/meetings"),
+        ApiMeetingUpdate => (format!("/api/v1/meetings/{}", ids.meeting), false),
+        ApiMeetingCancel => (format!("/api/v1/meetings/{}/cancel", ids.meeting), false),
+        ApiAgendaItemCreate => (format!("/api/v1/meetings/{}/agenda-items", ids.meeting), false),
+        ApiAgendaDecide => (format!("/api/v1/agenda-items/{}/decision", ids.item), false),
+        ApiAgendaBacklog => any("/api/v1/agenda-backlog"),
         ApiMe => any("/api/v1/me"),
         ApiTokens | ApiTokenCreate => any("/api/v1/tokens"),
         ApiTokenRevoke => any("/api/v1/tokens/999999"),
@@ -536,8 +571,29 @@ async fn every_route_answers_every_role_as_its_rules_say(b: Backend) {
         )
         .await;
     assert_eq!(s, 201, "{cycle}");
+    let (s, meeting) = app
+        .call(
+            Method::POST,
+            "/api/v1/meetings",
+            Some(&admin),
+            Some(json!({"seq": 9, "starts_at": "2099-07-09T15:00", "place": "정부서울청사"})),
+        )
+        .await;
+    assert_eq!(s, 201, "{meeting}");
+    let meeting = meeting["id"].as_i64().unwrap();
+    let (s, item) = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/meetings/{meeting}/agenda-items"),
+            Some(&admin),
+            Some(json!({"kind": "progress_review", "task_id": 1})),
+        )
+        .await;
+    assert_eq!(s, 201, "{item}");
     let task1 = app.json("/api/v1/tasks/1", 200).await;
     let ids = Ids {
+        meeting,
+        item: item["id"].as_i64().unwrap(),
         env,
         pipc,
         position,

@@ -12,6 +12,7 @@ mod authz;
 mod checks;
 mod cli;
 mod cli_accounts;
+mod council;
 mod edges;
 mod export;
 mod hardening;

@@ -20,6 +20,7 @@ pub(crate) mod account;
 pub(crate) mod audit;
 pub(crate) mod checks;
 pub(crate) mod context;
+pub(crate) mod council;
 pub(crate) mod edit;
 pub(crate) mod form;
 pub(crate) mod format;

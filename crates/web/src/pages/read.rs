@@ -94,6 +94,8 @@ struct HomePage {
     checks: super::checks::ChecksPanel,
     /// The reports the person files or mends (내 점검 보고), if they file any.
     my_reports: Option<Vec<super::checks::ReportDueRow>>,
+    /// The council meetings scheduled from today on.
+    upcoming: Vec<super::council::UpcomingRow>,
 }
 
 pub(crate) async fn home(State(state): State<AppState>, cx: Ctx) -> Response {
@@ -214,6 +216,7 @@ async fn home_page(db: &Db, cx: &Ctx) -> Result<HomePage, AppError> {
     let checks = super::checks::checks_panel(hanteam_app::checks::summary(db, None).await?, cx, String::new());
     let my_reports = hanteam_app::checks::my_reports(db, cx.by()).await?.map(|p| super::checks::due_rows(&p.items));
     Ok(HomePage {
+        upcoming: super::council::upcoming_rows(db).await?,
         checks,
         my_reports,
         layout: Layout::home(cx),
@@ -1060,6 +1063,7 @@ fn meeting_row(m: &MeetingSummary) -> MeetingRow {
 #[template(path = "meetings.html")]
 struct MeetingsPage {
     layout: Layout,
+    new_href: Option<String>,
     total: i64,
     table: Table,
     pager: Option<Pager>,
@@ -1082,6 +1086,7 @@ pub(crate) async fn meeting_list(
                 vec![
                     Cell::HeadLink { href: links::meeting(&m.id), text: r.title },
                     Cell::Time(r.held_at),
+                    Cell::Text(m.status.label_ko().into()),
                     Cell::Text(r.place),
                     Cell::Text(r.chair),
                     Cell::Text(format!("{}건", r.task_count)),
@@ -1089,12 +1094,16 @@ pub(crate) async fn meeting_list(
             })
             .collect();
         Ok::<_, AppError>(MeetingsPage {
+            new_href: cx
+                .principal()
+                .is_some_and(hanteam_domain::access::can_run_council)
+                .then(|| crate::endpoint::Endpoint::PageMeetingNew.href(&[])),
             layout: Layout::section(&cx, Section::Meetings),
             total: meetings.total,
             pager: q.pager(&links::meetings(), paging, meetings.total),
             table: Table {
-                caption: "협업과제점검협의회 회의 목록: 회의명, 일시, 장소, 주재, 상정 과제 수".into(),
-                head: vec!["회의명", "일시", "장소", "주재", "상정 과제 수"],
+                caption: "협업과제점검협의회 회의 목록: 회의명, 일시, 상태, 장소, 주재, 상정 과제 수".into(),
+                head: vec!["회의명", "일시", "상태", "장소", "주재", "상정 과제 수"],
                 rows,
                 scroll_label: None,
             },
@@ -1109,10 +1118,18 @@ struct AgendaView {
     title: String,
     decisions: Vec<String>,
     tasks: Table,
+    kind: Option<&'static str>,
+    decision: Option<&'static str>,
+    reason: Vec<String>,
+    decide_href: Option<String>,
 }
 
-fn agenda_view(a: &AgendaItem) -> AgendaView {
+fn agenda_view(v: &hanteam_app::council::MeetingView, a: &AgendaItem) -> AgendaView {
     AgendaView {
+        kind: a.kind.map(|k| k.label_ko()),
+        decision: a.decision.map(|d| d.label_ko()),
+        reason: lines(a.decision_reason.as_deref()),
+        decide_href: super::council::decide_href(v, a),
         seq: a.seq,
         title: a.title.clone(),
         decisions: a.decisions.iter().map(|d| d.text.clone()).collect(),
@@ -1148,6 +1165,14 @@ struct SourceView {
 struct MeetingPage {
     layout: Layout,
     meeting: MeetingRow,
+    saved: bool,
+    ends: Option<When>,
+    status: super::widgets::Badge,
+    cancel_reason: Option<String>,
+    attendees: String,
+    actions: super::council::MeetingActions,
+    minutes_href: String,
+    ics_href: String,
     chair_name: Option<String>,
     purpose: Option<String>,
     remarks: Vec<String>,
@@ -1155,16 +1180,35 @@ struct MeetingPage {
     source: Option<SourceView>,
 }
 
-pub(crate) async fn meeting_detail(State(state): State<AppState>, cx: Ctx, Path(id): Path<String>) -> Response {
+pub(crate) async fn meeting_detail(
+    State(state): State<AppState>,
+    cx: Ctx,
+    Path(id): Path<String>,
+    q: Result<Query<super::widgets::SavedQuery>, QueryRejection>,
+) -> Response {
+    // The meeting as a calendar event: /meetings/{id}.ics (the router has no suffix parameters).
+    if let Some(raw) = id.strip_suffix(".ics") {
+        return super::council::calendar(&state, &cx, raw).await;
+    }
+    let saved = q.map(|Query(q)| q.saved()).unwrap_or(false);
     let result = async {
-        let m = registry::meeting(&state.db, cx.by(), MeetingId::parse(&id)?).await?;
+        let v = hanteam_app::council::meeting(&state.db, cx.by(), MeetingId::parse(&id)?).await?;
+        let m = &v.meeting;
         Ok::<_, AppError>(MeetingPage {
+            saved,
+            ends: m.summary.ends_at.map(when),
+            status: super::council::status_badge(m.summary.status),
+            cancel_reason: m.summary.cancel_reason.clone(),
+            attendees: v.attendees.iter().map(|a| a.short_name.as_str()).collect::<Vec<_>>().join(", "),
+            actions: super::council::meeting_actions(&v),
+            minutes_href: super::council::minutes_href(&m.summary.id),
+            ics_href: super::council::ics_href(&m.summary.id),
             layout: Layout::detail(&cx, Section::Meetings, m.summary.title.clone()),
             meeting: meeting_row(&m.summary),
             chair_name: m.chair_name.clone(),
             purpose: m.purpose.clone(),
             remarks: lines(m.remarks.as_deref()),
-            agenda: m.agenda.iter().map(agenda_view).collect(),
+            agenda: m.agenda.iter().map(|a| agenda_view(&v, a)).collect(),
             source: m.source.as_ref().map(|s| SourceView {
                 title: s.title.clone(),
                 publisher: s.publisher.clone(),
