@@ -14,7 +14,7 @@ use hanteam_domain::council::{
     CouncilMeetingInput, DecisionRequest, ItemDecision, MeetingDraft, MeetingStatus,
 };
 use hanteam_domain::follow_up::{FollowUpDraft, FollowUpSource};
-use hanteam_domain::notification::NotificationKind;
+use hanteam_domain::notification::{moment_text, notice_title, NotificationKind};
 use hanteam_domain::time::{kst_date, kst_midnight};
 use hanteam_domain::{AgencyId, AgendaItemId, BottleneckId, MeetingId, Paging, TaskId, TaskStatus, ValidationError};
 use hanteam_store::audit::Change;
@@ -223,12 +223,12 @@ pub async fn add_item(db: &Db, by: &Caller, meeting: MeetingId, input: &AgendaIt
     tx.audit(&by.actor, Change::created(AuditAction::AgendaItemCreate, &after)).await?;
     if let Some(b) = &bottleneck {
         let agencies = tx.bottleneck_agencies(BottleneckId::new(b.id)).await?;
-        let when = m.held_at.with_timezone(&hanteam_domain::time::KST).format("%Y-%m-%d %H:%M");
+        let kind = NotificationKind::MediationScheduled;
         let notice = Notice {
-            kind: NotificationKind::MediationScheduled,
+            kind,
             recipients: agencies.iter().map(|a| Recipient::AgencyOfficers(AgencyId::new(a.agency_id))).collect(),
             subject: Subject { record_type: "meeting_agenda_item", id: item.get() },
-            title: format!("조정 회의 예정: {} {when}, {}", m.title, title),
+            title: notice_title(kind, &format!("{} — {}, {title}", m.title, moment_text(m.held_at))),
             link: format!("/meetings/{}", meeting.get()),
             occasion: "scheduled".into(),
         };

@@ -7,7 +7,7 @@ use hanteam_domain::edit::{
     parse_agency_edit, parse_exchangee_edit, parse_pair_edit, parse_position_edit, AgencyInput, ExchangeeInput,
     PairInput, PositionInput,
 };
-use hanteam_domain::{AgencyId, AgencyRef, ExchangeeId, MeetingId, Paging, PairId, PositionId, TaskFilter};
+use hanteam_domain::{AgencyId, AgencyRef, ExchangeeId, MeetingId, Paging, PairId, PositionId, TaskFilter, TaskId};
 use hanteam_store::audit::Change;
 use hanteam_store::views::{
     Agency, AgencyBrief, ExchangePair, Exchangee, MeetingDetail, MeetingSummary, Page, PairBrief, PairWithTasks,
@@ -98,16 +98,29 @@ pub async fn meetings(db: &Db, paging: Paging) -> Result<Page<MeetingSummary>> {
 }
 
 /// A meeting, naming only the tabled tasks the caller may see. A mediation on its agenda is the
-/// task's internal record: only OPC and auditors see it here (the involved agencies see it on the
-/// bottleneck's page).
+/// task's internal record: it shows to those who see that record (OPC, auditors, the task's
+/// agencies and its pair's exchangees), never to the public.
 pub async fn meeting(db: &Db, by: &Caller, id: MeetingId) -> Result<MeetingDetail> {
     let scope = access::task_scope(by.principal());
     let mut m = db.get_meeting(id, &scope).await?.ok_or_else(|| UseCaseError::NotFound(format!("{id}번 회의")))?;
-    let sees_mediations = by.principal().is_some_and(|p| access::internal_scope(p).is_none());
-    if !sees_mediations {
-        m.agenda.retain(|i| i.kind != Some(hanteam_domain::AgendaKind::Mediation));
+    let mut agenda = Vec::with_capacity(m.agenda.len());
+    for item in std::mem::take(&mut m.agenda) {
+        if item.kind != Some(hanteam_domain::AgendaKind::Mediation) || sees_internal(db, by, item.task_id).await? {
+            agenda.push(item);
+        }
     }
+    m.agenda = agenda;
     Ok(m)
+}
+
+/// Whether the caller sees the internal record of `task` (none: of no task).
+async fn sees_internal(db: &Db, by: &Caller, task: Option<TaskId>) -> Result<bool> {
+    let Some(task) = task else { return Ok(false) };
+    match crate::tasks::visible(db, by, task).await {
+        Ok(t) => Ok(access::can_see_internal_record(by.principal(), &t)),
+        Err(UseCaseError::NotFound(_)) => Ok(false),
+        Err(e) => Err(e),
+    }
 }
 
 /// On first start (nothing in the database yet) loads the built-in dataset, so a newcomer sees the

@@ -406,13 +406,16 @@ async fn a_mediation_on_the_agenda_tells_its_agencies_and_stays_inside(b: Backen
     let (_, n) = app.call(Method::GET, "/api/v1/notifications", Some(&officer), None).await;
     assert_eq!(n["total"].as_i64(), Some(1), "{n}");
     assert_eq!(n["items"][0]["kind"], "mediation_scheduled");
-    assert!(n["items"][0]["title"].as_str().unwrap().starts_with("조정 회의 예정"), "{n}");
+    assert!(n["items"][0]["title"].as_str().unwrap().starts_with("[이견 조정 회의 일정] "), "{n}");
     assert_eq!(n["items"][0]["link"], format!("/meetings/{meeting}"));
 
     let public = app.json(&format!("/api/v1/meetings/{meeting}"), 200).await;
     assert!(public["agenda"].as_array().unwrap().is_empty(), "a mediation is not shown to the public: {public}");
     let (_, inside) = app.call(Method::GET, &format!("/api/v1/meetings/{meeting}"), Some(&opc), None).await;
     assert_eq!(inside["agenda"][0]["kind"], "mediation", "{inside}");
+    // The involved agency's officer, told of the meeting, finds the item there too.
+    let (_, theirs) = app.call(Method::GET, &format!("/api/v1/meetings/{meeting}"), Some(&officer), None).await;
+    assert_eq!(theirs["agenda"][0]["kind"], "mediation", "{theirs}");
     let item = i["id"].as_i64().unwrap();
     let (s, d) = app
         .call(
