@@ -117,6 +117,45 @@ bulk_rows! {
     AssignmentRow => "evaluator_assignments" {
         user_id: i64, task_id: i64, created_at: DateTime<Utc>,
     }
+    /// OPC's light for a task in a check cycle.
+    RatingRow => "check_ratings" {
+        id: i64, cycle_id: i64, task_id: i64, rating: &'static str, reason: String, suggested: Option<&'static str>,
+        suggestion: Option<String>, created_at: DateTime<Utc>, updated_at: DateTime<Utc>,
+    }
+    BottleneckRow => "bottlenecks" {
+        id: i64, task_id: i64, category: &'static str, description: String, status: &'static str,
+        raised_by_agency_id: Option<i64>, raised_at: DateTime<Utc>, mediation_opened_at: Option<DateTime<Utc>>,
+        closed_at: Option<DateTime<Utc>>, resolution_reason: Option<String>, outcome: Option<&'static str>,
+        outcome_note: Option<String>, created_at: DateTime<Utc>, updated_at: DateTime<Utc>,
+    }
+    BottleneckAgencyRow => "bottleneck_agencies" {
+        id: i64, bottleneck_id: i64, agency_id: i64, stance: Option<String>, stated_at: Option<DateTime<Utc>>,
+        created_at: DateTime<Utc>, updated_at: DateTime<Utc>,
+    }
+    MediationMeetingRow => "mediation_meetings" {
+        id: i64, bottleneck_id: i64, held_at: DateTime<Utc>, venue: Option<String>, attendees: Option<String>,
+        council_meeting_id: Option<i64>, created_at: DateTime<Utc>, updated_at: DateTime<Utc>,
+    }
+    FollowUpRow => "follow_ups" {
+        id: i64, task_id: i64, source_kind: &'static str, source_id: i64, title: String, owner_agency_id: i64,
+        owner_user_id: Option<i64>, due: NaiveDate, done_on: Option<NaiveDate>, done_note: Option<String>,
+        created_at: DateTime<Utc>, updated_at: DateTime<Utc>,
+    }
+}
+
+/// What generated progress reports say, and when they were filed ([`Tx::fill_reports`]).
+#[derive(Debug, Clone, Default)]
+pub struct ReportFill<'a> {
+    pub status: &'a str,
+    /// Taken in turn by report id; none leaves the narrative empty.
+    pub narratives: &'a [&'a str],
+    pub citizen_change: Option<&'a str>,
+    /// Submission times, taken in turn by report id; none leaves it empty.
+    pub submitted_at: &'a [DateTime<Utc>],
+    pub return_comment: Option<&'a str>,
+    pub returned_at: Option<DateTime<Utc>>,
+    /// The version the report reaches (each save, submission and return is one).
+    pub version: i64,
 }
 
 /// `INSERT INTO table (columns) VALUES ($1, …), (…)` for `rows` rows.
@@ -214,12 +253,21 @@ impl Db {
                 after.join(", "),
                 keys.join(", "),
             );
-            let mut last: Vec<i64> = vec![0; table.key];
+            let mut last: Vec<Key> = table.columns[..table.key]
+                .iter()
+                .map(|(_, kind)| match kind {
+                    Kind::Text => Key::Text(String::new()),
+                    _ => Key::Int(0),
+                })
+                .collect();
             loop {
-                let (read, key): (usize, Option<Vec<i64>>) = with_db!(self, |pool| {
+                let (read, key): (usize, Option<Vec<Key>>) = with_db!(self, |pool| {
                     let mut q = sqlx::query(&sql);
                     for k in &last {
-                        q = q.bind(*k);
+                        q = match k {
+                            Key::Int(i) => q.bind(*i),
+                            Key::Text(t) => q.bind(t.clone()),
+                        };
                     }
                     let rows = q.fetch_all(pool).await?;
                     for row in &rows {
@@ -240,7 +288,16 @@ impl Db {
                         line(&text);
                     }
                     let key = match rows.last() {
-                        Some(row) => Some((0..table.key).map(|i| row.try_get(i)).collect::<Result<Vec<i64>, _>>()?),
+                        Some(row) => Some(
+                            table.columns[..table.key]
+                                .iter()
+                                .enumerate()
+                                .map(|(i, (_, kind))| match kind {
+                                    Kind::Text => row.try_get(i).map(Key::Text),
+                                    _ => row.try_get(i).map(Key::Int),
+                                })
+                                .collect::<Result<Vec<Key>, _>>()?,
+                        ),
                         None => None,
                     };
                     (rows.len(), key)
@@ -258,6 +315,13 @@ impl Db {
 /// Rows read per round trip by [`Db::canonical_rows`].
 const PAGE: usize = 10_000;
 
+/// Where a page of [`Db::canonical_rows`] ended: a key column's last value.
+#[derive(Debug, Clone)]
+enum Key {
+    Int(i64),
+    Text(String),
+}
+
 /// How a column's values are read and written out.
 #[derive(Debug, Clone, Copy)]
 enum Kind {
@@ -269,7 +333,8 @@ enum Kind {
     Time,
 }
 
-/// A table as the checksum reads it: its columns, the first `key` of which order the rows.
+/// A table as the checksum reads it: its columns, the first `key` of which (whole numbers or text)
+/// order the rows.
 struct Dumped {
     name: &'static str,
     key: usize,
@@ -353,6 +418,72 @@ const DUMPED: &[Dumped] = &[
         stamped
     ),
     dumped!("evaluator_assignments", key 2, ["user_id": Int, "task_id": Int, "created_at": Time]),
+    dumped!(
+        "check_cycles",
+        key 1,
+        ["id": Int, "name": Text, "period_start": Date, "period_end": Date, "due": Date, "closed_at": Time],
+        stamped
+    ),
+    dumped!(
+        "progress_reports",
+        key 1,
+        [
+            "id": Int, "cycle_id": Int, "task_id": Int, "agency_id": Int, "status": Text, "narrative": Text,
+            "citizen_change": Text, "bottlenecks": Text, "return_comment": Text, "submitted_at": Time,
+            "returned_at": Time,
+        ],
+        stamped
+    ),
+    dumped!("report_milestones", key 2, ["report_id": Int, "milestone_id": Int, "done_on": Date, "reason": Text]),
+    dumped!("report_kpis", key 2, ["report_id": Int, "kpi_id": Int, "actual_value": Real]),
+    dumped!(
+        "check_ratings",
+        key 1,
+        ["id": Int, "cycle_id": Int, "task_id": Int, "rating": Text, "reason": Text, "suggested": Text,
+         "suggestion": Text],
+        stamped
+    ),
+    dumped!(
+        "check_carryovers",
+        key 1,
+        [
+            "id": Int, "from_cycle_id": Int, "to_cycle_id": Int, "task_id": Int, "agency_id": Int, "kind": Text,
+            "milestone_id": Int, "note": Text, "created_at": Time,
+        ]
+    ),
+    dumped!("task_lights", key 1, ["task_id": Int, "cycle_id": Int, "rating": Text, "reason": Text, "updated_at": Time]),
+    dumped!("check_light_counts", key 3, ["cycle_id": Int, "agency_id": Int, "rating": Text, "n": Int]),
+    dumped!(
+        "bottlenecks",
+        key 1,
+        [
+            "id": Int, "task_id": Int, "category": Text, "description": Text, "status": Text,
+            "raised_by_agency_id": Int, "raised_at": Time, "mediation_opened_at": Time, "closed_at": Time,
+            "resolution_reason": Text, "outcome": Text, "outcome_note": Text,
+        ],
+        stamped
+    ),
+    dumped!(
+        "bottleneck_agencies",
+        key 1,
+        ["id": Int, "bottleneck_id": Int, "agency_id": Int, "stance": Text, "stated_at": Time],
+        stamped
+    ),
+    dumped!(
+        "mediation_meetings",
+        key 1,
+        ["id": Int, "bottleneck_id": Int, "held_at": Time, "venue": Text, "attendees": Text, "council_meeting_id": Int],
+        stamped
+    ),
+    dumped!(
+        "follow_ups",
+        key 1,
+        [
+            "id": Int, "task_id": Int, "source_kind": Text, "source_id": Int, "title": Text, "owner_agency_id": Int,
+            "owner_user_id": Int, "due": Date, "done_on": Date, "done_note": Text,
+        ],
+        stamped
+    ),
 ];
 
 // Canonical value formats: NULL is `-`; text is length-prefixed, so no content can fake a boundary.
@@ -450,6 +581,96 @@ impl Tx {
             .fetch_all("SELECT login FROM users WHERE login LIKE $1 ORDER BY login", &[format!("{prefix}%").into()])
             .await?;
         Ok(rows.into_iter().map(|(l,)| l).collect())
+    }
+
+    /// A cycle's reports as (id, task id, agency id), by id.
+    pub async fn cycle_reports(&mut self, cycle: i64) -> Result<Vec<(i64, i64, i64)>> {
+        self.fetch_all(
+            "SELECT id, task_id, agency_id FROM progress_reports WHERE cycle_id = $1 ORDER BY id",
+            &[cycle.into()],
+        )
+        .await
+    }
+
+    /// Fills generated reports of `cycle` as `fill` says: every one of them when `ids` is `None`,
+    /// else those (many to a statement). Stamped with this transaction's moment.
+    pub async fn fill_reports(&mut self, cycle: i64, ids: Option<&[i64]>, fill: &ReportFill<'_>) -> Result<u64> {
+        let mut values: Vec<Value> = vec![cycle.into(), fill.status.into()];
+        let turn = |values: &mut Vec<Value>, items: Vec<Value>| -> String {
+            if items.is_empty() {
+                values.push(Value::Text(None));
+                return format!("${}", values.len());
+            }
+            let n = items.len();
+            let mut case = format!("CASE id % {n}");
+            for (i, v) in items.into_iter().enumerate() {
+                values.push(v);
+                let _ = write!(case, " WHEN {i} THEN ${}", values.len());
+            }
+            case.push_str(" END");
+            case
+        };
+        let narrative = turn(&mut values, fill.narratives.iter().map(|&n| n.into()).collect());
+        let submitted = if fill.submitted_at.is_empty() {
+            values.push(Value::Time(None));
+            format!("${}", values.len())
+        } else {
+            turn(&mut values, fill.submitted_at.iter().map(|&t| t.into()).collect())
+        };
+        values.extend([
+            fill.citizen_change.into(),
+            fill.return_comment.into(),
+            fill.returned_at.into(),
+            self.at().into(),
+            fill.version.into(),
+        ]);
+        let n = values.len();
+        let set = format!(
+            "UPDATE progress_reports SET status = $2, narrative = {narrative}, submitted_at = {submitted},
+                citizen_change = ${}, return_comment = ${}, returned_at = ${}, updated_at = ${}, version = ${}
+             WHERE cycle_id = $1",
+            n - 4,
+            n - 3,
+            n - 2,
+            n - 1,
+            n
+        );
+        let Some(ids) = ids else { return self.execute(&set, &values).await };
+        let per_statement = binds_per_statement(self.is_postgres()).saturating_sub(n).max(1);
+        let mut written = 0;
+        for chunk in ids.chunks(per_statement) {
+            let mut all = values.clone();
+            let marks: Vec<String> = chunk
+                .iter()
+                .map(|&id| {
+                    all.push(id.into());
+                    format!("${}", all.len())
+                })
+                .collect();
+            written += self.execute(&format!("{set} AND id IN ({})", marks.join(", ")), &all).await?;
+        }
+        Ok(written)
+    }
+
+    /// Gives each submitted report of `cycle` a line for every milestone of its task due in the
+    /// period: done on the milestone's day when that is in the period, else not done, for `reason`.
+    pub async fn fill_report_milestones(
+        &mut self,
+        cycle: i64,
+        period_start: NaiveDate,
+        period_end: NaiveDate,
+        reason: &str,
+    ) -> Result<u64> {
+        self.execute(
+            "INSERT INTO report_milestones (report_id, milestone_id, done_on, reason)
+             SELECT r.id, m.id,
+                 CASE WHEN m.done_on <= $3 THEN m.done_on END,
+                 CASE WHEN m.done_on IS NULL OR m.done_on > $3 THEN $4 END
+             FROM progress_reports r JOIN task_milestones m ON m.task_id = r.task_id
+             WHERE r.cycle_id = $1 AND r.status = 'submitted' AND m.due >= $2 AND m.due <= $3",
+            &[cycle.into(), period_start.into(), period_end.into(), reason.into()],
+        )
+        .await
     }
 
     /// Writes `rows`, many to a statement; returns how many were written.

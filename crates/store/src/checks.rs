@@ -168,6 +168,9 @@ pub struct ReportLines {
     pub kpis: Vec<KpiLine>,
 }
 
+/// Carried items written by one statement: 400 binds, which SQLite binds quickly (see `bulk.rs`).
+const CARRIED_PER_STATEMENT: usize = 50;
+
 fn active_list() -> String {
     ACTIVE_STATUSES.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ")
 }
@@ -189,7 +192,8 @@ impl Tx {
             "INSERT INTO progress_reports (cycle_id, task_id, agency_id, status, created_at, updated_at)
              SELECT $1, r.task_id, r.agency_id, 'not_started', $2, $2
              FROM task_agency_roles r JOIN tasks t ON t.id = r.task_id
-             WHERE t.archived_at IS NULL AND t.status IN ({})",
+             WHERE t.archived_at IS NULL AND t.status IN ({})
+             ORDER BY r.task_id, r.agency_id",
             active_list()
         );
         let reports = self.execute(&sql, &[id.into(), at.into()]).await?;
@@ -478,11 +482,25 @@ impl Tx {
             )
             .await?;
         let next = next.map(|(n,)| n);
-        for c in carried {
-            self.execute(
-                "INSERT INTO check_carryovers (from_cycle_id, to_cycle_id, task_id, agency_id, kind, milestone_id, note, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                &[
+        // Many rows to a statement (a cycle of a hundred thousand tasks carries tens of thousands), in
+        // the order given, so their ids follow it.
+        for chunk in carried.chunks(CARRIED_PER_STATEMENT) {
+            let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * 8);
+            let mut rows = Vec::with_capacity(chunk.len());
+            for c in chunk {
+                let n = values.len();
+                rows.push(format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                    n + 1,
+                    n + 2,
+                    n + 3,
+                    n + 4,
+                    n + 5,
+                    n + 6,
+                    n + 7,
+                    n + 8
+                ));
+                values.extend([
                     id.into(),
                     next.into(),
                     c.task_id.into(),
@@ -491,9 +509,14 @@ impl Tx {
                     c.milestone_id.map(|m| m.get()).into(),
                     (&c.note).into(),
                     at.into(),
-                ],
-            )
-            .await?;
+                ]);
+            }
+            let sql = format!(
+                "INSERT INTO check_carryovers (from_cycle_id, to_cycle_id, task_id, agency_id, kind, milestone_id, note, created_at)
+                 VALUES {}",
+                rows.join(", ")
+            );
+            self.execute(&sql, &values).await?;
         }
         self.execute(
             "INSERT INTO task_lights (task_id, cycle_id, rating, reason, updated_at)

@@ -192,6 +192,12 @@ impl Tx {
         self.at
     }
 
+    /// Stamps the changes that follow with `at` instead of the moment the transaction began: for
+    /// generated data (`hanteam synth`), whose times are counted from a fixed day, never the clock.
+    pub fn set_at(&mut self, at: DateTime<Utc>) {
+        self.at = at;
+    }
+
     /// `select` locking the rows it reads until the transaction ends, where the dialect needs it:
     /// on PostgreSQL two writers would otherwise both read the same version and both write. (SQLite
     /// write transactions hold the one write lock from their start.)
