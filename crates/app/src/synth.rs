@@ -13,17 +13,22 @@
 //! 펭귄우주선, nowhere.
 
 use hanteam_domain::audit::AuditAction;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Days, Months, NaiveDate, TimeZone, Utc};
 use hanteam_domain::access::{self, Role};
+use hanteam_domain::bottleneck::{BottleneckCategory, BottleneckStatus, MediationOutcome};
+use hanteam_domain::checks::{carry_over, CycleDraft, ProgressRating, ReportStatus};
 use hanteam_domain::dataset::{Dataset, DATASET_2024};
-use hanteam_domain::{DecisionOutcome, PositionLevel, TaskSource, TaskStatus, TaskType};
+use hanteam_domain::follow_up::FollowUpSource;
+use hanteam_domain::{BottleneckId, DecisionOutcome, PositionLevel, TaskSource, TaskStatus, TaskType};
 use hanteam_store::audit::Change;
 use hanteam_store::bulk::{
-    AffiliationRow, AgencyRoleRow, AgencyRow, AgendaItemRow, AssignmentRow, Contents, DecisionRow, ExchangeeRow,
-    KpiRow, MeetingRow, MeetingTaskRow, MilestoneRow, PairRow, PositionRow, TaskRow, UserRoleRow, UserRow,
+    AffiliationRow, AgencyRoleRow, AgencyRow, AgendaItemRow, AssignmentRow, BottleneckAgencyRow, BottleneckRow,
+    Contents, DecisionRow, ExchangeeRow, FollowUpRow, KpiRow, MediationMeetingRow, MeetingRow, MeetingTaskRow,
+    MilestoneRow, PairRow, PositionRow, RatingRow, ReportFill, TaskRow, UserRoleRow, UserRow,
 };
+use hanteam_store::checks::CycleRecord;
 use hanteam_store::Db;
 use rand::distributions::{Distribution, WeightedIndex};
 use rand::seq::SliceRandom;
@@ -85,6 +90,15 @@ pub struct SynthCounts {
     pub accounts: u64,
     pub affiliations: u64,
     pub evaluator_assignments: u64,
+    pub check_cycles: u64,
+    pub progress_reports: u64,
+    pub report_milestones: u64,
+    pub check_ratings: u64,
+    pub carried_over: u64,
+    pub bottlenecks: u64,
+    pub bottleneck_agencies: u64,
+    pub mediation_meetings: u64,
+    pub follow_ups: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -158,21 +172,26 @@ pub async fn synth(
         counts.meeting_tasks += tx.insert_rows(rows.meeting_tasks).await?;
         counts.evaluator_assignments += tx.insert_rows(rows.assignments).await?;
         done += n;
-        if done == params.tasks {
-            // With the last rows, so the record and the data are kept or lost together.
-            let detail = serde_json::json!({
-                "tasks": params.tasks,
-                "agencies": params.agencies,
-                "seed": params.seed,
-                "force": params.force,
-                "counts": counts,
-            });
-            tx.audit(&by.actor, Change::of(AuditAction::DatasetSynth, "dataset", None, None::<&()>, Some(&detail)))
-                .await?;
-        }
         tx.commit().await?;
         progress(Progress { tasks_done: done, tasks_total: params.tasks });
     }
+
+    // The periodic checks and the bottlenecks, over the tasks now there, in one transaction whose
+    // changes are stamped with the synthetic days; the audit record goes with them, at the real time,
+    // so the record and the last of the data are kept or lost together.
+    let mut tx = db.begin().await?;
+    let now = tx.at();
+    g.checks(&mut tx, &registry, &mut counts).await?;
+    tx.set_at(now);
+    let detail = serde_json::json!({
+        "tasks": params.tasks,
+        "agencies": params.agencies,
+        "seed": params.seed,
+        "force": params.force,
+        "counts": counts,
+    });
+    tx.audit(&by.actor, Change::of(AuditAction::DatasetSynth, "dataset", None, None::<&()>, Some(&detail))).await?;
+    tx.commit().await?;
     db.rebuild_task_index().await?;
     Ok(SynthReport { counts, agencies_total: registry.ranked.agencies.len(), loaded_builtin })
 }
@@ -1167,6 +1186,481 @@ fn task_rows(tasks: Vec<SynthTask>, reg: &Registry, mut ids: TaskIds) -> TaskRow
 }
 
 // ---------------------------------------------------------------------------------------------
+// Periodic checks and bottlenecks: the quarter before the base date's checked, rated and closed
+// through the store's own close (so the lights, their counts and the carry-over are written as in
+// real life); the base date's quarter open with its reports due shortly after it; bottlenecks on a
+// few percent of the active tasks, some mediated, some resolved.
+
+/// A closed cycle's reports: most submitted; the rest (not filed, so carried over) not started,
+/// drafts or returned and not resubmitted.
+const CLOSED_REPORT_MIX: &[(ReportStatus, u32)] = &[
+    (ReportStatus::Submitted, 920),
+    (ReportStatus::NotStarted, 30),
+    (ReportStatus::Draft, 30),
+    (ReportStatus::Returned, 20),
+];
+/// An open cycle's reports shortly before they are due: most not started, some drafts, a few in.
+const OPEN_REPORT_MIX: &[(ReportStatus, u32)] =
+    &[(ReportStatus::NotStarted, 60), (ReportStatus::Draft, 28), (ReportStatus::Submitted, 12)];
+/// OPC's lights: mostly on track (38 of 41 at the 2nd council); worse where a report is missing.
+const RATING_MIX: &[(ProgressRating, u32)] =
+    &[(ProgressRating::OnTrack, 91), (ProgressRating::AtRisk, 6), (ProgressRating::Delayed, 3)];
+const RATING_MIX_NOT_FILED: &[(ProgressRating, u32)] =
+    &[(ProgressRating::OnTrack, 40), (ProgressRating::AtRisk, 35), (ProgressRating::Delayed, 25)];
+/// Active tasks with a bottleneck (one in ten of them with two).
+const BOTTLENECK_RATE: f64 = 0.03;
+const BOTTLENECK_MIX: &[(BottleneckStatus, u32)] = &[
+    (BottleneckStatus::Raised, 35),
+    (BottleneckStatus::InMediation, 25),
+    (BottleneckStatus::Resolved, 30),
+    (BottleneckStatus::Escalated, 10),
+];
+const CATEGORY_MIX: &[(BottleneckCategory, u32)] = &[
+    (BottleneckCategory::LawRegulation, 25),
+    (BottleneckCategory::Budget, 15),
+    (BottleneckCategory::Personnel, 10),
+    (BottleneckCategory::DataSystems, 15),
+    (BottleneckCategory::Disagreement, 25),
+    (BottleneckCategory::Other, 10),
+];
+
+/// The quarter `d` falls in: its first and last day.
+fn quarter(d: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let start = NaiveDate::from_ymd_opt(d.year(), d.month0() / 3 * 3 + 1, 1).unwrap_or(d);
+    let next = start.checked_add_months(Months::new(3)).unwrap_or(d);
+    (start, plus_days(next, -1))
+}
+
+/// "2026년 1분기".
+fn quarter_name(start: NaiveDate) -> String {
+    format!("{}년 {}분기", start.year(), start.month0() / 3 + 1)
+}
+
+/// The first ids of the bottleneck rows.
+#[derive(Debug, Clone, Copy)]
+struct BottleneckIds {
+    bottleneck: i64,
+    agency: i64,
+    meeting: i64,
+    follow_up: i64,
+}
+
+#[derive(Debug, Default, PartialEq)]
+struct BottleneckRows {
+    bottlenecks: Vec<BottleneckRow>,
+    agencies: Vec<BottleneckAgencyRow>,
+    meetings: Vec<MediationMeetingRow>,
+    follow_ups: Vec<FollowUpRow>,
+}
+
+/// Each task of a cycle once, in the reports' order, with its agencies and whether every one of
+/// them submitted.
+fn tasks_of(reports: &[(i64, i64, i64)], statuses: &[ReportStatus]) -> Vec<(i64, Vec<i64>, bool)> {
+    let mut out: Vec<(i64, Vec<i64>, bool)> = Vec::new();
+    for (&(_, task, agency), &status) in reports.iter().zip(statuses) {
+        let filed = status == ReportStatus::Submitted;
+        match out.last_mut() {
+            Some((t, agencies, all)) if *t == task => {
+                agencies.push(agency);
+                *all &= filed;
+            }
+            _ => out.push((task, vec![agency], filed)),
+        }
+    }
+    out
+}
+
+/// The report ids of each status but `except`, by status.
+fn ids_by_status(
+    reports: &[(i64, i64, i64)],
+    statuses: &[ReportStatus],
+    except: ReportStatus,
+) -> Vec<(ReportStatus, Vec<i64>)> {
+    let mut out: Vec<(ReportStatus, Vec<i64>)> = Vec::new();
+    for (&(id, _, _), &status) in reports.iter().zip(statuses) {
+        if status == except {
+            continue;
+        }
+        match out.iter_mut().find(|(s, _)| *s == status) {
+            Some((_, ids)) => ids.push(id),
+            None => out.push((status, vec![id])),
+        }
+    }
+    out
+}
+
+impl Generator {
+    /// The closed cycle and the open one, with their reports, ratings and carry-over, then the
+    /// bottlenecks; every time counted from the base date.
+    async fn checks(&mut self, tx: &mut hanteam_store::Tx, reg: &Registry, counts: &mut SynthCounts) -> Result<()> {
+        let (open_start, open_end) = quarter(base_date());
+        let (closed_start, closed_end) = quarter(plus_days(open_start, -1));
+
+        // The quarter before: opened two weeks before its end, due two weeks after it, rated in the
+        // week after the due date and closed a fortnight after it.
+        let due = plus_days(closed_end, 15);
+        tx.set_at(at(plus_days(closed_end, -15), 0));
+        let draft =
+            CycleDraft { name: quarter_name(closed_start), period_start: closed_start, period_end: closed_end, due };
+        let (closed, n, _) = tx.insert_cycle(&draft).await?;
+        counts.check_cycles += 1;
+        counts.progress_reports += n;
+        let reports = tx.cycle_reports(closed.get()).await?;
+        let statuses = self.report_statuses(reports.len(), CLOSED_REPORT_MIX);
+        tx.set_at(at(due, 8 * 3600));
+        let submitted: Vec<DateTime<Utc>> =
+            (0..7).map(|i| at(plus_days(due, -2 * i - 1), 3600 * (i as u32 + 1))).collect();
+        self.fill_reports(tx, closed.get(), &reports, &statuses, &submitted, ReportStatus::Submitted).await?;
+        counts.report_milestones +=
+            tx.fill_report_milestones(closed.get(), closed_start, closed_end, MILESTONE_NOT_DONE).await?;
+        let tasks = tasks_of(&reports, &statuses);
+        let filed: Vec<bool> = tasks.iter().map(|(_, _, all)| *all).collect();
+        let ratings = self.ratings(&filed);
+        let rated_at = at(plus_days(due, 7), 5 * 3600);
+        let mut id = tx.next_id::<RatingRow>().await?;
+        let mut rows = Vec::with_capacity(tasks.len());
+        for ((task, _, _), (rating, reason)) in tasks.iter().zip(ratings) {
+            rows.push(RatingRow {
+                id,
+                cycle_id: closed.get(),
+                task_id: *task,
+                rating: rating.as_str(),
+                reason: reason.into(),
+                suggested: None,
+                suggestion: None,
+                created_at: rated_at,
+                updated_at: rated_at,
+            });
+            id += 1;
+        }
+        counts.check_ratings += tx.insert_rows(rows).await?;
+        tx.set_at(at(plus_days(due, 15), 6 * 3600));
+        let record = tx.load::<CycleRecord>(closed).await?.ok_or_else(|| UseCaseError::Internal("점검 주기".into()))?;
+        let carried = carry_over(&tx.reports_at_close(closed).await?);
+        tx.close_cycle(&record, &carried).await?.ok_or_else(|| UseCaseError::Internal("점검 주기 마감".into()))?;
+        counts.carried_over += carried.len() as u64;
+
+        // The base date's quarter: opened three weeks before its end, due ten days after the base date.
+        tx.set_at(at(plus_days(open_end, -20), 0));
+        let due = plus_days(base_date(), 10);
+        let draft = CycleDraft { name: quarter_name(open_start), period_start: open_start, period_end: open_end, due };
+        let (open, n, _) = tx.insert_cycle(&draft).await?;
+        counts.check_cycles += 1;
+        counts.progress_reports += n;
+        let reports = tx.cycle_reports(open.get()).await?;
+        let statuses = self.report_statuses(reports.len(), OPEN_REPORT_MIX);
+        tx.set_at(at(plus_days(base_date(), -1), 8 * 3600));
+        let submitted: Vec<DateTime<Utc>> =
+            (0..5).map(|i| at(plus_days(base_date(), -i - 1), 3600 * (i as u32 + 1))).collect();
+        self.fill_reports(tx, open.get(), &reports, &statuses, &submitted, ReportStatus::NotStarted).await?;
+        counts.report_milestones +=
+            tx.fill_report_milestones(open.get(), open_start, open_end, MILESTONE_NOT_DONE).await?;
+
+        // Bottlenecks on the active tasks (those the open cycle asks reports of), among their agencies.
+        let tasks: Vec<(i64, Vec<i64>)> =
+            tasks_of(&reports, &statuses).into_iter().map(|(t, agencies, _)| (t, agencies)).collect();
+        let names: BTreeMap<i64, &str> = reg.ranked.agencies.iter().map(|(id, s)| (*id, s.as_str())).collect();
+        let ids = BottleneckIds {
+            bottleneck: tx.next_id::<BottleneckRow>().await?,
+            agency: tx.next_id::<BottleneckAgencyRow>().await?,
+            meeting: tx.next_id::<MediationMeetingRow>().await?,
+            follow_up: tx.next_id::<FollowUpRow>().await?,
+        };
+        let b = self.bottlenecks(&tasks, &names, ids);
+        counts.bottlenecks += tx.insert_rows(b.bottlenecks).await?;
+        counts.bottleneck_agencies += tx.insert_rows(b.agencies).await?;
+        counts.mediation_meetings += tx.insert_rows(b.meetings).await?;
+        counts.follow_ups += tx.insert_rows(b.follow_ups).await?;
+        Ok(())
+    }
+
+    /// Writes the reports' statuses: all as `most` (set-based), then the others by id.
+    async fn fill_reports(
+        &mut self,
+        tx: &mut hanteam_store::Tx,
+        cycle: i64,
+        reports: &[(i64, i64, i64)],
+        statuses: &[ReportStatus],
+        submitted_at: &[DateTime<Utc>],
+        most: ReportStatus,
+    ) -> Result<()> {
+        let returned_at = tx.at();
+        let fill = |status: ReportStatus| -> ReportFill<'_> {
+            match status {
+                ReportStatus::NotStarted => ReportFill { status: status.as_str(), version: 1, ..Default::default() },
+                ReportStatus::Draft => ReportFill {
+                    status: status.as_str(),
+                    narratives: DRAFT_NARRATIVES,
+                    version: 2,
+                    ..Default::default()
+                },
+                ReportStatus::Submitted => ReportFill {
+                    status: status.as_str(),
+                    narratives: NARRATIVES,
+                    citizen_change: Some(CITIZEN_CHANGE),
+                    submitted_at,
+                    version: 3,
+                    ..Default::default()
+                },
+                ReportStatus::Returned => ReportFill {
+                    status: status.as_str(),
+                    narratives: NARRATIVES,
+                    citizen_change: Some(CITIZEN_CHANGE),
+                    submitted_at,
+                    return_comment: Some(RETURN_COMMENT),
+                    returned_at: Some(returned_at),
+                    version: 4,
+                },
+            }
+        };
+        if most != ReportStatus::NotStarted {
+            tx.fill_reports(cycle, None, &fill(most)).await?;
+        }
+        for (status, ids) in ids_by_status(reports, statuses, most) {
+            tx.fill_reports(cycle, Some(&ids), &fill(status)).await?;
+        }
+        Ok(())
+    }
+
+    fn report_statuses(&mut self, n: usize, mix: &[(ReportStatus, u32)]) -> Vec<ReportStatus> {
+        (0..n).map(|_| pick_weighted(&mut self.rng, mix)).collect()
+    }
+
+    /// A light and OPC's reason for each task, `filed` saying whether all its reports came in.
+    fn ratings(&mut self, filed: &[bool]) -> Vec<(ProgressRating, &'static str)> {
+        filed
+            .iter()
+            .map(|&all| {
+                let rating = pick_weighted(&mut self.rng, if all { RATING_MIX } else { RATING_MIX_NOT_FILED });
+                let reasons = match rating {
+                    ProgressRating::OnTrack => ON_TRACK_REASONS,
+                    ProgressRating::AtRisk => AT_RISK_REASONS,
+                    ProgressRating::Delayed if !all => &DELAYED_REASONS[1..],
+                    ProgressRating::Delayed => &DELAYED_REASONS[..1],
+                };
+                (rating, pick(&mut self.rng, reasons))
+            })
+            .collect()
+    }
+
+    /// Bottlenecks on [`BOTTLENECK_RATE`] of `tasks` (id, agencies), each involving two or three of
+    /// the task's agencies: raised, in mediation (with a meeting, perhaps still to come), resolved
+    /// (with or without a mediation; a mediated one with follow-ups) or escalated.
+    fn bottlenecks(
+        &mut self,
+        tasks: &[(i64, Vec<i64>)],
+        names: &BTreeMap<i64, &str>,
+        mut ids: BottleneckIds,
+    ) -> BottleneckRows {
+        let mut out = BottleneckRows::default();
+        let base = base_date();
+        for (task, agencies) in tasks {
+            if agencies.is_empty() || !self.rng.gen_bool(BOTTLENECK_RATE) {
+                continue;
+            }
+            let how_many = if self.rng.gen_bool(0.1) { 2 } else { 1 };
+            for _ in 0..how_many {
+                let r = &mut self.rng;
+                let status = pick_weighted(r, BOTTLENECK_MIX);
+                let category = pick_weighted(r, CATEGORY_MIX);
+                let mediated = match status {
+                    BottleneckStatus::Raised => false,
+                    BottleneckStatus::InMediation | BottleneckStatus::Escalated => true,
+                    BottleneckStatus::Resolved => r.gen_bool(0.5),
+                };
+                let age = match status {
+                    BottleneckStatus::Raised => r.gen_range(5..=120),
+                    BottleneckStatus::InMediation => r.gen_range(30..=200),
+                    _ => r.gen_range(90..=400),
+                };
+                let raised_on = plus_days(base, -age);
+                let raised_at = stamp(r, raised_on);
+                let k = if agencies.len() > 2 && r.gen_bool(0.3) { 3 } else { 2.min(agencies.len()) };
+                let involved: Vec<i64> = agencies.choose_multiple(r, k).copied().collect();
+                let raised_by = r.gen_bool(0.8).then(|| involved[0]);
+                let opened_on = mediated.then(|| plus_days(raised_on, r.gen_range(7..=21)));
+                let held_on = opened_on.map(|d| plus_days(d, r.gen_range(10..=30)));
+                let closed_on = match (status, held_on) {
+                    (BottleneckStatus::Raised | BottleneckStatus::InMediation, _) => None,
+                    (_, Some(held)) => Some(plus_days(held, r.gen_range(1..=7))),
+                    (_, None) => Some(plus_days(raised_on, r.gen_range(10..=60))),
+                };
+                let closed_at = closed_on.map(|d| stamp(r, d));
+                let opened_at = opened_on.map(|d| stamp(r, d));
+                let outcome = match (status, mediated) {
+                    (BottleneckStatus::Escalated, _) => Some(MediationOutcome::NotAgreed),
+                    (BottleneckStatus::Resolved, true) => {
+                        Some(if r.gen_bool(0.7) { MediationOutcome::Agreed } else { MediationOutcome::PartlyAgreed })
+                    }
+                    _ => None,
+                };
+                let texts = match category {
+                    BottleneckCategory::LawRegulation => LAW_BOTTLENECKS,
+                    BottleneckCategory::Budget => BUDGET_BOTTLENECKS,
+                    BottleneckCategory::Personnel => PERSONNEL_BOTTLENECKS,
+                    BottleneckCategory::DataSystems => DATA_BOTTLENECKS,
+                    BottleneckCategory::Disagreement => DISAGREEMENT_BOTTLENECKS,
+                    BottleneckCategory::Other => OTHER_BOTTLENECKS,
+                };
+                let description = pick(r, texts).to_string();
+                let resolution_reason = (status == BottleneckStatus::Resolved && !mediated)
+                    .then(|| pick(r, RESOLUTION_REASONS).to_string());
+                let outcome_note = outcome.map(|o| {
+                    match o {
+                        MediationOutcome::Agreed => "관계기관이 조정안에 합의함",
+                        MediationOutcome::PartlyAgreed => "주요 쟁점은 합의하고 세부 사항은 실무 협의로 넘김",
+                        MediationOutcome::NotAgreed => "합의에 이르지 못해 협업과제점검협의회에 보고하기로 함",
+                    }
+                    .to_string()
+                });
+                let updated_at = closed_at.or(opened_at).unwrap_or(raised_at);
+                let bottleneck_id = ids.bottleneck;
+                out.bottlenecks.push(BottleneckRow {
+                    id: bottleneck_id,
+                    task_id: *task,
+                    category: category.as_str(),
+                    description,
+                    status: status.as_str(),
+                    raised_by_agency_id: raised_by,
+                    raised_at,
+                    mediation_opened_at: opened_at,
+                    closed_at,
+                    resolution_reason,
+                    outcome: outcome.map(MediationOutcome::as_str),
+                    outcome_note,
+                    created_at: raised_at,
+                    updated_at,
+                });
+                ids.bottleneck += 1;
+                let mut attendees = Vec::new();
+                for &agency in &involved {
+                    let r = &mut self.rng;
+                    let stated = (status != BottleneckStatus::Raised || r.gen_bool(0.5))
+                        .then(|| raised_at + chrono::Duration::days(r.gen_range(1..=6)));
+                    out.agencies.push(BottleneckAgencyRow {
+                        id: ids.agency,
+                        bottleneck_id,
+                        agency_id: agency,
+                        stance: stated.map(|_| pick(r, STANCES).to_string()),
+                        stated_at: stated,
+                        created_at: raised_at,
+                        updated_at: stated.unwrap_or(raised_at),
+                    });
+                    ids.agency += 1;
+                    let name = names.get(&agency).copied().unwrap_or("기관");
+                    attendees.push(format!("{name} {}{}", pick(r, FIELDS), pick(r, DIRECTOR_POSTS)));
+                }
+                if let (Some(held), Some(opened)) = (held_on, opened_at) {
+                    let r = &mut self.rng;
+                    out.meetings.push(MediationMeetingRow {
+                        id: ids.meeting,
+                        bottleneck_id,
+                        held_at: at(held, 5 * 3600),
+                        venue: Some(pick(r, MEDIATION_VENUES).into()),
+                        attendees: Some(attendees.join("\n")),
+                        council_meeting_id: None,
+                        created_at: opened,
+                        updated_at: opened,
+                    });
+                    ids.meeting += 1;
+                }
+                if let (Some(MediationOutcome::Agreed | MediationOutcome::PartlyAgreed), Some(closed), Some(t)) =
+                    (outcome, closed_on, closed_at)
+                {
+                    let n = self.rng.gen_range(1..=2);
+                    for title in FOLLOW_UP_TITLES.choose_multiple(&mut self.rng, n) {
+                        let r = &mut self.rng;
+                        let due = plus_days(closed, r.gen_range(30..=150));
+                        let done_on =
+                            (due < base && r.gen_bool(0.6)).then(|| plus_days(due, -r.gen_range(0..=10)).max(closed));
+                        out.follow_ups.push(FollowUpRow {
+                            id: ids.follow_up,
+                            task_id: *task,
+                            source_kind: FollowUpSource::Mediation(BottleneckId::new(bottleneck_id)).kind(),
+                            source_id: bottleneck_id,
+                            title: (*title).into(),
+                            owner_agency_id: *involved.choose(r).unwrap_or(&involved[0]),
+                            owner_user_id: None,
+                            due,
+                            done_on,
+                            done_note: done_on.map(|_| "조치를 마치고 결과를 공유함".to_string()),
+                            created_at: t,
+                            updated_at: done_on.map_or(t, |d| stamp(r, d)),
+                        });
+                        ids.follow_up += 1;
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+const MILESTONE_NOT_DONE: &str = "관계기관 협의가 길어져 다음 분기로 미룸";
+const CITIZEN_CHANGE: &str = "현장 민원 처리 기간이 줄고 관련 절차의 불편이 일부 해소됨";
+const RETURN_COMMENT: &str = "성과지표 실적 값과 근거 자료를 보완해 주세요.";
+const NARRATIVES: &[&str] = &[
+    "계획한 추진일정에 따라 관계기관 실무협의를 두 차례 열고 세부 추진방안을 확정함",
+    "시범사업 대상지를 선정하고 사업 착수 준비를 마침",
+    "관련 고시 개정안을 마련하여 행정예고함",
+    "공동 데이터 연계 범위를 정하고 시스템 개발에 착수함",
+    "현장 의견을 수렴하여 제도 개선 과제를 정리하고 관계기관과 공유함",
+    "합동 점검을 실시하고 개선이 필요한 사항을 관계기관에 통보함",
+];
+const DRAFT_NARRATIVES: &[&str] =
+    &["이번 분기 주요 실적을 정리하는 중", "관계기관 협의 결과를 반영하여 작성 중", "성과지표 실적 확인 중"];
+const ON_TRACK_REASONS: &[&str] =
+    &["추진일정대로 진행되고 있음", "계획한 실적을 달성함", "주요 추진일정을 기한 안에 마침"];
+const AT_RISK_REASONS: &[&str] = &[
+    "일부 추진일정이 늦어져 관계기관 협의가 필요함",
+    "성과지표 실적이 목표에 못 미쳐 보완 계획이 필요함",
+    "관계기관 간 이견으로 일부 과제 추진이 늦어지고 있음",
+];
+/// The first for a task whose reports all came in, the others for one with a report missing.
+const DELAYED_REASONS: &[&str] = &[
+    "핵심 추진일정이 기한을 넘겨 조치계획 제출이 필요함",
+    "추진실적 보고가 제출되지 않아 진행 상황을 확인할 수 없음",
+    "보고 미제출 기관이 있고 주요 추진일정이 늦어짐",
+];
+const LAW_BOTTLENECKS: &[&str] = &[
+    "관련 법령에 공동 추진 근거가 없어 시행령 개정이 필요함",
+    "인허가 기준이 기관마다 달라 같은 서류를 두 번 심사함",
+    "개인정보 보호 규정 때문에 자료 제공 범위에 대한 해석이 엇갈림",
+];
+const BUDGET_BOTTLENECKS: &[&str] = &[
+    "내년도 예산에 공동 사업비가 반영되지 않아 사업 착수가 늦어짐",
+    "사업비 분담 비율에 대해 기관 간 합의가 되지 않음",
+];
+const PERSONNEL_BOTTLENECKS: &[&str] =
+    &["전담 인력이 배정되지 않아 실무 협의가 늦어짐", "파견 인력이 복귀하여 업무 공백이 생김"];
+const DATA_BOTTLENECKS: &[&str] =
+    &["기관별 정보시스템이 연계되지 않아 자료를 수작업으로 주고받음", "공동 활용할 데이터의 표준이 달라 연계가 어려움"];
+const DISAGREEMENT_BOTTLENECKS: &[&str] = &[
+    "사업 대상지 선정 기준에 대해 기관 간 입장이 다름",
+    "관리 주체를 어느 기관이 맡을지 이견이 있음",
+    "성과지표 산정 방식에 대해 합의가 되지 않음",
+];
+const OTHER_BOTTLENECKS: &[&str] =
+    &["지역 주민 의견 수렴 절차가 길어져 일정이 밀림", "민간 협력기관의 참여 여부가 확정되지 않음"];
+const STANCES: &[&str] = &[
+    "관계 법령 해석상 현 단계에서는 수용이 어려움",
+    "예산 확보를 전제로 협조 가능",
+    "원칙적으로 동의하며 세부 기준은 실무 협의가 필요함",
+    "소관 업무 범위를 넘어서는 사항으로 판단함",
+    "대안을 마련하여 다음 회의에 제시하겠음",
+];
+const RESOLUTION_REASONS: &[&str] =
+    &["기관 간 실무 협의로 해소됨", "관련 지침 개정으로 해소됨", "예산 조정으로 해소됨"];
+const MEDIATION_VENUES: &[&str] = &["정부서울청사 국무조정실 회의실", "정부세종청사 국무조정실 회의실", "영상회의"];
+const FOLLOW_UP_TITLES: &[&str] = &[
+    "조정 결과에 따른 지침 개정",
+    "공동 실무협의체 구성",
+    "예산 분담안 마련",
+    "시스템 연계 계획 수립",
+    "후속 추진계획 제출",
+];
+
+// ---------------------------------------------------------------------------------------------
 // Agency names: real ministries, 처·청·위원회 and local governments first, then public institutions
 // composed from vocabularies (한국 + field + kind), interleaved so a small run gets some of each.
 
@@ -2053,6 +2547,143 @@ mod tests {
             assert!(dues.windows(2).all(|w| w[0] <= w[1]), "in order");
         }
         assert!(overdue > 500, "{overdue}");
+    }
+
+    type Tasks = Vec<(i64, Vec<i64>)>;
+
+    /// `n` active tasks (ids from 1) of two to four agencies each, and the agencies' names.
+    fn active_tasks(n: usize) -> (Tasks, BTreeMap<i64, &'static str>) {
+        let tasks =
+            (0..n as i64).map(|t| (t + 1, (0..2 + t % 3).map(|a| (t * 7 + a * 13) % 300 + 1).collect())).collect();
+        (tasks, (1..=300).map(|a| (a, "기관")).collect())
+    }
+
+    fn checks_of(seed: u64, n: usize) -> (Vec<(ProgressRating, &'static str)>, BottleneckRows) {
+        let mut g = Generator::new(seed);
+        let filed: Vec<bool> = (0..n).map(|i| i % 20 != 0).collect();
+        let ratings = g.ratings(&filed);
+        let (tasks, names) = active_tasks(n);
+        let ids = BottleneckIds { bottleneck: 1, agency: 1, meeting: 1, follow_up: 1 };
+        (ratings, g.bottlenecks(&tasks, &names, ids))
+    }
+
+    #[test]
+    fn the_closed_cycle_rates_most_tasks_on_track_and_worse_where_a_report_is_missing() {
+        let n = 20_000;
+        let (ratings, _) = checks_of(3, n);
+        let share = |rs: &[&(ProgressRating, &str)], r: ProgressRating| {
+            rs.iter().filter(|(x, _)| *x == r).count() as f64 / rs.len() as f64
+        };
+        let all: Vec<_> = ratings.iter().collect();
+        // Like the 2nd council's 38 of 41 on track.
+        assert!(
+            (0.85..0.93).contains(&share(&all, ProgressRating::OnTrack)),
+            "{}",
+            share(&all, ProgressRating::OnTrack)
+        );
+        assert!(share(&all, ProgressRating::AtRisk) > share(&all, ProgressRating::Delayed));
+        assert!(share(&all, ProgressRating::Delayed) > 0.02);
+        // Every 20th task has a report missing: fewer of those are on track.
+        let missing: Vec<_> = ratings.iter().step_by(20).collect();
+        assert!(share(&missing, ProgressRating::OnTrack) < 0.6);
+        for (rating, reason) in &ratings {
+            let from = match rating {
+                ProgressRating::OnTrack => ON_TRACK_REASONS,
+                ProgressRating::AtRisk => AT_RISK_REASONS,
+                ProgressRating::Delayed => DELAYED_REASONS,
+            };
+            assert!(from.contains(reason), "{rating:?}: {reason}");
+        }
+    }
+
+    #[test]
+    fn most_reports_of_the_closed_cycle_are_in_and_most_of_the_open_one_not_yet() {
+        let mut g = Generator::new(4);
+        let share = |s: &[ReportStatus], x: ReportStatus| s.iter().filter(|&&y| y == x).count() as f64 / s.len() as f64;
+        let closed = g.report_statuses(20_000, CLOSED_REPORT_MIX);
+        assert!((0.9..0.94).contains(&share(&closed, ReportStatus::Submitted)));
+        for s in [ReportStatus::NotStarted, ReportStatus::Draft, ReportStatus::Returned] {
+            assert!(share(&closed, s) > 0.01, "{s:?}");
+        }
+        let open = g.report_statuses(20_000, OPEN_REPORT_MIX);
+        assert!(share(&open, ReportStatus::NotStarted) > 0.5);
+        assert!((0.2..0.36).contains(&share(&open, ReportStatus::Draft)));
+        assert!(share(&open, ReportStatus::Submitted) > 0.05);
+    }
+
+    #[test]
+    fn bottlenecks_fall_on_a_few_percent_of_tasks_among_their_own_agencies_in_every_state() {
+        let n = 20_000;
+        let (_, b) = checks_of(5, n);
+        let (tasks, _) = active_tasks(n);
+        let with: BTreeSet<i64> = b.bottlenecks.iter().map(|x| x.task_id).collect();
+        let share = with.len() as f64 / n as f64;
+        assert!((0.02..0.04).contains(&share), "{share}");
+        for status in BottleneckStatus::ALL {
+            assert!(b.bottlenecks.iter().any(|x| x.status == status.as_str()), "{status:?}");
+        }
+        for category in BottleneckCategory::ALL {
+            assert!(b.bottlenecks.iter().any(|x| x.category == category.as_str()), "{category:?}");
+        }
+        let base = at(base_date(), 0) + chrono::Duration::days(1);
+        for x in &b.bottlenecks {
+            let own = &tasks[(x.task_id - 1) as usize].1;
+            let involved: Vec<i64> =
+                b.agencies.iter().filter(|a| a.bottleneck_id == x.id).map(|a| a.agency_id).collect();
+            assert!(involved.len() >= 2 && involved.iter().all(|a| own.contains(a)), "{x:?}: {involved:?}");
+            assert!(x.raised_by_agency_id.is_none_or(|a| involved.contains(&a)));
+            let meetings = b.meetings.iter().filter(|m| m.bottleneck_id == x.id).count();
+            let follow_ups: Vec<&FollowUpRow> = b.follow_ups.iter().filter(|f| f.source_id == x.id).collect();
+            match x.status {
+                "raised" => assert!(x.mediation_opened_at.is_none() && x.closed_at.is_none() && meetings == 0),
+                "in_mediation" => assert!(x.mediation_opened_at.is_some() && x.closed_at.is_none() && meetings == 1),
+                "escalated" => assert!(x.outcome == Some("not_agreed") && meetings == 1 && follow_ups.is_empty()),
+                _ => {
+                    assert!(x.closed_at.is_some_and(|c| c < base) && x.raised_at < x.closed_at.unwrap_or(base));
+                    match x.outcome {
+                        Some(_) => assert!(meetings == 1 && !follow_ups.is_empty() && x.resolution_reason.is_none()),
+                        None => assert!(meetings == 0 && follow_ups.is_empty() && x.resolution_reason.is_some()),
+                    }
+                }
+            }
+            assert!(follow_ups.iter().all(|f| involved.contains(&f.owner_agency_id) && f.task_id == x.task_id));
+        }
+        // Some mediation meetings are still to come after the base date, some follow-ups are done.
+        assert!(b.meetings.iter().any(|m| m.held_at > base));
+        assert!(b.follow_ups.iter().any(|f| f.done_on.is_some()) && b.follow_ups.iter().any(|f| f.done_on.is_none()));
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_checks_and_another_seed_others() {
+        assert_eq!(checks_of(11, 3_000), checks_of(11, 3_000));
+        assert_ne!(checks_of(11, 3_000).1, checks_of(12, 3_000).1);
+    }
+
+    #[test]
+    fn the_closed_cycle_is_the_quarter_before_the_base_dates_and_the_open_one_its_own() {
+        let (start, end) = quarter(base_date());
+        assert_eq!(
+            (quarter_name(start), start.to_string(), end.to_string()),
+            ("2026년 2분기".into(), "2026-04-01".into(), "2026-06-30".into())
+        );
+        let (start, end) = quarter(plus_days(start, -1));
+        assert_eq!((quarter_name(start), end.to_string()), ("2026년 1분기".into(), "2026-03-31".into()));
+        assert_eq!(quarter(NaiveDate::from_ymd_opt(2024, 11, 5).unwrap()).1.to_string(), "2024-12-31");
+    }
+
+    #[test]
+    fn a_cycles_tasks_are_grouped_from_its_reports_with_whether_all_came_in() {
+        let reports = [(1, 10, 1), (2, 10, 2), (3, 11, 1), (4, 12, 3), (5, 12, 4)];
+        let s = [
+            ReportStatus::Submitted,
+            ReportStatus::Submitted,
+            ReportStatus::Draft,
+            ReportStatus::Submitted,
+            ReportStatus::Returned,
+        ];
+        assert_eq!(tasks_of(&reports, &s), vec![(10, vec![1, 2], true), (11, vec![1], false), (12, vec![3, 4], false)]);
+        let by = ids_by_status(&reports, &s, ReportStatus::Submitted);
+        assert_eq!(by, vec![(ReportStatus::Draft, vec![3]), (ReportStatus::Returned, vec![5])]);
     }
 
     #[test]

@@ -105,5 +105,13 @@ fn print_report(params: &SynthParams, r: &SynthReport, took: Duration, checksum_
         "  계정 {}개(로그인할 수 없음): 평가위원 소속 {}건, 평가위원 배정 {}건",
         c.accounts, c.affiliations, c.evaluator_assignments
     );
+    println!(
+        "  점검 주기 {}개(마감 1개, 진행 중 1개): 추진실적 보고 {}건(추진일정 줄 {}건), 점검 결과 {}건, 이월 {}건",
+        c.check_cycles, c.progress_reports, c.report_milestones, c.check_ratings, c.carried_over
+    );
+    println!(
+        "  애로사항 {}건: 관계기관 {}건, 조정 회의 {}회, 후속조치 {}건",
+        c.bottlenecks, c.bottleneck_agencies, c.mediation_meetings, c.follow_ups
+    );
     println!("걸린 시간: {:.1}초 (검사합 계산 {:.1}초는 별도)", took.as_secs_f64(), checksum_took.as_secs_f64());
 }

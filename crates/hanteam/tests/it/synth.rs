@@ -126,6 +126,67 @@ async fn synth_adds_what_was_asked_audits_it_and_reports_progress_in_plain_lines
     assert_eq!(meetings[0], "제1차 협업과제점검협의회");
     assert_eq!(meetings[1], "제2차 협업과제점검협의회", "numbered after the built-in meeting");
 
+    // Periodic checks: the quarter before the base date's closed, its own open.
+    let cycles = texts(&db, "SELECT name FROM check_cycles ORDER BY id").await;
+    assert_eq!(cycles, ["2026년 1분기", "2026년 2분기"]);
+    let (closed, open) = (
+        number(&db, "SELECT id FROM check_cycles WHERE closed_at IS NOT NULL").await,
+        number(&db, "SELECT id FROM check_cycles WHERE closed_at IS NULL").await,
+    );
+    // Each asks one report of every agency of every active task.
+    let expected = number(
+        &db,
+        "SELECT COUNT(*) FROM task_agency_roles r JOIN tasks t ON t.id = r.task_id
+         WHERE t.status IN ('confirmed', 'in_progress', 'on_hold')",
+    )
+    .await;
+    assert!(expected > 300, "{expected}");
+    for cycle in [closed, open] {
+        let n = number(&db, &format!("SELECT COUNT(*) FROM progress_reports WHERE cycle_id = {cycle}")).await;
+        assert_eq!(n, expected, "cycle {cycle}");
+    }
+    let reports = |cycle: i64, status: &str| {
+        format!("SELECT COUNT(*) FROM progress_reports WHERE cycle_id = {cycle} AND status = '{status}'")
+    };
+    let submitted = number(&db, &reports(closed, "submitted")).await;
+    assert!(submitted * 100 > expected * 85 && submitted < expected, "{submitted} of {expected}");
+    assert!(number(&db, &reports(open, "not_started")).await > number(&db, &reports(open, "draft")).await);
+    assert!(number(&db, &reports(open, "draft")).await > 0);
+    assert!(number(&db, "SELECT COUNT(*) FROM report_milestones").await > 0);
+    // Every active task rated in the closed cycle, mostly on track; its lights and counts kept.
+    let active_tasks =
+        number(&db, &format!("SELECT COUNT(DISTINCT task_id) FROM progress_reports WHERE cycle_id = {closed}")).await;
+    assert_eq!(number(&db, "SELECT COUNT(*) FROM check_ratings").await, active_tasks);
+    let on_track = number(&db, "SELECT COUNT(*) FROM check_ratings WHERE rating = 'on_track'").await;
+    assert!(on_track * 100 > active_tasks * 75 && on_track < active_tasks, "{on_track} of {active_tasks}");
+    assert_eq!(number(&db, "SELECT COUNT(*) FROM task_lights").await, active_tasks);
+    assert_eq!(
+        number(&db, "SELECT CAST(SUM(n) AS BIGINT) FROM check_light_counts WHERE agency_id = 0").await,
+        active_tasks
+    );
+    // What was not filed is carried over into the open cycle.
+    assert_eq!(
+        number(&db, "SELECT COUNT(*) FROM check_carryovers WHERE kind = 'not_filed'").await,
+        expected - submitted
+    );
+    assert_eq!(
+        number(
+            &db,
+            &format!("SELECT COUNT(*) FROM check_carryovers WHERE to_cycle_id IS NULL OR to_cycle_id <> {open}")
+        )
+        .await,
+        0
+    );
+    // Bottlenecks on a few active tasks, among the task's own agencies.
+    let bottlenecks = number(&db, "SELECT COUNT(*) FROM bottlenecks").await;
+    assert!(bottlenecks > 0);
+    let outsiders = "SELECT COUNT(*) FROM bottleneck_agencies ba JOIN bottlenecks b ON b.id = ba.bottleneck_id
+        WHERE NOT EXISTS (SELECT 1 FROM task_agency_roles r WHERE r.task_id = b.task_id AND r.agency_id = ba.agency_id)";
+    assert_eq!(number(&db, outsiders).await, 0);
+    let unmediated = "SELECT COUNT(*) FROM bottlenecks b WHERE b.status IN ('in_mediation', 'escalated')
+        AND NOT EXISTS (SELECT 1 FROM mediation_meetings m WHERE m.bottleneck_id = b.id)";
+    assert_eq!(number(&db, unmediated).await, 0, "a mediation has its meeting");
+
     // Accounts: about 3% of the tasks, at least 50, all with one hash nobody knows the password of.
     assert_eq!(number(&db, "SELECT COUNT(*) FROM users WHERE login LIKE 'synth.%'").await, 50);
     assert_eq!(number(&db, "SELECT COUNT(DISTINCT password_hash) FROM users WHERE login LIKE 'synth.%'").await, 1);
@@ -150,6 +211,8 @@ async fn synth_adds_what_was_asked_audits_it_and_reports_progress_in_plain_lines
     );
     assert_eq!(after["counts"]["tasks"].as_i64(), Some(400));
     assert_eq!(after["counts"]["agencies"].as_i64(), Some(60));
+    assert_eq!(after["counts"]["check_cycles"].as_i64(), Some(2));
+    assert_eq!(after["counts"]["bottlenecks"].as_i64(), Some(bottlenecks));
     db.close().await;
 
     let verified = run(&url, &["audit", "verify"]);
