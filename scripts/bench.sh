@@ -112,10 +112,12 @@ stop_server() {
   server_pid=""
 }
 
-# One wrk run; appends a result row.
-measure() { # BACKEND NAME CONNECTIONS PATH [LUA]
+# One wrk run; appends a result row. TOKEN, when given, is sent as `Authorization: Bearer TOKEN`
+# (a page or API read of a signed-in person).
+measure() { # BACKEND NAME CONNECTIONS PATH [LUA] [TOKEN]
   local threads=$(($3 > 1 ? 2 : 1)) args=()
-  [ -n "${5:-}" ] && args=(-s "$5")
+  [ -n "${5:-}" ] && args+=(-s "$5")
+  [ -n "${6:-}" ] && args+=(-H "Authorization: Bearer $6")
   wrk -t"$threads" -c"$3" -d"${seconds}s" --latency "${args[@]}" "$base$4" >"$run_dir/wrk.txt" 2>&1 || true
   python3 scripts/bench/wrk_row.py "$1" "$2" "$3" <"$run_dir/wrk.txt" >>"$results"
 }
@@ -131,6 +133,18 @@ bench_backend() { # BACKEND URL
   local detail
   detail="$(curl -fsS "$base/api/v1/tasks?pair=1&limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')"
   local env_agency="%ED%99%98%EA%B2%BD%EB%B6%80" # 환경부
+  # The periodic checks (`hanteam synth` makes a closed cycle and an open one): the open cycle, and
+  # a task with reports in it and a bottleneck.
+  local open_cycle checked_task
+  open_cycle="$(curl -fsS -H "Authorization: Bearer $token" "$base/api/v1/check-cycles?limit=100" \
+    | python3 -c 'import json,sys; print([c["id"] for c in json.load(sys.stdin)["items"] if not c.get("closed_at")][0])')"
+  checked_task="$(curl -fsS -H "Authorization: Bearer $token" "$base/api/v1/bottlenecks?limit=1" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["task"]["id"])')"
+  # An officer of 환경부: the home page's work list (내 점검 보고, 내 후속조치) and the report filing.
+  DATABASE_URL="$url" RUST_LOG=warn "$serve_bin" user add --service --login bench.officer --name "부하 측정 담당관" \
+    --role agency_officer --agency 환경부 >/dev/null
+  local officer
+  officer="$(DATABASE_URL="$url" RUST_LOG=warn "$serve_bin" user token bench.officer --name "부하 측정" --right read --right write 2>/dev/null)"
   local requests=(
     "healthz|/healthz"
     "task list JSON, 100 rows|/api/v1/tasks?limit=100"
@@ -146,16 +160,34 @@ bench_backend() { # BACKEND URL
     "pairs page|/pairs"
     "agency page (환경부)|/agencies/$env_agency"
   )
+  # Reads of a signed-in person: OPC's (the writer's token) and the officer's.
+  local signed_in=(
+    "open check cycle page (OPC)|/checks/$open_cycle|$token"
+    "open check cycle JSON (OPC)|/api/v1/check-cycles/$open_cycle|$token"
+    "bottleneck list JSON (OPC)|/api/v1/bottlenecks|$token"
+    "task page with reports and a bottleneck (OPC)|/tasks/$checked_task|$token"
+    "home page, agency officer (work list)|/|$officer"
+  )
   for conns in 1 16; do
     for r in "${requests[@]}"; do
       log "$backend: ${r%%|*} × $conns"
       measure "$backend" "${r%%|*}" "$conns" "${r#*|}"
+    done
+    for r in "${signed_in[@]}"; do
+      local name="${r%%|*}" rest="${r#*|}"
+      log "$backend: $name × $conns"
+      measure "$backend" "$name" "$conns" "${rest%%|*}" "" "${rest#*|}"
     done
     log "$backend: write × $conns"
     # The tasks the write run edits, with their versions as they are now (the run before edited some).
     python3 scripts/bench/prepare_writes.py "$base" "$token" "$run_dir/write_tasks.lua"
     HANTEAM_BENCH_TOKEN="$token" HANTEAM_BENCH_TASKS="$run_dir/write_tasks.lua" \
       measure "$backend" "write (task edit with version)" "$conns" "/api/v1/tasks" scripts/bench/write.lua
+    log "$backend: report filing × $conns"
+    # The officer's reports not yet submitted in the open cycle, with their versions as they are now.
+    python3 scripts/bench/prepare_reports.py "$base" "$officer" "$open_cycle" 환경부 "$run_dir/write_reports.lua" >/dev/null
+    HANTEAM_BENCH_TOKEN="$officer" HANTEAM_BENCH_REPORTS="$run_dir/write_reports.lua" \
+      measure "$backend" "write (report filing with version)" "$conns" "/api/v1/check-cycles" scripts/bench/report_write.lua
   done
   printf '%s\trss_mib\t%s\n' "$backend" $(($(awk '/VmRSS/ {print $2}' "/proc/$server_pid/status") / 1024)) >>"$facts"
   stop_server
