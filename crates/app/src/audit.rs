@@ -150,6 +150,13 @@ fn facts_of(r: RecordName, scope: &TaskScope) -> RecordFacts {
 /// published ones (a token without the read right), and no one else reads the log.
 fn may_see(scope: &TaskScope, status: &str, archived: bool) -> bool {
     let Ok(status) = status.parse::<TaskStatus>() else { return false };
-    let t = TaskAccess { status, archived, agency_ids: vec![], position_ids: vec![], evaluator_ids: vec![] };
+    let t = TaskAccess {
+        status,
+        archived,
+        agency_ids: vec![],
+        position_ids: vec![],
+        evaluator_ids: vec![],
+        proposed_by: None,
+    };
     scope.admits(&t)
 }

@@ -159,6 +159,8 @@ pub struct TaskAccess {
     pub position_ids: Vec<PositionId>,
     /// Evaluators assigned to the task.
     pub evaluator_ids: Vec<UserId>,
+    /// The agency that proposed the task (None: OPC, or the built-in data).
+    pub proposed_by: Option<AgencyId>,
 }
 
 /// The public sees a task once it is confirmed at a council and not archived.
@@ -354,9 +356,83 @@ pub fn may_change_task(who: &Principal, t: &TaskAccess, change: TaskChange) -> R
                 who.has_role(Role::OpcAdmin)
                     || (t.agency_ids.contains(&agency) && who.agency_ids().any(|a| a == agency))
             }
-            TaskChange::Progress => who.has_role(Role::OpcAdmin) || who.is_exchangee_of(t),
+            TaskChange::Progress => {
+                who.has_role(Role::OpcAdmin) || who.is_exchangee_of(t) || is_proposer_of_proposal(who, t)
+            }
             TaskChange::Collaborate => writer_capacity(who, t).is_some(),
         };
+    if !allowed {
+        Err(Denied::NotAllowed)
+    } else if t.archived {
+        Err(Denied::Archived)
+    } else {
+        Ok(())
+    }
+}
+
+/// An officer of the agency that proposed the task, while it is a proposal (발굴): they complete
+/// it (its KPIs and milestones) until it is tabled, and again once it is returned.
+fn is_proposer_of_proposal(who: &Principal, t: &TaskAccess) -> bool {
+    t.status == TaskStatus::Proposed && t.proposed_by.is_some_and(|a| who.agency_ids().any(|o| o == a))
+}
+
+/// Who proposes a task (과제 발굴): OPC, or an officer for their own agency (its lead).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Proposer {
+    Opc,
+    Agency(AgencyId),
+}
+
+impl Proposer {
+    /// The agency recorded as the proposer (`tasks.proposed_by_agency_id`).
+    pub fn agency(self) -> Option<AgencyId> {
+        match self {
+            Proposer::Opc => None,
+            Proposer::Agency(a) => Some(a),
+        }
+    }
+}
+
+/// In what capacity `who` proposes a task, `lead` being the lead agency asked for (if any): OPC as
+/// OPC; an officer as their agency (the one asked for, when they serve several; else their only
+/// one). Nobody else, and nobody without the right to write.
+pub fn may_propose(who: &Principal, lead: Option<AgencyId>) -> Result<Proposer, Denied> {
+    if !who.has_right(Right::Write) {
+        return Err(Denied::NotAllowed);
+    }
+    if who.has_role(Role::OpcAdmin) {
+        return Ok(Proposer::Opc);
+    }
+    let own: Vec<AgencyId> = who.agency_ids().collect();
+    match lead {
+        Some(l) if own.contains(&l) => Ok(Proposer::Agency(l)),
+        _ if !own.is_empty() => Ok(Proposer::Agency(own[0])),
+        _ => Err(Denied::NotAllowed),
+    }
+}
+
+/// Edit a proposal (its fields and its co-agencies): OPC, or an officer of the proposing agency.
+/// (That the task is still a proposal is the use case's to ask: it is a conflict, not a right.)
+pub fn may_edit_proposal(who: &Principal, t: &TaskAccess) -> Result<Proposer, Denied> {
+    let proposer = if !who.has_right(Right::Write) {
+        None
+    } else if who.has_role(Role::OpcAdmin) {
+        Some(Proposer::Opc)
+    } else {
+        t.proposed_by.filter(|a| who.agency_ids().any(|o| o == *a)).map(Proposer::Agency)
+    };
+    match proposer {
+        None => Err(Denied::NotAllowed),
+        Some(_) if t.archived => Err(Denied::Archived),
+        Some(p) => Ok(p),
+    }
+}
+
+/// Confirm or decline an agency's participation in a task: that agency's officers only, for an
+/// agency taking part in the task (OPC does not answer for an agency).
+pub fn may_answer_participation(who: &Principal, t: &TaskAccess, agency: AgencyId) -> Result<(), Denied> {
+    let allowed =
+        who.has_right(Right::Write) && t.agency_ids.contains(&agency) && who.agency_ids().any(|a| a == agency);
     if !allowed {
         Err(Denied::NotAllowed)
     } else if t.archived {
@@ -639,6 +715,7 @@ mod tests {
             agency_ids: agencies(&[3, 4]),
             position_ids: positions(&[10, 11]),
             evaluator_ids: vec![],
+            proposed_by: None,
         }
     }
 
@@ -907,6 +984,45 @@ mod tests {
     }
 
     #[test]
+    fn an_officer_proposes_for_its_own_agency_and_completes_the_proposal_until_it_is_tabled() {
+        let officer = person(vec![officer_of(3)]);
+        assert_eq!(may_propose(&officer, None), Ok(Proposer::Agency(AgencyId::new(3))));
+        assert_eq!(may_propose(&officer, Some(AgencyId::new(9))), Ok(Proposer::Agency(AgencyId::new(3))));
+        assert_eq!(may_propose(&person(vec![Grant::OpcAdmin]), Some(AgencyId::new(9))), Ok(Proposer::Opc));
+        for nobody in [Grant::Auditor, Grant::Evaluator, Grant::Exchangee { position_id: PositionId::new(10) }] {
+            assert_eq!(may_propose(&person(vec![nobody]), None), Err(Denied::NotAllowed));
+        }
+        let read_only = Principal { token_rights: Some(vec![Right::Read]), ..officer.clone() };
+        assert_eq!(may_propose(&read_only, None), Err(Denied::NotAllowed));
+
+        let proposal = TaskAccess { status: TaskStatus::Proposed, proposed_by: Some(AgencyId::new(3)), ..task() };
+        assert_eq!(may_change_task(&officer, &proposal, TaskChange::Progress), Ok(()), "its KPIs and milestones");
+        let co = person(vec![officer_of(4)]);
+        assert_eq!(may_change_task(&co, &proposal, TaskChange::Progress), Err(Denied::NotAllowed));
+        let tabled = TaskAccess { status: TaskStatus::Tabled, ..proposal.clone() };
+        assert_eq!(may_change_task(&officer, &tabled, TaskChange::Progress), Err(Denied::NotAllowed));
+        assert_eq!(may_edit_proposal(&officer, &proposal), Ok(Proposer::Agency(AgencyId::new(3))));
+        assert_eq!(may_edit_proposal(&co, &proposal), Err(Denied::NotAllowed));
+        assert_eq!(may_edit_proposal(&person(vec![Grant::OpcAdmin]), &proposal), Ok(Proposer::Opc));
+        let archived = TaskAccess { archived: true, ..proposal.clone() };
+        assert_eq!(may_edit_proposal(&officer, &archived), Err(Denied::Archived));
+    }
+
+    #[test]
+    fn only_an_agencys_own_officers_answer_for_its_participation() {
+        let t = TaskAccess { status: TaskStatus::Proposed, proposed_by: Some(AgencyId::new(3)), ..task() };
+        let four = AgencyId::new(4);
+        assert_eq!(may_answer_participation(&person(vec![officer_of(4)]), &t, four), Ok(()));
+        assert_eq!(may_answer_participation(&person(vec![officer_of(3)]), &t, four), Err(Denied::NotAllowed));
+        assert_eq!(may_answer_participation(&person(vec![Grant::OpcAdmin]), &t, four), Err(Denied::NotAllowed));
+        assert_eq!(
+            may_answer_participation(&person(vec![officer_of(9)]), &t, AgencyId::new(9)),
+            Err(Denied::NotAllowed),
+            "not an agency of the task"
+        );
+    }
+
+    #[test]
     fn a_follow_up_is_marked_done_by_its_owner_agency_its_owner_or_opc() {
         let a = AgencyId::new(3);
         assert!(can_complete_follow_up(&person(vec![officer_of(3)]), a, None));
@@ -924,6 +1040,7 @@ mod tests {
             agency_ids: agencies(&[1, 2]),
             position_ids: vec![PositionId::new(10), PositionId::new(20)],
             evaluator_ids: vec![],
+            proposed_by: None,
         };
         let pair = [(PositionId::new(10), AgencyId::new(1)), (PositionId::new(20), AgencyId::new(2))];
         let (a1, a2) = (AgencyId::new(1), AgencyId::new(2));

@@ -24,6 +24,7 @@ pub mod memo;
 pub mod notification;
 pub mod position;
 pub mod procedure;
+pub mod proposal;
 pub mod search;
 pub mod task;
 pub mod task_part;

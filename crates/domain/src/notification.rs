@@ -35,10 +35,12 @@ pub enum NotificationKind {
     MilestoneDueIn7,
     /// A milestone of a task is due tomorrow (or today).
     MilestoneDueIn1,
+    /// A proposal (과제 제안) asks the recipient's agency to confirm or decline taking part.
+    ParticipationRequested,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 8] = [
+    pub const ALL: [NotificationKind; 9] = [
         NotificationKind::ReportDueIn7,
         NotificationKind::ReportDueIn1,
         NotificationKind::ReportOverdue,
@@ -47,6 +49,7 @@ impl NotificationKind {
         NotificationKind::MediationScheduled,
         NotificationKind::MilestoneDueIn7,
         NotificationKind::MilestoneDueIn1,
+        NotificationKind::ParticipationRequested,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -59,6 +62,7 @@ impl NotificationKind {
             NotificationKind::MediationScheduled => "mediation_scheduled",
             NotificationKind::MilestoneDueIn7 => "milestone_due_7",
             NotificationKind::MilestoneDueIn1 => "milestone_due_1",
+            NotificationKind::ParticipationRequested => "participation_requested",
         }
     }
 
@@ -72,6 +76,7 @@ impl NotificationKind {
             NotificationKind::MediationScheduled => "이견 조정 회의 일정",
             NotificationKind::MilestoneDueIn7 => "추진일정 기한 7일 전",
             NotificationKind::MilestoneDueIn1 => "추진일정 기한 1일 전",
+            NotificationKind::ParticipationRequested => "과제 제안 참여 여부 요청",
         }
     }
 }

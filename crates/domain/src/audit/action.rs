@@ -39,6 +39,14 @@ actions! {
     /// An agency joins a task (its pair changed).
     TaskRoleCreate => "task_role.create", "과제 참여기관 추가";
     TaskRoleUpdate => "task_role.update", "기관별 역할 수정";
+    /// A task proposed (과제 제안) by an agency officer or OPC, with its agencies.
+    ProposalCreate => "proposal.create", "과제 제안";
+    /// A proposal's fields or co-agencies changed by its proposer or OPC (also after a return).
+    ProposalUpdate => "proposal.update", "과제 제안 수정";
+    /// A co-agency left a proposal when its proposer changed the agencies asked.
+    TaskRoleRemove => "task_role.remove", "과제 참여기관 제외";
+    /// A co-agency's answer: it takes part (참여 확인) or declines (참여 거절), with a reason.
+    ParticipationAnswer => "task_role.participation", "참여 여부 답변";
     KpiCreate => "kpi.create", "성과지표 추가";
     KpiUpdate => "kpi.update", "성과지표 수정";
     KpiRemove => "kpi.remove", "성과지표 삭제";

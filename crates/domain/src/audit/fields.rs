@@ -37,6 +37,7 @@ pub const RECORD_TYPES: &[RecordType] = &[
             ("source", "과제 출처"),
             ("pair_id", "교류직위 쌍"),
             ("lead_agency_id", "주관 기관"),
+            ("proposed_by_agency_id", "제안 기관"),
             ("description", "과제 내용"),
             ("archived_at", "보관 일시"),
             // A lifecycle move: the action, why, and the council meeting that decided it.
@@ -51,7 +52,13 @@ pub const RECORD_TYPES: &[RecordType] = &[
     RecordType {
         code: "task_agency_role",
         label: "기관별 역할",
-        fields: &[("task_id", "과제"), ("agency_id", "기관"), ("role", "역할")],
+        fields: &[
+            ("task_id", "과제"),
+            ("agency_id", "기관"),
+            ("role", "역할"),
+            ("participation", "참여 여부"),
+            ("participation_reason", "참여 여부 사유"),
+        ],
     },
     RecordType {
         code: "task_kpi",
@@ -395,9 +402,12 @@ impl Named {
 fn reference(key: &str, id: i64) -> Option<Named> {
     match key {
         "task_id" => Some(Named::Task(id)),
-        "agency_id" | "lead_agency_id" | "writer_agency_id" | "owner_agency_id" | "raised_by_agency_id" => {
-            Some(Named::Agency(id))
-        }
+        "agency_id"
+        | "lead_agency_id"
+        | "writer_agency_id"
+        | "owner_agency_id"
+        | "raised_by_agency_id"
+        | "proposed_by_agency_id" => Some(Named::Agency(id)),
         "pair_id" => Some(Named::Pair(id)),
         "position_id" => Some(Named::Position(id)),
         "user_id" | "writer_user_id" | "owner_user_id" => Some(Named::User(id)),
@@ -473,6 +483,9 @@ fn show_text(key: &str, s: &str) -> String {
             .or_else(|| s.parse::<crate::checks::ReportStatus>().ok().map(crate::checks::ReportStatus::label_ko)),
         "rating" | "suggested" => {
             s.parse::<crate::checks::ProgressRating>().ok().map(crate::checks::ProgressRating::label_ko)
+        }
+        "participation" => {
+            s.parse::<crate::proposal::Participation>().ok().map(crate::proposal::Participation::label_ko)
         }
         "category" => s.parse::<BottleneckCategory>().ok().map(BottleneckCategory::label_ko),
         "outcome" => s.parse::<MediationOutcome>().ok().map(MediationOutcome::label_ko),
@@ -795,10 +808,13 @@ mod tests {
         let samples = [
             (
                 "task",
-                json!({"id":1,"seq":1,"pair_id":1,"title":"t","task_type":null,"source":"exchange","status":"proposed","description":null,"lead_agency_id":null,"archived_at":null,"version":1}),
+                json!({"id":1,"seq":1,"pair_id":1,"title":"t","task_type":null,"source":"exchange","status":"proposed","description":null,"lead_agency_id":null,"archived_at":null,"proposed_by_agency_id":null,"version":1}),
             ),
             ("task", json!({"user_id": 3, "task_id": 1})),
-            ("task_agency_role", json!({"id":1,"task_id":1,"agency_id":1,"role":null,"version":1})),
+            (
+                "task_agency_role",
+                json!({"id":1,"task_id":1,"agency_id":1,"role":null,"participation":"pending","participation_reason":null,"version":1}),
+            ),
             (
                 "task_kpi",
                 json!({"id":1,"task_id":1,"seq":1,"name":"n","baseline_value":null,"target_value":null,"unit":null,"due":null,"note":null,"version":1}),
