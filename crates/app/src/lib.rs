@@ -8,7 +8,7 @@
 //!    (an HTTP status, a message and an exit code).
 //!
 //! Areas: [`tasks`] (tasks, their agencies' roles), [`lifecycle`] (a task's moves and history),
-//! [`parts`] (KPIs, milestones, procedures), [`memos`] (기관 간 메모), [`council`] (the review council's meetings, agenda and decisions), [`registry`]
+//! [`parts`] (KPIs, milestones, procedures), [`proposals`] (과제 발굴: proposing, co-agencies' answers), [`memos`] (기관 간 메모), [`council`] (the review council's meetings, agenda and decisions), [`registry`]
 //! (agencies, positions, pairs, exchangees, meetings, the built-in dataset), [`accounts`] (sign-in,
 //! sessions, tokens, passwords, user administration), [`audit`] (reading and checking the log),
 //! [`export`] (the task list as a CSV or Excel file), [`notify`] (reminders: notifications, their
@@ -32,6 +32,7 @@ pub mod mediation;
 pub mod memos;
 pub mod notify;
 pub mod parts;
+pub mod proposals;
 pub mod registry;
 pub mod secrets;
 pub mod synth;

@@ -87,6 +87,11 @@ pub(crate) async fn move_in(
         return Err(Denied::Archived.into());
     }
     let to = lifecycle::transition(t.status, action, role).map_err(refused)?;
+    if action == TaskAction::Table {
+        // A proposal is tabled once it is ready, whichever edge makes the move.
+        let facts = tx.tabling_facts(id).await?;
+        hanteam_domain::proposal::check_tabling(&facts).map_err(|e| UseCaseError::Conflict(e.to_string()))?;
+    }
     let before = task_record(tx, id).await?;
     let m = Move { task: id, action, from: t.status, to, reason, meeting };
     let (version, _) = tx

@@ -138,6 +138,10 @@ pub struct TaskPermissions {
     pub roles: Vec<AgencyId>,
     /// The lifecycle moves they may make now.
     pub moves: Vec<hanteam_domain::TaskAction>,
+    /// Edit the proposal (its fields and co-agencies): a proposal's proposer or OPC.
+    pub edit_proposal: bool,
+    /// The co-agencies whose participation they may answer for now.
+    pub answers: Vec<AgencyId>,
 }
 
 /// A task and what the caller may change on it (the task page shows those as links).
@@ -161,6 +165,19 @@ pub async fn with_permissions(db: &Db, by: &Caller, id: TaskId) -> Result<TaskWi
                 memos: access::can_see_internal_record(Some(p), &t),
                 roles: task.summary.agencies.iter().map(|a| a.id).filter(|a| ok(TaskChange::AgencyRole(*a))).collect(),
                 moves: hanteam_domain::lifecycle::moves_for(Some(p), &t),
+                edit_proposal: t.status == hanteam_domain::TaskStatus::Proposed
+                    && access::may_edit_proposal(p, &t).is_ok(),
+                answers: if t.status == hanteam_domain::TaskStatus::Proposed {
+                    let lead = task.summary.lead_agency.as_ref().map(|l| l.id);
+                    task.summary
+                        .agencies
+                        .iter()
+                        .map(|a| a.id)
+                        .filter(|a| Some(*a) != lead && access::may_answer_participation(p, &t, *a).is_ok())
+                        .collect()
+                } else {
+                    vec![]
+                },
             }
         }
     };

@@ -251,9 +251,18 @@ mod tests {
             description: None,
             lead_agency_id: None,
             archived_at: None,
+            proposed_by_agency_id: Some(2),
             version: 1,
         });
-        check(&RoleRecord { id: 1, task_id: 1, agency_id: 1, role: None, version: 1 });
+        check(&RoleRecord {
+            id: 1,
+            task_id: 1,
+            agency_id: 1,
+            role: None,
+            participation: "pending".into(),
+            participation_reason: None,
+            version: 1,
+        });
         check(&KpiRecord {
             id: 1,
             task_id: 1,

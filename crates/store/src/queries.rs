@@ -240,11 +240,12 @@ struct SourceRow {
 /// [`fold`]), in the order they were added: id, role version, short name, role.
 static TASK_COLUMNS: LazyLock<String> = LazyLock::new(|| {
     let role = fold::nullable("r.role");
+    let reason = fold::nullable("r.participation_reason");
     format!(
         "t.id, t.seq, t.title, t.task_type, t.status, t.source, t.pair_id, t.version, t.updated_at,
          t.lead_agency_id, (SELECT l.short_name FROM agencies l WHERE l.id = t.lead_agency_id) AS lead_short_name,
          (SELECT {} FROM task_agency_roles r JOIN agencies a ON a.id = r.agency_id WHERE r.task_id = t.id) AS agencies",
-        fold::column(&["a.id", "r.version", "a.short_name", &role], "r.id")
+        fold::column(&["a.id", "r.version", "a.short_name", &role, "r.participation", &reason], "r.id")
     )
 });
 
@@ -270,7 +271,7 @@ pub(crate) fn task_order(db: &Db, sort: TaskSort) -> String {
 }
 
 fn task_agencies(folded: Option<&str>) -> Result<Vec<TaskAgency>> {
-    fold::unfold(folded, 4)?
+    fold::unfold(folded, 6)?
         .into_iter()
         .map(|f| {
             Ok(TaskAgency {
@@ -278,6 +279,8 @@ fn task_agencies(folded: Option<&str>) -> Result<Vec<TaskAgency>> {
                 role_version: fold::int(f[1])?,
                 short_name: f[2].to_owned(),
                 role: fold::optional(f[3])?,
+                participation: f[4].parse().map_err(StoreError::Corrupt)?,
+                participation_reason: fold::optional(f[5])?,
             })
         })
         .collect()
@@ -431,6 +434,61 @@ impl Db {
         let rows: Vec<TaskRow> =
             with_db!(self, |pool| bind_all!(sqlx::query_as::<_, TaskRow>(&page_sql), &params).fetch_all(pool).await?);
         let items = Self::task_summaries(rows)?;
+        Ok(Page { items, total })
+    }
+
+    /// A page of the proposals (과제 발굴 목록) `scope` admits: the tasks proposed or tabled and not
+    /// archived, last changed first, each with the agency that proposed it.
+    pub async fn list_proposals(&self, scope: &TaskScope, limit: i64, offset: i64) -> Result<Page<ProposalSummary>> {
+        let mut params: Vec<Param> = Vec::new();
+        let mut conditions = vec!["t.archived_at IS NULL".to_string(), "t.status IN ('proposed', 'tabled')".into()];
+        if let Some(c) = scope_condition(scope, &mut params) {
+            conditions.push(c);
+        }
+        let where_sql = conditions.join(" AND ");
+        let count_sql = format!("SELECT COUNT(*) FROM tasks t WHERE {where_sql}");
+        let n = params.len();
+        let columns = &*TASK_COLUMNS;
+        let page_sql = format!(
+            "SELECT {columns} FROM tasks t WHERE {where_sql} ORDER BY t.updated_at DESC, t.id DESC LIMIT ${} OFFSET ${}",
+            n + 1,
+            n + 2
+        );
+        let (total, rows): (i64, Vec<TaskRow>) = with_db!(self, |pool| {
+            let total = bind_all!(sqlx::query_scalar(&count_sql), &params).fetch_one(pool).await?;
+            let rows = bind_all!(sqlx::query_as::<_, TaskRow>(&page_sql), &params)
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(pool)
+                .await?;
+            (total, rows)
+        });
+        let tasks = Self::task_summaries(rows)?;
+        if tasks.is_empty() {
+            return Ok(Page { items: vec![], total });
+        }
+        let ids: Vec<i64> = tasks.iter().map(|t| t.id.get()).collect();
+        let by_sql = format!(
+            "SELECT t.id, a.id, a.short_name FROM tasks t JOIN agencies a ON a.id = t.proposed_by_agency_id
+             WHERE t.id IN ({})",
+            placeholders(1, ids.len())
+        );
+        let by: Vec<(i64, i64, String)> = with_db!(self, |pool| {
+            let mut q = sqlx::query_as(&by_sql);
+            for id in &ids {
+                q = q.bind(*id);
+            }
+            q.fetch_all(pool).await?
+        });
+        let by: HashMap<i64, AgencyBrief> =
+            by.into_iter().map(|(t, a, short_name)| (t, AgencyBrief { id: AgencyId::new(a), short_name })).collect();
+        let items = tasks
+            .into_iter()
+            .map(|task| {
+                let proposed_by = by.get(&task.id.get()).cloned();
+                ProposalSummary { task, proposed_by }
+            })
+            .collect();
         Ok(Page { items, total })
     }
 

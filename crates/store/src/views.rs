@@ -131,8 +131,12 @@ pub struct TaskAgency {
     pub short_name: String,
     /// What this agency does in the task; empty where the release does not say.
     pub role: Option<String>,
-    /// Version of this agency's part of the task (for editing the role).
+    /// Version of this agency's part of the task (for editing the role, and answering).
     pub role_version: i64,
+    /// Its answer to taking part (a co-agency of a proposal starts `pending`).
+    pub participation: hanteam_domain::proposal::Participation,
+    /// Why it declined, when it said.
+    pub participation_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -418,4 +422,14 @@ pub struct Overview {
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: i64,
+}
+
+/// A proposal (과제 발굴) as its list shows it: the task, and the agency that proposed it (none:
+/// OPC).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProposalSummary {
+    #[serde(flatten)]
+    pub task: TaskSummary,
+    pub proposed_by: Option<AgencyBrief>,
 }

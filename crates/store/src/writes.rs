@@ -33,10 +33,13 @@ pub struct TaskRecord {
     pub description: Option<String>,
     pub lead_agency_id: Option<i64>,
     pub archived_at: Option<DateTime<Utc>>,
+    /// The agency that proposed the task (None: OPC, or the built-in data).
+    pub proposed_by_agency_id: Option<i64>,
     pub version: i64,
 }
 record!(TaskRecord, id: TaskId, table: "tasks", audit: "task",
-    columns: "id, seq, pair_id, title, task_type, source, status, description, lead_agency_id, archived_at, version");
+    columns: "id, seq, pair_id, title, task_type, source, status, description, lead_agency_id, archived_at,
+              proposed_by_agency_id, version");
 
 /// One agency's part in a task.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -45,6 +48,10 @@ pub struct RoleRecord {
     pub task_id: i64,
     pub agency_id: i64,
     pub role: Option<String>,
+    /// Its answer to taking part: pending, confirmed or declined (`proposal::Participation`).
+    pub participation: String,
+    /// Why it declined (or what it said confirming).
+    pub participation_reason: Option<String>,
     pub version: i64,
 }
 
@@ -59,7 +66,7 @@ impl From<RoleRowId> for i64 {
 }
 
 record!(RoleRecord, id: RoleRowId, table: "task_agency_roles", audit: "task_agency_role",
-    columns: "id, task_id, agency_id, role, version");
+    columns: "id, task_id, agency_id, role, participation, participation_reason, version");
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct KpiRecord {
@@ -241,14 +248,16 @@ impl StoredPart for Procedure {
     }
 }
 
-const TASK_ACCESS: &str = "SELECT status, archived_at, pair_id FROM tasks WHERE id = $1";
+const TASK_ACCESS: &str = "SELECT status, archived_at, pair_id, proposed_by_agency_id FROM tasks WHERE id = $1";
 const TASK_AGENCIES: &str = "SELECT agency_id FROM task_agency_roles WHERE task_id = $1";
 const PAIR_POSITIONS: &str = "SELECT position_a_id, position_b_id FROM exchange_pairs WHERE id = $1";
 const TASK_EVALUATORS: &str = "SELECT user_id FROM evaluator_assignments WHERE task_id = $1";
 
 /// The facts of a task that access rules need, from the rows read.
+type TaskAccessRow = (String, Option<DateTime<Utc>>, Option<i64>, Option<i64>);
+
 fn task_access(
-    (status, archived_at, _): (String, Option<DateTime<Utc>>, Option<i64>),
+    (status, archived_at, _, proposed_by): TaskAccessRow,
     agency_ids: Vec<(i64,)>,
     positions: Vec<(i64, i64)>,
     evaluator_ids: Vec<(i64,)>,
@@ -259,6 +268,7 @@ fn task_access(
         agency_ids: agency_ids.into_iter().map(|(a,)| AgencyId::new(a)).collect(),
         position_ids: positions.into_iter().flat_map(|(a, b)| [PositionId::new(a), PositionId::new(b)]).collect(),
         evaluator_ids: evaluator_ids.into_iter().map(|(u,)| UserId::new(u)).collect(),
+        proposed_by: proposed_by.map(AgencyId::new),
     })
 }
 
@@ -267,8 +277,7 @@ impl Db {
     /// outside any change.
     pub async fn task_access(&self, id: TaskId) -> Result<Option<TaskAccess>> {
         let found = with_db!(self, |pool| {
-            let task: Option<(String, Option<DateTime<Utc>>, Option<i64>)> =
-                sqlx::query_as(TASK_ACCESS).bind(id.get()).fetch_optional(pool).await?;
+            let task: Option<TaskAccessRow> = sqlx::query_as(TASK_ACCESS).bind(id.get()).fetch_optional(pool).await?;
             match task {
                 None => None,
                 Some(task) => Some((
@@ -300,9 +309,7 @@ impl Tx {
     /// the task as it is inside the change, not as it was when the request arrived.
     pub async fn task_access(&mut self, id: TaskId) -> Result<Option<TaskAccess>> {
         let sql = self.locking(TASK_ACCESS);
-        let Some(task) =
-            self.fetch_optional::<(String, Option<DateTime<Utc>>, Option<i64>)>(&sql, &[id.into()]).await?
-        else {
+        let Some(task) = self.fetch_optional::<TaskAccessRow>(&sql, &[id.into()]).await? else {
             return Ok(None);
         };
         let agencies = self.fetch_all(TASK_AGENCIES, &[id.into()]).await?;
@@ -462,7 +469,7 @@ impl Tx {
     /// A change of a task's part is a change of the task for whoever reads "last changed": its
     /// time is written on the task, not its version (a KPI edit must not make an open edit of
     /// the title stale).
-    async fn touch_task(&mut self, task: TaskId) -> Result<()> {
+    pub async fn touch_task(&mut self, task: TaskId) -> Result<()> {
         let at = self.at();
         self.execute("UPDATE tasks SET updated_at = $1 WHERE id = $2", &[at.into(), task.into()]).await?;
         Ok(())
