@@ -33,6 +33,7 @@ use crate::AppState;
         (name = "account", description = "내 정보와 API 토큰"),
         (name = "users", description = "계정 관리 (국무조정실 관리자)"),
         (name = "audit", description = "감사기록"),
+        (name = "proposals", description = "과제 발굴: 과제 제안, 협력 기관의 참여 확인·거절, 과제 발굴 목록"),
         (name = "mediation", description = "애로사항, 이견 조정, 후속조치"),
         (name = "council", description = "협업과제점검협의회: 회의 일정, 안건, 결정"),
         (name = "checks", description = "주기적 점검: 점검 주기, 추진실적 보고, 첨부파일, 점검 결과(정상·주의·지연)"),

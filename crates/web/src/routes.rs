@@ -76,6 +76,14 @@ macro_rules! route_table {
             ProcedureRemoveForm => GET "/procedures/{id}/remove", Page(pages::parts::remove_form::<Procedure>), Right(Write);
             ProcedureRemove => POST "/procedures/{id}/remove", Page(pages::parts::remove::<Procedure>), Right(Write);
             MemoCreate => POST "/tasks/{id}/memos", Page(pages::memos::create), Right(Write);
+            // Proposals (과제 발굴): the list, the 과제 제안 form, a co-agency's answer
+            PageProposals => GET "/proposals", Page(pages::proposals::proposal_list), Right(Read);
+            ProposalNewForm => GET "/proposals/new", Page(pages::proposals::new_form), Right(Write);
+            ProposalCreate => POST "/proposals", Page(pages::proposals::create), Right(Write);
+            ProposalEditForm => GET "/proposals/{id}/edit", Page(pages::proposals::edit_form), Right(Write);
+            ProposalEdit => POST "/proposals/{id}/edit", Page(pages::proposals::edit), Right(Write);
+            ParticipationForm => GET "/tasks/{id}/participation/{agency_id}/{answer}", Page(pages::proposals::answer_form), Right(Write);
+            ParticipationAnswer => POST "/tasks/{id}/participation", Page(pages::proposals::answer_post), Right(Write);
             MemoWithdrawForm => GET "/memos/{id}/withdraw", Page(pages::memos::withdraw_form), Right(Write);
             MemoWithdraw => POST "/memos/{id}/withdraw", Page(pages::memos::withdraw), Right(Write);
             // Follow-up actions, bottlenecks and mediation: forms
@@ -174,6 +182,10 @@ macro_rules! route_table {
             ApiMemos => GET "/api/v1/tasks/{id}/memos", Api(api::list_memos), Right(Read);
             ApiMemoCreate => POST "/api/v1/tasks/{id}/memos", Api(api::create_memo), Right(Write);
             ApiMemoWithdraw => POST "/api/v1/tasks/{id}/memos/{mid}/withdraw", Api(api::withdraw_memo), Right(Write);
+            ApiProposals => GET "/api/v1/proposals", Api(api_proposals::list), Right(Read);
+            ApiProposalCreate => POST "/api/v1/proposals", Api(api_proposals::propose), Right(Write);
+            ApiProposalUpdate => PUT "/api/v1/proposals/{id}", Api(api_proposals::update), Right(Write);
+            ApiParticipation => POST "/api/v1/tasks/{id}/participation", Api(api_proposals::answer), Right(Write);
             ApiMeetings => GET "/api/v1/meetings", Api(api::list_meetings), Public;
             ApiMeeting => GET "/api/v1/meetings/{id}", Api(api::get_meeting), Public;
             ApiMeetingCreate => POST "/api/v1/meetings", Api(api_council::schedule), Right(Write);

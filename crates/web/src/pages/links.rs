@@ -37,6 +37,14 @@ pub(crate) fn tasks() -> String {
     Endpoint::PageTasks.href(&[])
 }
 
+pub(crate) fn proposals() -> String {
+    Endpoint::PageProposals.href(&[])
+}
+
+pub(crate) fn proposal_new() -> String {
+    Endpoint::ProposalNewForm.href(&[])
+}
+
 pub(crate) fn task_new() -> String {
     Endpoint::TaskNewForm.href(&[])
 }

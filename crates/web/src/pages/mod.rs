@@ -6,6 +6,7 @@
 //! - `read`: the published views (home, tasks, pairs, agencies, meetings);
 //! - `edit`: the forms that change tasks, their agencies' roles and the registry;
 //! - `parts`: the forms of a task's KPIs, milestones and procedures (one set for all);
+//! - `proposals`: 과제 발굴 — the proposals list, the 과제 제안 form, a co-agency's answer;
 //! - `memos`: the memos between a task's agencies (기관 간 메모), their form and withdrawal;
 //! - `account`: signing in and out, one's own account and API tokens;
 //! - `users`: the administration of accounts;
@@ -31,6 +32,7 @@ pub(crate) mod memos;
 pub(crate) mod notifications;
 pub(crate) mod parts;
 pub(crate) mod policy;
+pub(crate) mod proposals;
 pub(crate) mod read;
 pub mod render;
 pub(crate) mod rows;

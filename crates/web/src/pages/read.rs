@@ -417,6 +417,9 @@ struct TaskListPage {
     pager: Option<Pager>,
     /// The viewer may register a new task.
     can_create: bool,
+    /// The 과제 발굴 목록 and the 과제 제안 form, for those who may see and propose.
+    proposals: bool,
+    can_propose: bool,
     /// The download buttons, with the list's filters.
     export: crate::export::ExportLinks,
 }
@@ -442,6 +445,8 @@ pub(crate) async fn task_list(
         Err(e) => return error_page(e, &cx),
     };
     let can_create = cx.principal().is_some_and(can_manage_task);
+    let proposals = cx.principal().is_some_and(|p| p.has_right(hanteam_domain::access::Right::Read));
+    let can_propose = hanteam_app::proposals::may_propose(cx.by(), None).is_ok();
     let page = |form, total, heads, rows, pager| TaskListPage {
         layout: Layout::section(&cx, Section::Tasks),
         form,
@@ -450,6 +455,8 @@ pub(crate) async fn task_list(
         rows,
         pager,
         can_create,
+        proposals,
+        can_propose,
         export: crate::export::ExportLinks::of(&input),
     };
     match tasks::list(db, cx.by(), &input).await.map_err(AppError::from) {
@@ -489,6 +496,17 @@ struct RoleRow {
     role: Option<String>,
     /// The role form, when the viewer may change this agency's role.
     edit_href: Option<String>,
+}
+
+/// An agency's answer to taking part, on the page of a proposal (발굴) or a tabled task.
+struct ParticipationRow {
+    agency: String,
+    /// 주관 기관 or 협력 기관.
+    part: &'static str,
+    state: &'static str,
+    reason: Option<String>,
+    /// The viewer's buttons to answer for this agency: (address, label).
+    links: Vec<(String, String)>,
 }
 
 struct PairInfo {
@@ -543,6 +561,10 @@ struct TaskPage {
     archived: bool,
     /// The viewer may edit and archive the task.
     can_manage: bool,
+    /// The agencies' answers, while the task is a proposal or tabled.
+    participation: Vec<ParticipationRow>,
+    /// The 과제 제안 수정 form, for the proposer and OPC while it is a proposal.
+    edit_proposal_href: Option<String>,
     saved: bool,
     /// The sections left out because nothing is in them and the viewer cannot add to them, named
     /// in one line instead.
@@ -823,6 +845,28 @@ async fn task_page(db: &Db, cx: &Ctx, raw_id: &str, q: &TaskPageQuery) -> Result
         raise_href: b.may_raise.then(|| crate::endpoint::Endpoint::BottleneckNewForm.href(&[&id])),
         archived: task.archived_at.is_some(),
         can_manage: may.manage,
+        participation: if matches!(s.status, TaskStatus::Proposed | TaskStatus::Tabled) {
+            s.agencies
+                .iter()
+                .map(|a| {
+                    let lead = s.lead_agency.as_ref().is_some_and(|l| l.id == a.id);
+                    ParticipationRow {
+                        agency: a.short_name.clone(),
+                        part: if lead { "주관 기관" } else { "협력 기관" },
+                        state: a.participation.label_ko(),
+                        reason: a.participation_reason.clone(),
+                        links: if may.answers.contains(&a.id) {
+                            super::proposals::answer_links(id, a.id, &a.short_name)
+                        } else {
+                            vec![]
+                        },
+                    }
+                })
+                .collect()
+        } else {
+            vec![]
+        },
+        edit_proposal_href: may.edit_proposal.then(|| crate::endpoint::Endpoint::ProposalEditForm.href(&[&id])),
         saved,
         not_entered,
         task,
@@ -1258,6 +1302,8 @@ mod tests {
             rows: vec![],
             pager: None,
             can_create: false,
+            proposals: false,
+            can_propose: false,
             export: crate::export::ExportLinks::of(&input),
         };
         let html = page.render().expect("the page renders");
