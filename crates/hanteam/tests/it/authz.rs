@@ -227,6 +227,25 @@ fn expected(e: Endpoint, who: Who, target: Target) -> Outcome {
         | ApiMediationOutcome => internal_write(e, who, elsewhere, &[OpcAdmin]),
         // The follow-up of task 1 is 환경부's.
         FollowUpDoneForm | FollowUpDone | ApiFollowUpDone => internal_write(e, who, elsewhere, &[OpcAdmin, Officer]),
+        // Proposals: the list for anyone signed in who reads; OPC and officers propose (an exchangee
+        // does not). 환경부's officer edits the proposal it made and answers for 환경부 where it is
+        // asked; a proposal without 환경부 is not theirs to see.
+        PageProposals | ApiProposals => only(who, &signed_in, Ok),
+        ProposalNewForm => only(who, &[OpcAdmin, Officer], Ok),
+        ProposalCreate | ApiProposalCreate => only(who, &[OpcAdmin, Officer], Invalid),
+        ProposalEditForm | ProposalEdit | ApiProposalUpdate => match who {
+            Public => Unauthenticated,
+            OpcAdmin => read_or_change(e),
+            Officer if !elsewhere => read_or_change(e),
+            Officer | Exchangee => NotFound,
+            _ => Forbidden,
+        },
+        ParticipationForm | ParticipationAnswer | ApiParticipation => match who {
+            Public => Unauthenticated,
+            Officer if !elsewhere => read_or_change(e),
+            Officer | Exchangee => NotFound,
+            _ => Forbidden,
+        },
         // Periodic checks: the cycles are read by anyone signed in; OPC opens, closes, returns and
         // rates; the agency's officer (here 환경부's, task 1) files its report. The exchangee holds
         // 국토부's post, so 환경부's report (a draft) is not theirs to read or write.
@@ -285,6 +304,10 @@ struct Ids {
     follow_up: [i64; 2],
     /// An open check cycle.
     cycle: i64,
+    /// A proposal made by 환경부 (co-agency 개보위), and one without 환경부.
+    proposal: [i64; 2],
+    /// A proposal asking 환경부 to take part, and the one without 환경부 (asking 개보위).
+    asked: [i64; 2],
 }
 
 /// A concrete path for the endpoint, and whether the endpoint is about one record (and so is also
@@ -460,6 +483,15 @@ fn sample(e: Endpoint, ids: &Ids, target: Target) -> (String, bool) {
         }
         ApiRating => one(format!("/api/v1/check-cycles/{}/ratings/{task}", ids.cycle)),
         ApiOverdue => any("/api/v1/overdue-reports"),
+        PageProposals => any("/proposals"),
+        ProposalNewForm => any("/proposals/new"),
+        ProposalCreate => any("/proposals"),
+        ProposalEditForm | ProposalEdit => one(format!("/proposals/{}/edit", ids.proposal[t])),
+        ParticipationForm => one(format!("/tasks/{}/participation/{role_agency}/confirm", ids.asked[t])),
+        ParticipationAnswer => one(format!("/tasks/{}/participation", ids.asked[t])),
+        ApiProposals | ApiProposalCreate => any("/api/v1/proposals"),
+        ApiProposalUpdate => one(format!("/api/v1/proposals/{}", ids.proposal[t])),
+        ApiParticipation => one(format!("/api/v1/tasks/{}/participation", ids.asked[t])),
     }
 }
 
@@ -506,6 +538,28 @@ async fn every_route_answers_every_role_as_its_rules_say(b: Backend) {
     let pipc = app.agency_id("개보위").await;
     let pair = &app.json("/api/v1/exchange-pairs", 200).await["items"][0];
     let position = pair["positions"][0]["id"].as_i64().unwrap();
+    let admin = app.token_for("setup", vec![Grant::OpcAdmin]).await;
+    // Proposals: one by 환경부's officer, one by OPC asking 환경부, one by OPC without 환경부 — made
+    // before the officer's account, whose notifications stay empty.
+    let molit = app.agency_id("국토부").await;
+    let env_officer = app.token_for("setup-env", vec![Grant::AgencyOfficer { agency_id: AgencyId::new(env) }]).await;
+    let propose = async |token: &str, body: serde_json::Value| {
+        let (s, p) = app.call(Method::POST, "/api/v1/proposals", Some(token), Some(body)).await;
+        assert_eq!(s, 201, "{p}");
+        p["id"].as_i64().unwrap()
+    };
+    let by_env =
+        propose(&env_officer, json!({"title": "환경부 제안", "source": "other", "co_agency_ids": [pipc]})).await;
+    let asking_env = propose(
+        &admin,
+        json!({"title": "환경부 참여 요청", "source": "other", "lead_agency_id": pipc, "co_agency_ids": [env]}),
+    )
+    .await;
+    let without_env = propose(
+        &admin,
+        json!({"title": "다른 기관 제안", "source": "other", "lead_agency_id": molit, "co_agency_ids": [pipc]}),
+    )
+    .await;
     let opc = app.user("m-admin", vec![Grant::OpcAdmin]).await;
     let officer = app.user("m-officer", vec![Grant::AgencyOfficer { agency_id: AgencyId::new(env) }]).await;
     let exchangee = app.user("m-exchangee", vec![Grant::Exchangee { position_id: PositionId::new(position) }]).await;
@@ -513,7 +567,6 @@ async fn every_route_answers_every_role_as_its_rules_say(b: Backend) {
     app.assign(evaluator, 1).await;
     let auditor = app.user("m-auditor", vec![Grant::Auditor]).await;
     // A KPI and a milestone of task 30 (the dataset gives them only to task 1).
-    let admin = app.token_for("setup", vec![Grant::OpcAdmin]).await;
     let (s, kpi30) = app.call(Method::POST, "/api/v1/tasks/30/kpis", Some(&admin), Some(json!({"name": "지표"}))).await;
     assert_eq!(s, 201, "{kpi30}");
     let (s, ms30) =
@@ -607,6 +660,8 @@ async fn every_route_answers_every_role_as_its_rules_say(b: Backend) {
         bottleneck,
         follow_up,
         cycle: cycle["id"].as_i64().unwrap(),
+        proposal: [by_env, without_env],
+        asked: [asking_env, without_env],
     };
     // The follow-ups above told their agency's officers: read beforehand, so that marking
     // notifications read finds nothing to change.

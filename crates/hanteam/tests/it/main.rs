@@ -23,6 +23,7 @@ mod mediation;
 mod notifications;
 mod pages;
 mod procedures;
+mod proposals;
 mod scale;
 mod synth;
 mod task_detail;
