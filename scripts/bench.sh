@@ -181,13 +181,13 @@ bench_backend() { # BACKEND URL
     log "$backend: write × $conns"
     # The tasks the write run edits, with their versions as they are now (the run before edited some).
     python3 scripts/bench/prepare_writes.py "$base" "$token" "$run_dir/write_tasks.lua"
-    HANTEAM_BENCH_TOKEN="$token" HANTEAM_BENCH_TASKS="$run_dir/write_tasks.lua" \
+    HANTEAM_BENCH_TOKEN="$token" HANTEAM_BENCH_ROWS="$run_dir/write_tasks.lua" \
       measure "$backend" "write (task edit with version)" "$conns" "/api/v1/tasks" scripts/bench/write.lua
     log "$backend: report filing × $conns"
     # The officer's reports not yet submitted in the open cycle, with their versions as they are now.
     python3 scripts/bench/prepare_reports.py "$base" "$officer" "$open_cycle" 환경부 "$run_dir/write_reports.lua" >/dev/null
-    HANTEAM_BENCH_TOKEN="$officer" HANTEAM_BENCH_REPORTS="$run_dir/write_reports.lua" \
-      measure "$backend" "write (report filing with version)" "$conns" "/api/v1/check-cycles" scripts/bench/report_write.lua
+    HANTEAM_BENCH_TOKEN="$officer" HANTEAM_BENCH_ROWS="$run_dir/write_reports.lua" \
+      measure "$backend" "write (report filing with version)" "$conns" "/api/v1/check-cycles" scripts/bench/write.lua
   done
   printf '%s\trss_mib\t%s\n' "$backend" $(($(awk '/VmRSS/ {print $2}' "/proc/$server_pid/status") / 1024)) >>"$facts"
   stop_server

@@ -1,6 +1,6 @@
 """Finds reports the report-filing run saves: the open cycle's reports of one agency that are not
 submitted (not started, drafts, returned), with their versions as they are now, written as a Lua table
-for report_write.lua. Each save sends a narrative and no lines (a draft needs none) with the version."""
+for write.lua. Each save sends a narrative and no lines (a draft needs none) with the version."""
 import json
 import sys
 import urllib.parse

@@ -24,5 +24,5 @@ with open(target, "w", encoding="utf-8") as f:
         head = json.dumps(body, ensure_ascii=False)[:-1]  # without the closing brace: the version follows
         # A build from before the list carried versions: synthetic tasks start at version 1.
         version = t.get("version", 1)
-        f.write(f"  {{ id = {t['id']}, version = {version}, head = [==[{head}]==] }},\n")
+        f.write(f"  {{ id = {t['id']}, path = \"/api/v1/tasks/{t['id']}\", version = {version}, head = [==[{head}]==] }},\n")
     f.write("}\n")

@@ -1,7 +1,7 @@
--- wrk script: task edits (PUT /api/v1/tasks/{id}) with the version each task was last seen at.
--- Threads take alternate tasks, so no task is edited by two connections at once; each answer's new
--- version is kept for that task's next edit.
-local all = dofile(os.getenv("HANTEAM_BENCH_TASKS"))
+-- wrk script: versioned writes (PUT to each row's path: a task edit, a progress report's save) with
+-- the version each record was last seen at. Threads take alternate rows, so no record is written by
+-- two connections at once; each answer's new version is kept for that record's next write.
+local all = dofile(os.getenv("HANTEAM_BENCH_ROWS"))
 local token = os.getenv("HANTEAM_BENCH_TOKEN")
 local threads = 0
 
@@ -25,7 +25,7 @@ function request()
   pos = pos % #mine + 1
   local t = mine[pos]
   local body = t.head .. ',"version":' .. t.version .. '}'
-  return wrk.format("PUT", "/api/v1/tasks/" .. t.id,
+  return wrk.format("PUT", t.path,
     { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json" }, body)
 end
 
