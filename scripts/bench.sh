@@ -215,7 +215,7 @@ fi
 stamp="$(date -u +%Y-%m-%d)"
 machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(. /etc/os-release && echo "$PRETTY_NAME")"
 cp "$results" "$out/bench-$stamp.tsv"
-python3 scripts/bench/report.py "$results" "$facts" "$stamp" "$machine" "$tasks" >"$out/bench-$stamp.md"
+python3 scripts/bench/report.py "$results" "$facts" "$stamp" "$machine" "$tasks" "$seconds" >"$out/bench-$stamp.md"
 cat "$out/bench-$stamp.md"
 log "written: $out/bench-$stamp.md and .tsv"
 if [ -n "$readme" ]; then

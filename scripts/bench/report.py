@@ -15,6 +15,7 @@ if sys.argv[1] == "--readme":
     sys.exit(0)
 
 results, facts, stamp, machine, tasks = sys.argv[1:6]
+seconds = sys.argv[6] if len(sys.argv) > 6 else "10"
 rows = list(csv.DictReader(open(results, encoding="utf-8"), delimiter="\t"))
 fact = {(r["backend"], r["fact"]): r["value"] for r in csv.DictReader(open(facts, encoding="utf-8"), delimiter="\t")}
 NAMES = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
@@ -29,7 +30,7 @@ def num(v):
 
 
 print(f"Measured {stamp} on {machine}; {int(tasks):,} synthetic tasks (`hanteam synth`), release build, "
-      f"wrk on loopback, 10 s per row (`scripts/bench.sh`).\n")
+      f"wrk on loopback, {seconds} s per row (`scripts/bench.sh --seconds {seconds}`).\n")
 missed = []
 for backend in [b for b in NAMES if any(r["backend"] == b for r in rows)]:
     mine = [r for r in rows if r["backend"] == backend]
