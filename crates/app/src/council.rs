@@ -14,7 +14,8 @@ use hanteam_domain::council::{
     CouncilMeetingInput, DecisionRequest, ItemDecision, MeetingDraft, MeetingStatus,
 };
 use hanteam_domain::follow_up::{FollowUpDraft, FollowUpSource};
-use hanteam_domain::notification::{moment_text, notice_title, NotificationKind};
+use hanteam_domain::notification::{notice_title, NotificationKind};
+use hanteam_domain::time::korean_moment;
 use hanteam_domain::time::{kst_date, kst_midnight};
 use hanteam_domain::{AgencyId, AgendaItemId, BottleneckId, MeetingId, Paging, TaskId, TaskStatus, ValidationError};
 use hanteam_store::audit::Change;
@@ -228,7 +229,7 @@ pub async fn add_item(db: &Db, by: &Caller, meeting: MeetingId, input: &AgendaIt
             kind,
             recipients: agencies.iter().map(|a| Recipient::AgencyOfficers(AgencyId::new(a.agency_id))).collect(),
             subject: Subject { record_type: "meeting_agenda_item", id: item.get() },
-            title: notice_title(kind, &format!("{} — {}, {title}", m.title, moment_text(m.held_at))),
+            title: notice_title(kind, &format!("{} — {}, {title}", m.title, korean_moment(m.held_at))),
             link: format!("/meetings/{}", meeting.get()),
             occasion: "scheduled".into(),
         };

@@ -24,7 +24,8 @@ use hanteam_domain::filter::Paging;
 use hanteam_domain::follow_up::{
     check_not_done, FollowUpDone, FollowUpDoneInput, FollowUpDraft, FollowUpInput, FollowUpSource,
 };
-use hanteam_domain::notification::{date_text, notice_title, NotificationKind};
+use hanteam_domain::notification::{notice_title, NotificationKind};
+use hanteam_domain::time::korean_date;
 use hanteam_domain::time::kst_date;
 use hanteam_domain::{FollowUpId, TaskId, ValidationError};
 use hanteam_store::audit::Change;
@@ -94,7 +95,7 @@ pub async fn create_draft_in(
         kind,
         recipients,
         subject: Subject { record_type: "follow_up", id: after.id },
-        title: notice_title(kind, &format!("{} (기한 {})", after.title, date_text(after.due))),
+        title: notice_title(kind, &format!("{} (기한 {})", after.title, korean_date(after.due))),
         link: format!("/tasks/{}", task.get()),
         occasion: "assigned".into(),
     };

@@ -15,7 +15,8 @@ use hanteam_domain::bottleneck::{
     OutcomeInput,
 };
 use hanteam_domain::follow_up::FollowUpSource;
-use hanteam_domain::notification::{moment_text, notice_title, NotificationKind};
+use hanteam_domain::notification::{notice_title, NotificationKind};
+use hanteam_domain::time::korean_moment;
 use hanteam_domain::{AgencyId, AgencyRef, BottleneckId, Paging, PagingInput, TaskId, ValidationError};
 use hanteam_store::audit::Change;
 use hanteam_store::mediation::{
@@ -368,7 +369,7 @@ pub async fn schedule_meeting(db: &Db, by: &Caller, id: BottleneckId, input: &Me
         subject: Subject { record_type: "mediation_meeting", id: after.id },
         title: notice_title(
             kind,
-            &format!("과제 {} · {} — {}{place}", task.seq, task.title, moment_text(draft.held_at)),
+            &format!("과제 {} · {} — {}{place}", task.seq, task.title, korean_moment(draft.held_at)),
         ),
         link: format!("/bottlenecks/{}", id.get()),
         occasion: "scheduled".into(),

@@ -10,6 +10,7 @@ use std::str::FromStr;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
+use crate::time::korean_date;
 use crate::validation::refused_characters;
 use crate::ValidationError;
 
@@ -124,22 +125,12 @@ pub fn days_left_text(due: NaiveDate, today: NaiveDate) -> String {
 
 /// A due-date reminder's title: "[추진일정 기한 7일 전] 과제 12 · 용인 … — 산단계획 승인 신청 (2024. 6. 30., 기한까지 7일 남음)".
 pub fn due_title(kind: NotificationKind, what: &str, due: NaiveDate, today: NaiveDate) -> String {
-    format!("[{}] {what} ({}, {})", kind.label_ko(), date_text(due), days_left_text(due, today))
+    format!("[{}] {what} ({}, {})", kind.label_ko(), korean_date(due), days_left_text(due, today))
 }
 
 /// The title of a notification that is not a due date's: "[후속조치 지정] 협의 결과 공문 시행 (기한 2024. 8. 30.)".
 pub fn notice_title(kind: NotificationKind, what: &str) -> String {
     format!("[{}] {what}", kind.label_ko())
-}
-
-/// "2024. 7. 9. 14:00" — how a moment reads in a notification (Korean time).
-pub fn moment_text(at: DateTime<Utc>) -> String {
-    at.with_timezone(&crate::time::KST).format("%Y. %-m. %-d. %H:%M").to_string()
-}
-
-/// "2024. 8. 30." — how a date reads in a notification.
-pub fn date_text(day: NaiveDate) -> String {
-    day.format("%Y. %-m. %-d.").to_string()
 }
 
 /// The subject line of a notification's e-mail.
@@ -241,10 +232,10 @@ mod tests {
     #[test]
     fn a_notice_reads_its_kind_in_brackets_and_dates_and_times_the_korean_way() {
         let kind = NotificationKind::FollowUpAssigned;
-        let title = notice_title(kind, &format!("협의 결과 공문 시행 (기한 {})", date_text(d("2024-08-30"))));
+        let title = notice_title(kind, &format!("협의 결과 공문 시행 (기한 {})", korean_date(d("2024-08-30"))));
         assert_eq!(title, "[후속조치 지정] 협의 결과 공문 시행 (기한 2024. 8. 30.)");
         let at: DateTime<Utc> = "2024-07-09T06:00:00Z".parse().unwrap();
-        assert_eq!(moment_text(at), "2024. 7. 9. 15:00", "in Korean time");
+        assert_eq!(crate::time::korean_moment(at), "2024. 7. 9. 15:00", "in Korean time");
     }
 
     #[test]

@@ -18,6 +18,16 @@ pub fn kst_date(at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&KST).date_naive()
 }
 
+/// A date as Korean officials write it: "2024. 6. 30.".
+pub fn korean_date(day: NaiveDate) -> String {
+    day.format("%Y. %-m. %-d.").to_string()
+}
+
+/// A moment as people in Korea read it, in Korean time: "2024. 4. 15. 15:00".
+pub fn korean_moment(at: DateTime<Utc>) -> String {
+    at.with_timezone(&KST).format("%Y. %-m. %-d. %H:%M").to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -30,5 +40,12 @@ mod tests {
         assert_eq!(kst_date(meeting), d);
         let late = DateTime::parse_from_rfc3339("2024-04-15T15:00:00Z").unwrap().with_timezone(&Utc);
         assert_eq!(kst_date(late), d.succ_opt().unwrap(), "midnight KST is already the next day");
+    }
+
+    #[test]
+    fn dates_and_moments_are_written_the_korean_way() {
+        assert_eq!(korean_date(NaiveDate::from_ymd_opt(2024, 6, 30).unwrap()), "2024. 6. 30.");
+        let at = DateTime::parse_from_rfc3339("2024-04-15T06:05:00Z").unwrap().with_timezone(&Utc);
+        assert_eq!(korean_moment(at), "2024. 4. 15. 15:05");
     }
 }

@@ -13,7 +13,7 @@ use crate::access::{Right, Role};
 use crate::bottleneck::{BottleneckCategory, BottleneckStatus, MediationOutcome};
 use crate::follow_up::FollowUpSource;
 use crate::memo::WriterCapacity;
-use crate::time::KST;
+use crate::time::{korean_date, korean_moment};
 use crate::{PositionLevel, TaskSource, TaskStatus, TaskType};
 
 /// A record type of the log (`audit_log.record_type`), its Korean name, and the fields its JSON
@@ -515,10 +515,10 @@ fn show_text(key: &str, s: &str) -> String {
         }
     }
     if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        return d.format("%Y. %-m. %-d.").to_string();
+        return korean_date(d);
     }
     if let Ok(at) = DateTime::parse_from_rfc3339(s) {
-        return at.with_timezone(&Utc).with_timezone(&KST).format("%Y. %-m. %-d. %H:%M").to_string();
+        return korean_moment(at.with_timezone(&Utc));
     }
     s.to_string()
 }

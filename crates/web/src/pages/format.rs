@@ -1,12 +1,12 @@
 //! How values are written for people: dates as Korean officials write them, times in Korean time,
 //! numbers as written, text split into paragraphs.
 
-use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
-use hanteam_domain::time::KST;
+use chrono::{DateTime, NaiveDate, Utc};
+use hanteam_domain::time::{korean_date, korean_moment, KST};
 
 /// "2024. 6. 30."
 pub(crate) fn date_ko(d: NaiveDate) -> String {
-    format!("{}. {}. {}.", d.year(), d.month(), d.day())
+    korean_date(d)
 }
 
 /// A moment for `<time>`: machine-readable in KST, and "2024. 4. 15. 15:00" for people.
@@ -17,17 +17,7 @@ pub(crate) struct When {
 
 pub(crate) fn when(at: DateTime<Utc>) -> When {
     let local = at.with_timezone(&KST);
-    When {
-        iso: local.format("%Y-%m-%dT%H:%M%:z").to_string(),
-        text: format!(
-            "{}. {}. {}. {:02}:{:02}",
-            local.year(),
-            local.month(),
-            local.day(),
-            local.hour(),
-            local.minute()
-        ),
-    }
+    When { iso: local.format("%Y-%m-%dT%H:%M%:z").to_string(), text: korean_moment(at) }
 }
 
 /// A date for `<time>`.
