@@ -117,9 +117,12 @@ pub(crate) async fn visible_in(tx: &mut Tx, by: &Caller, id: TaskId) -> Result<T
 
 /// One task in full, if the caller may see it.
 pub async fn detail(db: &Db, by: &Caller, id: TaskId) -> Result<TaskDetail> {
-    visible(db, by, id).await?;
+    let t = visible(db, by, id).await?;
     let mut task = db.get_task(id).await?.ok_or_else(|| task_not_found(id))?;
     db.with_lights(std::slice::from_mut(&mut task.summary)).await?;
+    if access::can_see_internal_record(by.principal(), &t) {
+        task.reveal_participation_reasons();
+    }
     Ok(task)
 }
 

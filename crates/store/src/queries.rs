@@ -964,6 +964,7 @@ impl Db {
                 .collect::<Result<_>>()?,
             archived_at: detail.archived_at,
             created_at: detail.created_at,
+            participation_reasons: vec![],
         }))
     }
 

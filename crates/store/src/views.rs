@@ -135,8 +135,18 @@ pub struct TaskAgency {
     pub role_version: i64,
     /// Its answer to taking part (a co-agency of a proposal starts `pending`).
     pub participation: hanteam_domain::proposal::Participation,
-    /// Why it declined, when it said.
+    /// Why it declined, when it said. Internal to the task: never in a list's or the public's JSON;
+    /// [`TaskDetail::participation_reasons`] carries it to those who may see it.
+    #[serde(skip)]
     pub participation_reason: Option<String>,
+}
+
+/// A co-agency's reason for its answer to taking part.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ParticipationReason {
+    pub agency_id: AgencyId,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -312,6 +322,23 @@ pub struct TaskDetail {
     pub meetings: Vec<MeetingBrief>,
     pub archived_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// The co-agencies' reasons for their answers, for those who see the task's internal record
+    /// (OPC, auditors, its agencies and exchangees); empty for anyone else.
+    pub participation_reasons: Vec<ParticipationReason>,
+}
+
+impl TaskDetail {
+    /// Shows the participation reasons (read with the task) to one who sees the internal record.
+    pub fn reveal_participation_reasons(&mut self) {
+        self.participation_reasons = self
+            .summary
+            .agencies
+            .iter()
+            .filter_map(|a| {
+                a.participation_reason.clone().map(|reason| ParticipationReason { agency_id: a.id, reason })
+            })
+            .collect();
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

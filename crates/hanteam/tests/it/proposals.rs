@@ -201,7 +201,7 @@ async fn an_officers_proposal_waits_for_its_co_agency_and_what_tabling_needs(b: 
             Method::POST,
             &path,
             Some(&motie_officer),
-            Some(json!({"agency_id": motie, "answer": "confirm", "version": v})),
+            Some(json!({"agency_id": motie, "answer": "confirm", "reason": "내년 예산 반영 조건", "version": v})),
         )
         .await;
     assert_eq!(s, 200);
@@ -217,10 +217,35 @@ async fn an_officers_proposal_waits_for_its_co_agency_and_what_tabling_needs(b: 
         .await;
     assert_eq!((s, e["error"]["code"].as_str()), (409, Some("conflict")), "no answers once tabled: {e}");
 
+    // An answer's reason is the task's internal record: the public never reads it, once confirmed
+    // either, in the task or in a list; OPC and the task's agencies do.
+    let (s, moved) = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/tasks/{id}/transitions"),
+            Some(&opc),
+            Some(json!({"action": "confirm", "version": moved["version"]})),
+        )
+        .await;
+    assert_eq!((s, moved["status"].as_str()), (200, Some("confirmed")), "{moved}");
+    let (s, public) = app.call(Method::GET, &format!("/api/v1/tasks/{id}"), None, None).await;
+    assert_eq!(s, 200, "{public}");
+    assert_eq!(public["participation_reasons"], json!([]), "{public}");
+    let (_, list) = app.call(Method::GET, "/api/v1/tasks?limit=500", None, None).await;
+    for read in [public.to_string(), list.to_string(), app.html(&format!("/tasks/{id}"), 200).await] {
+        assert!(!read.contains("내년 예산 반영 조건"), "{read}");
+    }
+    for who in [&opc, &motie_officer] {
+        let reasons = task(&app, who, id).await["participation_reasons"].clone();
+        assert_eq!(reasons, json!([{"agency_id": motie, "reason": "내년 예산 반영 조건"}]));
+    }
+    let (_, list) = app.call(Method::GET, "/api/v1/tasks?limit=500", Some(&opc), None).await;
+    assert!(!list.to_string().contains("participation_reason\""), "a list carries no reasons: {list}");
+
     // The history shows the moves; the audit log the proposal and the answers.
     let (_, history) = app.call(Method::GET, &format!("/api/v1/tasks/{id}/history"), Some(&opc), None).await;
     let actions: Vec<&str> = history.as_array().unwrap().iter().map(|m| m["action"].as_str().unwrap()).collect();
-    assert_eq!(actions, ["table", "return", "table"], "{history}");
+    assert_eq!(actions, ["table", "return", "table", "confirm"], "{history}");
     let (_, log) = app.call(Method::GET, "/api/v1/audit?limit=500", Some(&opc), None).await;
     let codes: Vec<&str> = log["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
     for code in ["proposal.create", "proposal.update", "task_role.participation"] {
