@@ -13,6 +13,7 @@ pub mod council;
 pub mod counts;
 pub mod dataset;
 pub mod edit;
+pub mod evaluation;
 pub mod export;
 pub mod filter;
 pub mod follow_up;

@@ -1,0 +1,17 @@
+//! Collaboration evaluation (협업평가): the rules of an evaluation round, from the rubric to the
+//! agency ranking, with no I/O. Where each rule lives:
+//!
+//! - [`round`]: the stages 준비 → 배정 → 채점 → 검토 → 이의신청 → 확정 → 공개 and their dates; when the
+//!   rubric freezes, who may score, when an agency may object.
+//! - [`rubric`]: criteria, weights, scales, level descriptions; an evaluator's weighted total; presets.
+//! - [`aggregate`]: standardisation, dropping the highest and lowest score, spread, ICC(1), ranking.
+//! - [`grade`]: relative shares (with the rounding rule) or absolute cut-offs, tiers, excellent tasks.
+//! - [`agency_score`]: the agency collaboration score and rank (정부업무평가 협업 부문).
+//! - [`outcome`]: [`evaluate`] runs all of it from one parameter struct, and [`diff`] compares two
+//!   outcomes (the what-if page).
+//!
+//! Every weight, share, threshold and count is a parameter OPC sets per round, with a default: the
+//! rules changed from year to year (우수/보통/미흡 in 2018, S–D in 2020, tiers in 2023).
+
+pub mod round;
+pub mod rubric;
