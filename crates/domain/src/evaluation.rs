@@ -13,5 +13,8 @@
 //! Every weight, share, threshold and count is a parameter OPC sets per round, with a default: the
 //! rules changed from year to year (우수/보통/미흡 in 2018, S–D in 2020, tiers in 2023).
 
+pub mod agency_score;
+pub mod aggregate;
+pub mod grade;
 pub mod round;
 pub mod rubric;
