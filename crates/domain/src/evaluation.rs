@@ -16,5 +16,8 @@
 pub mod agency_score;
 pub mod aggregate;
 pub mod grade;
+pub mod outcome;
 pub mod round;
 pub mod rubric;
+
+pub use outcome::{diff, evaluate, Outcome, OutcomeDiff, RoundInputs, RoundParams};
