@@ -19,7 +19,13 @@
 //! - an agency may object only while the round is in 이의신청 and the day is inside the objection
 //!   period ([`may_object`]);
 //! - OPC may not finalise before the objection period has ended ([`advance`]);
-//! - the public sees a round once it is 공개 ([`Stage::is_published`]).
+//! - the public sees a round once it is 공개 ([`Stage::is_published`]);
+//! - nobody, OPC included, reads another evaluator's scores of a task while scoring is open
+//!   ([`scores_sealed`]: up to and including 채점; a reopened score in 검토 or later is rescored
+//!   knowing the rest, as OPC's reason records);
+//! - the agencies see their tasks' provisional score and grade from 이의신청 on
+//!   ([`agencies_see_results`]), and the names of their tasks' evaluators (never who gave which score)
+//!   once the round is 공개 ([`evaluators_disclosed`]).
 //!
 //! The dates are OPC's plan: moving a stage early is allowed, except leaving 이의신청 before its period ends.
 
@@ -252,6 +258,23 @@ pub fn may_score(stage: Stage, reopened: bool) -> Result<(), RoundError> {
     }
 }
 
+/// Whether individual scores are sealed: while scoring is open, nobody sees another evaluator's
+/// scores of a task.
+pub fn scores_sealed(stage: Stage) -> bool {
+    stage <= Stage::Scoring
+}
+
+/// Whether the agencies of a task see its provisional score and grade (not the individual scores).
+pub fn agencies_see_results(stage: Stage) -> bool {
+    stage >= Stage::Objections
+}
+
+/// Whether an evaluated agency may see the list of its tasks' evaluators, as Korean R&D evaluation
+/// rules now disclose after evaluation.
+pub fn evaluators_disclosed(stage: Stage) -> bool {
+    stage.is_published()
+}
+
 /// Whether an agency may file an objection `on` that day.
 pub fn may_object(stage: Stage, schedule: &RoundSchedule, on: NaiveDate) -> Result<(), RoundError> {
     if stage != Stage::Objections {
@@ -375,6 +398,16 @@ mod tests {
             may_object(Stage::Review, &s, d(12, 2)),
             Err(RoundError::ObjectionsNotOpen { stage: Stage::Review })
         );
+    }
+
+    #[test]
+    fn scores_are_sealed_until_scoring_closes_and_agencies_see_results_from_objections() {
+        let sealed: Vec<_> = Stage::ALL.into_iter().filter(|s| scores_sealed(*s)).collect();
+        assert_eq!(sealed, vec![Stage::Setup, Stage::Assignment, Stage::Scoring]);
+        let seen: Vec<_> = Stage::ALL.into_iter().filter(|s| agencies_see_results(*s)).collect();
+        assert_eq!(seen, vec![Stage::Objections, Stage::Final, Stage::Published]);
+        let disclosed: Vec<_> = Stage::ALL.into_iter().filter(|s| evaluators_disclosed(*s)).collect();
+        assert_eq!(disclosed, vec![Stage::Published]);
     }
 
     #[test]

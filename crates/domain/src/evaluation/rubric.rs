@@ -223,6 +223,9 @@ impl Rubric {
             if let Some(l) = c.levels.iter().find(|l| l.score > c.scale_max) {
                 return Err(RubricError::LevelOffScale { name: name.into(), score: l.score, scale_max: c.scale_max });
             }
+            if let Some(l) = c.levels.iter().find(|l| l.label_ko.trim().is_empty()) {
+                return Err(RubricError::UnlabelledLevel { name: name.into(), score: l.score });
+            }
             let mut seen = HashSet::new();
             if let Some(l) = c.levels.iter().find(|l| !seen.insert(l.score)) {
                 return Err(RubricError::DuplicateLevel { name: name.into(), score: l.score });
@@ -301,6 +304,8 @@ pub enum RubricError {
         "'{name}' 항목의 척도 설명 {score}점이 만점 {scale_max}점을 넘습니다. 0~{scale_max}점 안에서 설명해 주세요."
     )]
     LevelOffScale { name: String, score: u32, scale_max: u32 },
+    #[error("'{name}' 항목의 {score}점 설명에 이름(예: 우수)을 적어 주세요.")]
+    UnlabelledLevel { name: String, score: u32 },
     #[error("'{name}' 항목에 {score}점 설명이 두 번 있습니다. 하나만 남겨 주세요.")]
     DuplicateLevel { name: String, score: u32 },
     #[error("가중치 합계가 {total}입니다. 합계가 100이 되도록 고쳐 주세요.")]
@@ -375,6 +380,9 @@ mod tests {
         assert!(matches!(r.validate(), Err(RubricError::LevelOffScale { score: 6, scale_max: 5, .. })));
         r.criteria[0].levels[0].score = 4;
         assert!(matches!(r.validate(), Err(RubricError::DuplicateLevel { score: 4, .. })));
+        r.criteria[0].levels[0].score = 5;
+        r.criteria[0].levels[1].label_ko = " ".into();
+        assert_eq!(r.validate(), Err(RubricError::UnlabelledLevel { name: "국민 체감 변화".into(), score: 4 }));
 
         let mut r = Rubric::main_policy_2024();
         r.criteria.clear();
