@@ -23,6 +23,7 @@ pub mod korean;
 pub mod lifecycle;
 pub mod memo;
 pub mod notification;
+pub mod panel;
 pub mod position;
 pub mod procedure;
 pub mod proposal;
