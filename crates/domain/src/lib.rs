@@ -27,6 +27,7 @@ pub mod panel;
 pub mod position;
 pub mod procedure;
 pub mod proposal;
+pub mod reward;
 pub mod search;
 pub mod task;
 pub mod task_part;
