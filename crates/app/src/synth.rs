@@ -21,7 +21,7 @@ use hanteam_domain::bottleneck::{BottleneckCategory, BottleneckStatus, Mediation
 use hanteam_domain::checks::{carry_over, CycleDraft, ProgressRating, ReportStatus};
 use hanteam_domain::dataset::{Dataset, DATASET_2024};
 use hanteam_domain::follow_up::FollowUpSource;
-use hanteam_domain::{BottleneckId, DecisionOutcome, PositionLevel, TaskSource, TaskStatus, TaskType};
+use hanteam_domain::{BottleneckId, CheckCycleId, DecisionOutcome, PositionLevel, TaskSource, TaskStatus, TaskType};
 use hanteam_store::audit::Change;
 use hanteam_store::bulk::{
     AffiliationRow, AgencyRoleRow, AgencyRow, AgendaItemRow, AssignmentRow, BottleneckAgencyRow, BottleneckRow,
@@ -1419,6 +1419,7 @@ impl Generator {
         for (status, ids) in ids_by_status(reports, statuses, most) {
             tx.fill_reports(cycle, Some(&ids), &fill(status)).await?;
         }
+        tx.recount_cycle(CheckCycleId::new(cycle)).await?;
         Ok(())
     }
 

@@ -453,6 +453,7 @@ const DUMPED: &[Dumped] = &[
     ),
     dumped!("task_lights", key 1, ["task_id": Int, "cycle_id": Int, "rating": Text, "reason": Text, "updated_at": Time]),
     dumped!("check_light_counts", key 3, ["cycle_id": Int, "agency_id": Int, "rating": Text, "n": Int]),
+    dumped!("check_cycle_counts", key 3, ["cycle_id": Int, "agency_id": Int, "counted": Text, "n": Int]),
     dumped!(
         "bottlenecks",
         key 1,

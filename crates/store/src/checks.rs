@@ -197,6 +197,7 @@ impl Tx {
             active_list()
         );
         let reports = self.execute(&sql, &[id.into(), at.into()]).await?;
+        self.recount_cycle(CheckCycleId::new(id)).await?;
         let carried = self
             .execute("UPDATE check_carryovers SET to_cycle_id = $1 WHERE to_cycle_id IS NULL", &[id.into()])
             .await?;
@@ -208,15 +209,90 @@ impl Tx {
     /// stay as they are). Returns how many were added.
     pub async fn expect_reports_of(&mut self, task: TaskId) -> Result<u64> {
         let at = self.at();
+        let before: Vec<(i64,)> = self
+            .fetch_all(
+                "SELECT DISTINCT r.cycle_id FROM progress_reports r JOIN check_cycles c ON c.id = r.cycle_id
+                 WHERE r.task_id = $1 AND c.closed_at IS NULL",
+                &[task.into()],
+            )
+            .await?;
+        let added: Vec<(i64, i64)> = self
+            .fetch_all(
+                "INSERT INTO progress_reports (cycle_id, task_id, agency_id, status, created_at, updated_at)
+                 SELECT c.id, r.task_id, r.agency_id, 'not_started', $2, $2
+                 FROM check_cycles c JOIN task_agency_roles r ON r.task_id = $1
+                 WHERE c.closed_at IS NULL
+                 ON CONFLICT (cycle_id, task_id, agency_id) DO NOTHING
+                 RETURNING cycle_id, agency_id",
+                &[task.into(), at.into()],
+            )
+            .await?;
+        let mut newly_counted: Vec<i64> = Vec::new();
+        for (cycle, agency) in &added {
+            self.count_report(*cycle, *agency, None, Some(ReportStatus::NotStarted)).await?;
+            if !before.iter().any(|(c,)| c == cycle) && !newly_counted.contains(cycle) {
+                newly_counted.push(*cycle);
+                self.add_to_cycle_count(*cycle, 0, "tasks", 1).await?;
+            }
+        }
+        Ok(added.len() as u64)
+    }
+
+    /// Counts again, from its reports, what [`check_cycle_counts`](crate) keeps of `cycle`: after
+    /// reports are made or filled in bulk.
+    pub async fn recount_cycle(&mut self, cycle: CheckCycleId) -> Result<()> {
+        self.execute("DELETE FROM check_cycle_counts WHERE cycle_id = $1", &[cycle.into()]).await?;
+        for sql in [
+            "INSERT INTO check_cycle_counts (cycle_id, agency_id, counted, n)
+             SELECT cycle_id, agency_id, status, COUNT(*) FROM progress_reports WHERE cycle_id = $1
+             GROUP BY cycle_id, agency_id, status",
+            "INSERT INTO check_cycle_counts (cycle_id, agency_id, counted, n)
+             SELECT cycle_id, 0, status, COUNT(*) FROM progress_reports WHERE cycle_id = $1 GROUP BY cycle_id, status",
+            "INSERT INTO check_cycle_counts (cycle_id, agency_id, counted, n)
+             SELECT cycle_id, 0, 'tasks', COUNT(DISTINCT task_id) FROM progress_reports WHERE cycle_id = $1
+             GROUP BY cycle_id",
+        ] {
+            self.execute(sql, &[cycle.into()]).await?;
+        }
+        Ok(())
+    }
+
+    /// A report of `agency` in `cycle` comes to be (`from` none), or moves from one status to another:
+    /// its cycle's counts, of the agency and in all, follow.
+    async fn count_report(
+        &mut self,
+        cycle: i64,
+        agency: i64,
+        from: Option<ReportStatus>,
+        to: Option<ReportStatus>,
+    ) -> Result<()> {
+        if from == to {
+            return Ok(());
+        }
+        for (status, delta) in [(from, -1), (to, 1)] {
+            let Some(status) = status else { continue };
+            self.add_to_cycle_count(cycle, agency, status.as_str(), delta).await?;
+            self.add_to_cycle_count(cycle, 0, status.as_str(), delta).await?;
+        }
+        Ok(())
+    }
+
+    async fn add_to_cycle_count(&mut self, cycle: i64, agency: i64, counted: &str, delta: i64) -> Result<()> {
         self.execute(
-            "INSERT INTO progress_reports (cycle_id, task_id, agency_id, status, created_at, updated_at)
-             SELECT c.id, r.task_id, r.agency_id, 'not_started', $2, $2
-             FROM check_cycles c JOIN task_agency_roles r ON r.task_id = $1
-             WHERE c.closed_at IS NULL
-             ON CONFLICT (cycle_id, task_id, agency_id) DO NOTHING",
-            &[task.into(), at.into()],
+            "INSERT INTO check_cycle_counts (cycle_id, agency_id, counted, n) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (cycle_id, agency_id, counted) DO UPDATE SET n = check_cycle_counts.n + excluded.n",
+            &[cycle.into(), agency.into(), counted.into(), delta.into()],
         )
-        .await
+        .await?;
+        Ok(())
+    }
+
+    /// A report's cycle, agency and status as they are now (before it is written).
+    async fn report_place(&mut self, id: ReportId) -> Result<Option<(i64, i64, ReportStatus)>> {
+        let row: Option<(i64, i64, String)> = self
+            .fetch_optional("SELECT cycle_id, agency_id, status FROM progress_reports WHERE id = $1", &[id.into()])
+            .await?;
+        row.map(|(c, a, s)| Ok((c, a, s.parse().map_err(StoreError::Corrupt)?))).transpose()
     }
 
     /// One report of a cycle, locked.
@@ -303,9 +379,13 @@ impl Tx {
         if status == ReportStatus::Submitted {
             set.push(("submitted_at", self.at().into()));
         }
+        let place = self.report_place(id).await?;
         let written = self.update_versioned("progress_reports", id.get(), version, &set).await?;
         if written.is_none() {
             return Ok(None);
+        }
+        if let Some((cycle, agency, was)) = place {
+            self.count_report(cycle, agency, Some(was), Some(status)).await?;
         }
         self.execute("DELETE FROM report_milestones WHERE report_id = $1", &[id.into()]).await?;
         self.execute("DELETE FROM report_kpis WHERE report_id = $1", &[id.into()]).await?;
@@ -334,7 +414,12 @@ impl Tx {
             ("return_comment", comment.into()),
             ("returned_at", at.into()),
         ];
-        self.update_versioned("progress_reports", id.get(), version, &set).await
+        let place = self.report_place(id).await?;
+        let written = self.update_versioned("progress_reports", id.get(), version, &set).await?;
+        if let (Some(_), Some((cycle, agency, was))) = (written, place) {
+            self.count_report(cycle, agency, Some(was), Some(ReportStatus::Returned)).await?;
+        }
+        Ok(written)
     }
 
     pub async fn attachment_count(&mut self, report: ReportId) -> Result<i64> {
@@ -617,8 +702,10 @@ impl From<CycleRow> for CycleSummary {
 }
 
 const CYCLE_SELECT: &str = "SELECT c.id, c.name, c.period_start, c.period_end, c.due, c.closed_at, c.version,
-    (SELECT COUNT(*) FROM progress_reports r WHERE r.cycle_id = c.id) AS reports,
-    (SELECT COUNT(*) FROM progress_reports r WHERE r.cycle_id = c.id AND r.status = 'submitted') AS submitted,
+    (SELECT CAST(COALESCE(SUM(k.n), 0) AS BIGINT) FROM check_cycle_counts k
+        WHERE k.cycle_id = c.id AND k.agency_id = 0 AND k.counted <> 'tasks') AS reports,
+    (SELECT CAST(COALESCE(SUM(k.n), 0) AS BIGINT) FROM check_cycle_counts k
+        WHERE k.cycle_id = c.id AND k.agency_id = 0 AND k.counted = 'submitted') AS submitted,
     (SELECT COUNT(*) FROM check_ratings g WHERE g.cycle_id = c.id) AS rated
     FROM check_cycles c";
 
@@ -800,9 +887,15 @@ impl Db {
         let mut params = vec![Param::Int(cycle.get())];
         let visible = scope_condition(scope, &mut params).map_or(String::new(), |c| format!(" AND {c}"));
         let from = format!(
-            "FROM tasks t WHERE EXISTS (SELECT 1 FROM progress_reports p WHERE p.cycle_id = $1 AND p.task_id = t.id){visible}"
+            "FROM tasks t WHERE t.id IN (SELECT p.task_id FROM progress_reports p WHERE p.cycle_id = $1){visible}"
         );
-        let count_sql = format!("SELECT COUNT(*) {from}");
+        // Of all the cycle's tasks the count is kept; of some, counted.
+        let count_sql = if visible.is_empty() {
+            "SELECT COALESCE(MAX(n), 0) FROM check_cycle_counts WHERE cycle_id = $1 AND agency_id = 0 AND counted = 'tasks'"
+                .to_string()
+        } else {
+            format!("SELECT COUNT(*) {from}")
+        };
         let n = params.len();
         let page_sql = format!("SELECT t.id, t.seq, t.title {from} ORDER BY t.seq LIMIT ${} OFFSET ${}", n + 1, n + 2);
         let (total, tasks): (i64, Vec<(i64, i64, String)>) = with_db!(self, |pool| {
@@ -1139,30 +1232,17 @@ impl Db {
     /// The open cycles' deadlines, soonest first; with an agency, its reports still open in each.
     pub async fn deadlines(&self, agency: Option<AgencyId>, limit: i64) -> Result<Vec<Deadline>> {
         let rows: Vec<(i64, String, NaiveDate, i64)> = with_db!(self, |pool| {
-            match agency {
-                None => {
-                    sqlx::query_as(
-                        "SELECT c.id, c.name, c.due,
-                        (SELECT COUNT(*) FROM progress_reports r WHERE r.cycle_id = c.id AND r.status <> 'submitted')
-                     FROM check_cycles c WHERE c.closed_at IS NULL ORDER BY c.due, c.id LIMIT $1",
-                    )
-                    .bind(limit)
-                    .fetch_all(pool)
-                    .await?
-                }
-                Some(a) => {
-                    sqlx::query_as(
-                        "SELECT c.id, c.name, c.due,
-                        (SELECT COUNT(*) FROM progress_reports r WHERE r.agency_id = $2 AND r.cycle_id = c.id
-                            AND r.status IN ('not_started', 'draft', 'returned'))
-                     FROM check_cycles c WHERE c.closed_at IS NULL ORDER BY c.due, c.id LIMIT $1",
-                    )
-                    .bind(limit)
-                    .bind(a.get())
-                    .fetch_all(pool)
-                    .await?
-                }
-            }
+            // Agency 0 keeps the counts of all agencies.
+            sqlx::query_as(
+                "SELECT c.id, c.name, c.due,
+                    (SELECT CAST(COALESCE(SUM(k.n), 0) AS BIGINT) FROM check_cycle_counts k
+                     WHERE k.cycle_id = c.id AND k.agency_id = $2 AND k.counted IN ('not_started', 'draft', 'returned'))
+                 FROM check_cycles c WHERE c.closed_at IS NULL ORDER BY c.due, c.id LIMIT $1",
+            )
+            .bind(limit)
+            .bind(agency.map_or(0, |a| a.get()))
+            .fetch_all(pool)
+            .await?
         });
         Ok(rows
             .into_iter()
@@ -1179,10 +1259,12 @@ impl Db {
     pub async fn overdue_by_agency(&self, today: NaiveDate) -> Result<Vec<OverdueCount>> {
         let rows: Vec<(i64, String, i64)> = with_db!(self, |pool| {
             sqlx::query_as(
-                "SELECT a.id, a.short_name, COUNT(*) FROM check_cycles c
-                 JOIN progress_reports r ON r.cycle_id = c.id AND r.status IN ('not_started', 'draft', 'returned')
-                 JOIN agencies a ON a.id = r.agency_id
-                 WHERE c.closed_at IS NULL AND c.due < $1 GROUP BY a.id, a.short_name ORDER BY COUNT(*) DESC, a.short_name",
+                "SELECT a.id, a.short_name, CAST(SUM(k.n) AS BIGINT) AS n FROM check_cycles c
+                 JOIN check_cycle_counts k ON k.cycle_id = c.id AND k.agency_id <> 0
+                     AND k.counted IN ('not_started', 'draft', 'returned')
+                 JOIN agencies a ON a.id = k.agency_id
+                 WHERE c.closed_at IS NULL AND c.due < $1 GROUP BY a.id, a.short_name
+                 HAVING SUM(k.n) > 0 ORDER BY n DESC, a.short_name",
             )
             .bind(today)
             .fetch_all(pool)
@@ -1229,15 +1311,27 @@ impl Db {
             "c.closed_at IS NULL AND r.status IN ('not_started', 'draft', 'returned') AND ({})",
             who.join(" OR ")
         );
+        let mut due = String::new();
         if let Some(day) = overdue_on {
             params.push(Param::Date(day));
-            condition.push_str(&format!(" AND c.due < ${}", params.len()));
+            due = format!(" AND c.due < ${}", params.len());
+            condition.push_str(&due);
         }
         let from = format!(
             "FROM progress_reports r JOIN check_cycles c ON c.id = r.cycle_id JOIN tasks t ON t.id = r.task_id
              JOIN agencies a ON a.id = r.agency_id WHERE {condition}"
         );
-        let count_sql = format!("SELECT COUNT(*) {from}");
+        // An agency's open reports are counted as they change; an exchangee's (its pair's tasks) are not.
+        let count_sql = if positions.is_empty() {
+            format!(
+                "SELECT CAST(COALESCE(SUM(k.n), 0) AS BIGINT) FROM check_cycle_counts k JOIN check_cycles c ON c.id = k.cycle_id
+                 WHERE c.closed_at IS NULL AND k.counted IN ('not_started', 'draft', 'returned')
+                   AND k.agency_id IN ({}){due}",
+                placeholders(1, agencies.len())
+            )
+        } else {
+            format!("SELECT COUNT(*) {from}")
+        };
         let page_sql = format!(
             "SELECT c.id, c.name, c.due, t.id, t.title, a.id, a.short_name, r.status {from}
              ORDER BY CASE r.status WHEN 'returned' THEN 0 ELSE 1 END, c.due, t.seq, a.id LIMIT ${}",

@@ -99,6 +99,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite_only: include_str!("../migrations/0012_council.sqlite.sql"),
         postgres_only: include_str!("../migrations/0012_council.postgres.sql"),
     },
+    Migration {
+        version: 13,
+        name: "check_counts",
+        sql: include_str!("../migrations/0013_check_counts.sql"),
+        sqlite_only: "",
+        postgres_only: "",
+    },
 ];
 
 /// The dialect differences in our schema: how an auto-numbered primary key is spelled, and the

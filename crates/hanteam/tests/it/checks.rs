@@ -38,6 +38,47 @@ async fn setup(app: &TestApp) -> Setup {
     Setup { opc, env, env_id, molit_id, cycle: body["id"].as_i64().unwrap() }
 }
 
+/// Every row of a query, each column cast to text and joined with ':'.
+async fn rows(db: &hanteam_store::Db, sql: &str) -> Vec<String> {
+    match db {
+        hanteam_store::Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_all(pool).await,
+        hanteam_store::Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_all(pool).await,
+    }
+    .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+/// The cycle counts kept as reports change are what counting the reports gives, and the cycle's
+/// JSON reads them: `reports` and `submitted` in `expected`.
+async fn counts_are_kept(app: &TestApp, s: &Setup, expected: (i64, i64)) {
+    let kept = rows(
+        &app.db,
+        "SELECT CAST(cycle_id AS TEXT) || ':' || CAST(agency_id AS TEXT) || ':' || counted || ':' || CAST(n AS TEXT)
+         FROM check_cycle_counts WHERE n <> 0 ORDER BY cycle_id, agency_id, counted",
+    )
+    .await;
+    let counted = rows(
+        &app.db,
+        "SELECT CAST(cycle_id AS TEXT) || ':' || CAST(agency_id AS TEXT) || ':' || counted || ':' || CAST(n AS TEXT) FROM (
+           SELECT cycle_id, agency_id, status AS counted, COUNT(*) AS n FROM progress_reports GROUP BY cycle_id, agency_id, status
+           UNION ALL SELECT cycle_id, 0, status, COUNT(*) FROM progress_reports GROUP BY cycle_id, status
+           UNION ALL SELECT cycle_id, 0, 'tasks', COUNT(DISTINCT task_id) FROM progress_reports GROUP BY cycle_id
+         ) c ORDER BY cycle_id, agency_id, counted",
+    )
+    .await;
+    assert_eq!(kept, counted);
+    let (_, cycle) = app.call(Method::GET, &format!("/api/v1/check-cycles/{}", s.cycle), Some(&s.opc), None).await;
+    assert_eq!(
+        (cycle["reports"].as_i64(), cycle["submitted"].as_i64()),
+        (Some(expected.0), Some(expected.1)),
+        "{cycle}"
+    );
+    let tasks = kept.iter().find(|k| k.starts_with(&format!("{}:0:tasks:", s.cycle))).expect("tasks counted");
+    assert_eq!(
+        Some(tasks.rsplit(':').next().unwrap()),
+        cycle["tasks"]["total"].as_i64().map(|n| n.to_string()).as_deref()
+    );
+}
+
 fn report_path(cycle: i64, task: i64, agency: i64) -> String {
     format!("/api/v1/check-cycles/{cycle}/reports/{task}/{agency}")
 }
@@ -72,6 +113,9 @@ async fn a_submitted_report_is_locked_until_opc_returns_it_and_then_is_resubmitt
     let app = TestApp::spawn(b).await;
     let s = setup(&app).await;
     let path = report_path(s.cycle, 1, s.env_id);
+    let (_, cycle) = app.call(Method::GET, &format!("/api/v1/check-cycles/{}", s.cycle), Some(&s.opc), None).await;
+    let all = cycle["reports"].as_i64().unwrap();
+    counts_are_kept(&app, &s, (all, 0)).await;
     let r = report(&app, &s.env, &path).await;
     assert_eq!((r["status"].as_str(), r["may_file"].as_bool()), (Some("not_started"), Some(true)));
     assert_eq!(r["milestones"].as_array().unwrap().len(), 1, "task 1 has one milestone");
@@ -84,8 +128,10 @@ async fn a_submitted_report_is_locked_until_opc_returns_it_and_then_is_resubmitt
     let (st, saved) = app.call(Method::PUT, &path, Some(&s.env), Some(draft(&r, "산업단지계획 수립"))).await;
     assert_eq!(st, 200, "{saved}");
     let v = saved["version"].as_i64().unwrap();
+    counts_are_kept(&app, &s, (all, 0)).await;
     let (st, body) = app.call(Method::POST, &format!("{path}/submit"), Some(&s.env), Some(json!({"version": v}))).await;
     assert_eq!(st, 200, "{body}");
+    counts_are_kept(&app, &s, (all, 1)).await;
     let r = report(&app, &s.env, &path).await;
     assert_eq!((r["status"].as_str(), r["may_file"].as_bool()), (Some("submitted"), Some(false)));
     assert_eq!(r["milestones"][0]["reason"], "환경영향평가 협의 중");
@@ -114,6 +160,7 @@ async fn a_submitted_report_is_locked_until_opc_returns_it_and_then_is_resubmitt
         )
         .await;
     assert_eq!(st, 200, "{body}");
+    counts_are_kept(&app, &s, (all, 0)).await;
     let r = report(&app, &s.env, &path).await;
     assert_eq!((r["status"].as_str(), r["may_file"].as_bool()), (Some("returned"), Some(true)));
     assert_eq!(r["return_comment"], "성과지표 실적을 채워 주세요");
@@ -133,6 +180,7 @@ async fn a_submitted_report_is_locked_until_opc_returns_it_and_then_is_resubmitt
     assert_eq!(st, 200, "{body}");
     let r = report(&app, &s.opc, &path).await;
     assert_eq!((r["status"].as_str(), r["kpis"][0]["actual"].as_f64()), (Some("submitted"), Some(30.0)));
+    counts_are_kept(&app, &s, (all, 1)).await;
 
     let (_, log) = app
         .call(
@@ -451,6 +499,8 @@ async fn a_task_confirmed_while_a_cycle_is_open_is_reported_on_in_it(b: Backend)
     assert_eq!(st, 201, "{created}");
     let task = created["id"].as_i64().unwrap();
     app.json(&format!("/api/v1/tasks/{task}"), 404).await;
+    let (_, cycle) = app.call(Method::GET, &format!("/api/v1/check-cycles/{}", s.cycle), Some(&s.opc), None).await;
+    let before = (cycle["reports"].as_i64().unwrap(), cycle["tasks"]["total"].as_i64().unwrap());
     app.bring_to(&s.opc, task, "tabled").await;
     let (st, _) = app.call(Method::GET, &report_path(s.cycle, task, s.env_id), Some(&s.opc), None).await;
     assert_eq!(st, 404, "a tabled task is not checked");
@@ -463,6 +513,9 @@ async fn a_task_confirmed_while_a_cycle_is_open_is_reported_on_in_it(b: Backend)
         .map(|a| a["agency_id"].as_i64().or(a["id"].as_i64()).unwrap())
         .collect();
     assert!(!ids.is_empty(), "{t}");
+    counts_are_kept(&app, &s, (before.0 + ids.len() as i64, 0)).await;
+    let (_, cycle) = app.call(Method::GET, &format!("/api/v1/check-cycles/{}", s.cycle), Some(&s.opc), None).await;
+    assert_eq!(cycle["tasks"]["total"].as_i64(), Some(before.1 + 1), "{cycle}");
     for agency in ids {
         let r = report(&app, &s.opc, &report_path(s.cycle, task, agency)).await;
         assert_eq!(r["status"], "not_started", "{r}");
@@ -473,6 +526,7 @@ async fn a_task_confirmed_while_a_cycle_is_open_is_reported_on_in_it(b: Backend)
         app.call(Method::GET, &format!("/api/v1/check-cycles/{}?limit=500", s.cycle), Some(&s.opc), None).await;
     let rows = cycle["tasks"]["items"].as_array().unwrap();
     assert_eq!(rows.iter().filter(|r| r["task_id"] == task).count(), 1, "{cycle}");
+    counts_are_kept(&app, &s, (cycle["reports"].as_i64().unwrap(), 0)).await;
 }
 
 on_both_backends!(
