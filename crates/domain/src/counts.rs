@@ -12,7 +12,8 @@ use crate::task::TypeFilter;
 use crate::{AgencyId, PairId, TaskStatus, TaskType};
 
 /// Among which tasks a count is kept: all current ones (what OPC sees) or the published ones
-/// (what everyone sees). Other readers' totals are counted by a query.
+/// (what everyone sees). Other readers' totals are sums of these ([`count_terms`]) or counted by a
+/// query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum CountScope {
     All,
@@ -28,12 +29,43 @@ impl CountScope {
     }
 }
 
-/// Which kept count answers for the readers of `scope`, if one does.
-pub fn counted_scope(scope: &crate::access::TaskScope) -> Option<CountScope> {
+/// One kept count in a sum: `sign` is 1 or -1.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountTerm {
+    pub sign: i64,
+    pub scope: CountScope,
+    pub key: String,
+}
+
+/// How the readers of `scope` total the tasks answering `f` from kept counts, if they can. OPC and
+/// the public read one count. An officer of one agency sees the published tasks and all of its own;
+/// the two sets share its published ones, so its total is published + its own − its own published.
+/// Others (several agencies, an exchangee's pair, an evaluator's assignments, or a filter whose
+/// key is not kept) are counted by a query: `None`.
+pub fn count_terms(scope: &crate::access::TaskScope, f: &FacetFilter) -> Option<Vec<CountTerm>> {
+    use crate::access::TaskScope;
+    let term = |sign, scope, f: &FacetFilter| count_key(f).map(|key| CountTerm { sign, scope, key });
     match scope {
-        crate::access::TaskScope::All => Some(CountScope::All),
-        crate::access::TaskScope::Published => Some(CountScope::Published),
-        crate::access::TaskScope::Limited { .. } => None,
+        TaskScope::All => Some(vec![term(1, CountScope::All, f)?]),
+        TaskScope::Published => Some(vec![term(1, CountScope::Published, f)?]),
+        TaskScope::Limited { agency_ids, position_ids, evaluator_id: None, include_published }
+            if agency_ids.len() == 1 && position_ids.is_empty() =>
+        {
+            let own = FacetFilter { agency_id: Some(agency_ids[0]), ..f.clone() };
+            match f.agency_id {
+                // Every task of its own agency is seen.
+                Some(a) if a == agency_ids[0] => Some(vec![term(1, CountScope::All, f)?]),
+                // Of another agency: its tasks shared with one's own are not a kept count.
+                Some(_) => None,
+                None if *include_published => Some(vec![
+                    term(1, CountScope::Published, f)?,
+                    term(1, CountScope::All, &own)?,
+                    term(-1, CountScope::Published, &own)?,
+                ]),
+                None => Some(vec![term(1, CountScope::All, &own)?]),
+            }
+        }
+        TaskScope::Limited { .. } => None,
     }
 }
 
@@ -183,6 +215,75 @@ mod tests {
             pair.map(PairId::new),
             agencies.iter().map(|a| AgencyId::new(*a)).collect(),
         )
+    }
+
+    /// Totals a scope's terms over a few tasks by their kept keys, and by seeing each task: the two
+    /// agree for every filter the terms answer.
+    #[test]
+    fn an_officers_total_from_kept_counts_is_what_it_sees() {
+        use crate::access::TaskScope;
+        use std::collections::HashMap;
+        let tasks = [
+            facets(TaskStatus::Confirmed, &[4, 3], Some(1)),
+            facets(TaskStatus::Proposed, &[4], None),
+            facets(TaskStatus::Tabled, &[3], Some(1)),
+            facets(TaskStatus::InProgress, &[5], None),
+            facets(TaskStatus::Confirmed, &[3], None),
+        ];
+        let mut kept: HashMap<(CountScope, String), i64> = HashMap::new();
+        for t in &tasks {
+            for k in t.count_keys() {
+                *kept.entry(k).or_default() += 1;
+            }
+        }
+        let officer = |include_published| TaskScope::Limited {
+            agency_ids: vec![AgencyId::new(4)],
+            position_ids: vec![],
+            evaluator_id: None,
+            include_published,
+        };
+        let sees = |scope: &TaskScope, t: &TaskFacets| match scope {
+            TaskScope::All => true,
+            TaskScope::Published => t.status.is_public(),
+            TaskScope::Limited { include_published, .. } => {
+                (*include_published && t.status.is_public()) || t.agency_ids.contains(&AgencyId::new(4))
+            }
+        };
+        let answers = |f: &FacetFilter, t: &TaskFacets| {
+            f.agency_id.is_none_or(|a| t.agency_ids.contains(&a))
+                && f.pair_id.is_none_or(|p| t.pair_id == Some(p))
+                && f.status.is_none_or(|s| t.status == s)
+        };
+        let filters = [
+            FacetFilter::default(),
+            FacetFilter { status: Some(TaskStatus::Proposed), ..FacetFilter::default() },
+            FacetFilter { status: Some(TaskStatus::Confirmed), ..FacetFilter::default() },
+            FacetFilter { agency_id: Some(AgencyId::new(4)), ..FacetFilter::default() },
+            FacetFilter { task_type: Some(TypeFilter::Is(TaskType::SiloRemoval)), ..FacetFilter::default() },
+        ];
+        for scope in [TaskScope::All, TaskScope::Published, officer(true), officer(false)] {
+            for f in &filters {
+                let terms = count_terms(&scope, f).unwrap_or_else(|| panic!("{scope:?} {f:?}"));
+                let total: i64 =
+                    terms.iter().map(|t| t.sign * kept.get(&(t.scope, t.key.clone())).copied().unwrap_or(0)).sum();
+                let seen = tasks.iter().filter(|t| sees(&scope, t) && answers(f, t)).count() as i64;
+                assert_eq!(total, seen, "{scope:?} {f:?}");
+            }
+        }
+        // The officer sees 4 tasks: three published (1, 4, 5) and its own proposal (2).
+        let terms = count_terms(&officer(true), &FacetFilter::default()).unwrap();
+        assert_eq!(terms.len(), 3);
+        let other = FacetFilter { agency_id: Some(AgencyId::new(3)), ..FacetFilter::default() };
+        assert_eq!(count_terms(&officer(true), &other), None, "another agency's tasks are counted by a query");
+        let pair = FacetFilter { pair_id: Some(PairId::new(1)), ..FacetFilter::default() };
+        assert_eq!(count_terms(&officer(true), &pair), None, "an agency and a pair are not a kept count");
+        let two = TaskScope::Limited {
+            agency_ids: vec![AgencyId::new(3), AgencyId::new(4)],
+            position_ids: vec![],
+            evaluator_id: None,
+            include_published: true,
+        };
+        assert_eq!(count_terms(&two, &FacetFilter::default()), None);
     }
 
     #[test]

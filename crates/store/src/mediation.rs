@@ -372,15 +372,13 @@ fn conditions(scope: &BottleneckScope, filter: &BottleneckFilter, params: &mut V
         let mut any = Vec::new();
         if !agency_ids.is_empty() {
             let l = marks(params, agency_ids.iter().map(|a| Param::Int(a.get())));
-            any.push(format!(
-                "EXISTS (SELECT 1 FROM task_agency_roles r WHERE r.task_id = t.id AND r.agency_id IN ({l}))"
-            ));
+            any.push(format!("b.task_id IN (SELECT r.task_id FROM task_agency_roles r WHERE r.agency_id IN ({l}))"));
         }
         if !position_ids.is_empty() {
             let a = marks(params, position_ids.iter().map(|p| Param::Int(p.get())));
             let b = marks(params, position_ids.iter().map(|p| Param::Int(p.get())));
             any.push(format!(
-                "EXISTS (SELECT 1 FROM exchange_pairs x WHERE x.id = t.pair_id AND (x.position_a_id IN ({a}) OR x.position_b_id IN ({b})))"
+                "t.pair_id IN (SELECT x.id FROM exchange_pairs x WHERE x.position_a_id IN ({a}) OR x.position_b_id IN ({b}))"
             ));
         }
         all.push(if any.is_empty() { "1 = 0".into() } else { format!("({})", any.join(" OR ")) });

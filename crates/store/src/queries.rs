@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use hanteam_domain::access::TaskScope;
-use hanteam_domain::counts::{count_key, counted_scope, FacetFilter};
+use hanteam_domain::counts::FacetFilter;
 use hanteam_domain::search::{split_page, title_group_size, SearchPlan, Visibility};
 use hanteam_domain::task::TypeFilter;
 use hanteam_domain::{
@@ -409,9 +409,9 @@ impl Db {
             conditions.push(format!("t.status = {p}"));
         }
         let where_sql = conditions.join(" AND ");
-        let total = match (counted_scope(scope), count_key(&facets)) {
-            (Some(counted), Some(key)) => self.task_count(counted, &key).await?,
-            _ => {
+        let total = match self.kept_totals(scope, std::slice::from_ref(&facets)).await? {
+            Some(totals) => totals[0],
+            None => {
                 let count_sql = format!("SELECT COUNT(*) FROM {from} WHERE {where_sql}");
                 with_db!(self, |pool| bind_all!(sqlx::query_scalar(&count_sql), &params).fetch_one(pool).await?)
             }
@@ -767,15 +767,10 @@ impl Db {
         if pairs.is_empty() {
             return Ok(HashMap::new());
         }
-        let rows: Vec<(i64, i64)> = match counted_scope(scope) {
-            Some(counted) => {
-                let keys: Vec<String> = pairs
-                    .iter()
-                    .filter_map(|p| count_key(&FacetFilter { pair_id: Some(*p), ..FacetFilter::default() }))
-                    .collect();
-                let counts = self.task_counts(counted, &keys).await?;
-                pairs.iter().map(|p| p.get()).zip(counts).collect()
-            }
+        let filters: Vec<FacetFilter> =
+            pairs.iter().map(|p| FacetFilter { pair_id: Some(*p), ..FacetFilter::default() }).collect();
+        let rows: Vec<(i64, i64)> = match self.kept_totals(scope, &filters).await? {
+            Some(counts) => pairs.iter().map(|p| p.get()).zip(counts).collect(),
             None => {
                 let mut params: Vec<Param> = pairs.iter().map(|p| Param::Int(p.get())).collect();
                 let list = placeholders(1, pairs.len());
@@ -1156,11 +1151,8 @@ impl Db {
         let mut filters = vec![FacetFilter::default()];
         filters.extend(types.iter().map(|t| FacetFilter { task_type: Some(*t), ..FacetFilter::default() }));
         filters.extend(TaskStatus::ALL.iter().map(|s| FacetFilter { status: Some(*s), ..FacetFilter::default() }));
-        let counts = match counted_scope(scope) {
-            Some(counted) => {
-                let keys: Vec<String> = filters.iter().filter_map(count_key).collect();
-                self.task_counts(counted, &keys).await?
-            }
+        let counts = match self.kept_totals(scope, &filters).await? {
+            Some(counts) => counts,
             None => self.count_by_query(scope, &filters).await?,
         };
         let (tasks, rest) = counts.split_first().ok_or_else(|| StoreError::Corrupt("집계가 비었습니다".into()))?;
@@ -1211,7 +1203,9 @@ impl Db {
     }
 }
 
-/// The SQL condition (on `tasks t`) that admits what `scope` admits; binds go to `params`.
+/// The SQL condition (on `tasks t`) that admits what `scope` admits; binds go to `params`. The
+/// tasks of one's agencies are a list looked up once in the roles' (agency, task) index, not a
+/// probe per task: an officer's lists then cost what the agency's tasks are, not all tasks.
 pub(crate) fn scope_condition(scope: &TaskScope, params: &mut Vec<Param>) -> Option<String> {
     const PUBLISHED: &str = "(t.archived_at IS NULL AND t.status NOT IN ('proposed', 'tabled'))";
     let list = |ids: Vec<i64>, params: &mut Vec<Param>| {
@@ -1229,23 +1223,19 @@ pub(crate) fn scope_condition(scope: &TaskScope, params: &mut Vec<Param>) -> Opt
             }
             if !agency_ids.is_empty() {
                 let l = list(agency_ids.iter().map(|a| a.get()).collect(), params);
-                any.push(format!(
-                    "EXISTS (SELECT 1 FROM task_agency_roles r WHERE r.task_id = t.id AND r.agency_id IN ({l}))"
-                ));
+                any.push(format!("t.id IN (SELECT r.task_id FROM task_agency_roles r WHERE r.agency_id IN ({l}))"));
             }
             if !position_ids.is_empty() {
                 let positions: Vec<i64> = position_ids.iter().map(|p| p.get()).collect();
                 let a = list(positions.clone(), params);
                 let b = list(positions, params);
                 any.push(format!(
-                    "EXISTS (SELECT 1 FROM exchange_pairs x WHERE x.id = t.pair_id AND (x.position_a_id IN ({a}) OR x.position_b_id IN ({b})))"
+                    "t.pair_id IN (SELECT x.id FROM exchange_pairs x WHERE x.position_a_id IN ({a}) OR x.position_b_id IN ({b}))"
                 ));
             }
             if let Some(e) = evaluator_id {
                 let l = list(vec![e.get()], params);
-                any.push(format!(
-                    "EXISTS (SELECT 1 FROM evaluator_assignments v WHERE v.task_id = t.id AND v.user_id = {l})"
-                ));
+                any.push(format!("t.id IN (SELECT v.task_id FROM evaluator_assignments v WHERE v.user_id = {l})"));
             }
             Some(if any.is_empty() { "1 = 0".to_string() } else { format!("({})", any.join(" OR ")) })
         }

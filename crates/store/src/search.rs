@@ -4,10 +4,11 @@
 //! differ: SQLite keeps the tokens in an FTS5 table, PostgreSQL in a `tsvector` column with a GIN
 //! index; both hold the same token stream at the same positions and get the same query.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
-use hanteam_domain::counts::{count_changes, CountScope, TaskFacets};
+use hanteam_domain::access::TaskScope;
+use hanteam_domain::counts::{count_changes, count_terms, CountScope, CountTerm, FacetFilter, TaskFacets};
 use hanteam_domain::search::{IndexedTask, Match, INDEX_FORMAT};
 use hanteam_domain::{AgencyId, PairId, TaskId};
 
@@ -308,13 +309,29 @@ impl Db {
         tx.commit().await
     }
 
-    /// How many tasks answer to the filter whose key is `key`, among `scope`.
-    pub async fn task_count(&self, scope: CountScope, key: &str) -> Result<i64> {
-        let sql = "SELECT n FROM task_counts WHERE scope = $1 AND facet = $2";
-        let n: Option<i64> = with_db!(self, |pool| {
-            sqlx::query_scalar(sql).bind(scope.as_str()).bind(key).fetch_optional(pool).await?
-        });
-        Ok(n.unwrap_or(0))
+    /// How many tasks `scope` admits under each filter, read from the kept counts as
+    /// [`count_terms`] says; `None` when a filter's total is not kept (count it by a query).
+    pub(crate) async fn kept_totals(&self, scope: &TaskScope, filters: &[FacetFilter]) -> Result<Option<Vec<i64>>> {
+        let Some(terms) = filters.iter().map(|f| count_terms(scope, f)).collect::<Option<Vec<Vec<CountTerm>>>>() else {
+            return Ok(None);
+        };
+        let mut totals = vec![0; filters.len()];
+        for counted in [CountScope::All, CountScope::Published] {
+            let keys: BTreeSet<&str> =
+                terms.iter().flatten().filter(|t| t.scope == counted).map(|t| t.key.as_str()).collect();
+            if keys.is_empty() {
+                continue;
+            }
+            let keys: Vec<String> = keys.into_iter().map(str::to_owned).collect();
+            let found: BTreeMap<&str, i64> =
+                keys.iter().map(String::as_str).zip(self.task_counts(counted, &keys).await?).collect();
+            for (total, terms) in totals.iter_mut().zip(&terms) {
+                for t in terms.iter().filter(|t| t.scope == counted) {
+                    *total += t.sign * found.get(t.key.as_str()).copied().unwrap_or(0);
+                }
+            }
+        }
+        Ok(Some(totals))
     }
 
     /// The counts under several keys at once, in their order.
