@@ -18,3 +18,8 @@ SELECT cycle_id, 0, status, COUNT(*) FROM progress_reports GROUP BY cycle_id, st
 
 INSERT INTO check_cycle_counts (cycle_id, agency_id, counted, n)
 SELECT cycle_id, 0, 'tasks', COUNT(DISTINCT task_id) FROM progress_reports GROUP BY cycle_id;
+
+-- A person's open reports are picked from this index alone (agency, open cycle, status, in task
+-- order), without reading the reports or their tasks.
+DROP INDEX progress_reports_agency;
+CREATE INDEX progress_reports_agency ON progress_reports (agency_id, cycle_id, status, task_id);

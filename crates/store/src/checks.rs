@@ -1332,9 +1332,24 @@ impl Db {
         } else {
             format!("SELECT COUNT(*) {from}")
         };
+        // The page is picked from the reports' (agency, cycle, status, task) index alone, returned
+        // ones first, then by due date and task number (id order is annex order); only its rows
+        // are joined to their tasks and agencies. An exchangee's condition asks the task's pair.
+        let pick_from = if positions.is_empty() {
+            format!("FROM progress_reports r JOIN check_cycles c ON c.id = r.cycle_id WHERE {condition}")
+        } else {
+            format!(
+                "FROM progress_reports r JOIN check_cycles c ON c.id = r.cycle_id JOIN tasks t ON t.id = r.task_id
+                 WHERE {condition}"
+            )
+        };
         let page_sql = format!(
-            "SELECT c.id, c.name, c.due, t.id, t.title, a.id, a.short_name, r.status {from}
-             ORDER BY CASE r.status WHEN 'returned' THEN 0 ELSE 1 END, c.due, t.seq, a.id LIMIT ${}",
+            "SELECT c.id, c.name, c.due, t.id, t.title, a.id, a.short_name, r.status
+             FROM (SELECT r.id, CASE r.status WHEN 'returned' THEN 0 ELSE 1 END AS first {pick_from}
+                   ORDER BY first, c.due, r.task_id, r.agency_id LIMIT ${}) p
+             JOIN progress_reports r ON r.id = p.id JOIN check_cycles c ON c.id = r.cycle_id
+             JOIN tasks t ON t.id = r.task_id JOIN agencies a ON a.id = r.agency_id
+             ORDER BY p.first, c.due, r.task_id, r.agency_id",
             params.len() + 1
         );
         type Row = (i64, String, NaiveDate, i64, String, i64, String, String);
