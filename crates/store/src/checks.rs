@@ -886,10 +886,11 @@ impl Db {
     ) -> Result<Page<CycleTaskRow>> {
         let mut params = vec![Param::Int(cycle.get())];
         let visible = scope_condition(scope, &mut params).map_or(String::new(), |c| format!(" AND {c}"));
+        // The page walks the tasks in number order and asks each for a report (the first tasks
+        // answer at once); the count of all of them is kept.
         let from = format!(
-            "FROM tasks t WHERE t.id IN (SELECT p.task_id FROM progress_reports p WHERE p.cycle_id = $1){visible}"
+            "FROM tasks t WHERE EXISTS (SELECT 1 FROM progress_reports p WHERE p.cycle_id = $1 AND p.task_id = t.id){visible}"
         );
-        // Of all the cycle's tasks the count is kept; of some, counted.
         let count_sql = if visible.is_empty() {
             "SELECT COALESCE(MAX(n), 0) FROM check_cycle_counts WHERE cycle_id = $1 AND agency_id = 0 AND counted = 'tasks'"
                 .to_string()
