@@ -365,9 +365,11 @@ fn marks(params: &mut Vec<Param>, values: impl IntoIterator<Item = Param>) -> St
     out.join(", ")
 }
 
-/// The conditions (on `bottlenecks b JOIN tasks t`) of a scope and a filter.
+/// The conditions (on `bottlenecks b` alone) of a scope and a filter. The few archived tasks are a
+/// list read from their partial index, so a list of bottlenecks is counted and ordered without
+/// reading each one's task.
 fn conditions(scope: &BottleneckScope, filter: &BottleneckFilter, params: &mut Vec<Param>) -> String {
-    let mut all = vec!["t.archived_at IS NULL".to_string()];
+    let mut all = vec!["b.task_id NOT IN (SELECT x.id FROM tasks x WHERE x.archived_at IS NOT NULL)".to_string()];
     if let BottleneckScope::Of { agency_ids, position_ids } = scope {
         let mut any = Vec::new();
         if !agency_ids.is_empty() {
@@ -378,7 +380,8 @@ fn conditions(scope: &BottleneckScope, filter: &BottleneckFilter, params: &mut V
             let a = marks(params, position_ids.iter().map(|p| Param::Int(p.get())));
             let b = marks(params, position_ids.iter().map(|p| Param::Int(p.get())));
             any.push(format!(
-                "t.pair_id IN (SELECT x.id FROM exchange_pairs x WHERE x.position_a_id IN ({a}) OR x.position_b_id IN ({b}))"
+                "b.task_id IN (SELECT pt.id FROM tasks pt JOIN exchange_pairs x ON x.id = pt.pair_id
+                   WHERE x.position_a_id IN ({a}) OR x.position_b_id IN ({b}))"
             ));
         }
         all.push(if any.is_empty() { "1 = 0".into() } else { format!("({})", any.join(" OR ")) });
@@ -531,18 +534,19 @@ impl Db {
     ) -> Result<Page<BottleneckSummary>> {
         let mut params = Vec::new();
         let condition = conditions(scope, filter, &mut params);
-        let count_sql =
-            format!("SELECT COUNT(*) FROM bottlenecks b JOIN tasks t ON t.id = b.task_id WHERE {condition}");
+        let count_sql = format!("SELECT COUNT(*) FROM bottlenecks b WHERE {condition}");
         let total: i64 =
             with_db!(self, |pool| bind_params!(sqlx::query_scalar(&count_sql), &params).fetch_one(pool).await?);
         let limit = marks(&mut params, [Param::Int(paging.limit)]);
         let offset = marks(&mut params, [Param::Int(paging.offset)]);
+        // Open ones first, the longest open first; then the latest closed.
+        let order = "CASE WHEN b.status IN ('raised', 'in_mediation') THEN 0 ELSE 1 END,
+                     CASE WHEN b.status IN ('raised', 'in_mediation') THEN b.raised_at END ASC,
+                     b.closed_at DESC, b.id";
         let sql = format!(
-            "{SUMMARY_SELECT} WHERE {condition}
-             ORDER BY CASE WHEN b.status IN ('raised', 'in_mediation') THEN 0 ELSE 1 END,
-                      CASE WHEN b.status IN ('raised', 'in_mediation') THEN b.raised_at END ASC,
-                      b.closed_at DESC, b.id
-             LIMIT {limit} OFFSET {offset}"
+            "{SUMMARY_SELECT} WHERE b.id IN (SELECT b.id FROM bottlenecks b WHERE {condition}
+                                            ORDER BY {order} LIMIT {limit} OFFSET {offset})
+             ORDER BY {order}"
         );
         let rows: Vec<SummaryRow> =
             with_db!(self, |pool| bind_params!(sqlx::query_as::<_, SummaryRow>(&sql), &params).fetch_all(pool).await?);
