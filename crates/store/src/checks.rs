@@ -232,7 +232,7 @@ impl Tx {
             self.count_report(*cycle, *agency, None, Some(ReportStatus::NotStarted)).await?;
             if !before.iter().any(|(c,)| c == cycle) && !newly_counted.contains(cycle) {
                 newly_counted.push(*cycle);
-                self.add_to_cycle_count(*cycle, 0, "tasks", 1).await?;
+                self.add_to_cycle_count(*cycle, 0, "tasks", 1);
             }
         }
         Ok(added.len() as u64)
@@ -241,6 +241,7 @@ impl Tx {
     /// Counts again, from its reports, what [`check_cycle_counts`](crate) keeps of `cycle`: after
     /// reports are made or filled in bulk.
     pub async fn recount_cycle(&mut self, cycle: CheckCycleId) -> Result<()> {
+        self.write_cycle_counts().await?;
         self.execute("DELETE FROM check_cycle_counts WHERE cycle_id = $1", &[cycle.into()]).await?;
         for sql in [
             "INSERT INTO check_cycle_counts (cycle_id, agency_id, counted, n)
@@ -271,19 +272,30 @@ impl Tx {
         }
         for (status, delta) in [(from, -1), (to, 1)] {
             let Some(status) = status else { continue };
-            self.add_to_cycle_count(cycle, agency, status.as_str(), delta).await?;
-            self.add_to_cycle_count(cycle, 0, status.as_str(), delta).await?;
+            self.add_to_cycle_count(cycle, agency, status.as_str(), delta);
+            self.add_to_cycle_count(cycle, 0, status.as_str(), delta);
         }
         Ok(())
     }
 
-    async fn add_to_cycle_count(&mut self, cycle: i64, agency: i64, counted: &str, delta: i64) -> Result<()> {
-        self.execute(
-            "INSERT INTO check_cycle_counts (cycle_id, agency_id, counted, n) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (cycle_id, agency_id, counted) DO UPDATE SET n = check_cycle_counts.n + excluded.n",
-            &[cycle.into(), agency.into(), counted.into(), delta.into()],
-        )
-        .await?;
+    /// Counts a change to be written with the others at the commit ([`Tx::commit`]).
+    fn add_to_cycle_count(&mut self, cycle: i64, agency: i64, counted: &'static str, delta: i64) {
+        *self.cycle_counts.entry((cycle, agency, counted)).or_default() += delta;
+    }
+
+    /// Writes the counted changes, in key order (so two writers lock the rows in the same order).
+    pub(crate) async fn write_cycle_counts(&mut self) -> Result<()> {
+        for ((cycle, agency, counted), delta) in std::mem::take(&mut self.cycle_counts) {
+            if delta == 0 {
+                continue;
+            }
+            self.execute(
+                "INSERT INTO check_cycle_counts (cycle_id, agency_id, counted, n) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (cycle_id, agency_id, counted) DO UPDATE SET n = check_cycle_counts.n + excluded.n",
+                &[cycle.into(), agency.into(), counted.into(), delta.into()],
+            )
+            .await?;
+        }
         Ok(())
     }
 

@@ -27,6 +27,10 @@ enum Conn {
 pub struct Tx {
     conn: Conn,
     at: DateTime<Utc>,
+    /// Changes to kept counts (a check cycle's, by cycle, agency and what is counted), written just
+    /// before the commit: many writers change the same count rows, which on PostgreSQL are then
+    /// held locked for an instant, not for the whole change.
+    pub(crate) cycle_counts: std::collections::BTreeMap<(i64, i64, &'static str), i64>,
     /// On SQLite, this process's turn to write (dropped after `conn`, so after its end).
     _writer: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
@@ -165,7 +169,7 @@ impl Db {
             }
             Db::Postgres(pool) => (Conn::Postgres(pool.begin().await?), None),
         };
-        Ok(Tx { conn, at: now(), _writer: writer })
+        Ok(Tx { conn, at: now(), cycle_counts: Default::default(), _writer: writer })
     }
 
     /// Records an event that changes nothing else (sign-ins, failed sign-ins, sign-outs), in a
@@ -179,7 +183,8 @@ impl Db {
 
 impl Tx {
     /// Makes every change of the transaction last, together with its audit entries.
-    pub async fn commit(self) -> Result<()> {
+    pub async fn commit(mut self) -> Result<()> {
+        self.write_cycle_counts().await?;
         match self.conn {
             Conn::Sqlite(t) => t.commit().await?,
             Conn::Postgres(t) => t.commit().await?,
