@@ -1104,10 +1104,13 @@ impl Db {
         let mut params = vec![Param::Date(until)];
         let visible = scope_condition(scope, &mut params).map_or(String::new(), |c| format!(" AND {c}"));
         params.push(Param::Int(limit));
+        // The few shown are picked from the open milestones' (task, due) index, only they are read.
         let sql = format!(
             "SELECT m.id, m.task_id, t.title AS task_title, m.title, m.due FROM task_milestones m JOIN tasks t ON t.id = m.task_id
-             WHERE m.done_on IS NULL AND m.due <= $1 AND t.archived_at IS NULL{visible}
-             ORDER BY m.due, m.id LIMIT ${}",
+             WHERE m.id IN (SELECT m.id FROM task_milestones m JOIN tasks t ON t.id = m.task_id
+                            WHERE m.done_on IS NULL AND m.due <= $1 AND t.archived_at IS NULL{visible}
+                            ORDER BY m.due, m.id LIMIT ${})
+             ORDER BY m.due, m.id",
             params.len()
         );
         let rows: Vec<DueMilestoneRow> =
