@@ -6,7 +6,10 @@ use std::path::Path;
 use std::process::Command;
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    // Read when the script runs, not baked in when it was compiled: a target directory shared by
+    // two checkouts runs one compiled script for both.
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR for build scripts");
+    let root = Path::new(&manifest).join("../..");
     let marker = root.join("node_modules/krds-uiux/package.json");
     println!("cargo:rerun-if-changed={}", root.join("package-lock.json").display());
     println!("cargo:rerun-if-changed={}", marker.display());
