@@ -658,6 +658,51 @@ pub fn can_see_scores_of(who: &Principal, evaluator: UserId, round_closed: bool)
     round_closed && who.has_right(Right::Read)
 }
 
+/// Keep the pay tables (성과상여금·성과연봉 지급표), choose an exchangee's pay band and confirm
+/// exchangees' ratings: OPC only.
+pub fn can_maintain_pay(who: &Principal) -> bool {
+    who.has_role(Role::OpcAdmin) && who.has_right(Right::Write)
+}
+
+/// The pay tables themselves (amounts per band, no person in them): anyone signed in with the read
+/// right. A person's pay is [`pay_scope`]'s.
+pub fn can_read_pay_tables(who: Option<&Principal>) -> bool {
+    who.is_some_and(|p| p.has_right(Right::Read))
+}
+
+/// Whose pay (bonus, band, rating) a person may read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PayScope {
+    /// Every exchangee's: OPC and auditors.
+    All,
+    /// Only the exchangees holding these positions: an exchangee, its own.
+    Own(Vec<PositionId>),
+}
+
+/// Whose pay `who` (None: the public) may read: OPC and auditors everyone's, an exchangee its own,
+/// nobody else anything (pay is never public). `None`: nobody's.
+pub fn pay_scope(who: Option<&Principal>) -> Option<PayScope> {
+    let p = who?;
+    if !p.has_right(Right::Read) {
+        return None;
+    }
+    if p.has_role(Role::OpcAdmin) || p.has_role(Role::Auditor) {
+        return Some(PayScope::All);
+    }
+    let own: Vec<PositionId> = p.position_ids().collect();
+    (!own.is_empty()).then_some(PayScope::Own(own))
+}
+
+impl PayScope {
+    /// Whether the exchangee holding `position` is in the scope.
+    pub fn admits(&self, position: PositionId) -> bool {
+        match self {
+            PayScope::All => true,
+            PayScope::Own(own) => own.contains(&position),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1072,5 +1117,24 @@ mod tests {
         for r in Right::ALL {
             assert_eq!(r.as_str().parse::<Right>(), Ok(r));
         }
+    }
+
+    #[test]
+    fn pay_is_read_by_opc_and_auditors_and_by_an_exchangee_for_itself_only() {
+        let pos = PositionId::new(4);
+        assert_eq!(pay_scope(None), None, "never the public");
+        assert_eq!(pay_scope(Some(&person(vec![officer_of(3)]))), None, "not an agency officer");
+        assert_eq!(pay_scope(Some(&person(vec![Grant::Evaluator]))), None);
+        assert_eq!(pay_scope(Some(&person(vec![Grant::OpcAdmin]))), Some(PayScope::All));
+        assert_eq!(pay_scope(Some(&person(vec![Grant::Auditor]))), Some(PayScope::All));
+        let own = pay_scope(Some(&person(vec![Grant::Exchangee { position_id: pos }]))).unwrap();
+        assert!(own.admits(pos) && !own.admits(PositionId::new(5)));
+        let audit_only = Principal::person(ME, vec![Grant::OpcAdmin], Some(vec![Right::Audit]));
+        assert_eq!(pay_scope(Some(&audit_only)), None, "a token without the read right");
+        assert!(can_maintain_pay(&person(vec![Grant::OpcAdmin])));
+        assert!(!can_maintain_pay(&person(vec![Grant::Auditor])));
+        assert!(!can_maintain_pay(&person(vec![Grant::Exchangee { position_id: pos }])));
+        assert!(!can_read_pay_tables(None));
+        assert!(can_read_pay_tables(Some(&person(vec![officer_of(3)]))));
     }
 }

@@ -21,11 +21,16 @@
 
 use std::fmt;
 
+pub mod input;
 pub mod pay;
 pub mod rating;
 pub mod split;
 pub mod statement;
 
+pub use input::{
+    parse_pay_band, parse_pay_band_choice, parse_pay_table, parse_rating, ExchangeeRatingDraft, ExchangeeRatingInput,
+    PayBandChoice, PayBandChoiceInput, PayBandDraft, PayBandInput, PayTableDraft, PayTableInput,
+};
 pub use pay::{special_bonus, Bonus, BonusRule, PayBand, PayRow, PayTable, WonRounding};
 pub use rating::{confirm_rating, recommend_rating, ConfirmedRating, GradeScale, RatingRecommendation, RatingRule};
 pub use split::{

@@ -90,6 +90,14 @@ actions! {
     AttachmentAdd => "report_attachment.create", "추진실적 첨부파일 추가";
     AttachmentRemove => "report_attachment.remove", "추진실적 첨부파일 삭제";
     CheckRatingSet => "check_rating.set", "점검 결과 평가";
+    /// A year's pay table created, empty or as a copy of another year's.
+    PayTableCreate => "pay_table.create", "지급표 생성";
+    /// A band's standard and S-grade amounts (and their source) entered or changed.
+    PayBandUpdate => "pay_table_band.update", "지급표 금액 수정";
+    /// OPC chose an exchangee's pay band (or gave it back to the position's rank), with a reason.
+    ExchangeePayBandSet => "exchangee_pay_band.set", "교류자 보수 등급 지정";
+    /// An exchangee's recommended rating recorded, and OPC's confirmation.
+    ExchangeeRatingSet => "exchangee_rating.set", "교류자 개인 성과등급 권고·확정";
     DatasetLoad => "dataset.load", "내장 자료 불러오기";
     DatasetSynth => "dataset.synth", "부하 측정용 합성 자료 생성";
     /// A follow-up action assigned (by a mediation's outcome, or a council decision).

@@ -325,6 +325,52 @@ pub const RECORD_TYPES: &[RecordType] = &[
         ],
     },
     RecordType {
+        code: "pay_table",
+        label: "지급표",
+        fields: &[
+            ("year", "연도"),
+            ("source", "출처"),
+            ("copied_from_year", "복사한 연도"),
+            ("bonus_rate_pct", "특별성과가산금 지급률(%)"),
+            ("bonus_rounding", "원 단위 처리"),
+            ("bands", "보수 등급별 금액"),
+            ("band", "보수 등급"),
+            ("standard_won", "표준 금액(원)"),
+            ("s_grade_won", "S등급 금액(원)"),
+        ],
+    },
+    RecordType {
+        code: "pay_table_band",
+        label: "지급표 금액",
+        fields: &[
+            ("pay_table_id", "지급표"),
+            ("year", "연도"),
+            ("band", "보수 등급"),
+            ("standard_won", "표준 금액(원)"),
+            ("s_grade_won", "S등급 금액(원)"),
+            ("source", "출처"),
+        ],
+    },
+    RecordType {
+        code: "exchangee_pay_band",
+        label: "교류자 보수 등급",
+        fields: &[("exchangee_id", "교류자"), ("band", "보수 등급"), ("reason", "지정 사유")],
+    },
+    RecordType {
+        code: "exchangee_rating",
+        label: "교류자 개인 성과등급",
+        fields: &[
+            ("exchangee_id", "교류자"),
+            ("year", "연도"),
+            ("pre_exchange_grade", "교류 전 등급"),
+            ("recommended_grade", "권고 등급(이상)"),
+            ("recommendation", "권고 내용"),
+            ("confirmed_grade", "확정 등급"),
+            ("below_recommendation", "권고보다 낮게 확정"),
+            ("reason", "확정 사유"),
+        ],
+    },
+    RecordType {
         code: "dataset",
         label: "기본 자료",
         fields: &[
@@ -867,6 +913,19 @@ mod tests {
             (
                 "mediation_meeting",
                 json!({"id":1,"bottleneck_id":1,"task_id":1,"held_at":"2024-07-09T06:00:00Z","venue":null,"attendees":null,"council_meeting_id":null,"version":1}),
+            ),
+            (
+                "pay_table",
+                json!({"id":1,"year":2025,"source":"s","copied_from_year":2024,"bonus_rate_pct":50,"bonus_rounding":"won","version":1,"bands":[{"band":"director","standard_won":1,"s_grade_won":2,"source":"s"}]}),
+            ),
+            (
+                "pay_table_band",
+                json!({"id":1,"pay_table_id":1,"year":2024,"band":"director","standard_won":1,"s_grade_won":2,"source":null,"version":1}),
+            ),
+            ("exchangee_pay_band", json!({"id":1,"exchangee_id":1,"band":"director","reason":"r","version":1})),
+            (
+                "exchangee_rating",
+                json!({"id":1,"exchangee_id":1,"year":2024,"pre_exchange_grade":"B","recommended_grade":"A","recommendation":"n","confirmed_grade":null,"below_recommendation":false,"reason":null,"version":1}),
             ),
             (
                 "dataset",

@@ -15,6 +15,7 @@ use crate::PositionLevel;
 
 /// A pay band of the performance-pay tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PayBand {
     /// 국장급 / 고위공무원 (성과연봉, 별표 41)
