@@ -32,6 +32,7 @@ pub mod mediation;
 pub mod memos;
 pub mod notify;
 pub mod parts;
+pub mod pay;
 pub mod proposals;
 pub mod registry;
 pub mod secrets;

@@ -25,6 +25,7 @@ pub mod mediation;
 pub mod memos;
 mod migrate;
 pub mod notifications;
+pub mod pay;
 pub mod proposals;
 mod queries;
 mod record;

@@ -106,6 +106,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite_only: "",
         postgres_only: "",
     },
+    Migration {
+        version: 15,
+        name: "pay_tables",
+        sql: include_str!("../migrations/0015_pay_tables.sql"),
+        sqlite_only: "",
+        postgres_only: "",
+    },
 ];
 
 /// The dialect differences in our schema: how an auto-numbered primary key is spelled, and the

@@ -17,6 +17,7 @@ mod api;
 mod api_checks;
 mod api_council;
 mod api_mediation;
+mod api_pay;
 mod api_proposals;
 mod assets;
 pub mod auth;

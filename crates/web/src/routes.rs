@@ -131,6 +131,19 @@ macro_rules! route_table {
             PageAttachmentRemove => POST "/checks/{id}/reports/{task_id}/{agency_id}/attachments/{file_id}/remove", Page(pages::checks::attachment_remove), Right(Write);
             PageRating => GET "/checks/{id}/ratings/{task_id}", Page(pages::checks::rating_form), Right(Write);
             PageRatingSave => POST "/checks/{id}/ratings/{task_id}", Page(pages::checks::rating_save), Right(Write);
+            // Pay tables, the special performance bonus and exchangees' ratings: pages
+            PagePayTables => GET "/pay-tables", Page(pages::pay::table_list), Right(Read);
+            PagePayTableNew => GET "/pay-tables/new", Page(pages::pay::new_form), Right(Write);
+            PagePayTableCreate => POST "/pay-tables", Page(pages::pay::create), Right(Write);
+            PagePayTable => GET "/pay-tables/{year}", Page(pages::pay::table_detail), Right(Read);
+            PagePayBandForm => GET "/pay-tables/{year}/bands/{band}", Page(pages::pay::band_form), Right(Write);
+            PagePayBandEdit => POST "/pay-tables/{year}/bands/{band}", Page(pages::pay::band_edit), Right(Write);
+            PagePayBonuses => GET "/pay-tables/{year}/bonuses", Page(pages::pay::bonus_list), Right(Read);
+            PageBonusStatement => GET "/exchangees/{id}/bonus-statement", Page(pages::pay::statement), Right(Read);
+            PageExchangeePayBandForm => GET "/exchangees/{id}/pay-band", Page(pages::pay::band_choice_form), Right(Write);
+            PageExchangeePayBandEdit => POST "/exchangees/{id}/pay-band", Page(pages::pay::band_choice_edit), Right(Write);
+            PageExchangeeRatingForm => GET "/exchangees/{id}/ratings/{year}", Page(pages::pay::rating_form), Right(Write);
+            PageExchangeeRatingEdit => POST "/exchangees/{id}/ratings/{year}", Page(pages::pay::rating_edit), Right(Write);
             // Registry writes: forms
             AgencyEditForm => GET "/agencies/{id}/edit", Page(pages::edit::agency_form), Right(Admin);
             AgencyEdit => POST "/agencies/{id}/edit", Page(pages::edit::agency_edit), Right(Admin);
@@ -231,6 +244,14 @@ macro_rules! route_table {
             ApiAttachmentRemove => DELETE "/api/v1/check-cycles/{id}/reports/{task_id}/{agency_id}/attachments/{file_id}", Api(api_checks::remove_attachment), Right(Write);
             ApiRating => PUT "/api/v1/check-cycles/{id}/ratings/{task_id}", Api(api_checks::rate), Right(Write);
             ApiOverdue => GET "/api/v1/overdue-reports", Api(api_checks::overdue), Right(Read);
+            // Pay tables, the special performance bonus and exchangees' ratings
+            ApiPayTables => GET "/api/v1/pay-tables", Api(api_pay::list_tables), Right(Read);
+            ApiPayTableCreate => POST "/api/v1/pay-tables", Api(api_pay::create_table), Right(Write);
+            ApiPayTable => GET "/api/v1/pay-tables/{year}", Api(api_pay::get_table), Right(Read);
+            ApiPayBandUpdate => PUT "/api/v1/pay-tables/{year}/bands/{band}", Api(api_pay::update_band), Right(Write);
+            ApiPayBonuses => GET "/api/v1/pay-tables/{year}/bonuses", Api(api_pay::bonuses), Right(Read);
+            ApiExchangeePayBand => PUT "/api/v1/exchangees/{id}/pay-band", Api(api_pay::choose_band), Right(Write);
+            ApiExchangeeRating => PUT "/api/v1/exchangees/{id}/ratings/{year}", Api(api_pay::set_rating), Right(Write);
         }
     };
 }

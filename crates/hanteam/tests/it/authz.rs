@@ -246,6 +246,21 @@ fn expected(e: Endpoint, who: Who, target: Target) -> Outcome {
             Officer | Exchangee => NotFound,
             _ => Forbidden,
         },
+        // Pay tables: read by anyone signed in, kept by OPC (an empty form is refused). A person's
+        // pay: OPC and auditors everyone's, the exchangee its own (the sample is its own), nobody
+        // else. Choosing no band where none was chosen changes nothing.
+        PagePayTables | ApiPayTables | PagePayTable | ApiPayTable => only(who, &signed_in, Ok),
+        PagePayTableNew | PagePayBandForm | PageExchangeePayBandForm | PageExchangeeRatingForm => {
+            only(who, &[OpcAdmin], Ok)
+        }
+        PagePayTableCreate
+        | ApiPayTableCreate
+        | PagePayBandEdit
+        | ApiPayBandUpdate
+        | PageExchangeeRatingEdit
+        | ApiExchangeeRating => only(who, &[OpcAdmin], Invalid),
+        PageExchangeePayBandEdit | ApiExchangeePayBand => only(who, &[OpcAdmin], Ok),
+        PagePayBonuses | ApiPayBonuses | PageBonusStatement => only(who, &[OpcAdmin, Auditor, Exchangee], Ok),
         // Periodic checks: the cycles are read by anyone signed in; OPC opens, closes, returns and
         // rates; the agency's officer (here 환경부's, task 1) files its report. The exchangee holds
         // 국토부's post, so 환경부's report (a draft) is not theirs to read or write.
@@ -455,6 +470,23 @@ fn sample(e: Endpoint, ids: &Ids, target: Target) -> (String, bool) {
         ApiFollowUps => any("/api/v1/follow-ups"),
         ApiFollowUp => one(format!("/api/v1/follow-ups/{follow_up}")),
         ApiFollowUpDone => one(format!("/api/v1/follow-ups/{follow_up}/done")),
+        PagePayTables | PagePayTableCreate => any("/pay-tables"),
+        PagePayTableNew => any("/pay-tables/new"),
+        PagePayTable => any("/pay-tables/2024"),
+        PagePayBandForm | PagePayBandEdit => any("/pay-tables/2024/bands/director"),
+        PagePayBonuses => any("/pay-tables/2024/bonuses"),
+        PageBonusStatement => (format!("/exchangees/{}/bonus-statement?year=2024", ids.exchangee), false),
+        PageExchangeePayBandForm => (format!("/exchangees/{}/pay-band?year=2024", ids.exchangee), false),
+        PageExchangeePayBandEdit => (format!("/exchangees/{}/pay-band", ids.exchangee), false),
+        PageExchangeeRatingForm | PageExchangeeRatingEdit => {
+            (format!("/exchangees/{}/ratings/2024", ids.exchangee), false)
+        }
+        ApiPayTables | ApiPayTableCreate => any("/api/v1/pay-tables"),
+        ApiPayTable => any("/api/v1/pay-tables/2024"),
+        ApiPayBandUpdate => any("/api/v1/pay-tables/2024/bands/director"),
+        ApiPayBonuses => any("/api/v1/pay-tables/2024/bonuses"),
+        ApiExchangeePayBand => (format!("/api/v1/exchangees/{}/pay-band", ids.exchangee), false),
+        ApiExchangeeRating => (format!("/api/v1/exchangees/{}/ratings/2024", ids.exchangee), false),
         PageCycles | PageCycleCreate => any("/checks"),
         PageCycleNew => any("/checks/new"),
         PageOverdue => any("/checks/overdue"),

@@ -22,6 +22,7 @@ mod lists;
 mod mediation;
 mod notifications;
 mod pages;
+mod pay;
 mod procedures;
 mod proposals;
 mod scale;

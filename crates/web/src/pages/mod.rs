@@ -31,6 +31,7 @@ pub(crate) mod mediation;
 pub(crate) mod memos;
 pub(crate) mod notifications;
 pub(crate) mod parts;
+pub(crate) mod pay;
 pub(crate) mod policy;
 pub(crate) mod proposals;
 pub(crate) mod read;
