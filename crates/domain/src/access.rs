@@ -577,6 +577,48 @@ pub fn can_run_council(who: &Principal) -> bool {
     who.has_role(Role::OpcAdmin) && who.has_right(Right::Write)
 }
 
+/// Run evaluation rounds: create and edit a round, move its stages, assign panels, decide 기피
+/// (OPC only).
+pub fn can_run_evaluation(who: &Principal) -> bool {
+    who.has_role(Role::OpcAdmin) && who.has_right(Right::Write)
+}
+
+/// Who reads an evaluation round: OPC and auditors at any stage; the other signed-in people
+/// (evaluators, the agencies) once it has left 준비; the public once it is 공개. Anyone else is told
+/// it does not exist.
+pub fn may_read_round(who: Option<&Principal>, stage: crate::evaluation::round::Stage) -> bool {
+    use crate::evaluation::round::Stage;
+    match who {
+        None => stage.is_published(),
+        Some(p) if p.has_role(Role::OpcAdmin) || p.has_role(Role::Auditor) => true,
+        Some(_) => stage > Stage::Setup,
+    }
+}
+
+/// Who sees a round's panels with the members' names: OPC only (an evaluator sees its own tasks,
+/// never the other members).
+pub fn can_see_panels(who: &Principal) -> bool {
+    who.has_role(Role::OpcAdmin)
+}
+
+/// Sign the pledge, read one's assigned tasks, declare 회피: a person with the evaluator role,
+/// signed in as themselves (not the console).
+pub fn may_act_as_evaluator(who: &Principal) -> Result<UserId, Denied> {
+    match who.user_id {
+        Some(u) if who.has_role(Role::Evaluator) && who.has_right(Right::Read) => Ok(u),
+        _ => Err(Denied::NotAllowed),
+    }
+}
+
+/// Raise a 기피 on a task: an officer of one of the task's agencies, with the write right. The
+/// agency it is raised for is the first of the officer's agencies that takes part.
+pub fn may_challenge(who: &Principal, task_agencies: &[AgencyId]) -> Result<AgencyId, Denied> {
+    if !who.has_right(Right::Write) {
+        return Err(Denied::NotAllowed);
+    }
+    who.agency_ids().find(|a| task_agencies.contains(a)).ok_or(Denied::NotAllowed)
+}
+
 /// Open and close check cycles, return reports, rate tasks: OPC only.
 pub fn can_run_checks(who: &Principal) -> bool {
     who.has_role(Role::OpcAdmin) && who.has_right(Right::Write)

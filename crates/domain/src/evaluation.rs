@@ -7,6 +7,8 @@
 //! - [`aggregate`]: standardisation, dropping the highest and lowest score, spread, ICC(1), ranking.
 //! - [`grade`]: relative shares (with the rounding rule) or absolute cut-offs, tiers, excellent tasks.
 //! - [`agency_score`]: the agency collaboration score and rank (정부업무평가 협업 부문).
+//! - [`setup`]: creating and editing a round (its stored settings, the panel rules), the pledge,
+//!   and the inputs of 회피, 기피 and OPC's decision.
 //! - [`outcome`]: [`evaluate`] runs all of it from one parameter struct, and [`diff`] compares two
 //!   outcomes (the what-if page).
 //!
@@ -19,5 +21,6 @@ pub mod grade;
 pub mod outcome;
 pub mod round;
 pub mod rubric;
+pub mod setup;
 
 pub use outcome::{diff, evaluate, Outcome, OutcomeDiff, RoundInputs, RoundParams};

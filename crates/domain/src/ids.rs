@@ -115,6 +115,10 @@ ids! {
     ReportId => "추진실적 보고";
     /// A report's attached file.
     AttachmentId => "첨부파일";
+    /// 평가 회차 (an evaluation round).
+    EvaluationRoundId => "평가 회차";
+    /// A 회피 or 기피 raised on an evaluator and a task of a round.
+    EvaluationConflictId => "이해충돌 신청";
 }
 
 #[cfg(test)]

@@ -38,6 +38,77 @@ pub enum PanelError {
     InvalidShare { num: u32, den: u32 },
 }
 
+/// A round's panel rules: evaluators per task (N), tasks per evaluator (M), the private-expert share
+/// and the 제척 look-back. OPC sets them per round; these are the defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PanelRules {
+    /// N: evaluators each task's panel gets.
+    pub evaluators_per_task: u32,
+    /// M: the most tasks one evaluator scores in the round.
+    pub tasks_per_evaluator: u32,
+    pub private_share: PrivateShare,
+    /// 제척: a stint at a task's agency this many years before the round's reference date excludes.
+    pub lookback_years: u32,
+}
+
+impl Default for PanelRules {
+    /// N = 3, M = 15, private share 2/3, look-back 3 years.
+    fn default() -> Self {
+        PanelRules {
+            evaluators_per_task: 3,
+            tasks_per_evaluator: 15,
+            private_share: PrivateShare::default(),
+            lookback_years: 3,
+        }
+    }
+}
+
+/// The most evaluators per task, tasks per evaluator and look-back years a round may set.
+pub const MAX_EVALUATORS_PER_TASK: u32 = 50;
+pub const MAX_TASKS_PER_EVALUATOR: u32 = 100_000;
+pub const MAX_LOOKBACK_YEARS: u32 = 30;
+
+impl PanelRules {
+    /// The rules from what OPC typed, or each problem by field.
+    pub fn parse(
+        n: u32,
+        m: u32,
+        share_num: u32,
+        share_den: u32,
+        lookback_years: u32,
+    ) -> Result<PanelRules, Vec<crate::ValidationError>> {
+        let mut errors = Vec::new();
+        if n == 0 || n > MAX_EVALUATORS_PER_TASK {
+            errors.push(crate::ValidationError::new(
+                "evaluators_per_task",
+                format!("과제당 평가위원 수는 1~{MAX_EVALUATORS_PER_TASK}명으로 입력해 주세요."),
+            ));
+        }
+        if m == 0 || m > MAX_TASKS_PER_EVALUATOR {
+            errors.push(crate::ValidationError::new(
+                "tasks_per_evaluator",
+                "평가위원 1명이 맡는 최대 과제 수는 1 이상으로 입력해 주세요.",
+            ));
+        }
+        let share = PrivateShare::new(share_num, share_den);
+        if let Err(e) = &share {
+            errors.push(crate::ValidationError::new("private_share", e.to_string()));
+        }
+        if lookback_years > MAX_LOOKBACK_YEARS {
+            errors.push(crate::ValidationError::new(
+                "lookback_years",
+                format!("제척 기준 기간은 0~{MAX_LOOKBACK_YEARS}년으로 입력해 주세요."),
+            ));
+        }
+        match share {
+            Ok(private_share) if errors.is_empty() => {
+                Ok(PanelRules { evaluators_per_task: n, tasks_per_evaluator: m, private_share, lookback_years })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
 /// The least share of private experts on a task's panel, as a fraction `num/den`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct PrivateShare {

@@ -116,6 +116,22 @@ actions! {
     AgendaItemCreate => "agenda_item.create", "협의회 안건 추가";
     /// The council's decision on an agenda item (the task's move is recorded beside it).
     AgendaItemDecide => "agenda_item.decide", "협의회 안건 결정";
+    /// An evaluation round created (평가 회차), with its settings and tasks.
+    EvaluationRoundCreate => "evaluation_round.create", "평가 회차 등록";
+    /// Its name, dates, rubric or rules changed.
+    EvaluationRoundUpdate => "evaluation_round.update", "평가 회차 수정";
+    /// Moved to another stage (준비 → 배정 → 채점 …).
+    EvaluationRoundStage => "evaluation_round.stage", "평가 단계 변경";
+    /// The panels the assignment tool proposed, confirmed by OPC.
+    EvaluationPanelsConfirm => "evaluation_panel.confirm", "평가위원 배정 확정";
+    /// An evaluator signed the pledge of impartiality and confidentiality.
+    EvaluationPledgeSign => "evaluation_pledge.sign", "평가위원 서약";
+    /// 회피: an evaluator declared a conflict with a task.
+    EvaluationRecusal => "evaluation_conflict.recusal", "평가위원 회피 신청";
+    /// 기피: an agency challenged an evaluator on a task.
+    EvaluationChallenge => "evaluation_conflict.challenge", "평가위원 기피 신청";
+    /// OPC upheld or rejected a 기피.
+    EvaluationChallengeDecide => "evaluation_conflict.decide", "기피 신청 결정";
 }
 
 impl AuditAction {

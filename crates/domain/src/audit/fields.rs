@@ -268,6 +268,64 @@ pub const RECORD_TYPES: &[RecordType] = &[
         ],
     },
     RecordType {
+        code: "evaluation_round",
+        label: "평가 회차",
+        fields: &[
+            ("name", "평가 회차 이름"),
+            ("stage", "평가 단계"),
+            ("setup_on", "준비 시작일"),
+            ("assignment_on", "배정 시작일"),
+            ("scoring_on", "채점 시작일"),
+            ("review_on", "검토 시작일"),
+            ("objections_on", "이의신청 시작일"),
+            ("final_on", "확정일"),
+            ("published_on", "공개일"),
+            ("params_json", "평가 설정(평가표·집계·등급·배정 규칙)"),
+            ("task_count", "평가 대상 과제 수"),
+        ],
+    },
+    RecordType {
+        code: "evaluation_panel",
+        label: "평가위원 배정",
+        fields: &[
+            ("round_id", "평가 회차"),
+            ("tasks", "배정한 과제 수"),
+            ("seats", "배정한 자리 수"),
+            ("evaluators", "배정된 평가위원 수"),
+            ("max_load", "평가위원별 최대 배정 수"),
+            ("min_load", "평가위원별 최소 배정 수"),
+            ("replaced", "바뀐 이전 배정 수"),
+        ],
+    },
+    RecordType {
+        code: "evaluation_pledge",
+        label: "평가위원 서약",
+        fields: &[
+            ("round_id", "평가 회차"),
+            ("evaluator_id", "평가위원"),
+            ("pledge_version", "서약서 판"),
+            ("signed_at", "서약 일시"),
+        ],
+    },
+    RecordType {
+        code: "evaluation_conflict",
+        label: "평가위원 이해충돌 신청",
+        fields: &[
+            ("round_id", "평가 회차"),
+            ("task_id", "과제"),
+            ("evaluator_id", "평가위원"),
+            ("kind", "유형(회피·기피)"),
+            ("status", "결정"),
+            ("reason", "신청 사유"),
+            ("by_agency_id", "신청 기관"),
+            ("raised_by_user_id", "신청자"),
+            ("decision_reason", "결정 사유"),
+            ("decided_by_user_id", "결정한 사람"),
+            ("decided_at", "결정 일시"),
+            ("removed_from_panel", "배정에서 뺌"),
+        ],
+    },
+    RecordType {
         code: "check_cycle",
         label: "점검 주기",
         fields: &[
@@ -453,10 +511,12 @@ fn reference(key: &str, id: i64) -> Option<Named> {
         | "writer_agency_id"
         | "owner_agency_id"
         | "raised_by_agency_id"
+        | "by_agency_id"
         | "proposed_by_agency_id" => Some(Named::Agency(id)),
         "pair_id" => Some(Named::Pair(id)),
         "position_id" => Some(Named::Position(id)),
-        "user_id" | "writer_user_id" | "owner_user_id" => Some(Named::User(id)),
+        "user_id" | "writer_user_id" | "owner_user_id" | "evaluator_id" | "raised_by_user_id"
+        | "decided_by_user_id" => Some(Named::User(id)),
         _ => None,
     }
 }
@@ -938,6 +998,22 @@ mod tests {
             (
                 "meeting_agenda_item",
                 json!({"id":1,"meeting_id":1,"seq":1,"title":"t","kind":"task_confirmation","task_id":1,"bottleneck_id":null,"decision":null,"decision_reason":null,"decided_at":null,"version":1}),
+            ),
+            (
+                "evaluation_round",
+                json!({"id":1,"name":"2024년 협업과제 평가","stage":"setup","setup_on":"2024-10-01","assignment_on":"2024-10-15","scoring_on":"2024-11-01","review_on":"2024-11-20","objections_on":"2024-12-01","final_on":"2024-12-08","published_on":"2024-12-15","params_json":"{}","task_count":41,"version":1}),
+            ),
+            (
+                "evaluation_panel",
+                json!({"round_id":1,"tasks":41,"seats":123,"evaluators":9,"max_load":14,"min_load":13,"replaced":0}),
+            ),
+            (
+                "evaluation_pledge",
+                json!({"id":1,"round_id":1,"evaluator_id":3,"pledge_version":"2024-1","signed_at":"2024-10-16T00:00:00Z"}),
+            ),
+            (
+                "evaluation_conflict",
+                json!({"id":1,"round_id":1,"task_id":1,"evaluator_id":3,"kind":"challenge","status":"pending","reason":"r","by_agency_id":2,"raised_by_user_id":4,"decision_reason":null,"decided_by_user_id":null,"decided_at":null,"version":1,"removed_from_panel":false}),
             ),
             (
                 "check_cycle",
