@@ -150,6 +150,19 @@ fn select_of(record_type: &str) -> Option<String> {
             TASK,
             "check_ratings g JOIN tasks t ON t.id = g.task_id JOIN check_cycles c ON c.id = g.cycle_id WHERE g.id",
         ),
+        "evaluation_round" | "evaluation_panel" => {
+            (["e.id", "e.name", NO_TEXT, NO_NUMBER], NO_TASK, "evaluation_rounds e WHERE e.id")
+        }
+        "evaluation_pledge" => (
+            ["g.id", "e.name", NO_TEXT, NO_NUMBER],
+            NO_TASK,
+            "evaluation_pledges g JOIN evaluation_rounds e ON e.id = g.round_id WHERE g.id",
+        ),
+        "evaluation_conflict" => (
+            ["c.id", "e.name", NO_TEXT, NO_NUMBER],
+            TASK,
+            "evaluation_conflicts c JOIN tasks t ON t.id = c.task_id JOIN evaluation_rounds e ON e.id = c.round_id WHERE c.id",
+        ),
         _ => return None,
     };
     let kind = format!("'{record_type}'");
@@ -433,6 +446,37 @@ mod tests {
             version: 1,
         };
         check(&report);
+        let d = chrono::NaiveDate::from_ymd_opt(2024, 10, 1).unwrap();
+        check(&crate::evaluation::RoundRecord {
+            id: 1,
+            name: s(),
+            stage: "setup".into(),
+            setup_on: d,
+            assignment_on: d,
+            scoring_on: d,
+            review_on: d,
+            objections_on: d,
+            final_on: d,
+            published_on: d,
+            params_json: "{}".into(),
+            task_count: 41,
+            version: 1,
+        });
+        check(&crate::evaluation::ConflictRecord {
+            id: 1,
+            round_id: 1,
+            task_id: 1,
+            evaluator_id: 2,
+            kind: "challenge".into(),
+            status: "pending".into(),
+            reason: s(),
+            by_agency_id: Some(3),
+            raised_by_user_id: Some(4),
+            decision_reason: None,
+            decided_by_user_id: None,
+            decided_at: None,
+            version: 1,
+        });
         let snapshot = ReportSnapshot {
             report,
             milestones: vec![MilestoneLine { milestone_id: 1, done_on: None, reason: None }],

@@ -18,6 +18,7 @@ pub mod audit_names;
 pub mod bulk;
 pub mod checks;
 pub mod council;
+pub mod evaluation;
 pub mod export;
 mod fold;
 pub mod lifecycle;

@@ -107,6 +107,13 @@ const MIGRATIONS: &[Migration] = &[
         postgres_only: "",
     },
     Migration {
+        version: 14,
+        name: "evaluation_rounds",
+        sql: include_str!("../migrations/0014_evaluation_rounds.sql"),
+        sqlite_only: "",
+        postgres_only: "",
+    },
+    Migration {
         version: 15,
         name: "pay_tables",
         sql: include_str!("../migrations/0015_pay_tables.sql"),

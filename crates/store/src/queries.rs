@@ -580,10 +580,15 @@ impl Db {
         let assigned: Vec<i64> = match evaluator_id {
             None => vec![],
             Some(user) => with_db!(self, |pool| {
-                sqlx::query_scalar("SELECT task_id FROM evaluator_assignments WHERE user_id = $1 ORDER BY task_id")
-                    .bind(user.get())
-                    .fetch_all(pool)
-                    .await?
+                sqlx::query_scalar(
+                    "SELECT task_id FROM evaluator_assignments WHERE user_id = $1
+                     UNION SELECT m.task_id FROM evaluation_panel_members m
+                     JOIN evaluation_pledges g ON g.round_id = m.round_id AND g.evaluator_id = m.evaluator_id
+                     WHERE m.evaluator_id = $1 ORDER BY 1",
+                )
+                .bind(user.get())
+                .fetch_all(pool)
+                .await?
             }),
         };
         Ok((pairs.into_iter().map(PairId::new).collect(), assigned.into_iter().map(TaskId::new).collect()))
@@ -1239,6 +1244,12 @@ pub(crate) fn scope_condition(scope: &TaskScope, params: &mut Vec<Param>) -> Opt
             if let Some(e) = evaluator_id {
                 let l = list(vec![e.get()], params);
                 any.push(format!("t.id IN (SELECT v.task_id FROM evaluator_assignments v WHERE v.user_id = {l})"));
+                // On a round's panel, once the round's pledge is signed.
+                let l = list(vec![e.get()], params);
+                any.push(format!(
+                    "t.id IN (SELECT m.task_id FROM evaluation_panel_members m JOIN evaluation_pledges g
+                     ON g.round_id = m.round_id AND g.evaluator_id = m.evaluator_id WHERE m.evaluator_id = {l})"
+                ));
             }
             Some(if any.is_empty() { "1 = 0".to_string() } else { format!("({})", any.join(" OR ")) })
         }

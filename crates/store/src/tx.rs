@@ -135,7 +135,9 @@ id_values!(
     hanteam_domain::MeetingId,
     hanteam_domain::CheckCycleId,
     hanteam_domain::ReportId,
-    hanteam_domain::AttachmentId
+    hanteam_domain::AttachmentId,
+    hanteam_domain::EvaluationRoundId,
+    hanteam_domain::EvaluationConflictId
 );
 
 /// Binds every value of `$values` to `$query`, in order.

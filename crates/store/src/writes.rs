@@ -251,7 +251,12 @@ impl StoredPart for Procedure {
 const TASK_ACCESS: &str = "SELECT status, archived_at, pair_id, proposed_by_agency_id FROM tasks WHERE id = $1";
 const TASK_AGENCIES: &str = "SELECT agency_id FROM task_agency_roles WHERE task_id = $1";
 const PAIR_POSITIONS: &str = "SELECT position_a_id, position_b_id FROM exchange_pairs WHERE id = $1";
-const TASK_EVALUATORS: &str = "SELECT user_id FROM evaluator_assignments WHERE task_id = $1";
+/// The evaluators assigned to a task: by hand (`evaluator_assignments`), or on a panel of an
+/// evaluation round whose pledge they signed (an evaluator sees nothing of a round before signing).
+const TASK_EVALUATORS: &str = "SELECT user_id FROM evaluator_assignments WHERE task_id = $1
+    UNION SELECT m.evaluator_id FROM evaluation_panel_members m
+    JOIN evaluation_pledges g ON g.round_id = m.round_id AND g.evaluator_id = m.evaluator_id
+    WHERE m.task_id = $1";
 
 /// The facts of a task that access rules need, from the rows read.
 type TaskAccessRow = (String, Option<DateTime<Utc>>, Option<i64>, Option<i64>);
