@@ -25,6 +25,7 @@ pub mod checks;
 pub mod council;
 pub mod demo;
 mod error;
+pub mod evaluation;
 pub mod export;
 pub mod follow_ups;
 pub mod lifecycle;

@@ -16,6 +16,7 @@ use tokio::net::TcpListener;
 mod api;
 mod api_checks;
 mod api_council;
+mod api_evaluation;
 mod api_mediation;
 mod api_pay;
 mod api_proposals;

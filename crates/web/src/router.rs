@@ -38,6 +38,7 @@ use crate::AppState;
         (name = "council", description = "협업과제점검협의회: 회의 일정, 안건, 결정"),
         (name = "checks", description = "주기적 점검: 점검 주기, 추진실적 보고, 첨부파일, 점검 결과(정상·주의·지연)"),
         (name = "pay", description = "성과상여금·성과연봉 지급표, 교류자 특별성과가산금, 개인 성과등급 권고·확정"),
+        (name = "evaluation", description = "협업평가: 평가 회차, 평가표, 평가위원 배정, 서약, 제척·회피·기피"),
         (name = "system", description = "상태 확인과 API 문서")
     )
 )]

@@ -252,6 +252,18 @@ macro_rules! route_table {
             ApiPayBonuses => GET "/api/v1/pay-tables/{year}/bonuses", Api(api_pay::bonuses), Right(Read);
             ApiExchangeePayBand => PUT "/api/v1/exchangees/{id}/pay-band", Api(api_pay::choose_band), Right(Write);
             ApiExchangeeRating => PUT "/api/v1/exchangees/{id}/ratings/{year}", Api(api_pay::set_rating), Right(Write);
+            // Evaluation rounds and panels
+            ApiEvalRounds => GET "/api/v1/evaluation-rounds", Api(api_evaluation::list_rounds), Public;
+            ApiEvalRoundCreate => POST "/api/v1/evaluation-rounds", Api(api_evaluation::create_round), Right(Write);
+            ApiEvalRound => GET "/api/v1/evaluation-rounds/{id}", Api(api_evaluation::get_round), Public;
+            ApiEvalRoundUpdate => PUT "/api/v1/evaluation-rounds/{id}", Api(api_evaluation::update_round), Right(Write);
+            ApiEvalRoundStage => POST "/api/v1/evaluation-rounds/{id}/stage", Api(api_evaluation::move_stage), Right(Write);
+            ApiEvalPanels => GET "/api/v1/evaluation-rounds/{id}/panels", Api(api_evaluation::panels), SignedIn;
+            ApiEvalAssignment => POST "/api/v1/evaluation-rounds/{id}/assignment", Api(api_evaluation::run_assignment), Right(Write);
+            ApiEvalPledge => POST "/api/v1/evaluation-rounds/{id}/pledge", Api(api_evaluation::sign_pledge), SignedIn;
+            ApiEvalMyTasks => GET "/api/v1/evaluation-rounds/{id}/my-tasks", Api(api_evaluation::my_tasks), SignedIn;
+            ApiEvalConflict => POST "/api/v1/evaluation-rounds/{id}/conflicts", Api(api_evaluation::declare_conflict), SignedIn;
+            ApiEvalConflictDecide => POST "/api/v1/evaluation-conflicts/{id}/decision", Api(api_evaluation::decide_conflict), Right(Write);
         }
     };
 }

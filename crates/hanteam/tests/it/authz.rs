@@ -46,6 +46,8 @@ enum Outcome {
     /// 404: not found, or not the caller's to see.
     NotFound,
     Forbidden,
+    /// 409: allowed, and refused by the record's state (a round past 배정, a pledge already signed).
+    Refused,
     /// 401, or a page redirecting to the sign-in form.
     Unauthenticated,
 }
@@ -288,6 +290,23 @@ fn expected(e: Endpoint, who: Who, target: Target) -> Outcome {
             Officer if !elsewhere => NotFound,
             _ => Forbidden,
         },
+        // Evaluation rounds: the sample round is in 채점 (past 준비, so everyone signed in reads it;
+        // the public only once published). Only OPC writes; its empty bodies are refused, and the
+        // assignment is refused in 채점. The evaluator signed the round's pledge already.
+        ApiEvalRounds => Ok,
+        ApiEvalRound => match who {
+            Public => NotFound,
+            _ => Ok,
+        },
+        ApiEvalRoundCreate | ApiEvalRoundUpdate | ApiEvalRoundStage | ApiEvalConflictDecide => {
+            only(who, &[OpcAdmin], Invalid)
+        }
+        ApiEvalAssignment => only(who, &[OpcAdmin], Refused),
+        ApiEvalPanels => only(who, &[OpcAdmin], Ok),
+        ApiEvalPledge => only(who, &[Evaluator], Refused),
+        ApiEvalMyTasks => only(who, &[Evaluator], Ok),
+        // 회피 or 기피 with nothing filled in: refused as input by anyone who reads the round.
+        ApiEvalConflict => only(who, &signed_in, Invalid),
         PageAttachmentRemoveForm => match who {
             Public => Unauthenticated,
             Officer if !elsewhere => NotFound,
@@ -323,6 +342,8 @@ struct Ids {
     proposal: [i64; 2],
     /// A proposal asking 환경부 to take part, and the one without 환경부 (asking 개보위).
     asked: [i64; 2],
+    /// An evaluation round in 채점.
+    round: i64,
 }
 
 /// A concrete path for the endpoint, and whether the endpoint is about one record (and so is also
@@ -524,6 +545,15 @@ fn sample(e: Endpoint, ids: &Ids, target: Target) -> (String, bool) {
         ApiProposals | ApiProposalCreate => any("/api/v1/proposals"),
         ApiProposalUpdate => one(format!("/api/v1/proposals/{}", ids.proposal[t])),
         ApiParticipation => one(format!("/api/v1/tasks/{}/participation", ids.asked[t])),
+        ApiEvalRounds | ApiEvalRoundCreate => any("/api/v1/evaluation-rounds"),
+        ApiEvalRound | ApiEvalRoundUpdate => any(&format!("/api/v1/evaluation-rounds/{}", ids.round)),
+        ApiEvalRoundStage => any(&format!("/api/v1/evaluation-rounds/{}/stage", ids.round)),
+        ApiEvalPanels => any(&format!("/api/v1/evaluation-rounds/{}/panels", ids.round)),
+        ApiEvalAssignment => any(&format!("/api/v1/evaluation-rounds/{}/assignment", ids.round)),
+        ApiEvalPledge => any(&format!("/api/v1/evaluation-rounds/{}/pledge", ids.round)),
+        ApiEvalMyTasks => any(&format!("/api/v1/evaluation-rounds/{}/my-tasks", ids.round)),
+        ApiEvalConflict => any(&format!("/api/v1/evaluation-rounds/{}/conflicts", ids.round)),
+        ApiEvalConflictDecide => any("/api/v1/evaluation-conflicts/999999/decision"),
     }
 }
 
@@ -554,6 +584,7 @@ fn outcome(status: u16, location: &str) -> Option<Outcome> {
         400 => Invalid,
         403 => Forbidden,
         404 => NotFound,
+        409 => Refused,
         _ => return None,
     })
 }
@@ -675,8 +706,39 @@ async fn every_route_answers_every_role_as_its_rules_say(b: Backend) {
         )
         .await;
     assert_eq!(s, 201, "{item}");
+    // An evaluation round of task 1, moved to 채점, whose pledge the evaluator has signed.
+    let (s, round) = app
+        .call(
+            Method::POST,
+            "/api/v1/evaluation-rounds",
+            Some(&admin),
+            Some(json!({"name": "2024년 협업과제 평가", "setup_on": "2024-10-01", "assignment_on": "2024-10-15",
+                "scoring_on": "2024-11-01", "review_on": "2024-11-20", "objections_on": "2024-12-01",
+                "final_on": "2024-12-08", "published_on": "2024-12-15", "task_ids": [1]})),
+        )
+        .await;
+    assert_eq!(s, 201, "{round}");
+    let round = round["id"].as_i64().unwrap();
+    for (to, version) in [("assignment", 1), ("scoring", 2)] {
+        let (s, r) = app
+            .call(
+                Method::POST,
+                &format!("/api/v1/evaluation-rounds/{round}/stage"),
+                Some(&admin),
+                Some(json!({"to": to, "version": version})),
+            )
+            .await;
+        assert_eq!(s, 200, "{r}");
+    }
+    let (s, p) = app
+        .sign_in("m-evaluator")
+        .await
+        .send(Method::POST, &format!("/api/v1/evaluation-rounds/{round}/pledge"), None)
+        .await;
+    assert_eq!(s, 201, "{p}");
     let task1 = app.json("/api/v1/tasks/1", 200).await;
     let ids = Ids {
+        round,
         meeting,
         item: item["id"].as_i64().unwrap(),
         env,
