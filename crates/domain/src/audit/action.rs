@@ -123,7 +123,7 @@ actions! {
     /// Moved to another stage (준비 → 배정 → 채점 …).
     EvaluationRoundStage => "evaluation_round.stage", "평가 단계 변경";
     /// The panels the assignment tool proposed, confirmed by OPC.
-    EvaluationPanelsConfirm => "evaluation_panel.confirm", "평가위원 배정 확정";
+    EvaluationPanelsConfirm => "evaluation_panel.confirm", "평가단 구성 확정";
     /// An evaluator signed the pledge of impartiality and confidentiality.
     EvaluationPledgeSign => "evaluation_pledge.sign", "평가위원 서약";
     /// 회피: an evaluator declared a conflict with a task.

@@ -286,7 +286,7 @@ pub const RECORD_TYPES: &[RecordType] = &[
     },
     RecordType {
         code: "evaluation_panel",
-        label: "평가위원 배정",
+        label: "평가단 구성",
         fields: &[
             ("round_id", "평가 회차"),
             ("tasks", "배정한 과제 수"),
