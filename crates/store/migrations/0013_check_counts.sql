@@ -1,20 +1,22 @@
--- How many reports of each status a check cycle has, in all (agency_id 0) and per agency, and how
--- many tasks it reports on (counted = 'tasks', agency_id 0): kept as reports are expected, saved,
--- submitted and returned, in the same transaction, so the home page, the cycle page and the list
+-- How many reports a check cycle has open (not started, draft or returned) and submitted, in all
+-- (agency_id 0) and per agency, and how many tasks it reports on (counted = 'tasks', agency_id 0):
+-- kept as reports are expected, submitted and returned, in the same transaction (saving a draft
+-- changes no count, so the many officers saving at once never wait on one another's counts), so the home page, the cycle page and the list
 -- of overdue reports read them instead of counting the cycle's hundreds of thousands of reports.
 CREATE TABLE check_cycle_counts (
     cycle_id BIGINT NOT NULL REFERENCES check_cycles(id),
     agency_id BIGINT NOT NULL,
-    counted TEXT NOT NULL CHECK (counted IN ('tasks', 'not_started', 'draft', 'submitted', 'returned')),
+    counted TEXT NOT NULL CHECK (counted IN ('tasks', 'open', 'submitted')),
     n BIGINT NOT NULL,
     PRIMARY KEY (cycle_id, agency_id, counted)
 );
 
 INSERT INTO check_cycle_counts (cycle_id, agency_id, counted, n)
-SELECT cycle_id, agency_id, status, COUNT(*) FROM progress_reports GROUP BY cycle_id, agency_id, status;
+SELECT cycle_id, agency_id, CASE status WHEN 'submitted' THEN 'submitted' ELSE 'open' END, COUNT(*) FROM progress_reports
+GROUP BY cycle_id, agency_id, CASE status WHEN 'submitted' THEN 'submitted' ELSE 'open' END;
 
 INSERT INTO check_cycle_counts (cycle_id, agency_id, counted, n)
-SELECT cycle_id, 0, status, COUNT(*) FROM progress_reports GROUP BY cycle_id, status;
+SELECT cycle_id, 0, CASE status WHEN 'submitted' THEN 'submitted' ELSE 'open' END, COUNT(*) FROM progress_reports GROUP BY cycle_id, CASE status WHEN 'submitted' THEN 'submitted' ELSE 'open' END;
 
 INSERT INTO check_cycle_counts (cycle_id, agency_id, counted, n)
 SELECT cycle_id, 0, 'tasks', COUNT(DISTINCT task_id) FROM progress_reports GROUP BY cycle_id;

@@ -245,10 +245,11 @@ impl Tx {
         self.execute("DELETE FROM check_cycle_counts WHERE cycle_id = $1", &[cycle.into()]).await?;
         for sql in [
             "INSERT INTO check_cycle_counts (cycle_id, agency_id, counted, n)
-             SELECT cycle_id, agency_id, status, COUNT(*) FROM progress_reports WHERE cycle_id = $1
-             GROUP BY cycle_id, agency_id, status",
+             SELECT cycle_id, agency_id, CASE status WHEN 'submitted' THEN 'submitted' ELSE 'open' END, COUNT(*) FROM progress_reports
+             WHERE cycle_id = $1 GROUP BY cycle_id, agency_id, CASE status WHEN 'submitted' THEN 'submitted' ELSE 'open' END",
             "INSERT INTO check_cycle_counts (cycle_id, agency_id, counted, n)
-             SELECT cycle_id, 0, status, COUNT(*) FROM progress_reports WHERE cycle_id = $1 GROUP BY cycle_id, status",
+             SELECT cycle_id, 0, CASE status WHEN 'submitted' THEN 'submitted' ELSE 'open' END, COUNT(*) FROM progress_reports
+             WHERE cycle_id = $1 GROUP BY cycle_id, CASE status WHEN 'submitted' THEN 'submitted' ELSE 'open' END",
             "INSERT INTO check_cycle_counts (cycle_id, agency_id, counted, n)
              SELECT cycle_id, 0, 'tasks', COUNT(DISTINCT task_id) FROM progress_reports WHERE cycle_id = $1
              GROUP BY cycle_id",
@@ -267,13 +268,16 @@ impl Tx {
         from: Option<ReportStatus>,
         to: Option<ReportStatus>,
     ) -> Result<()> {
+        // Kept: open (not started, draft, returned) or submitted.
+        let bucket = |s: ReportStatus| if s == ReportStatus::Submitted { "submitted" } else { "open" };
+        let (from, to) = (from.map(bucket), to.map(bucket));
         if from == to {
             return Ok(());
         }
-        for (status, delta) in [(from, -1), (to, 1)] {
-            let Some(status) = status else { continue };
-            self.add_to_cycle_count(cycle, agency, status.as_str(), delta);
-            self.add_to_cycle_count(cycle, 0, status.as_str(), delta);
+        for (counted, delta) in [(from, -1), (to, 1)] {
+            let Some(counted) = counted else { continue };
+            self.add_to_cycle_count(cycle, agency, counted, delta);
+            self.add_to_cycle_count(cycle, 0, counted, delta);
         }
         Ok(())
     }
@@ -1249,7 +1253,7 @@ impl Db {
             sqlx::query_as(
                 "SELECT c.id, c.name, c.due,
                     (SELECT CAST(COALESCE(SUM(k.n), 0) AS BIGINT) FROM check_cycle_counts k
-                     WHERE k.cycle_id = c.id AND k.agency_id = $2 AND k.counted IN ('not_started', 'draft', 'returned'))
+                     WHERE k.cycle_id = c.id AND k.agency_id = $2 AND k.counted = 'open')
                  FROM check_cycles c WHERE c.closed_at IS NULL ORDER BY c.due, c.id LIMIT $1",
             )
             .bind(limit)
@@ -1274,7 +1278,7 @@ impl Db {
             sqlx::query_as(
                 "SELECT a.id, a.short_name, CAST(SUM(k.n) AS BIGINT) AS n FROM check_cycles c
                  JOIN check_cycle_counts k ON k.cycle_id = c.id AND k.agency_id <> 0
-                     AND k.counted IN ('not_started', 'draft', 'returned')
+                     AND k.counted = 'open'
                  JOIN agencies a ON a.id = k.agency_id
                  WHERE c.closed_at IS NULL AND c.due < $1 GROUP BY a.id, a.short_name
                  HAVING SUM(k.n) > 0 ORDER BY n DESC, a.short_name",
@@ -1338,7 +1342,7 @@ impl Db {
         let count_sql = if positions.is_empty() {
             format!(
                 "SELECT CAST(COALESCE(SUM(k.n), 0) AS BIGINT) FROM check_cycle_counts k JOIN check_cycles c ON c.id = k.cycle_id
-                 WHERE c.closed_at IS NULL AND k.counted IN ('not_started', 'draft', 'returned')
+                 WHERE c.closed_at IS NULL AND k.counted = 'open'
                    AND k.agency_id IN ({}){due}",
                 placeholders(1, agencies.len())
             )
