@@ -214,7 +214,9 @@ async fn filing(
     agency: AgencyId,
 ) -> Result<(CycleRecord, ReportRecord)> {
     let p = by.signed_in()?;
-    let c = cycle_in(tx, cycle).await?;
+    // Filings share the cycle's row (sixteen officers filing at once waited on one another's
+    // whole change); closing it waits for them, and later ones find it closed.
+    let c = tx.load_shared::<CycleRecord>(cycle).await?.ok_or_else(|| cycle_not_found(cycle))?;
     let t = visible_in(tx, by, task).await?;
     let pair = tx.pair_positions_of(task).await?;
     let r = tx.report_of(cycle, task, agency).await?.ok_or_else(report_not_found)?;

@@ -276,6 +276,18 @@ impl Tx {
     }
 
     /// The record with this id, locked for the rest of the transaction.
+    /// As [`Tx::load`], but others may load it the same way at the same time; only a change to the
+    /// row waits for them (on PostgreSQL `FOR SHARE`): what many writers read and none of them
+    /// changes, as a check cycle every report filed in it asks whether it is still open.
+    pub async fn load_shared<R: Record>(&mut self, id: R::Id) -> Result<Option<R>> {
+        let sql = format!("SELECT {} FROM {} WHERE id = $1", R::COLUMNS, R::TABLE);
+        let sql = match self.conn {
+            Conn::Sqlite(_) => sql,
+            Conn::Postgres(_) => format!("{sql} FOR SHARE"),
+        };
+        self.fetch_optional(&sql, &[Value::Int(Some(id.into()))]).await
+    }
+
     pub async fn load<R: Record>(&mut self, id: R::Id) -> Result<Option<R>> {
         let sql = self.locking(&format!("SELECT {} FROM {} WHERE id = $1", R::COLUMNS, R::TABLE));
         self.fetch_optional(&sql, &[Value::Int(Some(id.into()))]).await
