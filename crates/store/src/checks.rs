@@ -241,7 +241,8 @@ impl Tx {
     /// Counts again, from its reports, what [`check_cycle_counts`](crate) keeps of `cycle`: after
     /// reports are made or filled in bulk.
     pub async fn recount_cycle(&mut self, cycle: CheckCycleId) -> Result<()> {
-        self.write_cycle_counts().await?;
+        // What this change counted of the cycle so far is in its reports, counted below.
+        self.cycle_counts.retain(|(c, _, _), _| *c != cycle.get());
         self.execute("DELETE FROM check_cycle_counts WHERE cycle_id = $1", &[cycle.into()]).await?;
         for sql in [
             "INSERT INTO check_cycle_counts (cycle_id, agency_id, counted, n)

@@ -215,6 +215,14 @@ impl Tx {
         }
     }
 
+    /// As [`Tx::locking`], but readers locking the same way do not wait for one another.
+    pub(crate) fn sharing(&self, select: &str) -> String {
+        match self.conn {
+            Conn::Sqlite(_) => select.to_string(),
+            Conn::Postgres(_) => format!("{select} FOR SHARE"),
+        }
+    }
+
     pub(crate) async fn fetch_optional<R: BothRows>(&mut self, sql: &str, values: &[Value]) -> Result<Option<R>> {
         Ok(on_tx!(self, |c| bind_values!(sqlx::query_as::<_, R>(sql), values).fetch_optional(&mut *c).await?))
     }
@@ -280,11 +288,7 @@ impl Tx {
     /// row waits for them (on PostgreSQL `FOR SHARE`): what many writers read and none of them
     /// changes, as a check cycle every report filed in it asks whether it is still open.
     pub async fn load_shared<R: Record>(&mut self, id: R::Id) -> Result<Option<R>> {
-        let sql = format!("SELECT {} FROM {} WHERE id = $1", R::COLUMNS, R::TABLE);
-        let sql = match self.conn {
-            Conn::Sqlite(_) => sql,
-            Conn::Postgres(_) => format!("{sql} FOR SHARE"),
-        };
+        let sql = self.sharing(&format!("SELECT {} FROM {} WHERE id = $1", R::COLUMNS, R::TABLE));
         self.fetch_optional(&sql, &[Value::Int(Some(id.into()))]).await
     }
 
