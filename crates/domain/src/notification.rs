@@ -96,22 +96,47 @@ pub enum DueThing {
     Milestone,
 }
 
-/// The reminder a due date calls for on `today` (Korean days), and the occasion that makes it
-/// once-only: the week-before reminder from 7 days ahead down to 2, the day-before one on the last
-/// day and the day itself, and (for reports only) one overdue notice after the date has passed.
-/// The occasion names the due date, so a moved date is reminded of again. A window rather than the
-/// exact day: a server that was down on the seventh day still reminds on the sixth.
-pub fn due_reminder(thing: DueThing, due: NaiveDate, today: NaiveDate) -> Option<(NotificationKind, String)> {
-    let days_left = (due - today).num_days();
-    let kind = match (thing, days_left) {
-        (DueThing::Report, 2..=7) => NotificationKind::ReportDueIn7,
-        (DueThing::Report, 0..=1) => NotificationKind::ReportDueIn1,
-        (DueThing::Report, ..=-1) => NotificationKind::ReportOverdue,
-        (DueThing::Milestone, 2..=7) => NotificationKind::MilestoneDueIn7,
-        (DueThing::Milestone, 0..=1) => NotificationKind::MilestoneDueIn1,
-        _ => return None,
+/// The due dates one kind of reminder covers on `today`: from `from` (none: any day before) to
+/// `to`, both included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DueWindow {
+    pub kind: NotificationKind,
+    pub from: Option<NaiveDate>,
+    pub to: NaiveDate,
+}
+
+impl DueWindow {
+    pub fn contains(&self, due: NaiveDate) -> bool {
+        self.from.is_none_or(|f| f <= due) && due <= self.to
+    }
+}
+
+/// The reminders a thing's due dates call for on `today` (Korean days): the week-before reminder
+/// from 7 days ahead down to 2, the day-before one on the last day and the day itself, and (for
+/// reports only) one overdue notice after the date has passed. Windows rather than exact days: a
+/// server that was down on the seventh day still reminds on the sixth.
+pub fn reminder_windows(thing: DueThing, today: NaiveDate) -> Vec<DueWindow> {
+    let day = |n: i64| today + chrono::Duration::days(n);
+    let (week, last_day, overdue) = match thing {
+        DueThing::Report => {
+            (NotificationKind::ReportDueIn7, NotificationKind::ReportDueIn1, Some(NotificationKind::ReportOverdue))
+        }
+        DueThing::Milestone => (NotificationKind::MilestoneDueIn7, NotificationKind::MilestoneDueIn1, None),
     };
-    Some((kind, format!("due:{due}")))
+    let mut windows = vec![
+        DueWindow { kind: week, from: Some(day(2)), to: day(7) },
+        DueWindow { kind: last_day, from: Some(today), to: day(1) },
+    ];
+    if let Some(kind) = overdue {
+        windows.push(DueWindow { kind, from: None, to: day(-1) });
+    }
+    windows
+}
+
+/// What makes a due-date reminder once-only: its due date, the same on every day of a window, so
+/// a moved date is reminded of again.
+pub fn due_occasion(due: NaiveDate) -> String {
+    format!("due:{due}")
 }
 
 /// "기한까지 3일 남음", "오늘까지", "기한이 2일 지남".
@@ -238,10 +263,18 @@ mod tests {
         assert_eq!(crate::time::korean_moment(at), "2024. 7. 9. 15:00", "in Korean time");
     }
 
+    /// The kind of reminder a due date calls for on `today`, if any.
+    fn kind_on(thing: DueThing, due: NaiveDate, today: NaiveDate) -> Option<NotificationKind> {
+        let mut kinds = reminder_windows(thing, today).into_iter().filter(|w| w.contains(due)).map(|w| w.kind);
+        let kind = kinds.next();
+        assert_eq!(kinds.next(), None, "{due} on {today}: in two windows");
+        kind
+    }
+
     #[test]
     fn a_report_is_reminded_a_week_before_a_day_before_and_once_overdue() {
         let due = d("2024-06-30");
-        let at = |today: &str| due_reminder(DueThing::Report, due, d(today)).map(|(k, _)| k);
+        let at = |today: &str| kind_on(DueThing::Report, due, d(today));
         assert_eq!(at("2024-06-22"), None, "eight days ahead: nothing yet");
         assert_eq!(at("2024-06-23"), Some(NotificationKind::ReportDueIn7));
         assert_eq!(at("2024-06-28"), Some(NotificationKind::ReportDueIn7), "a missed seventh day is made up");
@@ -249,28 +282,25 @@ mod tests {
         assert_eq!(at("2024-06-30"), Some(NotificationKind::ReportDueIn1), "the day itself");
         assert_eq!(at("2024-07-01"), Some(NotificationKind::ReportOverdue));
         assert_eq!(at("2024-09-01"), Some(NotificationKind::ReportOverdue));
-        // The occasion is the due date, the same on every day of a window: the database keeps one.
-        let occasions: std::collections::HashSet<String> = ["2024-06-23", "2024-06-25", "2024-06-28"]
-            .iter()
-            .map(|t| due_reminder(DueThing::Report, due, d(t)).unwrap().1)
-            .collect();
-        assert_eq!(occasions.len(), 1);
-        let moved = due_reminder(DueThing::Report, d("2024-07-05"), d("2024-06-29")).unwrap();
-        assert_ne!(moved.1, due_reminder(DueThing::Report, due, d("2024-06-29")).unwrap().1, "a moved date again");
+        assert_ne!(due_occasion(d("2024-07-05")), due_occasion(due), "a moved date is reminded of again");
     }
 
     #[test]
     fn a_milestone_is_reminded_before_its_date_and_never_as_overdue() {
         let due = d("2024-06-30");
-        assert_eq!(
-            due_reminder(DueThing::Milestone, due, d("2024-06-23")).unwrap().0,
-            NotificationKind::MilestoneDueIn7
-        );
-        assert_eq!(
-            due_reminder(DueThing::Milestone, due, d("2024-06-29")).unwrap().0,
-            NotificationKind::MilestoneDueIn1
-        );
-        assert_eq!(due_reminder(DueThing::Milestone, due, d("2024-07-01")), None);
+        assert_eq!(kind_on(DueThing::Milestone, due, d("2024-06-23")), Some(NotificationKind::MilestoneDueIn7));
+        assert_eq!(kind_on(DueThing::Milestone, due, d("2024-06-29")), Some(NotificationKind::MilestoneDueIn1));
+        assert_eq!(kind_on(DueThing::Milestone, due, d("2024-07-01")), None);
+    }
+
+    #[test]
+    fn no_due_date_falls_in_two_windows() {
+        let today = d("2024-06-30");
+        for offset in -40..40 {
+            let due = today + chrono::Duration::days(offset);
+            kind_on(DueThing::Report, due, today);
+            kind_on(DueThing::Milestone, due, today);
+        }
     }
 
     #[test]

@@ -86,6 +86,11 @@ enum Command {
     Migrate,
     /// Load the built-in 2024 dataset (does nothing if it was loaded before)
     Seed,
+    /// Make today's due-date reminders (the bell) once, then exit: what `serve` does every minute.
+    /// Each reminder goes out once, so running it beside a server, or twice, sends nothing twice.
+    /// For a first start on a large database, or before a load test, so the server does not spend
+    /// its first minutes making them
+    Remind,
     /// Manage accounts: add, list, disable, reset a password
     User {
         #[command(subcommand)]
@@ -227,6 +232,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     println!("2024년 내장 데이터는 이미 들어 있습니다. 바뀐 것은 없습니다.")
                 }
             }
+            ExitCode::SUCCESS
+        }
+        Command::Remind => {
+            let made = notify::remind_due(&db, chrono::Utc::now()).await.map_err(use_case_error)?;
+            println!("오늘의 기한 알림 {made}건을 만들었습니다.");
             ExitCode::SUCCESS
         }
         Command::Serve {

@@ -120,6 +120,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite_only: "",
         postgres_only: "",
     },
+    Migration {
+        version: 16,
+        name: "reminders_made",
+        sql: include_str!("../migrations/0016_reminders_made.sql"),
+        sqlite_only: "",
+        postgres_only: "",
+    },
 ];
 
 /// The dialect differences in our schema: how an auto-numbered primary key is spelled, and the

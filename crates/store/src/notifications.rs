@@ -144,6 +144,33 @@ impl Tx {
         self.fetch_optional(&sql, &values).await
     }
 
+    /// Remembers that the `kind` reminder of a subject's due date has been made (for `agency`, or
+    /// 0 for everyone), so the job does not pick it again; a second server's mark changes nothing.
+    pub async fn mark_reminded(
+        &mut self,
+        kind: &str,
+        subject_type: &str,
+        subject_id: i64,
+        agency: Option<AgencyId>,
+        due: NaiveDate,
+    ) -> Result<()> {
+        let at = self.at();
+        self.execute(
+            "INSERT INTO reminders_made (kind, subject_type, subject_id, agency_id, due, made_at)
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+            &[
+                kind.into(),
+                subject_type.into(),
+                subject_id.into(),
+                agency.map_or(0, |a| a.get()).into(),
+                due.into(),
+                at.into(),
+            ],
+        )
+        .await?;
+        Ok(())
+    }
+
     /// Puts the notification's e-mail in the outbox, to be sent from `at` on.
     pub async fn queue_mail(&mut self, notification: NotificationId, to: &str) -> Result<()> {
         let at = self.at();
@@ -305,32 +332,53 @@ impl Db {
         }))
     }
 
-    /// Open milestones of active (confirmed, in progress), unarchived tasks due from `from` to `to`.
-    pub async fn open_milestones_due(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<MilestoneDue>> {
+    /// Open milestones of active (confirmed, in progress), unarchived tasks due from `from` to `to`
+    /// that have had no `kind` reminder for that due date yet, a page at a time (the next run
+    /// takes the next page, as the reminded ones drop out).
+    pub async fn open_milestones_due(&self, kind: &str, from: NaiveDate, to: NaiveDate) -> Result<Vec<MilestoneDue>> {
         let sql = "SELECT m.id AS milestone_id, m.title AS milestone_title, m.due AS due, t.id AS task_id,
                           t.seq AS task_seq, t.title AS task_title
                    FROM task_milestones m JOIN tasks t ON t.id = m.task_id
                    WHERE m.done_on IS NULL AND m.due >= $1 AND m.due <= $2
                      AND t.archived_at IS NULL AND t.status IN ('confirmed', 'in_progress')
-                   ORDER BY m.due, m.id LIMIT $3";
+                     AND NOT EXISTS (SELECT 1 FROM reminders_made r
+                                     WHERE r.subject_type = 'task_milestone' AND r.subject_id = m.id
+                                       AND r.agency_id = 0 AND r.kind = $3 AND r.due = m.due)
+                   ORDER BY m.due, m.id LIMIT $4";
         Ok(with_db!(self, |pool| {
-            sqlx::query_as::<_, MilestoneDue>(sql).bind(from).bind(to).bind(MILESTONES_PER_RUN).fetch_all(pool).await?
+            sqlx::query_as::<_, MilestoneDue>(sql)
+                .bind(from)
+                .bind(to)
+                .bind(kind)
+                .bind(MILESTONES_PER_RUN)
+                .fetch_all(pool)
+                .await?
         }))
     }
 
-    /// Per open check cycle due by `until` (also those past due) and agency: how many of the
-    /// agency's reports are not submitted. One row per (cycle, agency), so a cycle of many tasks
+    /// Per open check cycle due from `from` (none: any day before) to `to` and agency: how many of
+    /// the agency's reports are not submitted (the cycle's kept counts), where that agency has had
+    /// no `kind` reminder of the cycle yet. One row per (cycle, agency), so a cycle of many tasks
     /// makes one reminder per agency, not one per report.
-    pub async fn open_reports_due(&self, until: NaiveDate) -> Result<Vec<ReportsDue>> {
+    pub async fn open_reports_due(
+        &self,
+        kind: &str,
+        from: Option<NaiveDate>,
+        to: NaiveDate,
+    ) -> Result<Vec<ReportsDue>> {
         let sql = "SELECT c.id AS cycle_id, c.name AS cycle_name, c.due AS due, a.id AS agency_id,
-                          a.short_name AS agency_short_name, COUNT(*) AS open_reports
+                          a.short_name AS agency_short_name, k.n AS open_reports
                    FROM check_cycles c
-                   JOIN progress_reports r ON r.cycle_id = c.id AND r.status IN ('not_started', 'draft', 'returned')
-                   JOIN agencies a ON a.id = r.agency_id
-                   WHERE c.closed_at IS NULL AND c.due <= $1
-                   GROUP BY c.id, c.name, c.due, a.id, a.short_name
+                   JOIN check_cycle_counts k ON k.cycle_id = c.id AND k.counted = 'open' AND k.agency_id <> 0 AND k.n > 0
+                   JOIN agencies a ON a.id = k.agency_id
+                   WHERE c.closed_at IS NULL AND ($1 IS NULL OR c.due >= $1) AND c.due <= $2
+                     AND NOT EXISTS (SELECT 1 FROM reminders_made r
+                                     WHERE r.subject_type = 'check_cycle' AND r.subject_id = c.id
+                                       AND r.agency_id = k.agency_id AND r.kind = $3 AND r.due = c.due)
                    ORDER BY c.due, c.id, a.id";
-        Ok(with_db!(self, |pool| sqlx::query_as::<_, ReportsDue>(sql).bind(until).fetch_all(pool).await?))
+        Ok(with_db!(self, |pool| {
+            sqlx::query_as::<_, ReportsDue>(sql).bind(from).bind(to).bind(kind).fetch_all(pool).await?
+        }))
     }
 
     /// The agencies taking part in a task.
