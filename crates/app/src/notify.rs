@@ -182,6 +182,31 @@ pub async fn mark_all_read(db: &Db, by: &Caller) -> Result<u64> {
 /// made them already).
 pub async fn remind_due(db: &Db, now: DateTime<Utc>) -> Result<usize> {
     let today = kst_date(now);
+    let mut made = 0;
+    // A page at a time: each picked reminder is marked made, so the next pick is the next page.
+    loop {
+        let due = due_reminders(db, today).await?;
+        if due.is_empty() {
+            return Ok(made);
+        }
+        // Many reminders to a transaction: one commit each made the first run of a day on 100,000
+        // tasks (~150,000 reminders) take minutes, holding SQLite's one writer all that time. A
+        // batch stays small enough that other writers wait for it no longer than for a few writes.
+        for batch in due.chunks(REMIND_BATCH) {
+            let mut tx = db.begin().await?;
+            for d in batch {
+                made += queue_in(&mut tx, &Actor::system(), &d.notice).await?.len();
+                let subject = d.notice.subject;
+                tx.mark_reminded(d.notice.kind.as_str(), subject.record_type, subject.id, d.agency, d.due).await?;
+            }
+            tx.commit().await?;
+        }
+    }
+}
+
+/// The reminders due on `today` and not made yet: a page of each window's milestones, and the
+/// open check cycles' reports per agency.
+async fn due_reminders(db: &Db, today: NaiveDate) -> Result<Vec<DueReminder>> {
     let mut due = Vec::new();
     for window in reminder_windows(DueThing::Milestone, today) {
         let (from, to) = (window.from.unwrap_or(today), window.to);
@@ -215,20 +240,7 @@ pub async fn remind_due(db: &Db, now: DateTime<Utc>) -> Result<usize> {
             due.push(DueReminder { notice, agency: Some(r.agency_id), due: r.due });
         }
     }
-    // Many reminders to a transaction: one commit each made the first run of a day on 100,000
-    // tasks (~140,000 reminders) take minutes, holding SQLite's one writer all that time. A batch
-    // stays small enough that other writers wait for it no longer than for a few ordinary writes.
-    let mut made = 0;
-    for batch in due.chunks(REMIND_BATCH) {
-        let mut tx = db.begin().await?;
-        for d in batch {
-            made += queue_in(&mut tx, &Actor::system(), &d.notice).await?.len();
-            let subject = d.notice.subject;
-            tx.mark_reminded(d.notice.kind.as_str(), subject.record_type, subject.id, d.agency, d.due).await?;
-        }
-        tx.commit().await?;
-    }
-    Ok(made)
+    Ok(due)
 }
 
 /// A reminder to make, with what marks it made.

@@ -116,7 +116,7 @@ pub struct ReportsDue {
     pub open_reports: i64,
 }
 
-/// The most milestones one run of the job reminds of per day window (a page; the rest the next run).
+/// How many due milestones of a window the reminder job picks at a time.
 pub const MILESTONES_PER_RUN: i64 = 5_000;
 
 impl Tx {
