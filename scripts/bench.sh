@@ -67,6 +67,9 @@ server_pid=""
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
   [ -n "$pgdir" ] && scripts/pg.sh stop "$pgdir" >/dev/null 2>&1 || true
+  # What wrk and the server said, for a row that needs explaining (the run directory goes).
+  cp "$run_dir/wrk-all.txt" "$out/wrk-last.txt" 2>/dev/null || true
+  cp "$run_dir"/serve-*.log "$out/" 2>/dev/null || true
   rm -rf "$run_dir"
 }
 trap cleanup EXIT
@@ -96,10 +99,10 @@ printf 'backend\tfact\tvalue\n' >"$facts"
 start_server() { # BACKEND URL
   local started ended
   started=$(date +%s%N)
-  DATABASE_URL="$2" RUST_LOG=warn "$serve_bin" serve --addr "127.0.0.1:$port" >"$run_dir/serve.log" 2>&1 &
+  DATABASE_URL="$2" RUST_LOG=warn "$serve_bin" serve --addr "127.0.0.1:$port" >"$run_dir/serve-$1.log" 2>&1 &
   server_pid=$!
   until curl -fsS "$base/api/v1/tasks?limit=1" >/dev/null 2>&1; do
-    kill -0 "$server_pid" 2>/dev/null || { cat "$run_dir/serve.log" >&2; log "hanteam serve exited"; exit 1; }
+    kill -0 "$server_pid" 2>/dev/null || { cat "$run_dir/serve-$1.log" >&2; log "hanteam serve exited"; exit 1; }
     sleep 0.005
   done
   ended=$(date +%s%N)
@@ -119,6 +122,8 @@ measure() { # BACKEND NAME CONNECTIONS PATH [LUA] [TOKEN]
   [ -n "${5:-}" ] && args+=(-s "$5")
   [ -n "${6:-}" ] && args+=(-H "Authorization: Bearer $6")
   wrk -t"$threads" -c"$3" -d"${seconds}s" --latency "${args[@]}" "$base$4" >"$run_dir/wrk.txt" 2>&1 || true
+  printf '\n=== %s: %s × %s\n' "$1" "$2" "$3" >>"$run_dir/wrk-all.txt"
+  cat "$run_dir/wrk.txt" >>"$run_dir/wrk-all.txt"
   python3 scripts/bench/wrk_row.py "$1" "$2" "$3" <"$run_dir/wrk.txt" >>"$results"
 }
 
