@@ -117,7 +117,7 @@ pub struct ReportsDue {
 }
 
 /// How many due milestones of a window the reminder job picks at a time.
-pub const MILESTONES_PER_RUN: i64 = 5_000;
+pub const MILESTONES_PER_PICK: i64 = 5_000;
 
 impl Tx {
     /// Inserts the notification unless the same one (kind, subject, recipient, occasion) exists:
@@ -350,7 +350,7 @@ impl Db {
                 .bind(from)
                 .bind(to)
                 .bind(kind)
-                .bind(MILESTONES_PER_RUN)
+                .bind(MILESTONES_PER_PICK)
                 .fetch_all(pool)
                 .await?
         }))
