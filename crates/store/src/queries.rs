@@ -25,6 +25,10 @@ pub(crate) enum Param {
     Date(NaiveDate),
 }
 
+/// Up to this many tasks, a scope's due milestones are found through its tasks (see
+/// [`Db::milestones_due`]): past it, walking the due order finds the first few sooner.
+const SMALL_SCOPE_TASKS: i64 = 500;
+
 macro_rules! bind_all {
     ($query:expr, $params:expr) => {{
         let mut q = $query;
@@ -1129,10 +1133,39 @@ impl Db {
     /// The milestones not done and due by `until` (overdue ones first) of the current tasks `scope`
     /// admits, at most `limit` of them.
     pub async fn milestones_due(&self, scope: &TaskScope, until: NaiveDate, limit: i64) -> Result<Vec<DueMilestone>> {
+        let walk_due_order = match scope {
+            TaskScope::Limited { agency_ids, position_ids, evaluator_id: None, include_published: false }
+                if position_ids.is_empty() && !agency_ids.is_empty() =>
+            {
+                self.agency_tasks_over(agency_ids, SMALL_SCOPE_TASKS).await?
+            }
+            _ => false,
+        };
+        self.milestones_due_walking(scope, until, limit, walk_due_order).await
+    }
+
+    /// [`Self::milestones_due`] the one way or the other, which give the same answer (a test holds
+    /// them to it); only their speed differs.
+    pub async fn milestones_due_walking(
+        &self,
+        scope: &TaskScope,
+        until: NaiveDate,
+        limit: i64,
+        walk_due_order: bool,
+    ) -> Result<Vec<DueMilestone>> {
         let mut params = vec![Param::Date(until)];
-        let visible = scope_condition(scope, &mut params).map_or(String::new(), |c| format!(" AND {c}"));
+        // The few shown are picked from an index of open milestones, only they are read. A small
+        // scope's milestones are found through its tasks ((task, due) index) and sorted; a large
+        // one's by walking all open milestones in due order ((due) index), checking the scope row
+        // by row (`+t.id`), which stops at the first `limit` found: for an agency with 4,417 of
+        // 100,000 tasks that is 1 ms instead of 13 ms, and for one with 200 it would be 15 ms.
+        let visible = if walk_due_order {
+            scope_condition_on(scope, &mut params, "+t.id")
+        } else {
+            scope_condition(scope, &mut params)
+        }
+        .map_or(String::new(), |c| format!(" AND {c}"));
         params.push(Param::Int(limit));
-        // The few shown are picked from the open milestones' (task, due) index, only they are read.
         let sql = format!(
             "SELECT m.id, m.task_id, t.title AS task_title, m.title, m.due FROM task_milestones m JOIN tasks t ON t.id = m.task_id
              WHERE m.id IN (SELECT m.id FROM task_milestones m JOIN tasks t ON t.id = m.task_id
@@ -1155,6 +1188,18 @@ impl Db {
                 due: r.due,
             })
             .collect())
+    }
+
+    /// Whether these agencies have more than `n` tasks between them, counting no further than that.
+    async fn agency_tasks_over(&self, agency_ids: &[AgencyId], n: i64) -> Result<bool> {
+        let ids: Vec<Param> = agency_ids.iter().map(|a| Param::Int(a.get())).collect();
+        let sql = format!(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM task_agency_roles WHERE agency_id IN ({}) LIMIT {}) x",
+            placeholders(1, ids.len()),
+            n + 1
+        );
+        let count: i64 = with_db!(self, |pool| bind_all!(sqlx::query_scalar(&sql), &ids).fetch_one(pool).await?);
+        Ok(count > n)
     }
 
     /// The counts on the home page, of the tasks `scope` admits.

@@ -2,7 +2,7 @@
 //! they count. Over real HTTP, on SQLite and on PostgreSQL.
 
 use crate::common::{Backend, TestApp};
-use hanteam_domain::access::Grant;
+use hanteam_domain::access::{Grant, TaskScope};
 use hanteam_domain::AgencyId;
 use reqwest::Method;
 use serde_json::json;
@@ -50,7 +50,57 @@ async fn a_signed_in_officer_sees_their_own_work_first(b: Backend) {
     assert!(!html.contains("내 업무"), "an auditor has no tasks of their own");
 }
 
+/// The work list's due milestones are found through the scope's tasks or by walking the due
+/// order, by the scope's size; both must pick the same ones, in the same order, at every length.
+async fn both_ways_of_finding_due_milestones_pick_the_same_ones(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let t = app.token_for("opc", vec![Grant::OpcAdmin]).await;
+    let env = app.agency_id("환경부").await;
+    let moef = app.agency_id("기재부").await;
+    let (_, all) = app.call(Method::GET, "/api/v1/tasks?limit=100", Some(&t), None).await;
+    let ids: Vec<i64> = all["items"].as_array().unwrap().iter().map(|x| x["id"].as_i64().unwrap()).collect();
+    // Dates that repeat across tasks, so the order falls back to the milestone's number.
+    for (n, task) in ids.iter().enumerate() {
+        for k in 0..5 {
+            let due = format!("2020-01-{:02}", 1 + (n * 7 + k * 3) % 9);
+            let body = json!({"title": format!("일정 {n}-{k}"), "due": due});
+            let (s, w) =
+                app.call(Method::POST, &format!("/api/v1/tasks/{task}/milestones"), Some(&t), Some(body)).await;
+            assert_eq!(s, 201, "{w}");
+        }
+    }
+    // An archived task's milestones are nobody's work.
+    let (_, env_tasks) = app.call(Method::GET, &format!("/api/v1/tasks?agency={env}"), Some(&t), None).await;
+    let gone = &env_tasks["items"][0];
+    let (_, task) = app.call(Method::GET, &format!("/api/v1/tasks/{}", gone["id"]), Some(&t), None).await;
+    let body = json!({"version": task["version"]});
+    let (s, w) = app.call(Method::POST, &format!("/api/v1/tasks/{}/archive", gone["id"]), Some(&t), Some(body)).await;
+    assert_eq!(s, 200, "{w}");
+
+    let until = chrono::NaiveDate::from_ymd_opt(2020, 1, 8).unwrap();
+    for agencies in [vec![env], vec![env, moef]] {
+        let scope = TaskScope::Limited {
+            agency_ids: agencies.iter().map(|a| AgencyId::new(*a)).collect(),
+            position_ids: vec![],
+            evaluator_id: None,
+            include_published: false,
+        };
+        let every = app.db.milestones_due_walking(&scope, until, 1000, false).await.unwrap();
+        assert!(every.len() > 10, "enough to pick from: {}", every.len());
+        assert!(every.iter().all(|m| m.task_id.get() != gone["id"].as_i64().unwrap()), "not the archived task's");
+        assert!(every.iter().all(|m| m.due <= until));
+        for limit in 1..=every.len() as i64 + 1 {
+            let through_tasks = app.db.milestones_due_walking(&scope, until, limit, false).await.unwrap();
+            let walking = app.db.milestones_due_walking(&scope, until, limit, true).await.unwrap();
+            let ids = |v: &[hanteam_store::views::DueMilestone]| v.iter().map(|m| m.id).collect::<Vec<_>>();
+            assert_eq!(ids(&through_tasks), ids(&walking), "{agencies:?}, {limit}");
+            assert_eq!(ids(&through_tasks), ids(&every[..every.len().min(limit as usize)]));
+        }
+    }
+}
+
 on_both_backends!(
     the_summary_counts_agencies_in_tasks_and_says_zeros_in_one_line,
     a_signed_in_officer_sees_their_own_work_first,
+    both_ways_of_finding_due_milestones_pick_the_same_ones,
 );
