@@ -18,6 +18,20 @@ async fn the_summary_counts_agencies_in_tasks_and_says_zeros_in_one_line(b: Back
     assert!(html.contains("해당 과제 없음: 발굴, 상정, 추진 중, 일시중지, 완료, 중단"), "{html}");
     let status = &html[html.find("h-by-status").unwrap()..];
     assert!(!status[..status.find("</section>").unwrap()].contains("0건"), "no rows of zeros");
+
+    // A proposal of the two is theirs to see, not yet anyone else's: each reader's count says so.
+    let mpm = app.agency_id("인사처").await;
+    let opc = app.agency_id("국무조정실").await;
+    let proposer = app.token_for("mpm-officer", vec![Grant::AgencyOfficer { agency_id: AgencyId::new(mpm) }]).await;
+    let body = json!({"title": "채용 절차 통합", "source": "other", "co_agency_ids": [opc]});
+    let (s, saved) = app.call(Method::POST, "/api/v1/proposals", Some(&proposer), Some(body)).await;
+    assert_eq!(s, 201, "{saved}");
+    let env = app.agency_id("환경부").await;
+    let other = app.token_for("env-officer", vec![Grant::AgencyOfficer { agency_id: AgencyId::new(env) }]).await;
+    for (token, n) in [(None, 18), (Some(&proposer), 20), (Some(&other), 18)] {
+        let (s, o) = app.call(Method::GET, "/api/v1/overview", token.map(|t| t.as_str()), None).await;
+        assert_eq!((s, o["agencies_in_tasks"].as_i64()), (200, Some(n)), "{o}");
+    }
 }
 
 async fn a_signed_in_officer_sees_their_own_work_first(b: Backend) {
