@@ -309,6 +309,23 @@ pub async fn bonus(db: &Db, by: &Caller, id: ExchangeeId, year: i32) -> Result<(
     Ok((table, row))
 }
 
+/// The special performance bonus of each exchangee for an evaluation round
+/// (`GET /api/v1/evaluation-rounds/{id}/bonuses`): the round must be the caller's to read, and the
+/// amounts come from the pay table of the year the round is set up in (a round's name and its
+/// rubric are about that year's work; the year is not asked again). Who sees whose pay is
+/// [`bonuses`]' rule, so the arithmetic and the privacy rule exist once.
+pub async fn round_bonuses(
+    db: &Db,
+    by: &Caller,
+    round: hanteam_domain::EvaluationRoundId,
+    paging: Paging,
+) -> Result<(i32, PayTableView, Page<BonusRow>)> {
+    let r = crate::evaluation::get(db, by, round).await?;
+    let year = chrono::Datelike::year(&r.schedule.setup_on);
+    let (table, page) = bonuses(db, by, year, paging).await?;
+    Ok((year, table, page))
+}
+
 /// The statement of an exchangee's bonus: its lines, one under the other.
 pub struct BonusStatement {
     pub table: PayTableView,

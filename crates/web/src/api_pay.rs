@@ -8,7 +8,7 @@ use axum::Json;
 use hanteam_app::pay::{self, BonusRow, PayTableSummary, PayTableView};
 use hanteam_app::views::Page;
 use hanteam_domain::reward::{ExchangeeRatingInput, PayBandChoiceInput, PayBandInput, PayTableInput};
-use hanteam_domain::{ExchangeeId, Paging, PagingInput};
+use hanteam_domain::{EvaluationRoundId, ExchangeeId, Paging, PagingInput};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -98,6 +98,44 @@ pub(crate) async fn bonuses(
     let (table, page) =
         pay::bonuses(&state.db, &viewer.caller, pay::parse_year(&year)?, Paging::parse(&paging)?).await?;
     Ok(Json(BonusesOut { items: page.items, total: page.total, year: table.year, source: table.source }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RoundBonusesOut {
+    round_id: i64,
+    /// The exchangees the caller may see, by id: every one for OPC and auditors, one's own for an
+    /// exchangee. `bonus_won` is null where the table has no S-grade amount for the band; `note`
+    /// then says "지급표에 금액 없음".
+    items: Vec<BonusRow>,
+    total: i64,
+    /// The year of the round's 준비 start, whose pay table the bonuses come from.
+    year: i32,
+    source: String,
+}
+
+/// Each exchangee's special performance bonus for an evaluation round: 50% (the table's rate) of
+/// the S-grade amount of its pay band, from the pay table of the year the round is set up in.
+/// OPC and auditors see every exchangee, an exchangee its own row; nobody else (403); a round the
+/// caller may not read is 404.
+#[utoipa::path(get, path = "/api/v1/evaluation-rounds/{id}/bonuses", tag = "evaluation",
+    params(("id" = i64, Path, description = "Round id"), PagingInput), security(("token" = [])),
+    responses((status = 200, body = RoundBonusesOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+               (status = 404, body = ErrorBody)))]
+pub(crate) async fn round_bonuses(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ApiQuery(paging): ApiQuery<PagingInput>,
+) -> Result<Json<RoundBonusesOut>, AppError> {
+    let round = EvaluationRoundId::parse(&id)?;
+    let (year, table, page) = pay::round_bonuses(&state.db, &viewer.caller, round, Paging::parse(&paging)?).await?;
+    Ok(Json(RoundBonusesOut {
+        round_id: round.get(),
+        items: page.items,
+        total: page.total,
+        year,
+        source: table.source,
+    }))
 }
 
 /// Choose an exchangee's pay band with a reason (OPC admin), where the position's rank says

@@ -144,6 +144,24 @@ macro_rules! route_table {
             PageExchangeePayBandEdit => POST "/exchangees/{id}/pay-band", Page(pages::pay::band_choice_edit), Right(Write);
             PageExchangeeRatingForm => GET "/exchangees/{id}/ratings/{year}", Page(pages::pay::rating_form), Right(Write);
             PageExchangeeRatingEdit => POST "/exchangees/{id}/ratings/{year}", Page(pages::pay::rating_edit), Right(Write);
+            // Evaluation rounds: OPC's pages (the rule is asked again in the use cases), the evaluator's
+            // pledge, its own tasks and 회피
+            PageEvalRounds => GET "/evaluation-rounds", Page(pages::evaluation::round_list), Public;
+            PageEvalRoundNew => GET "/evaluation-rounds/new", Page(pages::evaluation::new_form), Right(Write);
+            PageEvalRoundCreate => POST "/evaluation-rounds", Page(pages::evaluation::create), Right(Write);
+            PageEvalRound => GET "/evaluation-rounds/{id}", Page(pages::evaluation::round_detail), Public;
+            PageEvalRoundEditForm => GET "/evaluation-rounds/{id}/edit", Page(pages::evaluation::edit_form), Right(Write);
+            PageEvalRoundEdit => POST "/evaluation-rounds/{id}/edit", Page(pages::evaluation::edit), Right(Write);
+            PageEvalStageForm => GET "/evaluation-rounds/{id}/stage/{to}", Page(pages::evaluation::stage_form), Right(Write);
+            PageEvalStage => POST "/evaluation-rounds/{id}/stage/{to}", Page(pages::evaluation::stage_move), Right(Write);
+            PageEvalAssignmentForm => GET "/evaluation-rounds/{id}/assignment", Page(pages::evaluation::assignment_form), Right(Write);
+            PageEvalAssignment => POST "/evaluation-rounds/{id}/assignment", Page(pages::evaluation::assignment_run), Right(Write);
+            PageEvalDecisionForm => GET "/evaluation-rounds/{id}/conflicts/{cid}/decision", Page(pages::evaluation::decision_form), Right(Write);
+            PageEvalDecide => POST "/evaluation-rounds/{id}/conflicts/{cid}/decision", Page(pages::evaluation::decide), Right(Write);
+            PageEvalMyTasks => GET "/evaluation-rounds/{id}/my-tasks", Page(pages::evaluation::my_tasks), SignedIn;
+            PageEvalPledge => POST "/evaluation-rounds/{id}/pledge", Page(pages::evaluation::sign_pledge), SignedIn;
+            PageEvalRecusalForm => GET "/evaluation-rounds/{id}/my-tasks/{task_id}/recusal", Page(pages::evaluation::recusal_form), SignedIn;
+            PageEvalRecusal => POST "/evaluation-rounds/{id}/my-tasks/{task_id}/recusal", Page(pages::evaluation::recusal), SignedIn;
             // Registry writes: forms
             AgencyEditForm => GET "/agencies/{id}/edit", Page(pages::edit::agency_form), Right(Admin);
             AgencyEdit => POST "/agencies/{id}/edit", Page(pages::edit::agency_edit), Right(Admin);
@@ -264,6 +282,7 @@ macro_rules! route_table {
             ApiEvalMyTasks => GET "/api/v1/evaluation-rounds/{id}/my-tasks", Api(api_evaluation::my_tasks), SignedIn;
             ApiEvalConflict => POST "/api/v1/evaluation-rounds/{id}/conflicts", Api(api_evaluation::declare_conflict), SignedIn;
             ApiEvalConflictDecide => POST "/api/v1/evaluation-conflicts/{id}/decision", Api(api_evaluation::decide_conflict), Right(Write);
+            ApiEvalBonuses => GET "/api/v1/evaluation-rounds/{id}/bonuses", Api(api_pay::round_bonuses), Right(Read);
         }
     };
 }

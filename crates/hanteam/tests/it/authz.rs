@@ -307,6 +307,25 @@ fn expected(e: Endpoint, who: Who, target: Target) -> Outcome {
         ApiEvalMyTasks => only(who, &[Evaluator], Ok),
         // 회피 or 기피 with nothing filled in: refused as input by anyone who reads the round.
         ApiEvalConflict => only(who, &signed_in, Invalid),
+        // The evaluation pages ask the same use cases: OPC's forms are refused to the others (at the
+        // gate without the write right, else by the use case), its empty forms are refused as
+        // input, the confirmed assignment is refused in 채점. 기피 999999 is nobody's.
+        PageEvalRounds => Ok,
+        PageEvalRound => match who {
+            Public => NotFound,
+            _ => Ok,
+        },
+        PageEvalRoundNew | PageEvalRoundEditForm | PageEvalStageForm | PageEvalAssignmentForm => {
+            only(who, &[OpcAdmin], Ok)
+        }
+        PageEvalRoundCreate | PageEvalRoundEdit | PageEvalStage => only(who, &[OpcAdmin], Invalid),
+        PageEvalAssignment => only(who, &[OpcAdmin], Refused),
+        PageEvalDecisionForm | PageEvalDecide => only(who, &[OpcAdmin], NotFound),
+        PageEvalMyTasks | PageEvalRecusalForm => only(who, &[Evaluator], Ok),
+        PageEvalPledge => only(who, &[Evaluator], Refused),
+        PageEvalRecusal => only(who, &[Evaluator], Invalid),
+        // A round's bonuses are pay: OPC and auditors everyone's, the exchangee its own.
+        ApiEvalBonuses => only(who, &[OpcAdmin, Auditor, Exchangee], Ok),
         PageAttachmentRemoveForm => match who {
             Public => Unauthenticated,
             Officer if !elsewhere => NotFound,
@@ -554,6 +573,19 @@ fn sample(e: Endpoint, ids: &Ids, target: Target) -> (String, bool) {
         ApiEvalMyTasks => any(&format!("/api/v1/evaluation-rounds/{}/my-tasks", ids.round)),
         ApiEvalConflict => any(&format!("/api/v1/evaluation-rounds/{}/conflicts", ids.round)),
         ApiEvalConflictDecide => any("/api/v1/evaluation-conflicts/999999/decision"),
+        ApiEvalBonuses => any(&format!("/api/v1/evaluation-rounds/{}/bonuses", ids.round)),
+        PageEvalRounds | PageEvalRoundCreate => any("/evaluation-rounds"),
+        PageEvalRoundNew => any("/evaluation-rounds/new"),
+        PageEvalRound => any(&format!("/evaluation-rounds/{}", ids.round)),
+        PageEvalRoundEditForm | PageEvalRoundEdit => any(&format!("/evaluation-rounds/{}/edit", ids.round)),
+        PageEvalStageForm | PageEvalStage => any(&format!("/evaluation-rounds/{}/stage/review", ids.round)),
+        PageEvalAssignmentForm | PageEvalAssignment => any(&format!("/evaluation-rounds/{}/assignment", ids.round)),
+        PageEvalDecisionForm | PageEvalDecide => {
+            any(&format!("/evaluation-rounds/{}/conflicts/999999/decision", ids.round))
+        }
+        PageEvalMyTasks => any(&format!("/evaluation-rounds/{}/my-tasks", ids.round)),
+        PageEvalPledge => any(&format!("/evaluation-rounds/{}/pledge", ids.round)),
+        PageEvalRecusalForm | PageEvalRecusal => any(&format!("/evaluation-rounds/{}/my-tasks/1/recusal", ids.round)),
     }
 }
 

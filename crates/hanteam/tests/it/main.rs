@@ -14,6 +14,7 @@ mod cli;
 mod cli_accounts;
 mod council;
 mod edges;
+mod evaluation_pages;
 mod evaluation_rounds;
 mod export;
 mod hardening;

@@ -16,6 +16,8 @@ pub(crate) enum Section {
     Agencies,
     Meetings,
     Checks,
+    Evaluation,
+    Pay,
     Audit,
     Users,
     Account,
@@ -24,13 +26,15 @@ pub(crate) enum Section {
 
 /// The sections of the main menu, with their page; the audit log and the accounts only for those
 /// who may see them.
-const MENU: [(Section, Endpoint, &str); 8] = [
+const MENU: [(Section, Endpoint, &str); 10] = [
     (Section::Home, Endpoint::PageHome, "홈"),
     (Section::Tasks, Endpoint::PageTasks, "협업과제"),
     (Section::Pairs, Endpoint::PagePairs, "교류직위"),
     (Section::Agencies, Endpoint::PageAgencies, "기관"),
     (Section::Meetings, Endpoint::PageMeetings, "협의회"),
     (Section::Checks, Endpoint::PageCycles, "점검"),
+    (Section::Evaluation, Endpoint::PageEvalRounds, "평가"),
+    (Section::Pay, Endpoint::PagePayTables, "지급표"),
     (Section::Audit, Endpoint::AuditPage, "감사기록"),
     (Section::Users, Endpoint::UsersPage, "계정"),
 ];
@@ -43,6 +47,8 @@ fn section_crumb(section: Section) -> Option<(&'static str, Endpoint)> {
         Section::Agencies => Some(("기관 목록", Endpoint::PageAgencies)),
         Section::Meetings => Some(("협업과제점검협의회", Endpoint::PageMeetings)),
         Section::Checks => Some(("주기적 점검", Endpoint::PageCycles)),
+        Section::Evaluation => Some(("평가 회차", Endpoint::PageEvalRounds)),
+        Section::Pay => Some(("성과상여금·성과연봉 지급표", Endpoint::PagePayTables)),
         Section::Audit => Some(("감사기록", Endpoint::AuditPage)),
         Section::Users => Some(("계정 관리", Endpoint::UsersPage)),
         Section::Account => Some(("내 정보", Endpoint::AccountPage)),
@@ -104,6 +110,11 @@ fn menu(cx: &Ctx, section: Section) -> Vec<MenuItem> {
             Section::Users => users,
             // The cycles and reports are for those signed in; the public sees the lights.
             Section::Checks => cx.principal().is_some_and(|p| p.has_right(hanteam_domain::access::Right::Read)),
+            // Rounds concern OPC, auditors, evaluators and the agencies; the public's view of a
+            // published round is its results, not this list.
+            Section::Evaluation => cx.principal().is_some(),
+            // Pay is read by OPC, auditors and each exchangee (its own); the others have nothing there.
+            Section::Pay => hanteam_domain::access::pay_scope(cx.principal()).is_some(),
             _ => true,
         })
         .map(|&(s, e, label)| MenuItem { href: e.href(&[]), label, current: s == section })

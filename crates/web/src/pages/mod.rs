@@ -10,7 +10,9 @@
 //! - `memos`: the memos between a task's agencies (기관 간 메모), their form and withdrawal;
 //! - `account`: signing in and out, one's own account and API tokens;
 //! - `users`: the administration of accounts;
-//! - `audit`: the audit log.
+//! - `audit`: the audit log;
+//! - `evaluation`: evaluation rounds, OPC's forms for them, the evaluator's pledge and tasks;
+//! - `pay`: the pay tables, the special performance bonus and the exchangees' ratings.
 //!
 //! What they share: `context` (the request), `layout` (menu, breadcrumb, the person in the header),
 //! `render` (responses and error pages), `form` (fields, alerts, the answer to a POST), `widgets`
@@ -23,6 +25,7 @@ pub(crate) mod checks;
 pub(crate) mod context;
 pub(crate) mod council;
 pub(crate) mod edit;
+pub(crate) mod evaluation;
 pub(crate) mod form;
 pub(crate) mod format;
 pub(crate) mod layout;

@@ -48,7 +48,7 @@ fn statement_href(id: i64, year: i32) -> String {
 }
 
 fn crumbs(year: i32) -> Vec<(String, String)> {
-    vec![("지급표".into(), list_href()), (format!("{year}년 지급표"), table_href(year))]
+    vec![(format!("{year}년 지급표"), table_href(year))]
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -93,7 +93,7 @@ pub(crate) async fn table_list(
             })
             .collect();
         Ok::<_, AppError>(TablesPage {
-            layout: Layout::detail(&cx, Section::None, "성과상여금·성과연봉 지급표"),
+            layout: Layout::section(&cx, Section::Pay),
             total: page.total,
             table: Table {
                 caption: "연도별 지급표: 연도, 금액이 있는 보수 등급, 특별성과가산금 지급률, 출처".into(),
@@ -131,7 +131,7 @@ async fn new_page(state: &AppState, cx: &Ctx, typed: Option<&PayTableInput>) -> 
         years.iter().map(|y| (y.to_string(), format!("{y}년"))).collect(),
     );
     Ok(FormPage {
-        layout: Layout::nested(cx, Section::None, vec![("지급표".into(), list_href())], "새 연도 지급표"),
+        layout: Layout::nested(cx, Section::Pay, vec![], "새 연도 지급표"),
         heading: "새 연도 지급표 만들기".into(),
         context: vec![],
         intro: vec![
@@ -231,12 +231,7 @@ pub(crate) async fn table_detail(
             })
             .collect();
         Ok::<_, AppError>(TablePage {
-            layout: Layout::nested(
-                &cx,
-                Section::None,
-                vec![("지급표".into(), list_href())],
-                format!("{year}년 지급표"),
-            ),
+            layout: Layout::nested(&cx, Section::Pay, vec![], format!("{year}년 지급표")),
             year,
             facts: table_facts(&t),
             table: Table {
@@ -295,7 +290,7 @@ async fn band_page(
         None => (text(b.standard_won), text(b.s_grade_won), b.source.clone()),
     };
     Ok(FormPage {
-        layout: Layout::nested(cx, Section::None, crumbs(year), format!("{} 금액 수정", band.label_ko())),
+        layout: Layout::nested(cx, Section::Pay, crumbs(year), format!("{} 금액 수정", band.label_ko())),
         heading: format!("{year}년 지급표: {} 금액 수정", band.label_ko()),
         context: vec![Fact::new("지급표", format!("{year}년")), Fact::new("보수 등급", band.label_ko())],
         intro: vec![
@@ -434,7 +429,7 @@ pub(crate) async fn bonus_list(
             })
             .collect();
         Ok::<_, AppError>(BonusesPage {
-            layout: Layout::nested(&cx, Section::None, crumbs(year), "특별성과가산금"),
+            layout: Layout::nested(&cx, Section::Pay, crumbs(year), "특별성과가산금"),
             year,
             facts: table_facts(&t),
             total: page.total,
@@ -500,7 +495,7 @@ pub(crate) async fn statement(
         let s = pay::statement(&state.db, cx.by(), id, year).await?;
         let b = &s.bonus;
         Ok::<_, AppError>(StatementPage {
-            layout: Layout::nested(&cx, Section::None, crumbs(year), "특별성과가산금 명세서"),
+            layout: Layout::nested(&cx, Section::Pay, crumbs(year), "특별성과가산금 명세서"),
             heading: format!("{year}년 특별성과가산금 명세서"),
             facts: vec![
                 Fact::new("교류자", b.name.clone().unwrap_or_else(|| "이름 미입력".into())),
@@ -555,7 +550,7 @@ async fn band_choice_page(
         hidden.push(Hidden { name: "version", value: v.to_string() });
     }
     Ok(FormPage {
-        layout: Layout::nested(cx, Section::None, crumbs(year), "보수 등급 지정"),
+        layout: Layout::nested(cx, Section::Pay, crumbs(year), "보수 등급 지정"),
         heading: format!("보수 등급 지정: {}", who(&b)),
         context: vec![
             Fact::new("교류자", who(&b)),
@@ -653,7 +648,7 @@ async fn rating_page(
         context.push(Fact::new("권고", r.recommendation.clone()));
     }
     Ok(FormPage {
-        layout: Layout::nested(cx, Section::None, crumbs(year), "개인 성과등급"),
+        layout: Layout::nested(cx, Section::Pay, crumbs(year), "개인 성과등급"),
         heading: format!("개인 성과등급 권고·확정: {}", who(&b)),
         context,
         intro: vec![
