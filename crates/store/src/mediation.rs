@@ -14,6 +14,7 @@ use hanteam_domain::{
 };
 use serde::Serialize;
 
+use crate::queries::{bind_all, Param};
 use crate::record::{record, Record};
 use crate::tx::{Tx, Value};
 use crate::views::{AgencyBrief, Page, TaskBrief};
@@ -337,25 +338,6 @@ pub struct BottleneckFilter {
     pub task: Option<TaskId>,
 }
 
-/// A value bound to a query built at run time.
-enum Param {
-    Int(i64),
-    Text(String),
-}
-
-macro_rules! bind_params {
-    ($query:expr, $params:expr) => {{
-        let mut q = $query;
-        for p in $params {
-            q = match p {
-                Param::Int(i) => q.bind(*i),
-                Param::Text(s) => q.bind(s.clone()),
-            };
-        }
-        q
-    }};
-}
-
 fn marks(params: &mut Vec<Param>, values: impl IntoIterator<Item = Param>) -> String {
     let mut out = Vec::new();
     for v in values {
@@ -490,7 +472,7 @@ impl Db {
              FROM bottleneck_agencies ba JOIN agencies a ON a.id = ba.agency_id
              WHERE ba.bottleneck_id IN ({l}) ORDER BY ba.id"
         );
-        Ok(with_db!(self, |pool| bind_params!(sqlx::query_as::<_, AgencyRow>(&sql), &params).fetch_all(pool).await?))
+        Ok(with_db!(self, |pool| bind_all!(sqlx::query_as::<_, AgencyRow>(&sql), &params).fetch_all(pool).await?))
     }
 
     fn summaries(rows: Vec<SummaryRow>, agencies: &[AgencyRow], now: DateTime<Utc>) -> Result<Vec<BottleneckSummary>> {
@@ -536,7 +518,7 @@ impl Db {
         let condition = conditions(scope, filter, &mut params);
         let count_sql = format!("SELECT COUNT(*) FROM bottlenecks b WHERE {condition}");
         let total: i64 =
-            with_db!(self, |pool| bind_params!(sqlx::query_scalar(&count_sql), &params).fetch_one(pool).await?);
+            with_db!(self, |pool| bind_all!(sqlx::query_scalar(&count_sql), &params).fetch_one(pool).await?);
         let limit = marks(&mut params, [Param::Int(paging.limit)]);
         let offset = marks(&mut params, [Param::Int(paging.offset)]);
         // Open ones first, the longest open first; then the latest closed.
@@ -549,7 +531,7 @@ impl Db {
              ORDER BY {order}"
         );
         let rows: Vec<SummaryRow> =
-            with_db!(self, |pool| bind_params!(sqlx::query_as::<_, SummaryRow>(&sql), &params).fetch_all(pool).await?);
+            with_db!(self, |pool| bind_all!(sqlx::query_as::<_, SummaryRow>(&sql), &params).fetch_all(pool).await?);
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let agencies = self.agency_rows(&ids).await?;
         Ok(Page { items: Self::summaries(rows, &agencies, now)?, total })
@@ -667,14 +649,12 @@ impl Db {
         let condition = format!("f.done_on IS NULL AND t.archived_at IS NULL AND {owner}");
         let count_sql = format!("SELECT COUNT(*) FROM follow_ups f JOIN tasks t ON t.id = f.task_id WHERE {condition}");
         let total: i64 =
-            with_db!(self, |pool| bind_params!(sqlx::query_scalar(&count_sql), &params).fetch_one(pool).await?);
+            with_db!(self, |pool| bind_all!(sqlx::query_scalar(&count_sql), &params).fetch_one(pool).await?);
         let l = marks(&mut params, [Param::Int(paging.limit)]);
         let o = marks(&mut params, [Param::Int(paging.offset)]);
         let sql = format!("{FOLLOW_UP_SELECT} WHERE {condition} ORDER BY f.due, f.id LIMIT {l} OFFSET {o}");
         let rows: Vec<FollowUpRow> =
-            with_db!(self, |pool| bind_params!(sqlx::query_as::<_, FollowUpRow>(&sql), &params)
-                .fetch_all(pool)
-                .await?);
+            with_db!(self, |pool| bind_all!(sqlx::query_as::<_, FollowUpRow>(&sql), &params).fetch_all(pool).await?);
         Ok(Page { items: rows.into_iter().map(follow_up).collect::<Result<_>>()?, total })
     }
 }
