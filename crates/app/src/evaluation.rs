@@ -188,7 +188,8 @@ pub async fn update(db: &Db, by: &Caller, id: EvaluationRoundId, input: &RoundIn
 }
 
 /// Moves a round to a stage (`POST /api/v1/evaluation-rounds/{id}/stage`): one step forward, or
-/// from 검토 back to 채점; a refused move is 409 with the reason.
+/// from 검토 back to 채점; a refused move is 409 with the reason. 채점 → 검토 closes scoring: the
+/// round's result is computed from the submitted sheets in the same transaction (`scoring`).
 pub async fn move_stage(
     db: &Db,
     by: &Caller,
@@ -203,12 +204,18 @@ pub async fn move_stage(
     if before.version != version {
         return Err(UseCaseError::Stale { current_version: before.version });
     }
-    round::advance(before.stage()?, to, &schedule_of(&before), kst_date(now))
+    let from = before.stage()?;
+    round::advance(from, to, &schedule_of(&before), kst_date(now))
         .map_err(|e| UseCaseError::Conflict(e.to_string()))?;
     let version =
         tx.set_round_stage(id, version, to).await?.ok_or(UseCaseError::Stale { current_version: before.version })?;
     let after = tx.load::<RoundRecord>(id).await?.ok_or_else(|| not_found(id))?;
     tx.audit(&by.actor, Change::updated(AuditAction::EvaluationRoundStage, &before, &after)).await?;
+    // Closing scoring computes the result with the move, so the review never starts without one
+    // and no sheet can be submitted between the two (the round row is locked until commit).
+    if from == Stage::Scoring && to == Stage::Review {
+        crate::scoring::compute_result(&mut tx, by, id, &settings_of(&before)?).await?;
+    }
     tx.commit().await?;
     Ok(Saved { id: id.get(), version })
 }

@@ -36,6 +36,7 @@ pub mod parts;
 pub mod pay;
 pub mod proposals;
 pub mod registry;
+pub mod scoring;
 pub mod secrets;
 pub mod synth;
 pub mod tasks;

@@ -688,16 +688,71 @@ pub fn can_manage_users(who: &Principal) -> bool {
     who.has_role(Role::OpcAdmin) && who.has_right(Right::Admin)
 }
 
-/// An evaluator's scores stay hidden from other evaluators until the round is closed; OPC and
-/// auditors see them (they run and check the round), the owner always sees its own.
-pub fn can_see_scores_of(who: &Principal, evaluator: UserId, round_closed: bool) -> bool {
+/// Who reads an evaluator's score sheet of a task: the evaluator itself; OPC and auditors only once
+/// scoring has closed (`sealed` false: `round::scores_sealed`), because nobody, OPC included, may
+/// see another evaluator's scores while the panel is still scoring; nobody else ever (the agencies
+/// see only their tasks' aggregated result, other evaluators nothing).
+pub fn can_see_scores_of(who: &Principal, evaluator: UserId, sealed: bool) -> bool {
+    if !who.has_right(Right::Read) {
+        return false;
+    }
     if who.user_id == Some(evaluator) {
         return true;
     }
-    if who.has_role(Role::OpcAdmin) || who.has_role(Role::Auditor) {
-        return who.has_right(Right::Read);
+    !sealed && (who.has_role(Role::OpcAdmin) || who.has_role(Role::Auditor))
+}
+
+/// Reopen a submitted score sheet (with a reason): OPC only.
+pub fn can_reopen_scores(who: &Principal) -> bool {
+    can_run_evaluation(who)
+}
+
+/// How much of a round's computed result a person reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResultAccess {
+    /// Every task with its spread and the disagreement flag: OPC and auditors, once scoring has
+    /// closed.
+    Full,
+    /// Every task's score, grade and excellent flag: everyone once the round is 공개.
+    Published,
+    /// The provisional score and grade of the tasks these agencies take part in: their officers,
+    /// from 이의신청 on (never the individual scores).
+    OwnAgencies(Vec<AgencyId>),
+}
+
+/// Why a result is not shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResultRefusal {
+    /// Scoring has not closed: there is no result yet.
+    NotYet,
+    /// An agency before 이의신청.
+    BeforeObjections,
+    /// Anyone else before 공개.
+    BeforePublication,
+}
+
+/// What `who` (None: the public) reads of a round's result at `stage`.
+pub fn result_access(
+    who: Option<&Principal>,
+    stage: crate::evaluation::round::Stage,
+) -> Result<ResultAccess, ResultRefusal> {
+    use crate::evaluation::round::{agencies_see_results, scores_sealed};
+    if scores_sealed(stage) {
+        return Err(ResultRefusal::NotYet);
     }
-    round_closed && who.has_right(Right::Read)
+    let p = who.filter(|p| p.has_right(Right::Read));
+    if p.is_some_and(|p| p.has_role(Role::OpcAdmin) || p.has_role(Role::Auditor)) {
+        return Ok(ResultAccess::Full);
+    }
+    if stage.is_published() {
+        return Ok(ResultAccess::Published);
+    }
+    let agencies: Vec<AgencyId> = p.map(|p| p.agency_ids().collect()).unwrap_or_default();
+    match (agencies.is_empty(), agencies_see_results(stage)) {
+        (false, true) => Ok(ResultAccess::OwnAgencies(agencies)),
+        (false, false) => Err(ResultRefusal::BeforeObjections),
+        _ => Err(ResultRefusal::BeforePublication),
+    }
 }
 
 /// Keep the pay tables (성과상여금·성과연봉 지급표), choose an exchangee's pay band and confirm
@@ -905,12 +960,38 @@ mod tests {
     }
 
     #[test]
-    fn scores_stay_hidden_from_other_evaluators_until_the_round_closes() {
+    fn scores_stay_sealed_from_everyone_but_their_evaluator_until_scoring_closes() {
         let other = person(vec![Grant::Evaluator]);
-        assert!(can_see_scores_of(&other, ME, false), "its own scores");
-        assert!(!can_see_scores_of(&other, UserId::new(8), false));
-        assert!(can_see_scores_of(&other, UserId::new(8), true));
-        assert!(can_see_scores_of(&person(vec![Grant::OpcAdmin]), UserId::new(8), false));
+        let opc = person(vec![Grant::OpcAdmin]);
+        let agency = person(vec![officer_of(4)]);
+        assert!(can_see_scores_of(&other, ME, true), "its own scores, while sealed too");
+        for sealed in [true, false] {
+            assert!(!can_see_scores_of(&other, UserId::new(8), sealed), "never another evaluator's");
+            assert!(!can_see_scores_of(&agency, UserId::new(8), sealed), "never an agency");
+        }
+        assert!(!can_see_scores_of(&opc, UserId::new(8), true), "not OPC while sealed");
+        assert!(can_see_scores_of(&opc, UserId::new(8), false), "OPC once scoring has closed");
+    }
+
+    #[test]
+    fn a_result_is_read_by_opc_after_close_by_its_agencies_from_objections_and_by_all_once_public() {
+        use crate::evaluation::round::Stage;
+        let opc = person(vec![Grant::OpcAdmin]);
+        let agency = person(vec![officer_of(4)]);
+        let evaluator = person(vec![Grant::Evaluator]);
+        for who in [Some(&opc), Some(&agency), Some(&evaluator), None] {
+            assert_eq!(result_access(who, Stage::Scoring), Err(ResultRefusal::NotYet));
+        }
+        assert_eq!(result_access(Some(&opc), Stage::Review), Ok(ResultAccess::Full));
+        assert_eq!(result_access(Some(&agency), Stage::Review), Err(ResultRefusal::BeforeObjections));
+        assert_eq!(
+            result_access(Some(&agency), Stage::Objections),
+            Ok(ResultAccess::OwnAgencies(vec![AgencyId::new(4)]))
+        );
+        assert_eq!(result_access(Some(&evaluator), Stage::Final), Err(ResultRefusal::BeforePublication));
+        assert_eq!(result_access(None, Stage::Final), Err(ResultRefusal::BeforePublication));
+        assert_eq!(result_access(None, Stage::Published), Ok(ResultAccess::Published));
+        assert_eq!(result_access(Some(&agency), Stage::Published), Ok(ResultAccess::Published));
     }
 
     #[test]

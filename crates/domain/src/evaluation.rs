@@ -9,6 +9,7 @@
 //! - [`agency_score`]: the agency collaboration score and rank (정부업무평가 협업 부문).
 //! - [`setup`]: creating and editing a round (its stored settings, the panel rules), the pledge,
 //!   and the inputs of 회피, 기피 and OPC's decision.
+//! - [`sheet`]: an evaluator's score sheet (draft, submitted) checked against the rubric.
 //! - [`outcome`]: [`evaluate`] runs all of it from one parameter struct, and [`diff`] compares two
 //!   outcomes (the what-if page).
 //!
@@ -22,5 +23,6 @@ pub mod outcome;
 pub mod round;
 pub mod rubric;
 pub mod setup;
+pub mod sheet;
 
 pub use outcome::{diff, evaluate, Outcome, OutcomeDiff, RoundInputs, RoundParams};

@@ -30,6 +30,7 @@ pub mod pay;
 pub mod proposals;
 mod queries;
 mod record;
+pub mod scoring;
 mod search;
 mod seed;
 pub mod tx;

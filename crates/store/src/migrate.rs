@@ -127,6 +127,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite_only: "",
         postgres_only: "",
     },
+    Migration {
+        version: 17,
+        name: "evaluation_scores",
+        sql: include_str!("../migrations/0017_evaluation_scores.sql"),
+        sqlite_only: "",
+        postgres_only: "",
+    },
 ];
 
 /// The dialect differences in our schema: how an auto-numbered primary key is spelled, and the

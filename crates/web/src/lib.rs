@@ -20,6 +20,7 @@ mod api_evaluation;
 mod api_mediation;
 mod api_pay;
 mod api_proposals;
+mod api_scoring;
 mod assets;
 pub mod auth;
 pub mod endpoint;

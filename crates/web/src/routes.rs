@@ -283,6 +283,13 @@ macro_rules! route_table {
             ApiEvalConflict => POST "/api/v1/evaluation-rounds/{id}/conflicts", Api(api_evaluation::declare_conflict), SignedIn;
             ApiEvalConflictDecide => POST "/api/v1/evaluation-conflicts/{id}/decision", Api(api_evaluation::decide_conflict), Right(Write);
             ApiEvalBonuses => GET "/api/v1/evaluation-rounds/{id}/bonuses", Api(api_pay::round_bonuses), Right(Read);
+            // Scoring: an evaluator's own sheet (evaluators hold only the read right, so the gate asks
+            // for a signed-in person and the use cases for the seat); OPC reopens; the results.
+            ApiEvalSheet => GET "/api/v1/evaluation-rounds/{id}/tasks/{task_id}/score", Api(api_scoring::get_sheet), SignedIn;
+            ApiEvalSheetSave => PUT "/api/v1/evaluation-rounds/{id}/tasks/{task_id}/score", Api(api_scoring::save_sheet), SignedIn;
+            ApiEvalSheetSubmit => POST "/api/v1/evaluation-rounds/{id}/tasks/{task_id}/score/submit", Api(api_scoring::submit_sheet), SignedIn;
+            ApiEvalSheetReopen => POST "/api/v1/evaluation-rounds/{id}/tasks/{task_id}/score/reopen", Api(api_scoring::reopen_sheet), Right(Write);
+            ApiEvalResults => GET "/api/v1/evaluation-rounds/{id}/results", Api(api_scoring::results), Public;
         }
     };
 }

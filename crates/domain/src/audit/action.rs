@@ -132,6 +132,14 @@ actions! {
     EvaluationChallenge => "evaluation_conflict.challenge", "평가위원 기피 신청";
     /// OPC upheld or rejected a 기피.
     EvaluationChallengeDecide => "evaluation_conflict.decide", "기피 신청 결정";
+    /// An evaluator saved its score sheet of a task as a draft (the audit keeps no score: blind).
+    EvaluationScoreSave => "evaluation_score.save", "채점표 임시 저장";
+    /// An evaluator submitted its score sheet; it is locked.
+    EvaluationScoreSubmit => "evaluation_score.submit", "채점표 제출";
+    /// OPC reopened a submitted score sheet, with a reason.
+    EvaluationScoreReopen => "evaluation_score.reopen", "채점표 재채점 허용";
+    /// The round's result computed from the submitted sheets (scoring closed, or a reopened sheet resubmitted).
+    EvaluationResultCompute => "evaluation_result.compute", "평가 결과 산출";
 }
 
 impl AuditAction {

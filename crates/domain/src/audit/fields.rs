@@ -326,6 +326,32 @@ pub const RECORD_TYPES: &[RecordType] = &[
         ],
     },
     RecordType {
+        code: "evaluation_score_sheet",
+        label: "평가위원 채점표",
+        fields: &[
+            ("round_id", "평가 회차"),
+            ("task_id", "과제"),
+            ("evaluator_id", "평가위원"),
+            ("status", "상태(임시 저장·제출)"),
+            ("submitted_at", "제출 일시"),
+            ("reopened_reason", "재채점 사유"),
+            ("reopened_by_user_id", "재채점을 허용한 사람"),
+            ("reopened_at", "재채점 허용 일시"),
+        ],
+    },
+    RecordType {
+        code: "evaluation_result",
+        label: "평가 결과",
+        fields: &[
+            ("round_id", "평가 회차"),
+            ("tasks", "점수가 나온 과제 수"),
+            ("unscored", "제출된 채점표가 없는 과제 수"),
+            ("sheets", "반영한 채점표 수"),
+            ("excellent", "우수과제 수"),
+            ("icc1", "평가위원 간 일치도(ICC)"),
+        ],
+    },
+    RecordType {
         code: "check_cycle",
         label: "점검 주기",
         fields: &[
@@ -1015,6 +1041,11 @@ mod tests {
                 "evaluation_conflict",
                 json!({"id":1,"round_id":1,"task_id":1,"evaluator_id":3,"kind":"challenge","status":"pending","reason":"r","by_agency_id":2,"raised_by_user_id":4,"decision_reason":null,"decided_by_user_id":null,"decided_at":null,"version":1,"removed_from_panel":false}),
             ),
+            (
+                "evaluation_score_sheet",
+                json!({"id":1,"round_id":1,"task_id":1,"evaluator_id":3,"status":"submitted","submitted_at":"2024-11-05T00:00:00Z","reopened_reason":null,"reopened_by_user_id":null,"reopened_at":null,"version":2}),
+            ),
+            ("evaluation_result", json!({"round_id":1,"tasks":41,"unscored":0,"sheets":123,"excellent":8,"icc1":0.62})),
             (
                 "check_cycle",
                 json!({"check_cycle":{"id":1,"name":"2024년 2분기","period_start":"2024-04-01","period_end":"2024-06-30","due":"2024-07-05","closed_at":null,"version":1},"reports":82,"carried_in":0}),

@@ -326,6 +326,20 @@ fn expected(e: Endpoint, who: Who, target: Target) -> Outcome {
         PageEvalRecusal => only(who, &[Evaluator], Invalid),
         // A round's bonuses are pay: OPC and auditors everyone's, the exchangee its own.
         ApiEvalBonuses => only(who, &[OpcAdmin, Auditor, Exchangee], Ok),
+        // Scoring: the evaluator signed the pledge but holds no seat on task 1, so its own sheet is
+        // refused; anyone else must name the evaluator (and is then refused while scoring is open,
+        // tests/it/scoring.rs). Only evaluators save and submit; only OPC reopens; nobody reads a
+        // result before scoring closes (there is none yet; the public does not see the round at all).
+        ApiEvalSheet => match who {
+            Evaluator => Forbidden,
+            _ => only(who, &signed_in, Invalid),
+        },
+        ApiEvalSheetSave | ApiEvalSheetSubmit => only(who, &[], Ok),
+        ApiEvalSheetReopen => only(who, &[OpcAdmin], Invalid),
+        ApiEvalResults => match who {
+            Public => NotFound,
+            _ => Refused,
+        },
         PageAttachmentRemoveForm => match who {
             Public => Unauthenticated,
             Officer if !elsewhere => NotFound,
@@ -586,6 +600,10 @@ fn sample(e: Endpoint, ids: &Ids, target: Target) -> (String, bool) {
         PageEvalMyTasks => any(&format!("/evaluation-rounds/{}/my-tasks", ids.round)),
         PageEvalPledge => any(&format!("/evaluation-rounds/{}/pledge", ids.round)),
         PageEvalRecusalForm | PageEvalRecusal => any(&format!("/evaluation-rounds/{}/my-tasks/1/recusal", ids.round)),
+        ApiEvalSheet | ApiEvalSheetSave => any(&format!("/api/v1/evaluation-rounds/{}/tasks/1/score", ids.round)),
+        ApiEvalSheetSubmit => any(&format!("/api/v1/evaluation-rounds/{}/tasks/1/score/submit", ids.round)),
+        ApiEvalSheetReopen => any(&format!("/api/v1/evaluation-rounds/{}/tasks/1/score/reopen", ids.round)),
+        ApiEvalResults => any(&format!("/api/v1/evaluation-rounds/{}/results", ids.round)),
     }
 }
 

@@ -28,6 +28,7 @@ mod pay;
 mod procedures;
 mod proposals;
 mod scale;
+mod scoring;
 mod synth;
 mod task_detail;
 mod tls;
