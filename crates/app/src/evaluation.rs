@@ -207,6 +207,9 @@ pub async fn move_stage(
     let from = before.stage()?;
     round::advance(from, to, &schedule_of(&before), kst_date(now))
         .map_err(|e| UseCaseError::Conflict(e.to_string()))?;
+    if from == Stage::Objections && to == Stage::Final {
+        crate::objections::before_final(&mut tx, by, id, &settings_of(&before)?).await?;
+    }
     let version =
         tx.set_round_stage(id, version, to).await?.ok_or(UseCaseError::Stale { current_version: before.version })?;
     let after = tx.load::<RoundRecord>(id).await?.ok_or_else(|| not_found(id))?;

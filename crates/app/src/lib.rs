@@ -32,6 +32,7 @@ pub mod lifecycle;
 pub mod mediation;
 pub mod memos;
 pub mod notify;
+pub mod objections;
 pub mod parts;
 pub mod pay;
 pub mod proposals;

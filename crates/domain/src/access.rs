@@ -755,6 +755,78 @@ pub fn result_access(
     }
 }
 
+/// File an objection (이의신청) on a task: an officer of one of the task's agencies, with the write
+/// right. The objection is filed for the first of the officer's agencies that takes part.
+pub fn may_file_objection(who: &Principal, task_agencies: &[AgencyId]) -> Result<AgencyId, Denied> {
+    may_challenge(who, task_agencies)
+}
+
+/// Decide objections, set a round's prize pool: OPC only.
+pub fn can_decide_objections(who: &Principal) -> bool {
+    can_run_evaluation(who)
+}
+
+/// Which objections of a round a person reads: OPC and auditors every one; an agency officer its
+/// own agencies' (the text of an objection is between the agency and OPC); nobody else any.
+pub fn objection_scope(who: &Principal) -> Option<Vec<AgencyId>> {
+    if !who.has_right(Right::Read) {
+        return Some(vec![]);
+    }
+    if who.has_role(Role::OpcAdmin) || who.has_role(Role::Auditor) {
+        return None;
+    }
+    Some(who.agency_ids().collect())
+}
+
+/// Who reads the names of a task's evaluators (never who gave which score): once the round is
+/// published, OPC, auditors and the officers of the task's agencies.
+pub fn may_see_task_evaluators(
+    who: &Principal,
+    task_agencies: &[AgencyId],
+    stage: crate::evaluation::round::Stage,
+) -> bool {
+    who.has_right(Right::Read)
+        && crate::evaluation::round::evaluators_disclosed(stage)
+        && (who.has_role(Role::OpcAdmin)
+            || who.has_role(Role::Auditor)
+            || who.agency_ids().any(|a| task_agencies.contains(&a)))
+}
+
+/// Why a round's prize lines are not shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrizeRefusal {
+    /// Scoring has not closed: no excellent task is known yet.
+    NotYet,
+    /// Neither OPC, an auditor nor an agency officer.
+    NotAllowed,
+    /// An agency officer before the round is final.
+    BeforeFinal,
+}
+
+/// Which of a round's prize lines a person reads: OPC and auditors all of them (`None`) once a
+/// result exists (provisional before 확정); an agency officer its own agencies' once the round is
+/// final.
+pub fn prize_scope(
+    who: &Principal,
+    stage: crate::evaluation::round::Stage,
+) -> Result<Option<Vec<AgencyId>>, PrizeRefusal> {
+    use crate::evaluation::round::{scores_sealed, Stage};
+    if !who.has_right(Right::Read) {
+        return Err(PrizeRefusal::NotAllowed);
+    }
+    if who.has_role(Role::OpcAdmin) || who.has_role(Role::Auditor) {
+        return if scores_sealed(stage) { Err(PrizeRefusal::NotYet) } else { Ok(None) };
+    }
+    let agencies: Vec<AgencyId> = who.agency_ids().collect();
+    if agencies.is_empty() {
+        Err(PrizeRefusal::NotAllowed)
+    } else if stage < Stage::Final {
+        Err(PrizeRefusal::BeforeFinal)
+    } else {
+        Ok(Some(agencies))
+    }
+}
+
 /// Keep the pay tables (성과상여금·성과연봉 지급표), choose an exchangee's pay band and confirm
 /// exchangees' ratings: OPC only.
 pub fn can_maintain_pay(who: &Principal) -> bool {

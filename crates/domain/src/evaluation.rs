@@ -19,6 +19,7 @@
 pub mod agency_score;
 pub mod aggregate;
 pub mod grade;
+pub mod objection;
 pub mod outcome;
 pub mod round;
 pub mod rubric;

@@ -119,6 +119,8 @@ ids! {
     EvaluationRoundId => "평가 회차";
     /// A 회피 or 기피 raised on an evaluator and a task of a round.
     EvaluationConflictId => "이해충돌 신청";
+    /// 이의신청: an agency's objection to a task's provisional result.
+    EvaluationObjectionId => "이의신청";
 }
 
 #[cfg(test)]

@@ -39,9 +39,9 @@ pub use filter::{
     AgencyRef, AuditFilter, AuditFilterInput, Paging, PagingInput, TaskFilter, TaskFilterInput, TaskSort,
 };
 pub use ids::{
-    AgencyId, AgendaItemId, AttachmentId, BottleneckId, CheckCycleId, EvaluationConflictId, EvaluationRoundId,
-    ExchangeeId, FollowUpId, KpiId, MediationMeetingId, MeetingId, MemoId, MilestoneId, NotificationId, PairId,
-    PositionId, ProcedureId, RecordId, ReportId, SessionId, TaskId, TokenId, UserId,
+    AgencyId, AgendaItemId, AttachmentId, BottleneckId, CheckCycleId, EvaluationConflictId, EvaluationObjectionId,
+    EvaluationRoundId, ExchangeeId, FollowUpId, KpiId, MediationMeetingId, MeetingId, MemoId, MilestoneId,
+    NotificationId, PairId, PositionId, ProcedureId, RecordId, ReportId, SessionId, TaskId, TokenId, UserId,
 };
 pub use lifecycle::{LifecycleError, TaskAction};
 pub use position::PositionLevel;

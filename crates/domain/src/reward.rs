@@ -23,6 +23,7 @@ use std::fmt;
 
 pub mod input;
 pub mod pay;
+pub mod pool;
 pub mod rating;
 pub mod split;
 pub mod statement;

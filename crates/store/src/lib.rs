@@ -26,6 +26,7 @@ pub mod mediation;
 pub mod memos;
 mod migrate;
 pub mod notifications;
+pub mod objections;
 pub mod pay;
 pub mod proposals;
 mod queries;

@@ -18,6 +18,7 @@ mod api_checks;
 mod api_council;
 mod api_evaluation;
 mod api_mediation;
+mod api_objections;
 mod api_pay;
 mod api_proposals;
 mod api_scoring;

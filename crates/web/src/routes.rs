@@ -290,6 +290,15 @@ macro_rules! route_table {
             ApiEvalSheetSubmit => POST "/api/v1/evaluation-rounds/{id}/tasks/{task_id}/score/submit", Api(api_scoring::submit_sheet), SignedIn;
             ApiEvalSheetReopen => POST "/api/v1/evaluation-rounds/{id}/tasks/{task_id}/score/reopen", Api(api_scoring::reopen_sheet), Right(Write);
             ApiEvalResults => GET "/api/v1/evaluation-rounds/{id}/results", Api(api_scoring::results), Public;
+            // After scoring: objections and OPC's answers, the published result, a task's evaluators
+            // once published, the prizes and their pool (record-level rules in the use cases).
+            ApiEvalObjectionFile => POST "/api/v1/evaluation-rounds/{id}/objections", Api(api_objections::file_objection), Right(Write);
+            ApiEvalObjections => GET "/api/v1/evaluation-rounds/{id}/objections", Api(api_objections::list_objections), SignedIn;
+            ApiEvalObjectionDecide => POST "/api/v1/evaluation-objections/{id}/decision", Api(api_objections::decide_objection), Right(Write);
+            ApiEvalPublication => GET "/api/v1/evaluation-rounds/{id}/publication", Api(api_objections::publication), Public;
+            ApiEvalTaskEvaluators => GET "/api/v1/evaluation-rounds/{id}/tasks/{task_id}/evaluators", Api(api_objections::task_evaluators), SignedIn;
+            ApiEvalPrizes => GET "/api/v1/evaluation-rounds/{id}/prizes", Api(api_objections::prizes), SignedIn;
+            ApiEvalPrizePool => PUT "/api/v1/evaluation-rounds/{id}/prizes", Api(api_objections::set_prize_pool), Right(Write);
         }
     };
 }

@@ -140,6 +140,12 @@ actions! {
     EvaluationScoreReopen => "evaluation_score.reopen", "채점표 재채점 허용";
     /// The round's result computed from the submitted sheets (scoring closed, or a reopened sheet resubmitted).
     EvaluationResultCompute => "evaluation_result.compute", "평가 결과 산출";
+    /// An agency objected to a task's provisional result (이의신청).
+    EvaluationObjectionFile => "evaluation_objection.file", "이의신청";
+    /// OPC upheld (the panel rescores) or rejected an objection.
+    EvaluationObjectionDecide => "evaluation_objection.decide", "이의신청 결정";
+    /// OPC set a round's prize pool.
+    EvaluationPrizePool => "evaluation_round.prize_pool", "포상금 총액 설정";
 }
 
 impl AuditAction {

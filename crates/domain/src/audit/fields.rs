@@ -326,6 +326,22 @@ pub const RECORD_TYPES: &[RecordType] = &[
         ],
     },
     RecordType {
+        code: "evaluation_objection",
+        label: "이의신청",
+        fields: &[
+            ("round_id", "평가 회차"),
+            ("task_id", "과제"),
+            ("agency_id", "신청 기관"),
+            ("filed_by_user_id", "신청자"),
+            ("reason", "신청 사유"),
+            ("status", "결정(대기·인용·기각)"),
+            ("decision_reason", "결정 사유"),
+            ("decided_by_user_id", "결정한 사람"),
+            ("decided_at", "결정 일시"),
+            ("reopened_sheets", "재채점으로 연 채점표 수"),
+        ],
+    },
+    RecordType {
         code: "evaluation_score_sheet",
         label: "평가위원 채점표",
         fields: &[
@@ -1044,6 +1060,10 @@ mod tests {
             (
                 "evaluation_score_sheet",
                 json!({"id":1,"round_id":1,"task_id":1,"evaluator_id":3,"status":"submitted","submitted_at":"2024-11-05T00:00:00Z","reopened_reason":null,"reopened_by_user_id":null,"reopened_at":null,"version":2}),
+            ),
+            (
+                "evaluation_objection",
+                json!({"id":1,"round_id":1,"task_id":1,"agency_id":2,"filed_by_user_id":4,"reason":"r","status":"upheld","decision_reason":null,"decided_by_user_id":5,"decided_at":"2024-12-02T00:00:00Z","reopened_sheets":3,"version":2}),
             ),
             ("evaluation_result", json!({"round_id":1,"tasks":41,"unscored":0,"sheets":123,"excellent":8,"icc1":0.62})),
             (

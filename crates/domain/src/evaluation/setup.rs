@@ -39,6 +39,9 @@ pub struct RoundSettings {
     #[serde(flatten)]
     pub params: RoundParams,
     pub panel: PanelRules,
+    /// The prize pool and split rules (rounds saved before prizes existed get the defaults).
+    #[serde(default)]
+    pub prizes: crate::reward::pool::PrizeSettings,
 }
 
 impl RoundSettings {

@@ -340,6 +340,20 @@ fn expected(e: Endpoint, who: Who, target: Target) -> Outcome {
             Public => NotFound,
             _ => Refused,
         },
+        // After scoring, with the sample round still in 채점: an empty objection is refused as input
+        // for those with the write right (the agency check follows the input's); objections are
+        // listed for OPC, auditors and agency officers; OPC's empty decision and pool are refused as
+        // input (objection 999999 is nobody's, but the input is checked first); nothing is published,
+        // no evaluator disclosed and no prize known yet.
+        ApiEvalObjectionFile => only(who, &[OpcAdmin, Officer, Exchangee], Invalid),
+        ApiEvalObjections => only(who, &[OpcAdmin, Officer, Auditor], Ok),
+        ApiEvalObjectionDecide | ApiEvalPrizePool => only(who, &[OpcAdmin], Invalid),
+        ApiEvalPublication => match who {
+            Public => NotFound,
+            _ => Refused,
+        },
+        ApiEvalTaskEvaluators => only(who, &[], Ok),
+        ApiEvalPrizes => only(who, &[OpcAdmin, Auditor], Refused),
         PageAttachmentRemoveForm => match who {
             Public => Unauthenticated,
             Officer if !elsewhere => NotFound,
@@ -604,6 +618,11 @@ fn sample(e: Endpoint, ids: &Ids, target: Target) -> (String, bool) {
         ApiEvalSheetSubmit => any(&format!("/api/v1/evaluation-rounds/{}/tasks/1/score/submit", ids.round)),
         ApiEvalSheetReopen => any(&format!("/api/v1/evaluation-rounds/{}/tasks/1/score/reopen", ids.round)),
         ApiEvalResults => any(&format!("/api/v1/evaluation-rounds/{}/results", ids.round)),
+        ApiEvalObjectionFile | ApiEvalObjections => any(&format!("/api/v1/evaluation-rounds/{}/objections", ids.round)),
+        ApiEvalObjectionDecide => any("/api/v1/evaluation-objections/999999/decision"),
+        ApiEvalPublication => any(&format!("/api/v1/evaluation-rounds/{}/publication", ids.round)),
+        ApiEvalTaskEvaluators => any(&format!("/api/v1/evaluation-rounds/{}/tasks/1/evaluators", ids.round)),
+        ApiEvalPrizes | ApiEvalPrizePool => any(&format!("/api/v1/evaluation-rounds/{}/prizes", ids.round)),
     }
 }
 

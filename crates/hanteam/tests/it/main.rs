@@ -23,6 +23,7 @@ mod lifecycle;
 mod lists;
 mod mediation;
 mod notifications;
+mod objections;
 mod pages;
 mod pay;
 mod procedures;
