@@ -162,6 +162,13 @@ macro_rules! route_table {
             PageEvalPledge => POST "/evaluation-rounds/{id}/pledge", Page(pages::evaluation::sign_pledge), SignedIn;
             PageEvalRecusalForm => GET "/evaluation-rounds/{id}/my-tasks/{task_id}/recusal", Page(pages::evaluation::recusal_form), SignedIn;
             PageEvalRecusal => POST "/evaluation-rounds/{id}/my-tasks/{task_id}/recusal", Page(pages::evaluation::recusal), SignedIn;
+            // After scoring: the public result once published (the use case says 404 before), the
+            // agency officer's objection and OPC's decision on it.
+            PageEvalResults => GET "/evaluation-rounds/{id}/results", Page(pages::evaluation::results), Public;
+            PageEvalObjectionForm => GET "/evaluation-rounds/{id}/objections/new", Page(pages::evaluation::objection_form), Right(Write);
+            PageEvalObjectionFile => POST "/evaluation-rounds/{id}/objections", Page(pages::evaluation::file_objection), Right(Write);
+            PageEvalObjectionDecisionForm => GET "/evaluation-rounds/{id}/objections/{oid}/decision", Page(pages::evaluation::objection_decision_form), Right(Write);
+            PageEvalObjectionDecide => POST "/evaluation-rounds/{id}/objections/{oid}/decision", Page(pages::evaluation::decide_objection), Right(Write);
             // Registry writes: forms
             AgencyEditForm => GET "/agencies/{id}/edit", Page(pages::edit::agency_form), Right(Admin);
             AgencyEdit => POST "/agencies/{id}/edit", Page(pages::edit::agency_edit), Right(Admin);

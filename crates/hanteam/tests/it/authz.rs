@@ -324,6 +324,13 @@ fn expected(e: Endpoint, who: Who, target: Target) -> Outcome {
         PageEvalMyTasks | PageEvalRecusalForm => only(who, &[Evaluator], Ok),
         PageEvalPledge => only(who, &[Evaluator], Refused),
         PageEvalRecusal => only(who, &[Evaluator], Invalid),
+        // The sample round is not published, so its results page is not found for anyone; the
+        // objection form is the API's (an empty one refused as input); objection 999999 is nobody's
+        // and only OPC gets as far as looking for it.
+        PageEvalResults => NotFound,
+        PageEvalObjectionForm => only(who, &[OpcAdmin, Officer, Exchangee], Ok),
+        PageEvalObjectionFile => only(who, &[OpcAdmin, Officer, Exchangee], Invalid),
+        PageEvalObjectionDecisionForm | PageEvalObjectionDecide => only(who, &[OpcAdmin], NotFound),
         // A round's bonuses are pay: OPC and auditors everyone's, the exchangee its own.
         ApiEvalBonuses => only(who, &[OpcAdmin, Auditor, Exchangee], Ok),
         // Scoring: the evaluator signed the pledge but holds no seat on task 1, so its own sheet is
@@ -614,6 +621,12 @@ fn sample(e: Endpoint, ids: &Ids, target: Target) -> (String, bool) {
         PageEvalMyTasks => any(&format!("/evaluation-rounds/{}/my-tasks", ids.round)),
         PageEvalPledge => any(&format!("/evaluation-rounds/{}/pledge", ids.round)),
         PageEvalRecusalForm | PageEvalRecusal => any(&format!("/evaluation-rounds/{}/my-tasks/1/recusal", ids.round)),
+        PageEvalResults => any(&format!("/evaluation-rounds/{}/results", ids.round)),
+        PageEvalObjectionForm => any(&format!("/evaluation-rounds/{}/objections/new", ids.round)),
+        PageEvalObjectionFile => any(&format!("/evaluation-rounds/{}/objections", ids.round)),
+        PageEvalObjectionDecisionForm | PageEvalObjectionDecide => {
+            any(&format!("/evaluation-rounds/{}/objections/999999/decision", ids.round))
+        }
         ApiEvalSheet | ApiEvalSheetSave => any(&format!("/api/v1/evaluation-rounds/{}/tasks/1/score", ids.round)),
         ApiEvalSheetSubmit => any(&format!("/api/v1/evaluation-rounds/{}/tasks/1/score/submit", ids.round)),
         ApiEvalSheetReopen => any(&format!("/api/v1/evaluation-rounds/{}/tasks/1/score/reopen", ids.round)),

@@ -15,6 +15,7 @@ mod cli_accounts;
 mod council;
 mod edges;
 mod evaluation_pages;
+mod evaluation_results_pages;
 mod evaluation_rounds;
 mod export;
 mod hardening;

@@ -58,7 +58,7 @@ async fn evaluator(app: &TestApp, login: &str) {
     tx.commit().await.expect("commit");
 }
 
-async fn stage(app: &TestApp, opc: &str, round: i64, to: &str) -> (u16, Value) {
+pub(crate) async fn stage(app: &TestApp, opc: &str, round: i64, to: &str) -> (u16, Value) {
     let path = format!("/api/v1/evaluation-rounds/{round}");
     let version = app.call(Method::GET, &path, Some(opc), None).await.1["version"].clone();
     app.call(Method::POST, &format!("{path}/stage"), Some(opc), Some(json!({"to": to, "version": version}))).await
@@ -66,7 +66,7 @@ async fn stage(app: &TestApp, opc: &str, round: i64, to: &str) -> (u16, Value) {
 
 /// OPC moves the objection period so it ended yesterday (the final date today), as it may while
 /// the round is open: the only way to reach 확정 today without a clock.
-async fn end_objection_period(app: &TestApp, opc: &str, round: i64) {
+pub(crate) async fn end_objection_period(app: &TestApp, opc: &str, round: i64) {
     let path = format!("/api/v1/evaluation-rounds/{round}");
     let current = app.call(Method::GET, &path, Some(opc), None).await.1;
     let mut body = dates(-1, 0);
@@ -101,7 +101,7 @@ async fn score(b: &Browser, round: i64, task: i64, s: f64) {
 
 /// A round of `tasks` created, assigned (three evaluators p1–p3), scored with `scores[task][k]`
 /// and closed into 이의신청.
-async fn round_in_objections(
+pub(crate) async fn round_in_objections(
     app: &TestApp,
     opc: &str,
     tasks: &[i64],
@@ -138,7 +138,7 @@ async fn round_in_objections(
     (round, ev)
 }
 
-async fn audit_count(app: &TestApp) -> usize {
+pub(crate) async fn audit_count(app: &TestApp) -> usize {
     let log = app.db.list_audit(&hanteam_domain::AuditFilter { limit: 500, ..Default::default() }).await.unwrap();
     log.items.iter().filter(|r| !r.entry.action.starts_with("auth.")).count()
 }

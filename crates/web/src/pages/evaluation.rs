@@ -12,14 +12,16 @@ use axum::response::Response;
 use axum::Form;
 use chrono::Utc;
 use hanteam_app::evaluation::{self, AssignmentView, ConflictView, RoundView};
-use hanteam_domain::access::can_run_evaluation;
+use hanteam_app::objections::{self, ObjectionView};
+use hanteam_domain::access::{can_run_evaluation, objection_scope};
 use hanteam_domain::evaluation::grade::{ExcellentRule, GradingRule};
+use hanteam_domain::evaluation::objection::{ObjectionDecisionInput, ObjectionInput, ObjectionStatus};
 use hanteam_domain::evaluation::round::Stage;
 use hanteam_domain::evaluation::rubric::{Rubric, RubricPreset};
 use hanteam_domain::evaluation::setup::{
     AssignmentInput, ConflictDecisionInput, ConflictInput, ConflictStatus, RoundInput, RoundSettings, StageInput,
 };
-use hanteam_domain::{EvaluationConflictId, EvaluationRoundId, Paging, TaskId};
+use hanteam_domain::{EvaluationConflictId, EvaluationObjectionId, EvaluationRoundId, Paging, TaskId};
 
 use super::context::Ctx;
 use super::form::{answer, form_input, mark_errors, Alert, ConfirmPage, Fact, Field, FormPage, FormView, Hidden};
@@ -313,6 +315,9 @@ struct RoundPage {
     assignment_href: Option<String>,
     my_tasks_href: Option<String>,
     panels: Option<PanelsSummary>,
+    results_href: Option<String>,
+    objection_href: Option<String>,
+    objections: Option<Vec<ObjectionRow>>,
 }
 
 fn conflict_row(id: EvaluationRoundId, c: &ConflictView, opc: bool) -> ConflictRow {
@@ -394,6 +399,8 @@ pub(crate) async fn round_detail(
         let evaluator = cx.principal().is_some_and(|p| hanteam_domain::access::may_act_as_evaluator(p).is_ok());
         let rubric = &r.settings.params.rubric;
         let published = r.stage.is_published();
+        let objections = objection_rows(&state, &cx, id, r.stage).await?;
+        let agency_officer = cx.principal().is_some_and(|p| objection_scope(p).is_some_and(|a| !a.is_empty()));
         Ok::<_, AppError>(RoundPage {
             layout: Layout::detail(&cx, Section::Evaluation, r.name.clone()),
             saved: q.saved(),
@@ -466,6 +473,10 @@ pub(crate) async fn round_detail(
                 .then(|| Endpoint::PageEvalAssignmentForm.href(&[&id])),
             my_tasks_href: evaluator.then(|| my_tasks_href(id)),
             panels,
+            results_href: published.then(|| results_href(id)),
+            objection_href: (agency_officer && r.stage == Stage::Objections)
+                .then(|| Endpoint::PageEvalObjectionForm.href(&[&id])),
+            objections,
         })
     }
     .await;
@@ -1176,6 +1187,309 @@ pub(crate) async fn recusal(
     }
     .await;
     answer_or_refuse(&cx, result, async || recusal_page(&state, &cx, &raw, Some(&input)).await).await
+}
+
+// ---------------------------------------------------------------------------------------------
+// 8. After scoring: the public result, objections and OPC's decisions.
+
+struct RankRow {
+    rank: i64,
+    agency: String,
+    score: String,
+    n_tasks: i64,
+}
+
+#[derive(Template)]
+#[template(path = "evaluation_results.html")]
+struct ResultsPage {
+    layout: Layout,
+    round_href: String,
+    total: i64,
+    excellent_total: i64,
+    table: Table,
+    pager: Option<Pager>,
+    agencies: Vec<RankRow>,
+}
+
+fn score_text(s: f64) -> String {
+    format!("{s:.2}점")
+}
+
+fn results_href(id: EvaluationRoundId) -> String {
+    Endpoint::PageEvalResults.href(&[&id])
+}
+
+/// The published result, a page of tasks at a time. Before publication the round's result does not
+/// exist for anyone here (404), whatever the API says to those who read the round (409): the page
+/// is public, and a public page does not say what is being prepared.
+pub(crate) async fn results(
+    State(state): State<AppState>,
+    cx: Ctx,
+    Path(raw): Path<String>,
+    q: Result<Query<ListQuery>, QueryRejection>,
+) -> Response {
+    let q = q.map(|Query(q)| q).unwrap_or_default();
+    let result = async {
+        let id = EvaluationRoundId::parse(&raw)?;
+        let paging = q.paging()?;
+        let v =
+            objections::publication(&state.db, cx.by(), id, false, paging).await.map_err(|e| {
+                match AppError::from(e) {
+                    AppError::Conflict(_) => AppError::NotFound(format!("{id}번 평가 회차의 공개된 결과")),
+                    other => other,
+                }
+            })?;
+        let rows = v
+            .items
+            .iter()
+            .map(|t| {
+                vec![
+                    Cell::Text(t.position.to_string()),
+                    Cell::HeadLink {
+                        href: super::links::task(&TaskId::new(t.task_id)),
+                        text: format!("{}. {}", t.task_seq, t.task_title),
+                    },
+                    Cell::Text(t.grade.clone()),
+                    Cell::Text(score_text(t.score)),
+                    Cell::Text(if t.excellent { "우수과제".into() } else { "-".into() }),
+                    Cell::Text(t.citizen_change.clone().unwrap_or_else(|| "과제 설명이 아직 없습니다.".into())),
+                ]
+            })
+            .collect();
+        Ok::<_, AppError>(ResultsPage {
+            layout: Layout::nested(&cx, Section::Evaluation, vec![(v.round_name.clone(), round_href(id))], "평가 결과"),
+            round_href: round_href(id),
+            total: v.total,
+            excellent_total: v.excellent_total,
+            table: Table {
+                caption: "과제별 평가 결과: 순위, 과제, 등급, 점수, 우수과제 여부, 국민이 체감하는 변화".into(),
+                head: vec!["순위", "과제", "등급", "점수", "우수과제", "국민이 체감하는 변화"],
+                rows,
+                scroll_label: Some("과제별 평가 결과 표".into()),
+            },
+            pager: q.pager(&results_href(id), paging, v.total),
+            agencies: v
+                .agencies
+                .iter()
+                .map(|a| RankRow {
+                    rank: a.rank,
+                    agency: a.agency_name.clone(),
+                    score: score_text(a.score),
+                    n_tasks: a.n_tasks,
+                })
+                .collect(),
+        })
+    }
+    .await;
+    respond(result, &cx)
+}
+
+/// A row of the round page's objections.
+struct ObjectionRow {
+    task: String,
+    agency: String,
+    status: Badge,
+    reason: String,
+    decision_reason: Option<String>,
+    decide_href: Option<String>,
+}
+
+fn objection_badge(o: &ObjectionView) -> Badge {
+    let class = match o.status {
+        ObjectionStatus::Pending => "bg-light-warning",
+        ObjectionStatus::Upheld => "bg-light-information",
+        ObjectionStatus::Rejected => "bg-light-gray",
+    };
+    Badge { label: o.status_label.clone().into(), class }
+}
+
+/// The round's objections for those the list use case lets read them (OPC, auditors, an agency's
+/// officers their own); nothing for the others, and nothing before 이의신청.
+async fn objection_rows(
+    state: &AppState,
+    cx: &Ctx,
+    id: EvaluationRoundId,
+    stage: Stage,
+) -> Result<Option<Vec<ObjectionRow>>, AppError> {
+    let Some(p) = cx.principal() else { return Ok(None) };
+    if stage < Stage::Objections || objection_scope(p).is_some_and(|s| s.is_empty()) {
+        return Ok(None);
+    }
+    let opc = is_opc(cx);
+    let v = objections::list(&state.db, cx.by(), id, Paging::LARGEST).await?;
+    Ok(Some(
+        v.items
+            .iter()
+            .map(|o| ObjectionRow {
+                task: format!("{}. {}", o.task_seq, o.task_title),
+                agency: o.agency_name.clone(),
+                status: objection_badge(o),
+                reason: o.reason.clone(),
+                decision_reason: o.decision_reason.clone(),
+                decide_href: (opc && stage == Stage::Objections && o.status == ObjectionStatus::Pending)
+                    .then(|| Endpoint::PageEvalObjectionDecisionForm.href(&[&id, &o.id])),
+            })
+            .collect(),
+    ))
+}
+
+#[derive(serde::Deserialize, Default)]
+pub(crate) struct ObjectionQuery {
+    task: Option<String>,
+}
+
+async fn objection_page(state: &AppState, cx: &Ctx, raw: &str, typed: &ObjectionInput) -> Result<FormPage, AppError> {
+    let id = EvaluationRoundId::parse(raw)?;
+    let r = evaluation::get(&state.db, cx.by(), id).await?;
+    let (from, to) = r.schedule.objection_period();
+    Ok(FormPage {
+        layout: Layout::nested(cx, Section::Evaluation, vec![(r.name.clone(), round_href(id))], "이의신청"),
+        heading: format!("이의신청: {}", r.name),
+        context: vec![
+            Fact::new("평가 회차", r.name.clone()),
+            Fact::new("현재 단계", r.stage_label.clone()),
+            Fact::new("이의신청 기간", format!("{} ~ {}", date_ko(from), date_ko(to))),
+        ],
+        intro: vec![
+            "과제에 참여하는 기관의 담당자는 이의신청 기간 안에 과제의 잠정 결과에 이의를 신청할 수 있습니다. 국무조정실이 인용하면 평가위원이 다시 채점하고, 기각하면 사유를 알려 드립니다."
+                .into(),
+        ],
+        alert: None,
+        form: FormView {
+            action: Endpoint::PageEvalObjectionFile.href(&[&id]),
+            csrf: cx.csrf(),
+            hidden: vec![],
+            fields: vec![
+                Field::text("task_id", "과제 번호", &typed.task_id).required().hint("이 평가 회차의 과제 번호(예: 1)를 적습니다."),
+                Field::textarea("reason", "이의신청 사유", &typed.reason, 5)
+                    .required()
+                    .hint("무엇이 잘못 평가되었는지와 그 근거(빠진 실적, 잘못 적용된 지표 등)를 적습니다."),
+            ],
+            submit: "이의신청",
+            cancel: round_href(id),
+        },
+        reload: Endpoint::PageEvalObjectionForm.href(&[&id]),
+    })
+}
+
+pub(crate) async fn objection_form(
+    State(state): State<AppState>,
+    cx: Ctx,
+    Path(raw): Path<String>,
+    q: Result<Query<ObjectionQuery>, QueryRejection>,
+) -> Response {
+    let task = q.ok().and_then(|Query(q)| q.task);
+    respond(objection_page(&state, &cx, &raw, &ObjectionInput { task_id: task, reason: None }).await, &cx)
+}
+
+pub(crate) async fn file_objection(
+    State(state): State<AppState>,
+    cx: Ctx,
+    Path(raw): Path<String>,
+    form: Result<Form<ObjectionInput>, FormRejection>,
+) -> Response {
+    let input = match form_input(form) {
+        Ok(i) => i,
+        Err(e) => return error_page(e, &cx),
+    };
+    let result = async {
+        let id = EvaluationRoundId::parse(&raw)?;
+        objections::file(&state.db, cx.by(), id, &input, Utc::now()).await?;
+        Ok::<_, AppError>(format!("{}?saved=1#h-objections", round_href(id)))
+    }
+    .await;
+    answer_or_refuse(&cx, result, async || objection_page(&state, &cx, &raw, &input).await).await
+}
+
+async fn objection_decision_page(
+    state: &AppState,
+    cx: &Ctx,
+    raw: &(String, String),
+    typed: Option<&ObjectionDecisionInput>,
+) -> Result<FormPage, AppError> {
+    if !is_opc(cx) {
+        return Err(AppError::Forbidden("이의신청은 국무조정실 관리자만 결정할 수 있습니다.".into()));
+    }
+    let id = EvaluationRoundId::parse(&raw.0)?;
+    let oid = EvaluationObjectionId::parse(&raw.1)?;
+    let r = evaluation::get(&state.db, cx.by(), id).await?;
+    // Through the round's list, so an objection of another round is not found under this one.
+    let all = objections::list(&state.db, cx.by(), id, Paging::LARGEST).await?;
+    let o =
+        all.items.iter().find(|o| o.id == oid.get()).ok_or_else(|| AppError::NotFound(format!("{oid}번 이의신청")))?;
+    let decision = typed.and_then(|t| t.decision.clone()).unwrap_or_default();
+    let reason = typed.and_then(|t| t.reason.clone());
+    let version = typed.and_then(|t| t.version.clone()).unwrap_or_else(|| o.version.to_string());
+    let mut context = vec![
+        Fact::new("평가 회차", r.name.clone()),
+        Fact::new("과제", format!("{}. {}", o.task_seq, o.task_title)),
+        Fact::new("신청 기관", o.agency_name.clone()),
+        Fact::new("신청 사유", o.reason.clone()),
+        Fact::new("상태", o.status_label.clone()),
+    ];
+    if let Some(d) = &o.decision_reason {
+        context.push(Fact::new("결정 사유", d.clone()));
+    }
+    Ok(FormPage {
+        layout: Layout::nested(cx, Section::Evaluation, vec![(r.name.clone(), round_href(id))], "이의신청 결정"),
+        heading: format!("이의신청 결정: {}번 과제 ({})", o.task_seq, o.agency_name),
+        context,
+        intro: vec!["인용하면 이 과제의 제출된 채점표가 다시 열려 평가위원이 다시 채점합니다. 기각하면 사유를 적어 신청 기관에 알립니다. 결정과 사유는 감사기록에 남습니다.".into()],
+        alert: None,
+        form: FormView {
+            action: Endpoint::PageEvalObjectionDecide.href(&[&id, &oid]),
+            csrf: cx.csrf(),
+            hidden: vec![Hidden { name: "version", value: version }],
+            fields: vec![
+                Field::select(
+                    "decision",
+                    "결정",
+                    options_with(
+                        "고르세요",
+                        &decision,
+                        vec![
+                            ("upheld".into(), "인용 (평가위원이 다시 채점)".into()),
+                            ("rejected".into(), "기각 (결과 유지)".into()),
+                        ],
+                    ),
+                )
+                .required(),
+                Field::textarea("reason", "결정 사유", &reason, 4)
+                    .hint("기각할 때는 꼭 적습니다. 인용할 때는 평가위원에게 전할 말을 적을 수 있습니다."),
+            ],
+            submit: "결정 저장",
+            cancel: round_href(id),
+        },
+        reload: Endpoint::PageEvalObjectionDecisionForm.href(&[&id, &oid]),
+    })
+}
+
+pub(crate) async fn objection_decision_form(
+    State(state): State<AppState>,
+    cx: Ctx,
+    Path(raw): Path<(String, String)>,
+) -> Response {
+    respond(objection_decision_page(&state, &cx, &raw, None).await, &cx)
+}
+
+pub(crate) async fn decide_objection(
+    State(state): State<AppState>,
+    cx: Ctx,
+    Path(raw): Path<(String, String)>,
+    form: Result<Form<ObjectionDecisionInput>, FormRejection>,
+) -> Response {
+    let input = match form_input(form) {
+        Ok(i) => i,
+        Err(e) => return error_page(e, &cx),
+    };
+    let result = async {
+        let id = EvaluationRoundId::parse(&raw.0)?;
+        let oid = EvaluationObjectionId::parse(&raw.1)?;
+        objections::decide(&state.db, cx.by(), oid, &input).await?;
+        Ok::<_, AppError>(format!("{}?saved=1#h-objections", round_href(id)))
+    }
+    .await;
+    answer_or_refuse(&cx, result, async || objection_decision_page(&state, &cx, &raw, Some(&input)).await).await
 }
 
 #[cfg(test)]
