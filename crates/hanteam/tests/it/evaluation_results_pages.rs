@@ -91,6 +91,15 @@ async fn the_results_page_is_not_found_before_publication_and_then_shows_grades_
     for agency in ["환경부", "개보위"] {
         assert!(html.contains(&format!("<th scope=\"row\" data-label=\"기관\">{agency}</th>")), "{agency}: {html}");
     }
+    // A page at a time, like the other lists.
+    let first = app.html(&format!("{results}?limit=1"), 200).await;
+    assert_eq!(first.matches("<td data-label=\"등급\">").count(), 1, "{first}");
+    assert!(
+        first.contains("krds-pagination")
+            && first.contains("<td data-label=\"점수\">93.33점")
+            && !first.contains("<td data-label=\"점수\">80.00점"),
+        "{first}"
+    );
     for bad in [
         "p1 위원",
         "p2 위원",
@@ -132,7 +141,9 @@ async fn an_officer_objects_through_the_form_and_opc_decides_it_through_its_form
     assert!(rp.contains(&form_path) && rp.contains("이의신청하기"), "{rp}");
     let (s, form) = page(&officer, &format!("{form_path}?task=1")).await;
     assert_eq!(s, 200, "{form}");
-    assert!(form.contains("name=\"csrf_token\"") && form.contains("value=\"1\""), "{form}");
+    assert!(form.contains("name=\"csrf_token\"") && form.contains("value=\"1\" selected"), "{form}");
+    // Only the officer's own task is offered, with its provisional grade and score.
+    assert!(form.contains("(잠정 ") && !form.contains("value=\"30\""), "{form}");
 
     let before = audit_count(&app).await;
     let file = format!("/evaluation-rounds/{round}/objections");

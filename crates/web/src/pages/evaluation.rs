@@ -1342,6 +1342,18 @@ async fn objection_page(state: &AppState, cx: &Ctx, raw: &str, typed: &Objection
     let id = EvaluationRoundId::parse(raw)?;
     let r = evaluation::get(&state.db, cx.by(), id).await?;
     let (from, to) = r.schedule.objection_period();
+    // The officer's own tasks with their provisional result, when the results use case lets it
+    // read them (from 이의신청 on); otherwise the task is typed by its number.
+    let own = own_results(state, cx, id).await?;
+    let task_field = if own.is_empty() {
+        Field::text("task_id", "과제 번호", &typed.task_id)
+            .required()
+            .hint("이 평가 회차의 과제 번호(예: 1)를 적습니다.")
+    } else {
+        Field::select("task_id", "과제", options_with("고르세요", typed.task_id.as_deref().unwrap_or(""), own))
+            .required()
+            .hint("기관이 참여하는 과제와 그 잠정 등급·점수입니다.")
+    };
     Ok(FormPage {
         layout: Layout::nested(cx, Section::Evaluation, vec![(r.name.clone(), round_href(id))], "이의신청"),
         heading: format!("이의신청: {}", r.name),
@@ -1360,7 +1372,7 @@ async fn objection_page(state: &AppState, cx: &Ctx, raw: &str, typed: &Objection
             csrf: cx.csrf(),
             hidden: vec![],
             fields: vec![
-                Field::text("task_id", "과제 번호", &typed.task_id).required().hint("이 평가 회차의 과제 번호(예: 1)를 적습니다."),
+                task_field,
                 Field::textarea("reason", "이의신청 사유", &typed.reason, 5)
                     .required()
                     .hint("무엇이 잘못 평가되었는지와 그 근거(빠진 실적, 잘못 적용된 지표 등)를 적습니다."),
@@ -1370,6 +1382,26 @@ async fn objection_page(state: &AppState, cx: &Ctx, raw: &str, typed: &Objection
         },
         reload: Endpoint::PageEvalObjectionForm.href(&[&id]),
     })
+}
+
+/// The tasks whose provisional result the caller reads, as choices: `(task id, "seq. title (grade, score)")`.
+async fn own_results(state: &AppState, cx: &Ctx, id: EvaluationRoundId) -> Result<Vec<(String, String)>, AppError> {
+    match hanteam_app::scoring::results(&state.db, cx.by(), id, Paging::LARGEST).await {
+        Ok(v) => Ok(v
+            .items
+            .iter()
+            .map(|t| {
+                (
+                    t.task_id.to_string(),
+                    format!("{}. {} (잠정 {}등급, {})", t.task_seq, t.task_title, t.grade, score_text(t.score)),
+                )
+            })
+            .collect()),
+        // Refused (no result yet, or not the caller's): the form still opens and the use case
+        // answers the objection itself.
+        Err(hanteam_app::UseCaseError::Internal(e)) => Err(AppError::Internal(e)),
+        Err(_) => Ok(vec![]),
+    }
 }
 
 pub(crate) async fn objection_form(
