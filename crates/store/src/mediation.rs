@@ -402,10 +402,19 @@ struct SummaryRow {
     version: i64,
 }
 
-const SUMMARY_SELECT: &str = "SELECT b.id, b.task_id, t.seq AS task_seq, t.title AS task_title, b.category, b.status,
+const SUMMARY_COLUMNS: &str = "b.id, b.task_id, t.seq AS task_seq, t.title AS task_title, b.category, b.status,
     b.description, b.raised_by_agency_id, ra.short_name AS raised_by_short_name, b.raised_at, b.mediation_opened_at,
-    b.closed_at, b.version
-    FROM bottlenecks b JOIN tasks t ON t.id = b.task_id LEFT JOIN agencies ra ON ra.id = b.raised_by_agency_id";
+    b.closed_at, b.version";
+const SUMMARY_FROM: &str =
+    "FROM bottlenecks b JOIN tasks t ON t.id = b.task_id LEFT JOIN agencies ra ON ra.id = b.raised_by_agency_id";
+
+/// A page's row with the number of rows of the whole list, counted by the same query.
+#[derive(sqlx::FromRow)]
+struct PagedSummaryRow {
+    #[sqlx(flatten)]
+    row: SummaryRow,
+    list_total: i64,
+}
 
 #[derive(sqlx::FromRow)]
 struct AgencyRow {
@@ -516,22 +525,32 @@ impl Db {
     ) -> Result<Page<BottleneckSummary>> {
         let mut params = Vec::new();
         let condition = conditions(scope, filter, &mut params);
-        let count_sql = format!("SELECT COUNT(*) FROM bottlenecks b WHERE {condition}");
-        let total: i64 =
-            with_db!(self, |pool| bind_all!(sqlx::query_scalar(&count_sql), &params).fetch_one(pool).await?);
         let limit = marks(&mut params, [Param::Int(paging.limit)]);
         let offset = marks(&mut params, [Param::Int(paging.offset)]);
-        // Open ones first, the longest open first; then the latest closed.
+        // Open ones first, the longest open first; then the latest closed. The page's query counts
+        // the whole list as well (one pass over the scope instead of two: the officer's home page
+        // asks for it); only a page past the end asks for the count on its own.
         let order = "CASE WHEN b.status IN ('raised', 'in_mediation') THEN 0 ELSE 1 END,
                      CASE WHEN b.status IN ('raised', 'in_mediation') THEN b.raised_at END ASC,
                      b.closed_at DESC, b.id";
         let sql = format!(
-            "{SUMMARY_SELECT} WHERE b.id IN (SELECT b.id FROM bottlenecks b WHERE {condition}
-                                            ORDER BY {order} LIMIT {limit} OFFSET {offset})
+            "SELECT {SUMMARY_COLUMNS}, p.list_total {SUMMARY_FROM}
+             JOIN (SELECT b.id AS page_id, COUNT(*) OVER () AS list_total FROM bottlenecks b WHERE {condition}
+                   ORDER BY {order} LIMIT {limit} OFFSET {offset}) p ON p.page_id = b.id
              ORDER BY {order}"
         );
-        let rows: Vec<SummaryRow> =
-            with_db!(self, |pool| bind_all!(sqlx::query_as::<_, SummaryRow>(&sql), &params).fetch_all(pool).await?);
+        let paged: Vec<PagedSummaryRow> =
+            with_db!(self, |pool| bind_all!(sqlx::query_as::<_, PagedSummaryRow>(&sql), &params)
+                .fetch_all(pool)
+                .await?);
+        let total = match paged.first() {
+            Some(p) => p.list_total,
+            None => {
+                let count_sql = format!("SELECT COUNT(*) FROM bottlenecks b WHERE {condition}");
+                with_db!(self, |pool| bind_all!(sqlx::query_scalar(&count_sql), &params).fetch_one(pool).await?)
+            }
+        };
+        let rows: Vec<SummaryRow> = paged.into_iter().map(|p| p.row).collect();
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let agencies = self.agency_rows(&ids).await?;
         Ok(Page { items: Self::summaries(rows, &agencies, now)?, total })
@@ -549,7 +568,7 @@ impl Db {
 
     /// A bottleneck in full: positions, meetings, outcome and follow-ups.
     pub async fn get_bottleneck(&self, id: BottleneckId, now: DateTime<Utc>) -> Result<Option<BottleneckDetail>> {
-        let sql = format!("{SUMMARY_SELECT} WHERE b.id = $1");
+        let sql = format!("SELECT {SUMMARY_COLUMNS} {SUMMARY_FROM} WHERE b.id = $1");
         let row: Option<SummaryRow> =
             with_db!(self, |pool| sqlx::query_as::<_, SummaryRow>(&sql).bind(id.get()).fetch_optional(pool).await?);
         let Some(row) = row else { return Ok(None) };
