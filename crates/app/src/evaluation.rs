@@ -47,12 +47,13 @@ fn may_run(by: &Caller) -> Result<()> {
     }
 }
 
-fn settings_of(r: &RoundRecord) -> Result<RoundSettings> {
+/// A round's settings as saved (rounds saved before a setting existed read its default).
+pub(crate) fn settings_of(r: &RoundRecord) -> Result<RoundSettings> {
     serde_json::from_str(&r.params_json)
         .map_err(|e| internal(format!("평가 회차 {}의 설정을 읽을 수 없습니다: {e}", r.id)))
 }
 
-fn schedule_of(r: &RoundRecord) -> RoundSchedule {
+pub(crate) fn schedule_of(r: &RoundRecord) -> RoundSchedule {
     RoundSchedule {
         setup_on: r.setup_on,
         assignment_on: r.assignment_on,

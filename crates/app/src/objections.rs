@@ -24,7 +24,7 @@ use hanteam_domain::evaluation::objection::{
     ensure_finalisable, parse_objection, parse_objection_decision, rescoring_reason, ObjectionDecisionInput,
     ObjectionInput, ObjectionStatus,
 };
-use hanteam_domain::evaluation::round::{self, RoundSchedule, Stage};
+use hanteam_domain::evaluation::round::{self, Stage};
 use hanteam_domain::evaluation::setup::RoundSettings;
 use hanteam_domain::reward::pool::{ensure_pool_editable, equal_agency_parts, parse_prize_pool, PrizePoolInput};
 use hanteam_domain::reward::split_prizes;
@@ -37,6 +37,7 @@ use hanteam_store::scoring::SheetRecord;
 use hanteam_store::{Db, Tx};
 use serde::Serialize;
 
+use crate::evaluation::{schedule_of, settings_of};
 use crate::{Caller, Result, Saved, UseCaseError};
 
 fn round_not_found(id: EvaluationRoundId) -> UseCaseError {
@@ -45,23 +46,6 @@ fn round_not_found(id: EvaluationRoundId) -> UseCaseError {
 
 fn internal(e: impl std::fmt::Display) -> UseCaseError {
     UseCaseError::Internal(e.to_string())
-}
-
-fn settings_of(r: &RoundRecord) -> Result<RoundSettings> {
-    serde_json::from_str(&r.params_json)
-        .map_err(|e| internal(format!("평가 회차 {}의 설정을 읽을 수 없습니다: {e}", r.id)))
-}
-
-fn schedule_of(r: &RoundRecord) -> RoundSchedule {
-    RoundSchedule {
-        setup_on: r.setup_on,
-        assignment_on: r.assignment_on,
-        scoring_on: r.scoring_on,
-        review_on: r.review_on,
-        objections_on: r.objections_on,
-        final_on: r.final_on,
-        published_on: r.published_on,
-    }
 }
 
 async fn readable(db: &Db, by: &Caller, id: EvaluationRoundId) -> Result<RoundRecord> {

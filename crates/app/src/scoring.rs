@@ -25,6 +25,7 @@ use hanteam_store::views::{Page, TaskDetail};
 use hanteam_store::{Db, Tx};
 use serde::{Deserialize, Serialize};
 
+use crate::evaluation::settings_of;
 use crate::{Caller, Result, Saved, UseCaseError};
 
 fn round_not_found(id: EvaluationRoundId) -> UseCaseError {
@@ -33,11 +34,6 @@ fn round_not_found(id: EvaluationRoundId) -> UseCaseError {
 
 fn internal(e: impl std::fmt::Display) -> UseCaseError {
     UseCaseError::Internal(e.to_string())
-}
-
-fn settings_of(r: &RoundRecord) -> Result<RoundSettings> {
-    serde_json::from_str(&r.params_json)
-        .map_err(|e| internal(format!("평가 회차 {}의 설정을 읽을 수 없습니다: {e}", r.id)))
 }
 
 fn scores_of(s: &SheetRecord) -> Result<Vec<SheetScore>> {
