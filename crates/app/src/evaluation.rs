@@ -28,6 +28,7 @@ use hanteam_store::views::{Page, TaskBrief};
 use hanteam_store::{Db, Tx};
 use serde::Serialize;
 
+use crate::round_record::{schedule_of, settings_of};
 use crate::{Caller, Result, Saved, UseCaseError};
 
 fn not_found(id: EvaluationRoundId) -> UseCaseError {
@@ -44,24 +45,6 @@ fn may_run(by: &Caller) -> Result<()> {
         Ok(())
     } else {
         Err(UseCaseError::Forbidden("평가 회차는 국무조정실 관리자만 만들고 바꿀 수 있습니다.".into()))
-    }
-}
-
-/// A round's settings as saved (rounds saved before a setting existed read its default).
-pub(crate) fn settings_of(r: &RoundRecord) -> Result<RoundSettings> {
-    serde_json::from_str(&r.params_json)
-        .map_err(|e| internal(format!("평가 회차 {}의 설정을 읽을 수 없습니다: {e}", r.id)))
-}
-
-pub(crate) fn schedule_of(r: &RoundRecord) -> RoundSchedule {
-    RoundSchedule {
-        setup_on: r.setup_on,
-        assignment_on: r.assignment_on,
-        scoring_on: r.scoring_on,
-        review_on: r.review_on,
-        objections_on: r.objections_on,
-        final_on: r.final_on,
-        published_on: r.published_on,
     }
 }
 

@@ -37,6 +37,7 @@ pub mod parts;
 pub mod pay;
 pub mod proposals;
 pub mod registry;
+mod round_record;
 pub mod scoring;
 pub mod secrets;
 pub mod synth;

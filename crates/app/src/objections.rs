@@ -37,7 +37,7 @@ use hanteam_store::scoring::SheetRecord;
 use hanteam_store::{Db, Tx};
 use serde::Serialize;
 
-use crate::evaluation::{schedule_of, settings_of};
+use crate::round_record::{schedule_of, settings_of};
 use crate::{Caller, Result, Saved, UseCaseError};
 
 fn round_not_found(id: EvaluationRoundId) -> UseCaseError {

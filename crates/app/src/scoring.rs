@@ -25,7 +25,7 @@ use hanteam_store::views::{Page, TaskDetail};
 use hanteam_store::{Db, Tx};
 use serde::{Deserialize, Serialize};
 
-use crate::evaluation::settings_of;
+use crate::round_record::settings_of;
 use crate::{Caller, Result, Saved, UseCaseError};
 
 fn round_not_found(id: EvaluationRoundId) -> UseCaseError {
