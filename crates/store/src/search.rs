@@ -18,12 +18,16 @@ use crate::{with_db, Db, Result, StoreError};
 /// Tasks refreshed per round trip (keeps every statement under both databases' bind limits).
 const CHUNK: usize = 500;
 
-/// Said first in the transaction of each PostgreSQL query of the index. A task's document (~5 KB)
-/// is stored out of line, and the planner does not count reading it in the cost of `doc @@ q`: when
-/// it expects many matches it reads every document instead of the GIN index. On 100,000 tasks,
-/// after a few hundred edits, a common word took 660 ms that way instead of 41 ms (EXPLAIN ANALYZE),
-/// and 16 readers at once got no answer within 2 s.
-const ON_THE_INDEX: &str = "SET LOCAL enable_seqscan = off";
+/// The transaction each PostgreSQL query of the index runs in, sequential scans priced out. A
+/// task's document (~5 KB) is stored out of line, and the planner does not count reading it in the
+/// cost of `doc @@ q`: when it expects many matches it reads every document instead of the GIN
+/// index. On 100,000 tasks, after a few hundred edits, a common word took 660 ms that way instead
+/// of 41 ms (EXPLAIN ANALYZE), and 16 readers at once got no answer within 2 s.
+async fn on_the_index(pool: &sqlx::PgPool) -> Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SET LOCAL enable_seqscan = off").execute(&mut *tx).await?;
+    Ok(tx)
+}
 
 #[derive(sqlx::FromRow)]
 struct IndexRow {
@@ -368,8 +372,7 @@ impl Db {
                     .await?
             }
             Db::Postgres(pool) => {
-                let mut tx = pool.begin().await?;
-                sqlx::query(ON_THE_INDEX).execute(&mut *tx).await?;
+                let mut tx = on_the_index(pool).await?;
                 let n = sqlx::query_scalar("SELECT COUNT(*) FROM task_search WHERE doc @@ $1::tsquery")
                     .bind(tsquery(m))
                     .fetch_one(&mut *tx)
@@ -403,8 +406,7 @@ impl Db {
                     "WITH m AS MATERIALIZED (SELECT task_id AS id FROM task_search WHERE doc @@ $1::tsquery)
                      SELECT t.id FROM tasks t JOIN m ON m.id = t.id ORDER BY {order} LIMIT $2 OFFSET $3"
                 );
-                let mut tx = pool.begin().await?;
-                sqlx::query(ON_THE_INDEX).execute(&mut *tx).await?;
+                let mut tx = on_the_index(pool).await?;
                 let ids =
                     sqlx::query_scalar(&sql).bind(tsquery(m)).bind(limit).bind(offset).fetch_all(&mut *tx).await?;
                 tx.commit().await?;
@@ -435,8 +437,7 @@ impl Db {
                 // The matches are taken from the GIN index first, then the page sorted out of them.
                 // Left to itself the planner walks the primary key backwards and tests each row's
                 // document: 130-160 ms for a word in 700 tasks of 100,000 (EXPLAIN ANALYZE), 2 ms this way.
-                let mut tx = pool.begin().await?;
-                sqlx::query(ON_THE_INDEX).execute(&mut *tx).await?;
+                let mut tx = on_the_index(pool).await?;
                 let folded = sqlx::query_scalar(
                     "WITH m AS MATERIALIZED (SELECT task_id AS id FROM task_search WHERE doc @@ $1::tsquery)
                      SELECT string_agg(CAST(id AS TEXT), ',' ORDER BY id DESC) FROM
