@@ -35,6 +35,7 @@ pub mod notify;
 pub mod objections;
 pub mod parts;
 pub mod pay;
+pub mod prizes;
 pub mod proposals;
 pub mod registry;
 mod round_record;

@@ -11,13 +11,10 @@
 //!   description), the excellent tasks and the agency ranking — never an evaluator, an individual
 //!   score, a comment, an objection or anyone's pay; the officers of a task's agencies read the
 //!   names of its evaluators (never who gave which score).
-//! - Prizes: the round's pool (in its settings, OPC edits it until 확정) is split with
-//!   `reward::split_prizes` among the excellent tasks by the round's rule and, within a task,
-//!   equally among its agencies (hanteam does not yet take shares per agency or person from OPC),
-//!   so the parts add up exactly to the pool.
+//! - Prizes are `prizes`'.
 
 use chrono::{DateTime, Utc};
-use hanteam_domain::access::{self, PrizeRefusal};
+use hanteam_domain::access;
 use hanteam_domain::audit::AuditAction;
 use hanteam_domain::evaluation::agency_score::AgencyScore;
 use hanteam_domain::evaluation::objection::{
@@ -26,8 +23,6 @@ use hanteam_domain::evaluation::objection::{
 };
 use hanteam_domain::evaluation::round::{self, Stage};
 use hanteam_domain::evaluation::setup::RoundSettings;
-use hanteam_domain::reward::pool::{ensure_pool_editable, equal_agency_parts, parse_prize_pool, PrizePoolInput};
-use hanteam_domain::reward::split_prizes;
 use hanteam_domain::time::kst_date;
 use hanteam_domain::{EvaluationObjectionId, EvaluationRoundId, Paging, TaskId};
 use hanteam_store::audit::Change;
@@ -37,7 +32,7 @@ use hanteam_store::scoring::SheetRecord;
 use hanteam_store::{Db, Tx};
 use serde::Serialize;
 
-use crate::round_record::{schedule_of, settings_of};
+use crate::round_record::schedule_of;
 use crate::{Caller, Result, Saved, UseCaseError};
 
 fn round_not_found(id: EvaluationRoundId) -> UseCaseError {
@@ -57,7 +52,7 @@ async fn readable(db: &Db, by: &Caller, id: EvaluationRoundId) -> Result<RoundRe
 }
 
 fn not_opc() -> UseCaseError {
-    UseCaseError::Forbidden("이의신청 결정과 포상금 총액은 국무조정실 관리자만 정할 수 있습니다.".into())
+    UseCaseError::Forbidden("이의신청은 국무조정실 관리자만 결정할 수 있습니다.".into())
 }
 
 /// An officer of an agency taking part in the task objects to its provisional result
@@ -391,129 +386,4 @@ pub async fn task_evaluators(db: &Db, by: &Caller, id: EvaluationRoundId, task: 
         }));
     }
     Ok(TaskEvaluatorsView { round_id: id.get(), task_id: task.get(), names: db.task_evaluator_names(id, task).await? })
-}
-
-/// One payment of the round's prize money.
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct PrizeItem {
-    pub task_id: i64,
-    pub agency_id: i64,
-    pub agency_name: String,
-    /// A named person; null for a part paid to the agency itself (all of them for now).
-    pub person: Option<String>,
-    pub amount_won: i64,
-}
-
-/// A page of the round's prize split.
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct PrizesView {
-    pub round_id: i64,
-    pub stage: Stage,
-    /// Before 확정 the split may still change.
-    pub provisional: bool,
-    pub pool_won: i64,
-    /// How the pool is divided, in Korean.
-    pub rule: String,
-    /// Over every line (of the caller's scope): paid_won + undistributed_won = pool_won for OPC.
-    pub paid_won: i64,
-    /// What nobody could take (no excellent task, or everyone at the cap): OPC and auditors only.
-    pub undistributed_won: Option<i64>,
-    pub items: Vec<PrizeItem>,
-    pub total: i64,
-    pub limit: i64,
-    pub offset: i64,
-}
-
-/// The round's prize split (`GET /api/v1/evaluation-rounds/{id}/prizes`): OPC and auditors once a
-/// result exists; an agency officer its own agencies' lines once the round is final.
-pub async fn prizes(db: &Db, by: &Caller, id: EvaluationRoundId, paging: Paging) -> Result<PrizesView> {
-    let p = by.signed_in()?;
-    let r = readable(db, by, id).await?;
-    let stage = r.stage()?;
-    let scope = access::prize_scope(p, stage).map_err(|why| match why {
-        PrizeRefusal::NotYet => UseCaseError::Conflict(
-            "채점이 아직 끝나지 않아 포상금 배분이 없습니다. 채점을 마감하면 우수과제가 정해집니다.".into(),
-        ),
-        PrizeRefusal::NotAllowed => {
-            UseCaseError::Forbidden("포상금 배분은 국무조정실과 해당 기관 담당자만 볼 수 있습니다.".into())
-        }
-        PrizeRefusal::BeforeFinal => {
-            UseCaseError::Forbidden("기관의 포상금은 평가 결과가 확정된 뒤에 볼 수 있습니다.".into())
-        }
-    })?;
-    let settings = settings_of(&r)?;
-    let pool = settings.prizes.pool_won;
-    let tasks = db.excellent_tasks(id).await?;
-    let lines = if tasks.is_empty() {
-        vec![]
-    } else {
-        split_prizes(pool, &equal_agency_parts(&tasks), &settings.prizes.rules)
-            .map_err(|e| UseCaseError::Conflict(format!("포상금을 나눌 수 없습니다. {e}")))?
-            .lines()
-    };
-    let names: Vec<(i64, String)> =
-        tasks.iter().flat_map(|t| t.agencies.iter().map(|(a, n)| (a.get(), n.clone()))).collect();
-    let mine: Vec<_> = lines.into_iter().filter(|l| scope.as_ref().is_none_or(|a| a.contains(&l.agency_id))).collect();
-    let paid_won: i64 = mine.iter().map(|l| l.amount_won).sum();
-    let items = mine
-        .iter()
-        .skip(paging.offset.max(0) as usize)
-        .take(paging.limit.max(0) as usize)
-        .map(|l| PrizeItem {
-            task_id: l.task_id.get(),
-            agency_id: l.agency_id.get(),
-            agency_name: names
-                .iter()
-                .find(|(a, _)| *a == l.agency_id.get())
-                .map(|(_, n)| n.clone())
-                .unwrap_or_default(),
-            person: l.person.clone(),
-            amount_won: l.amount_won,
-        })
-        .collect();
-    Ok(PrizesView {
-        round_id: id.get(),
-        stage,
-        provisional: stage < Stage::Final,
-        pool_won: pool,
-        rule: format!(
-            "{}: 포상금 총액을 우수과제 {}개에 나누고, 과제 몫은 참여 기관에 똑같이 나눕니다(기관·개인별 배분 비율은 아직 정할 수 없습니다). 나머지 원 단위는 최대잉여법으로 배분해 합계가 총액과 같습니다.",
-            settings.prizes.rules.pool_rule.label_ko(),
-            tasks.len()
-        ),
-        paid_won,
-        undistributed_won: scope.is_none().then_some(pool - paid_won),
-        total: mine.len() as i64,
-        items,
-        limit: paging.limit,
-        offset: paging.offset,
-    })
-}
-
-/// OPC sets the round's prize pool (`PUT …/prizes`) with the round's version, until 확정.
-pub async fn set_pool(db: &Db, by: &Caller, id: EvaluationRoundId, input: &PrizePoolInput) -> Result<Saved> {
-    let p = by.signed_in()?;
-    if !access::can_decide_objections(p) {
-        return Err(not_opc());
-    }
-    let (pool, version) = parse_prize_pool(input)?;
-    let mut tx = db.begin().await?;
-    let before = tx.load::<RoundRecord>(id).await?.ok_or_else(|| round_not_found(id))?;
-    ensure_pool_editable(before.stage()?).map_err(UseCaseError::Conflict)?;
-    if before.version != version {
-        return Err(UseCaseError::Stale { current_version: before.version });
-    }
-    let mut settings = settings_of(&before)?;
-    settings.prizes.pool_won = pool;
-    let json = serde_json::to_string(&settings).map_err(internal)?;
-    let version = tx
-        .set_round_params(id, version, &json)
-        .await?
-        .ok_or(UseCaseError::Stale { current_version: before.version })?;
-    let after = tx.load::<RoundRecord>(id).await?.ok_or_else(|| round_not_found(id))?;
-    tx.audit(&by.actor, Change::updated(AuditAction::EvaluationPrizePool, &before, &after)).await?;
-    tx.commit().await?;
-    Ok(Saved { id: id.get(), version })
 }

@@ -11,6 +11,8 @@
 //!   within the task, in proportion to their own parts, again and again until nothing is over. What
 //!   nobody can take (everyone capped) is reported per task as `undistributed_won`, never dropped.
 //!   A person named in several tasks is settled task by task in id order.
+//! - [`shares`] — who shares an excellent task's part: OPC's shares per agency and per person
+//!   (exchangees of the task's pair, or people OPC names), checked, with the equal default.
 //! - [`pay`] — the pay table per year (성과상여금·성과연봉 standard and S-grade amounts per band) with
 //!   the 2024 table shipped, and 특별성과가산금 = rate (default 50%) × the band's S-grade amount,
 //!   rounded down to the won (or to 10원 if the round says so). A band with no amount gives
@@ -25,6 +27,7 @@ pub mod input;
 pub mod pay;
 pub mod pool;
 pub mod rating;
+pub mod shares;
 pub mod split;
 pub mod statement;
 

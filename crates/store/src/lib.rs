@@ -28,6 +28,7 @@ mod migrate;
 pub mod notifications;
 pub mod objections;
 pub mod pay;
+pub mod prizes;
 pub mod proposals;
 mod queries;
 mod record;

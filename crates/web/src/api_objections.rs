@@ -5,9 +5,10 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use hanteam_app::objections::{self, ObjectionsView, PrizesView, PublicationView, TaskEvaluatorsView};
+use hanteam_app::objections::{self, ObjectionsView, PublicationView, TaskEvaluatorsView};
+use hanteam_app::prizes::{self, PrizesView};
 use hanteam_domain::evaluation::objection::{ObjectionDecisionInput, ObjectionInput};
-use hanteam_domain::reward::pool::PrizePoolInput;
+use hanteam_domain::reward::pool::PrizeSettingsInput;
 use hanteam_domain::{EvaluationObjectionId, EvaluationRoundId, Paging, PagingInput, TaskId};
 use serde::{Deserialize, Serialize};
 
@@ -121,8 +122,11 @@ pub(crate) async fn task_evaluators(
 }
 
 /// The round's prize split: the pool among the excellent tasks by the round's rule, each task's part
-/// equally among its agencies; the lines add up exactly to the pool. OPC and auditors once a result
-/// exists; an agency officer its own agencies' lines once the round is final.
+/// among its agencies and their people by the shares OPC set (equally among the agencies where it
+/// set none), with the per-person cap; the lines add up exactly to the pool (with what nobody could
+/// take under the cap, `undistributed_won`). A person's line has `person`, `person_key` and, for an
+/// exchangee, `exchangee_id`. OPC and auditors once a result exists (with the shares and the
+/// round's version); an agency officer its own agencies' lines once the round is final.
 #[utoipa::path(get, path = "/api/v1/evaluation-rounds/{id}/prizes", tag = "evaluation",
     params(("id" = i64, Path, description = "Round id"), PagingInput), security(("token" = [])),
     responses((status = 200, body = PrizesView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
@@ -133,13 +137,16 @@ pub(crate) async fn prizes(
     Path(id): Path<String>,
     ApiQuery(paging): ApiQuery<PagingInput>,
 ) -> Result<Json<PrizesView>, AppError> {
-    Ok(Json(
-        objections::prizes(&state.db, &viewer.caller, EvaluationRoundId::parse(&id)?, Paging::parse(&paging)?).await?,
-    ))
+    Ok(Json(prizes::prizes(&state.db, &viewer.caller, EvaluationRoundId::parse(&id)?, Paging::parse(&paging)?).await?))
 }
 
-/// Set the round's prize pool in whole won (OPC), with the round's version, until it is final.
-#[utoipa::path(put, path = "/api/v1/evaluation-rounds/{id}/prizes", tag = "evaluation", request_body = PrizePoolInput,
+/// Set the round's prize settings whole (OPC), with the round's version, until it is final: the pool
+/// and the per-person cap in whole won (a null cap: none), and the shares of the excellent tasks —
+/// per task every agency taking part with a whole-number share, and within an agency the people
+/// (an exchangee of the task's pair by `exchangee_id`, or anyone else by `name`) with theirs. A task
+/// left out is split equally among its agencies. Wrong input is refused field by field, nothing
+/// written.
+#[utoipa::path(put, path = "/api/v1/evaluation-rounds/{id}/prizes", tag = "evaluation", request_body = PrizeSettingsInput,
     params(("id" = i64, Path, description = "Round id")), security(("token" = [])),
     responses((status = 200, body = Written), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
                (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
@@ -147,7 +154,7 @@ pub(crate) async fn set_prize_pool(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
-    ApiJson(input): ApiJson<PrizePoolInput>,
+    ApiJson(input): ApiJson<PrizeSettingsInput>,
 ) -> Result<Json<Written>, AppError> {
-    Ok(Json(objections::set_pool(&state.db, &viewer.caller, EvaluationRoundId::parse(&id)?, &input).await?.into()))
+    Ok(Json(prizes::set(&state.db, &viewer.caller, EvaluationRoundId::parse(&id)?, &input).await?.into()))
 }

@@ -169,6 +169,13 @@ macro_rules! route_table {
             PageEvalObjectionFile => POST "/evaluation-rounds/{id}/objections", Page(pages::evaluation::file_objection), Right(Write);
             PageEvalObjectionDecisionForm => GET "/evaluation-rounds/{id}/objections/{oid}/decision", Page(pages::evaluation::objection_decision_form), Right(Write);
             PageEvalObjectionDecide => POST "/evaluation-rounds/{id}/objections/{oid}/decision", Page(pages::evaluation::decide_objection), Right(Write);
+            // Prize money: the split (the use case says who reads which lines), OPC's forms for the
+            // pool and the cap and for one excellent task's shares.
+            PageEvalPrizes => GET "/evaluation-rounds/{id}/prizes", Page(pages::evaluation_prizes::prize_page), SignedIn;
+            PageEvalPrizeSettingsForm => GET "/evaluation-rounds/{id}/prizes/settings", Page(pages::evaluation_prizes::settings_form), Right(Write);
+            PageEvalPrizeSettings => POST "/evaluation-rounds/{id}/prizes/settings", Page(pages::evaluation_prizes::settings_save), Right(Write);
+            PageEvalPrizeShares => GET "/evaluation-rounds/{id}/prizes/tasks/{task_id}", Page(pages::evaluation_prizes::shares_form), Right(Write);
+            PageEvalPrizeSharesSave => POST "/evaluation-rounds/{id}/prizes/tasks/{task_id}", Page(pages::evaluation_prizes::shares_save), Right(Write);
             // Registry writes: forms
             AgencyEditForm => GET "/agencies/{id}/edit", Page(pages::edit::agency_form), Right(Admin);
             AgencyEdit => POST "/agencies/{id}/edit", Page(pages::edit::agency_edit), Right(Admin);

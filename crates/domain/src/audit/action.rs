@@ -144,8 +144,11 @@ actions! {
     EvaluationObjectionFile => "evaluation_objection.file", "이의신청";
     /// OPC upheld (the panel rescores) or rejected an objection.
     EvaluationObjectionDecide => "evaluation_objection.decide", "이의신청 결정";
-    /// OPC set a round's prize pool.
-    EvaluationPrizePool => "evaluation_round.prize_pool", "포상금 총액 설정";
+    /// OPC set a round's prize settings: the pool, the per-person cap and (through the API, whole)
+    /// the shares.
+    EvaluationPrizePool => "evaluation_round.prize_pool", "포상금 총액·1인 상한 설정";
+    /// OPC set one excellent task's shares per agency and per person.
+    EvaluationPrizeShares => "evaluation_round.prize_shares", "포상금 배분 비율 설정";
 }
 
 impl AuditAction {

@@ -331,6 +331,13 @@ fn expected(e: Endpoint, who: Who, target: Target) -> Outcome {
         PageEvalObjectionForm => only(who, &[OpcAdmin, Officer, Exchangee], Ok),
         PageEvalObjectionFile => only(who, &[OpcAdmin, Officer, Exchangee], Invalid),
         PageEvalObjectionDecisionForm | PageEvalObjectionDecide => only(who, &[OpcAdmin], NotFound),
+        // Prize money in 채점: no split yet for OPC and auditors (an officer's comes once final);
+        // OPC alone sets the pool and the cap (the empty form refused as input) and a task's shares
+        // (task 1 is not an excellent task: there is none yet).
+        PageEvalPrizes => only(who, &[OpcAdmin, Auditor], Refused),
+        PageEvalPrizeSettingsForm => only(who, &[OpcAdmin], Ok),
+        PageEvalPrizeSettings => only(who, &[OpcAdmin], Invalid),
+        PageEvalPrizeShares | PageEvalPrizeSharesSave => only(who, &[OpcAdmin], NotFound),
         // A round's bonuses are pay: OPC and auditors everyone's, the exchangee its own.
         ApiEvalBonuses => only(who, &[OpcAdmin, Auditor, Exchangee], Ok),
         // Scoring: the evaluator signed the pledge but holds no seat on task 1, so its own sheet is
@@ -626,6 +633,13 @@ fn sample(e: Endpoint, ids: &Ids, target: Target) -> (String, bool) {
         PageEvalObjectionFile => any(&format!("/evaluation-rounds/{}/objections", ids.round)),
         PageEvalObjectionDecisionForm | PageEvalObjectionDecide => {
             any(&format!("/evaluation-rounds/{}/objections/999999/decision", ids.round))
+        }
+        PageEvalPrizes => any(&format!("/evaluation-rounds/{}/prizes", ids.round)),
+        PageEvalPrizeSettingsForm | PageEvalPrizeSettings => {
+            any(&format!("/evaluation-rounds/{}/prizes/settings", ids.round))
+        }
+        PageEvalPrizeShares | PageEvalPrizeSharesSave => {
+            any(&format!("/evaluation-rounds/{}/prizes/tasks/1", ids.round))
         }
         ApiEvalSheet | ApiEvalSheetSave => any(&format!("/api/v1/evaluation-rounds/{}/tasks/1/score", ids.round)),
         ApiEvalSheetSubmit => any(&format!("/api/v1/evaluation-rounds/{}/tasks/1/score/submit", ids.round)),

@@ -27,6 +27,7 @@ mod notifications;
 mod objections;
 mod pages;
 mod pay;
+mod prizes;
 mod procedures;
 mod proposals;
 mod scale;

@@ -316,6 +316,8 @@ struct RoundPage {
     my_tasks_href: Option<String>,
     panels: Option<PanelsSummary>,
     results_href: Option<String>,
+    /// The prize money and the round's files, for those who may read them.
+    more_links: Vec<(String, &'static str)>,
     objection_href: Option<String>,
     objections: Option<Vec<ObjectionRow>>,
 }
@@ -474,6 +476,7 @@ pub(crate) async fn round_detail(
             my_tasks_href: evaluator.then(|| my_tasks_href(id)),
             panels,
             results_href: published.then(|| results_href(id)),
+            more_links: more_links(&cx, id, r.stage),
             objection_href: (agency_officer && r.stage == Stage::Objections)
                 .then(|| Endpoint::PageEvalObjectionForm.href(&[&id])),
             objections,
@@ -481,6 +484,20 @@ pub(crate) async fn round_detail(
     }
     .await;
     respond(result, &cx)
+}
+
+/// The links of a round to its prize money: the split for OPC and auditors once there is a result,
+/// for an agency officer once the round is final (`access::prize_scope`, which the pages ask
+/// again); the pool and the cap for OPC until 확정.
+fn more_links(cx: &Ctx, id: EvaluationRoundId, stage: Stage) -> Vec<(String, &'static str)> {
+    let mut links = Vec::new();
+    if cx.principal().is_some_and(|p| hanteam_domain::access::prize_scope(p, stage).is_ok()) {
+        links.push((super::evaluation_prizes::prizes_href(id), "포상금 배분"));
+    }
+    if cx.principal().is_some_and(hanteam_domain::access::can_decide_objections) && stage < Stage::Final {
+        links.push((Endpoint::PageEvalPrizeSettingsForm.href(&[&id]), "포상금 총액과 1인 상한"));
+    }
+    links
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@
 //! - `users`: the administration of accounts;
 //! - `audit`: the audit log;
 //! - `evaluation`: evaluation rounds, OPC's forms for them, the evaluator's pledge and tasks;
+//! - `evaluation_prizes`: a round's prize money, OPC's forms for the pool, the cap and the shares;
 //! - `pay`: the pay tables, the special performance bonus and the exchangees' ratings.
 //!
 //! What they share: `context` (the request), `layout` (menu, breadcrumb, the person in the header),
@@ -26,6 +27,7 @@ pub(crate) mod context;
 pub(crate) mod council;
 pub(crate) mod edit;
 pub(crate) mod evaluation;
+pub(crate) mod evaluation_prizes;
 pub(crate) mod form;
 pub(crate) mod format;
 pub(crate) mod layout;
