@@ -570,3 +570,277 @@ pub async fn set_task_shares(
     };
     save(db, by, id, version, Edit::Task { task, shares }).await
 }
+
+// ---------------------------------------------------------------------------------------------
+// Statements (지급 명세서), printable on A4.
+
+/// A person's statement of a round: the arithmetic from the pool down to each amount
+/// (`reward::person_statement`), and for an exchangee the special performance bonus of the pay
+/// table of the round's setup year.
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonStatementView {
+    pub round_id: i64,
+    pub round_name: String,
+    pub stage: Stage,
+    pub provisional: bool,
+    pub person_key: String,
+    /// How the person is named (an exchangee by name or post).
+    pub person: String,
+    pub exchangee_id: Option<i64>,
+    /// The agencies whose parts pay the person.
+    pub agencies: Vec<String>,
+    pub lines: Vec<hanteam_domain::reward::StatementLine>,
+    pub prize_won: i64,
+    /// The bonus; `None` where there is no number (no amount in the table, no band, no table).
+    pub bonus_won: Option<i64>,
+}
+
+fn statement_refusal(why: PrizeRefusal) -> UseCaseError {
+    match why {
+        PrizeRefusal::NotYet => UseCaseError::Conflict(
+            "채점이 아직 끝나지 않아 포상금 명세서가 없습니다. 채점을 마감하면 우수과제가 정해집니다.".into(),
+        ),
+        PrizeRefusal::NotAllowed => UseCaseError::Forbidden(
+            "개인의 포상금·특별성과가산금 명세서는 국무조정실, 감사 담당자와 교류자 본인만 볼 수 있습니다.".into(),
+        ),
+        PrizeRefusal::BeforeFinal => {
+            UseCaseError::Forbidden("본인의 명세서는 평가 결과가 확정된 뒤에 볼 수 있습니다.".into())
+        }
+    }
+}
+
+/// The statement of the person with `key` (`exchangee:12`, `agency:3:김민수`): OPC and auditors
+/// anyone's, an exchangee its own once the round is final (`access::may_read_person_statement`).
+pub async fn person_statement(db: &Db, by: &Caller, id: EvaluationRoundId, key: &str) -> Result<PersonStatementView> {
+    let p = by.signed_in()?;
+    let r = readable(db, by, id).await?;
+    let stage = r.stage()?;
+    let not_found = || UseCaseError::NotFound("이 평가 회차에서 포상금을 받는 사람".into());
+    let person = PersonKey::parse(key).ok_or_else(not_found)?;
+    let position = match person.exchangee() {
+        Some(e) => {
+            let mut tx = db.begin().await?;
+            let pos = tx.exchangee_position(e).await?;
+            drop(tx);
+            Some(pos.ok_or_else(not_found)?)
+        }
+        None => None,
+    };
+    access::may_read_person_statement(p, stage, position).map_err(statement_refusal)?;
+    let c = Computed::of(db, &r).await?;
+    let key_text = person.as_string();
+    let split = c.split.as_ref();
+    let agencies: Vec<String> = split
+        .map(|s| {
+            s.tasks
+                .iter()
+                .flat_map(|t| &t.agencies)
+                .filter(|a| a.people.iter().any(|x| x.person == key_text))
+                .map(|a| a.agency_name.clone())
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect()
+        })
+        .unwrap_or_default();
+    // Someone OPC named exists only through the shares; an exchangee has a bonus even with no prize.
+    if agencies.is_empty() && person.exchangee().is_none() {
+        return Err(not_found());
+    }
+    let mut statement = match split {
+        Some(s) => hanteam_domain::reward::person_statement(s, &key_text, None),
+        None => {
+            hanteam_domain::reward::Statement { person: key_text.clone(), lines: vec![], prize_won: 0, bonus_won: None }
+        }
+    };
+    let mut bonus_won = None;
+    if let Some(e) = person.exchangee() {
+        let year = chrono::Datelike::year(&r.setup_on);
+        let line = match crate::pay::bonus(db, by, e, year).await {
+            Ok((_, b)) => {
+                bonus_won = b.bonus_won;
+                hanteam_domain::reward::StatementLine {
+                    label: format!(
+                        "특별성과가산금 ({year}년 {})",
+                        b.pay_band.map_or("보수 등급 미지정", hanteam_domain::reward::PayBand::label_ko)
+                    ),
+                    detail: b.note,
+                    amount_won: b.bonus_won,
+                }
+            }
+            Err(UseCaseError::NotFound(_)) => hanteam_domain::reward::StatementLine {
+                label: format!("특별성과가산금 ({year}년)"),
+                detail: format!("{year}년 지급표가 없습니다. 국무조정실이 지급표를 만들면 계산됩니다."),
+                amount_won: None,
+            },
+            Err(e) => return Err(e),
+        };
+        statement.lines.push(line);
+    }
+    Ok(PersonStatementView {
+        round_id: id.get(),
+        round_name: r.name.clone(),
+        stage,
+        provisional: stage < Stage::Final,
+        person_key: key_text,
+        person: c.person_label(&person),
+        exchangee_id: person.exchangee().map(|e| e.get()),
+        agencies,
+        lines: statement.lines,
+        prize_won: statement.prize_won,
+        bonus_won,
+    })
+}
+
+/// A person paid from an agency's part of a task.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatementPerson {
+    pub person: String,
+    pub person_key: String,
+    pub share: u32,
+    pub share_total: u64,
+    pub entitlement_won: i64,
+    /// What the cap took away (negative), and what came from others' excess.
+    pub cut_won: i64,
+    pub received_won: i64,
+    pub amount_won: i64,
+}
+
+/// An excellent task of the agency with the agency's part.
+#[derive(Debug, Clone, Serialize)]
+pub struct AgencyPrizePart {
+    pub task_id: i64,
+    pub task_seq: i64,
+    pub task_title: String,
+    pub grade: String,
+    pub score: f64,
+    pub task_part_won: i64,
+    pub share: u32,
+    pub share_total: u64,
+    pub agency_part_won: i64,
+    /// Paid to the agency itself (it named no one).
+    pub unit_won: i64,
+    pub people: Vec<StatementPerson>,
+}
+
+/// A task of the agency in the round, with its result.
+#[derive(Debug, Clone, Serialize)]
+pub struct AgencyTaskResult {
+    pub task_id: i64,
+    pub task_seq: i64,
+    pub task_title: String,
+    pub score: f64,
+    pub grade: String,
+    pub excellent: bool,
+    /// OPC and auditors, and everyone once published.
+    pub position: Option<i64>,
+}
+
+/// An agency's statement of a round: its tasks with their grades, and its prize parts.
+#[derive(Debug, Clone, Serialize)]
+pub struct AgencyStatementView {
+    pub round_id: i64,
+    pub round_name: String,
+    pub stage: Stage,
+    pub provisional: bool,
+    pub agency_id: i64,
+    pub agency_name: String,
+    pub pool_won: i64,
+    pub person_cap_won: Option<i64>,
+    pub rule: String,
+    /// Everything the agency's parts pay (to the agency and its people).
+    pub prize_won: i64,
+    pub parts: Vec<AgencyPrizePart>,
+    /// A page of the agency's tasks in ranking order.
+    pub tasks: Vec<AgencyTaskResult>,
+    pub tasks_total: i64,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// The statement of `agency` (`access::prize_scope`: OPC and auditors any agency's once a result
+/// exists; an officer its own once the round is final), with a page of its tasks.
+pub async fn agency_statement(
+    db: &Db,
+    by: &Caller,
+    id: EvaluationRoundId,
+    agency: AgencyId,
+    paging: Paging,
+) -> Result<AgencyStatementView> {
+    let r = readable(db, by, id).await?;
+    let stage = r.stage()?;
+    let scope = scope(by, stage)?;
+    if !in_scope(&scope, agency) {
+        return Err(UseCaseError::Forbidden("다른 기관의 포상금 명세서는 볼 수 없습니다.".into()));
+    }
+    let agency_name = db
+        .list_agencies()
+        .await?
+        .into_iter()
+        .find(|a| a.id == agency)
+        .map(|a| a.short_name)
+        .ok_or_else(|| UseCaseError::NotFound(format!("{agency}번 기관")))?;
+    let c = Computed::of(db, &r).await?;
+    let mut parts = Vec::new();
+    for t in c.split.iter().flat_map(|s| &s.tasks) {
+        let Some(a) = t.agencies.iter().find(|a| a.agency == agency) else { continue };
+        let (seq, title) = c.title(t.task);
+        parts.push(AgencyPrizePart {
+            task_id: t.task.get(),
+            task_seq: seq,
+            task_title: title,
+            grade: t.grade.clone(),
+            score: t.score,
+            task_part_won: t.part_won,
+            share: a.share,
+            share_total: a.share_total,
+            agency_part_won: a.part_won,
+            unit_won: a.unit_won,
+            people: a
+                .people
+                .iter()
+                .map(|p| StatementPerson {
+                    person: PersonKey::parse(&p.person).map_or_else(|| p.person.clone(), |k| c.person_label(&k)),
+                    person_key: p.person.clone(),
+                    share: p.share,
+                    share_total: p.share_total,
+                    entitlement_won: p.entitlement_won,
+                    cut_won: -p.cut_won,
+                    received_won: p.from_agency_won + p.from_task_won,
+                    amount_won: p.amount_won,
+                })
+                .collect(),
+        });
+    }
+    let prize_won = parts.iter().map(|p| p.unit_won + p.people.iter().map(|x| x.amount_won).sum::<i64>()).sum();
+    let page = db.results_page(id, &hanteam_store::scoring::ResultScope::Agencies(vec![agency]), paging).await?;
+    let ranked = scope.is_none() || stage.is_published();
+    Ok(AgencyStatementView {
+        round_id: id.get(),
+        round_name: r.name.clone(),
+        stage,
+        provisional: stage < Stage::Final,
+        agency_id: agency.get(),
+        agency_name,
+        pool_won: c.settings.prizes.pool_won,
+        person_cap_won: c.settings.prizes.rules.person_cap_won,
+        rule: c.rule_text(),
+        prize_won,
+        parts,
+        tasks: page
+            .items
+            .into_iter()
+            .map(|e| AgencyTaskResult {
+                task_id: e.task_id,
+                task_seq: e.seq,
+                task_title: e.title,
+                score: e.score,
+                grade: e.grade,
+                excellent: e.excellent,
+                position: ranked.then_some(e.position),
+            })
+            .collect(),
+        tasks_total: page.total,
+        limit: paging.limit,
+        offset: paging.offset,
+    })
+}

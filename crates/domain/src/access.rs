@@ -827,6 +827,33 @@ pub fn prize_scope(
     }
 }
 
+/// Who reads a person's statement of a round (포상금 and, for an exchangee, 특별성과가산금): it is
+/// that person's pay, so [`pay_scope`]'s people — OPC and auditors anyone's once a result exists
+/// (provisional before 확정), an exchangee its own (`exchangee_position`: the post of the person,
+/// `None` for someone OPC named, who has no account) once the round is final — and nobody else. An
+/// agency officer reads its agency's statement (its parts and its people's amounts, as
+/// [`prize_scope`] shows them), not a person's, which also carries the bonus.
+pub fn may_read_person_statement(
+    who: &Principal,
+    stage: crate::evaluation::round::Stage,
+    exchangee_position: Option<PositionId>,
+) -> Result<(), PrizeRefusal> {
+    use crate::evaluation::round::{scores_sealed, Stage};
+    match pay_scope(Some(who)) {
+        None => Err(PrizeRefusal::NotAllowed),
+        Some(PayScope::All) if scores_sealed(stage) => Err(PrizeRefusal::NotYet),
+        Some(PayScope::All) => Ok(()),
+        Some(PayScope::Own(own)) if exchangee_position.is_some_and(|p| own.contains(&p)) => {
+            if stage < Stage::Final {
+                Err(PrizeRefusal::BeforeFinal)
+            } else {
+                Ok(())
+            }
+        }
+        Some(PayScope::Own(_)) => Err(PrizeRefusal::NotAllowed),
+    }
+}
+
 /// Keep the pay tables (성과상여금·성과연봉 지급표), choose an exchangee's pay band and confirm
 /// exchangees' ratings: OPC only.
 pub fn can_maintain_pay(who: &Principal) -> bool {
@@ -1331,5 +1358,29 @@ mod tests {
         assert!(!can_maintain_pay(&person(vec![Grant::Exchangee { position_id: pos }])));
         assert!(!can_read_pay_tables(None));
         assert!(can_read_pay_tables(Some(&person(vec![officer_of(3)]))));
+    }
+
+    #[test]
+    fn a_persons_statement_is_read_by_opc_auditors_and_the_exchangee_itself_once_final() {
+        use crate::evaluation::round::Stage;
+        let pos = Some(PositionId::new(4));
+        let me = person(vec![Grant::Exchangee { position_id: PositionId::new(4) }]);
+        let other = person(vec![Grant::Exchangee { position_id: PositionId::new(5) }]);
+        for who in [Grant::OpcAdmin, Grant::Auditor] {
+            let p = person(vec![who]);
+            assert_eq!(may_read_person_statement(&p, Stage::Scoring, pos), Err(PrizeRefusal::NotYet));
+            assert_eq!(may_read_person_statement(&p, Stage::Review, pos), Ok(()));
+            assert_eq!(may_read_person_statement(&p, Stage::Review, None), Ok(()), "someone OPC named");
+        }
+        assert_eq!(may_read_person_statement(&me, Stage::Objections, pos), Err(PrizeRefusal::BeforeFinal));
+        assert_eq!(may_read_person_statement(&me, Stage::Final, pos), Ok(()));
+        assert_eq!(may_read_person_statement(&other, Stage::Final, pos), Err(PrizeRefusal::NotAllowed));
+        assert_eq!(may_read_person_statement(&me, Stage::Final, None), Err(PrizeRefusal::NotAllowed));
+        let officer = person(vec![officer_of(3)]);
+        assert_eq!(
+            may_read_person_statement(&officer, Stage::Published, pos),
+            Err(PrizeRefusal::NotAllowed),
+            "an officer reads its agency's statement, not a person's pay"
+        );
     }
 }

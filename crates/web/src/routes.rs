@@ -176,6 +176,8 @@ macro_rules! route_table {
             PageEvalPrizeSettings => POST "/evaluation-rounds/{id}/prizes/settings", Page(pages::evaluation_prizes::settings_save), Right(Write);
             PageEvalPrizeShares => GET "/evaluation-rounds/{id}/prizes/tasks/{task_id}", Page(pages::evaluation_prizes::shares_form), Right(Write);
             PageEvalPrizeSharesSave => POST "/evaluation-rounds/{id}/prizes/tasks/{task_id}", Page(pages::evaluation_prizes::shares_save), Right(Write);
+            PageEvalPersonStatement => GET "/evaluation-rounds/{id}/statements/person", Page(pages::evaluation_prizes::person_statement), SignedIn;
+            PageEvalAgencyStatement => GET "/evaluation-rounds/{id}/statements/agencies/{agency_id}", Page(pages::evaluation_prizes::agency_statement), SignedIn;
             // Registry writes: forms
             AgencyEditForm => GET "/agencies/{id}/edit", Page(pages::edit::agency_form), Right(Admin);
             AgencyEdit => POST "/agencies/{id}/edit", Page(pages::edit::agency_edit), Right(Admin);

@@ -338,6 +338,9 @@ fn expected(e: Endpoint, who: Who, target: Target) -> Outcome {
         PageEvalPrizeSettingsForm => only(who, &[OpcAdmin], Ok),
         PageEvalPrizeSettings => only(who, &[OpcAdmin], Invalid),
         PageEvalPrizeShares | PageEvalPrizeSharesSave => only(who, &[OpcAdmin], NotFound),
+        // Statements: none before scoring closes for OPC and auditors; the exchangee's own and an
+        // officer's agency's only once the round is final.
+        PageEvalPersonStatement | PageEvalAgencyStatement => only(who, &[OpcAdmin, Auditor], Refused),
         // A round's bonuses are pay: OPC and auditors everyone's, the exchangee its own.
         ApiEvalBonuses => only(who, &[OpcAdmin, Auditor, Exchangee], Ok),
         // Scoring: the evaluator signed the pledge but holds no seat on task 1, so its own sheet is
@@ -635,6 +638,10 @@ fn sample(e: Endpoint, ids: &Ids, target: Target) -> (String, bool) {
             any(&format!("/evaluation-rounds/{}/objections/999999/decision", ids.round))
         }
         PageEvalPrizes => any(&format!("/evaluation-rounds/{}/prizes", ids.round)),
+        PageEvalPersonStatement => {
+            any(&format!("/evaluation-rounds/{}/statements/person?key=exchangee:{}", ids.round, ids.exchangee))
+        }
+        PageEvalAgencyStatement => any(&format!("/evaluation-rounds/{}/statements/agencies/{}", ids.round, ids.env)),
         PageEvalPrizeSettingsForm | PageEvalPrizeSettings => {
             any(&format!("/evaluation-rounds/{}/prizes/settings", ids.round))
         }

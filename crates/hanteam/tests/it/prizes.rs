@@ -13,6 +13,11 @@ use crate::objections::{audit_count, end_objection_period, round_in_objections, 
 
 /// The exchangee holding the post of `agency` in the pair of annex number `seq`.
 pub(crate) async fn exchangee_in_pair(app: &TestApp, seq: i64, agency: &str) -> i64 {
+    exchangee_and_post(app, seq, agency).await.0
+}
+
+/// (exchangee id, position id) of the post of `agency` in the pair of annex number `seq`.
+pub(crate) async fn exchangee_and_post(app: &TestApp, seq: i64, agency: &str) -> (i64, i64) {
     let pairs = app.json("/api/v1/exchange-pairs?limit=100", 200).await;
     let pair = pairs["items"].as_array().expect("pairs").iter().find(|p| p["seq"] == seq).expect("the pair");
     let p = pair["positions"]
@@ -21,7 +26,7 @@ pub(crate) async fn exchangee_in_pair(app: &TestApp, seq: i64, agency: &str) -> 
         .iter()
         .find(|p| p["agency"]["short_name"] == agency)
         .unwrap_or_else(|| panic!("{agency} in pair {seq}: {pair}"));
-    p["exchangees"][0]["id"].as_i64().expect("an exchangee")
+    (p["exchangees"][0]["id"].as_i64().expect("an exchangee"), p["id"].as_i64().expect("a position"))
 }
 
 pub(crate) fn line<'a>(prizes: &'a Value, task: i64, person: Option<&str>) -> Option<&'a Value> {
@@ -211,7 +216,7 @@ async fn opc_sets_a_tasks_shares_on_its_page(b: crate::common::Backend) {
     assert!(html.contains(&format!("href=\"/evaluation-rounds/{round}/prizes\"")), "the round links its prizes");
     let (s, html) = page(&browser, &format!("/evaluation-rounds/{round}/prizes")).await;
     assert_eq!(s, 200, "{html}");
-    assert!(html.contains("김민수: 17,500,000원") && html.contains("국무조정실 지정"), "{html}");
+    assert!(html.contains("김민수</a>: 17,500,000원") && html.contains("국무조정실 지정"), "{html}");
     let form = format!("/evaluation-rounds/{round}/prizes/tasks/30");
     let (s, html) = page(&browser, &form).await;
     assert_eq!(s, 200, "{html}");
@@ -253,7 +258,101 @@ async fn opc_sets_a_tasks_shares_on_its_page(b: crate::common::Backend) {
     assert_eq!(page(&officer, &form).await.0, 403);
 }
 
+/// The statements: the exchangee's walks from the pool to its 20,000,000원 with the cap, and adds
+/// its bonus (과장급: 50% × 9,218,000원 = 4,609,000원, from the pay table of the round's year, a
+/// copy of 2024's); 김민수's shows what came from the exchangee's excess; 개보위's shows its part
+/// and its people. OPC and auditors read them all at once; the exchangee its own and an officer its
+/// agency's only once final; another exchangee, another agency's officer and an officer asking for
+/// a person's statement are refused.
+async fn statements_show_the_arithmetic_and_only_those_allowed_read_them(b: crate::common::Backend) {
+    let app = TestApp::spawn(b).await;
+    let opc = app.token_for("opc", vec![Grant::OpcAdmin]).await;
+    let (round, pipc, _, exchangee) = round_with_shares(&app, &opc).await;
+    let (_, post) = exchangee_and_post(&app, 8, "개보위").await;
+    let (_, other_post) = exchangee_and_post(&app, 1, "국토부").await;
+    let env = app.agency_id("환경부").await;
+    app.user("x-pipc", vec![Grant::Exchangee { position_id: hanteam_domain::PositionId::new(post) }]).await;
+    app.user("x-molit", vec![Grant::Exchangee { position_id: hanteam_domain::PositionId::new(other_post) }]).await;
+    app.user("o-pipc", vec![Grant::AgencyOfficer { agency_id: AgencyId::new(pipc) }]).await;
+    app.user("o-env", vec![Grant::AgencyOfficer { agency_id: AgencyId::new(env) }]).await;
+    app.user("aud", vec![Grant::Auditor]).await;
+    let year = (chrono::Utc::now().date_naive() - chrono::Duration::days(30)).format("%Y").to_string();
+    let (s, w) =
+        app.call(Method::POST, "/api/v1/pay-tables", Some(&opc), Some(json!({"year": year, "copy_from": 2024}))).await;
+    assert!(s == 201 || (year == "2024" && s == 400), "{w}");
+
+    let mine = format!("/evaluation-rounds/{round}/statements/person?key=exchangee:{exchangee}");
+    let kim = format!("/evaluation-rounds/{round}/statements/person?key=agency:{pipc}:%EA%B9%80%EB%AF%BC%EC%88%98");
+    let pipc_statement = format!("/evaluation-rounds/{round}/statements/agencies/{pipc}");
+    let opc_b = app.sign_in("opc").await;
+    let (s, html) = page(&opc_b, &mine).await;
+    assert_eq!(s, 200, "{html}");
+    for part in [
+        "포상금 총액",
+        "100,000,000원",
+        "과제 30 몫",
+        "개보위 몫",
+        "50,000,000원 × 3/4 (기관별 배분 비율)",
+        "37,500,000원 × 4/5 (개인별 배분 비율)",
+        "30,000,000원",
+        "1인 상한 초과분",
+        "상한 20,000,000원",
+        "-10,000,000원",
+        "지급액 (과제 30)",
+        "20,000,000원",
+        "과장급(4급)",
+        "50% × 9,218,000원 = 4,609,000원",
+        "4,609,000원",
+        "잠정 명세서",
+    ] {
+        assert!(html.contains(part), "{part} in {html}");
+    }
+    let (s, html) = page(&opc_b, &kim).await;
+    assert_eq!(s, 200, "{html}");
+    assert!(
+        html.contains("기관 내 재배분") && html.contains("17,500,000원") && !html.contains("특별성과가산금 ("),
+        "{html}"
+    );
+    let (s, html) = page(&opc_b, &pipc_statement).await;
+    assert_eq!(s, 200, "{html}");
+    assert!(
+        html.contains("50,000,000원 × 3/4 = 37,500,000원")
+            && html.contains("1인 상한 초과 -10,000,000원 → 지급 20,000,000원"),
+        "{html}"
+    );
+    let (s, html) = page(&opc_b, &format!("/evaluation-rounds/{round}/prizes")).await;
+    assert_eq!(s, 200);
+    assert!(html.contains(&format!("statements/person?key=exchangee%3A{exchangee}")), "{html}");
+    let auditor = app.sign_in("aud").await;
+    assert_eq!(page(&auditor, &mine).await.0, 200);
+
+    let me = app.sign_in("x-pipc").await;
+    let other = app.sign_in("x-molit").await;
+    let officer = app.sign_in("o-pipc").await;
+    let env_officer = app.sign_in("o-env").await;
+    assert_eq!(page(&me, &mine).await.0, 403, "not before 확정");
+    assert_eq!(page(&officer, &pipc_statement).await.0, 403, "not before 확정");
+    end_objection_period(&app, &opc, round).await;
+    assert_eq!(stage(&app, &opc, round, "final").await.0, 200);
+    let (s, html) = page(&me, &mine).await;
+    assert_eq!(s, 200, "{html}");
+    assert!(html.contains("4,609,000원") && !html.contains("잠정 명세서"), "{html}");
+    assert_eq!(page(&other, &mine).await.0, 403, "another exchangee");
+    assert_eq!(page(&officer, &mine).await.0, 403, "a person's pay is not the agency's to read");
+    let (s, html) = page(&officer, &pipc_statement).await;
+    assert_eq!(s, 200, "{html}");
+    assert!(html.contains("20,000,000원") && !html.contains("12,500,000원"), "its own lines only: {html}");
+    assert_eq!(page(&env_officer, &pipc_statement).await.0, 403, "another agency's");
+    let (s, html) = page(&env_officer, &format!("/evaluation-rounds/{round}/statements/agencies/{env}")).await;
+    assert_eq!(s, 200, "{html}");
+    assert!(html.contains("기관 지급: 25,000,000원"), "{html}");
+    let (s, html) = page(&env_officer, &format!("/evaluation-rounds/{round}")).await;
+    assert_eq!(s, 200);
+    assert!(html.contains(&format!("/evaluation-rounds/{round}/statements/agencies/{env}")), "{html}");
+}
+
 on_both_backends!(
+    statements_show_the_arithmetic_and_only_those_allowed_read_them,
     opc_sets_shares_and_the_lines_name_the_people_with_the_cap_applied,
     only_opc_sets_shares_bad_input_writes_nothing_and_nothing_changes_after_final,
     opc_sets_a_tasks_shares_on_its_page,

@@ -493,6 +493,9 @@ fn more_links(cx: &Ctx, id: EvaluationRoundId, stage: Stage) -> Vec<(String, &'s
     let mut links = Vec::new();
     if cx.principal().is_some_and(|p| hanteam_domain::access::prize_scope(p, stage).is_ok()) {
         links.push((super::evaluation_prizes::prizes_href(id), "포상금 배분"));
+        for a in cx.principal().map(hanteam_domain::access::officer_agencies).unwrap_or_default() {
+            links.push((super::evaluation_prizes::agency_statement_href(id, a.get()), "우리 기관 명세서"));
+        }
     }
     if cx.principal().is_some_and(hanteam_domain::access::can_decide_objections) && stage < Stage::Final {
         links.push((Endpoint::PageEvalPrizeSettingsForm.href(&[&id]), "포상금 총액과 1인 상한"));

@@ -53,8 +53,11 @@ async fn round_name(state: &AppState, cx: &Ctx, id: EvaluationRoundId) -> Result
 
 struct LineRow {
     agency: String,
+    agency_href: String,
     /// `None`: paid to the agency itself.
     person: Option<String>,
+    /// The person's statement, for those who read everyone's (OPC, auditors).
+    person_href: Option<String>,
     amount: String,
 }
 
@@ -84,8 +87,22 @@ struct PrizesPage {
     round_href: String,
 }
 
-fn line_row(l: &PrizeItem) -> LineRow {
-    LineRow { agency: l.agency_name.clone(), person: l.person.clone(), amount: amount(l.amount_won) }
+fn line_row(id: EvaluationRoundId, l: &PrizeItem, everyone: bool) -> LineRow {
+    LineRow {
+        agency: l.agency_name.clone(),
+        agency_href: agency_statement_href(id, l.agency_id),
+        person: l.person.clone(),
+        person_href: l.person_key.as_deref().filter(|_| everyone).map(|k| person_statement_href(id, k)),
+        amount: amount(l.amount_won),
+    }
+}
+
+pub(crate) fn person_statement_href(id: EvaluationRoundId, key: &str) -> String {
+    format!("{}?key={}", Endpoint::PageEvalPersonStatement.href(&[&id]), crate::endpoint::encode(key))
+}
+
+pub(crate) fn agency_statement_href(id: EvaluationRoundId, agency: i64) -> String {
+    Endpoint::PageEvalAgencyStatement.href(&[&id, &agency])
 }
 
 /// The round's prize split (OPC and auditors once there is a result; an agency officer its own
@@ -123,7 +140,7 @@ pub(crate) async fn prize_page(
                 part: amount(t.part_won),
                 shares: if t.shares_set { "국무조정실 지정" } else { "기본(참여 기관 균등)" },
                 edit_href: v.editable.then(|| Endpoint::PageEvalPrizeShares.href(&[&id, &t.task_id])),
-                lines: t.lines.iter().map(line_row).collect(),
+                lines: t.lines.iter().map(|l| line_row(id, l, s.shares.is_some())).collect(),
                 undistributed: (t.undistributed_won > 0).then(|| amount(t.undistributed_won)),
             })
             .collect();
@@ -452,4 +469,198 @@ pub(crate) async fn shares_save(
     }
     .await;
     answer(&cx, result, async || shares_page(&state, &cx, &raw, Some(&posted)).await).await
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. Statements, printable on A4: a person's, an agency's.
+
+#[derive(Template)]
+#[template(path = "evaluation_person_statement.html")]
+struct PersonStatementPage {
+    layout: Layout,
+    heading: String,
+    provisional: bool,
+    facts: Vec<Fact>,
+    lines: Vec<hanteam_domain::reward::StatementLine>,
+    back: String,
+}
+
+impl PersonStatementPage {
+    fn amount_of(&self, l: &hanteam_domain::reward::StatementLine) -> String {
+        l.amount_won.map(amount).unwrap_or_else(|| "—".into())
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+pub(crate) struct KeyQuery {
+    key: Option<String>,
+}
+
+pub(crate) async fn person_statement(
+    State(state): State<AppState>,
+    cx: Ctx,
+    Path(raw): Path<String>,
+    q: Result<Query<KeyQuery>, QueryRejection>,
+) -> Response {
+    let q = q.map(|Query(q)| q).unwrap_or_default();
+    let result = async {
+        let id = EvaluationRoundId::parse(&raw)?;
+        let key = q.key.as_deref().map(str::trim).filter(|k| !k.is_empty()).ok_or_else(|| {
+            AppError::invalid("key", "누구의 명세서인지 주소에 붙여 주세요. 포상금 배분 화면의 이름을 누르면 됩니다.")
+        })?;
+        let v = prizes::person_statement(&state.db, cx.by(), id, key).await?;
+        let mut facts = vec![
+            Fact::new("평가 회차", v.round_name.clone()),
+            Fact::new("받는 사람", v.person.clone()),
+            Fact::new("소속 기관 몫", if v.agencies.is_empty() { "없음".into() } else { v.agencies.join(", ") }),
+            Fact::new("포상금 합계", amount(v.prize_won)),
+        ];
+        if v.exchangee_id.is_some() {
+            facts.push(Fact::new("특별성과가산금", v.bonus_won.map_or_else(|| "지급표에 금액 없음".into(), amount)));
+        }
+        Ok::<_, AppError>(PersonStatementPage {
+            layout: Layout::nested(
+                &cx,
+                Section::Evaluation,
+                vec![(v.round_name.clone(), round_href(id)), ("포상금 배분".into(), prizes_href(id))],
+                "개인별 지급 명세서",
+            ),
+            heading: format!("{} 포상금 지급 명세서: {}", v.round_name, v.person),
+            provisional: v.provisional,
+            facts,
+            lines: v.lines,
+            back: prizes_href(id),
+        })
+    }
+    .await;
+    respond(result, &cx)
+}
+
+struct PartRow {
+    task: String,
+    grade: String,
+    task_part: String,
+    share: String,
+    agency_part: String,
+    paid: Vec<String>,
+}
+
+struct ResultRow {
+    position: String,
+    task: String,
+    grade: String,
+    score: String,
+    excellent: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "evaluation_agency_statement.html")]
+struct AgencyStatementPage {
+    layout: Layout,
+    heading: String,
+    provisional: bool,
+    facts: Vec<Fact>,
+    parts: Vec<PartRow>,
+    results: Vec<ResultRow>,
+    results_total: i64,
+    results_from: i64,
+    results_to: i64,
+    pager: Option<Pager>,
+    back: String,
+}
+
+pub(crate) async fn agency_statement(
+    State(state): State<AppState>,
+    cx: Ctx,
+    Path(raw): Path<(String, String)>,
+    q: Result<Query<ListQuery>, QueryRejection>,
+) -> Response {
+    let q = q.map(|Query(q)| q).unwrap_or_default();
+    let result = async {
+        let id = EvaluationRoundId::parse(&raw.0)?;
+        let agency = hanteam_domain::AgencyId::parse(&raw.1)?;
+        let paging = q.paging()?;
+        let v = prizes::agency_statement(&state.db, cx.by(), id, agency, paging).await?;
+        let parts = v
+            .parts
+            .iter()
+            .map(|p| PartRow {
+                task: format!("{}. {}", p.task_seq, p.task_title),
+                grade: format!("{} · {:.2}점", p.grade, p.score),
+                task_part: amount(p.task_part_won),
+                share: format!("{}/{}", p.share, p.share_total),
+                agency_part: format!(
+                    "{} × {}/{} = {}",
+                    amount(p.task_part_won),
+                    p.share,
+                    p.share_total,
+                    amount(p.agency_part_won)
+                ),
+                paid: if p.people.is_empty() {
+                    vec![format!("기관 지급: {}", amount(p.unit_won))]
+                } else {
+                    p.people
+                        .iter()
+                        .map(|x| {
+                            let mut t = format!(
+                                "{}: {} × {}/{} = {}",
+                                x.person,
+                                amount(p.agency_part_won),
+                                x.share,
+                                x.share_total,
+                                amount(x.entitlement_won)
+                            );
+                            if x.cut_won != 0 {
+                                t.push_str(&format!(", 1인 상한 초과 {}", amount(x.cut_won)));
+                            }
+                            if x.received_won != 0 {
+                                t.push_str(&format!(", 재배분 +{}", amount(x.received_won)));
+                            }
+                            t.push_str(&format!(" → 지급 {}", amount(x.amount_won)));
+                            t
+                        })
+                        .collect()
+                },
+            })
+            .collect();
+        let results: Vec<ResultRow> = v
+            .tasks
+            .iter()
+            .map(|t| ResultRow {
+                position: t.position.map_or_else(|| "-".into(), |p| format!("{p}위")),
+                task: format!("{}. {}", t.task_seq, t.task_title),
+                grade: t.grade.clone(),
+                score: format!("{:.2}점", t.score),
+                excellent: if t.excellent { "우수과제" } else { "-" },
+            })
+            .collect();
+        let from = if results.is_empty() { 0 } else { v.offset + 1 };
+        Ok::<_, AppError>(AgencyStatementPage {
+            layout: Layout::nested(
+                &cx,
+                Section::Evaluation,
+                vec![(v.round_name.clone(), round_href(id)), ("포상금 배분".into(), prizes_href(id))],
+                "기관별 명세서",
+            ),
+            heading: format!("{} 기관별 명세서: {}", v.round_name, v.agency_name),
+            provisional: v.provisional,
+            facts: vec![
+                Fact::new("기관", v.agency_name.clone()),
+                Fact::new("포상금 총액(전체)", amount(v.pool_won)),
+                Fact::new("1인 상한", cap_text(v.person_cap_won)),
+                Fact::new("이 기관 몫으로 지급되는 포상금", amount(v.prize_won)),
+                Fact::new("평가받은 과제", format!("{}건", v.tasks_total)),
+                Fact::new("배분 방법", v.rule.clone()),
+            ],
+            parts,
+            results_from: from,
+            results_to: v.offset + results.len() as i64,
+            results,
+            results_total: v.tasks_total,
+            pager: q.pager(&agency_statement_href(id, agency.get()), paging, v.tasks_total),
+            back: prizes_href(id),
+        })
+    }
+    .await;
+    respond(result, &cx)
 }
