@@ -38,6 +38,7 @@ pub mod pay;
 pub mod prizes;
 pub mod proposals;
 pub mod registry;
+pub mod round_export;
 mod round_record;
 pub mod scoring;
 pub mod secrets;

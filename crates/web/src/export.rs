@@ -87,6 +87,24 @@ pub(crate) async fn tasks_xlsx(
     page(&state, &cx, query, FileKind::Xlsx).await
 }
 
+/// A round's result sheet (and its payments, for those who read them) as an Excel file; the use case
+/// says who gets which rows and columns.
+pub(crate) async fn round_results_xlsx(
+    State(state): State<AppState>,
+    cx: Ctx,
+    axum::extract::Path(raw): axum::extract::Path<String>,
+) -> Response {
+    let result = async {
+        let id = hanteam_domain::EvaluationRoundId::parse(&raw)?;
+        let _turn = MAKING.acquire().await.map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok::<_, AppError>(attachment(
+            hanteam_app::round_export::results_xlsx(&state.db, cx.by(), id, chrono::Utc::now()).await?,
+        ))
+    }
+    .await;
+    result.unwrap_or_else(|e| error_page(e, &cx))
+}
+
 /// The download buttons of the task list page: the addresses of its files, with the list's filters.
 pub(crate) struct ExportLinks {
     pub csv: String,

@@ -165,6 +165,7 @@ macro_rules! route_table {
             // After scoring: the public result once published (the use case says 404 before), the
             // agency officer's objection and OPC's decision on it.
             PageEvalResults => GET "/evaluation-rounds/{id}/results", Page(pages::evaluation::results), Public;
+            PageEvalResultsXlsx => GET "/evaluation-rounds/{id}/results.xlsx", Page(export::round_results_xlsx), Public;
             PageEvalObjectionForm => GET "/evaluation-rounds/{id}/objections/new", Page(pages::evaluation::objection_form), Right(Write);
             PageEvalObjectionFile => POST "/evaluation-rounds/{id}/objections", Page(pages::evaluation::file_objection), Right(Write);
             PageEvalObjectionDecisionForm => GET "/evaluation-rounds/{id}/objections/{oid}/decision", Page(pages::evaluation::objection_decision_form), Right(Write);

@@ -328,6 +328,12 @@ fn expected(e: Endpoint, who: Who, target: Target) -> Outcome {
         // objection form is the API's (an empty one refused as input); objection 999999 is nobody's
         // and only OPC gets as far as looking for it.
         PageEvalResults => NotFound,
+        // The result sheet follows the results: nothing before scoring closes, and the public does
+        // not see the round at all.
+        PageEvalResultsXlsx => match who {
+            Public => NotFound,
+            _ => Refused,
+        },
         PageEvalObjectionForm => only(who, &[OpcAdmin, Officer, Exchangee], Ok),
         PageEvalObjectionFile => only(who, &[OpcAdmin, Officer, Exchangee], Invalid),
         PageEvalObjectionDecisionForm | PageEvalObjectionDecide => only(who, &[OpcAdmin], NotFound),
@@ -632,6 +638,7 @@ fn sample(e: Endpoint, ids: &Ids, target: Target) -> (String, bool) {
         PageEvalPledge => any(&format!("/evaluation-rounds/{}/pledge", ids.round)),
         PageEvalRecusalForm | PageEvalRecusal => any(&format!("/evaluation-rounds/{}/my-tasks/1/recusal", ids.round)),
         PageEvalResults => any(&format!("/evaluation-rounds/{}/results", ids.round)),
+        PageEvalResultsXlsx => any(&format!("/evaluation-rounds/{}/results.xlsx", ids.round)),
         PageEvalObjectionForm => any(&format!("/evaluation-rounds/{}/objections/new", ids.round)),
         PageEvalObjectionFile => any(&format!("/evaluation-rounds/{}/objections", ids.round)),
         PageEvalObjectionDecisionForm | PageEvalObjectionDecide => {

@@ -70,7 +70,7 @@ async fn the_results_page_is_not_found_before_publication_and_then_shows_grades_
     assert_eq!(s, 404, "{body}");
     let (s, round_page) = page(&opc_browser, &format!("/evaluation-rounds/{round}")).await;
     assert_eq!(s, 200);
-    assert!(!round_page.contains(&results), "linked before publication");
+    assert!(!round_page.contains(&format!("href=\"{results}\"")), "linked before publication");
 
     let prizes = app.call(Method::GET, &format!("/api/v1/evaluation-rounds/{round}/prizes"), Some(&opc), None).await.1;
     let amounts: Vec<i64> =

@@ -351,7 +351,115 @@ async fn statements_show_the_arithmetic_and_only_those_allowed_read_them(b: crat
     assert!(html.contains(&format!("/evaluation-rounds/{round}/statements/agencies/{env}")), "{html}");
 }
 
+/// The workbook at `path` as `b` downloads it (status, and the workbook when 200).
+async fn workbook(b: &Browser, path: &str) -> (u16, Option<calamine::Xlsx<std::io::Cursor<Vec<u8>>>>) {
+    let r = b.client.get(b.url(path)).send().await.expect("request");
+    let status = r.status().as_u16();
+    let kind = r.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    let bytes = r.bytes().await.expect("body").to_vec();
+    if status != 200 {
+        return (status, None);
+    }
+    assert_eq!(kind, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    use calamine::Reader;
+    (status, Some(calamine::Xlsx::new(std::io::Cursor::new(bytes)).expect("the file opens as a workbook")))
+}
+
+fn texts(row: &[calamine::Data]) -> Vec<String> {
+    row.iter().map(|c| c.to_string()).collect()
+}
+
+fn number(c: &calamine::Data) -> f64 {
+    match c {
+        calamine::Data::Float(f) => *f,
+        calamine::Data::Int(i) => *i as f64,
+        other => panic!("{other:?} is not a number cell"),
+    }
+}
+
+/// OPC's sheet in 이의신청: every task in ranking order with its rank, spread and disagreement
+/// flag (task 1: 100, 80, 80 → 86.67; task 30: 80; task 2: 40), numbers as number cells, and the
+/// payments on a second sheet adding up to the pool; 환경부's officer gets its own tasks' score and
+/// grade only, and no payments before 확정; the public gets nothing before publication and, after,
+/// every task without the spread or the payments.
+async fn the_result_sheet_is_an_xlsx_with_korean_headers_and_number_cells(b: crate::common::Backend) {
+    use calamine::Reader;
+    let app = TestApp::spawn(b).await;
+    let opc = app.token_for("opc", vec![Grant::OpcAdmin]).await;
+    let env = app.agency_id("환경부").await;
+    app.user("o-env", vec![Grant::AgencyOfficer { agency_id: AgencyId::new(env) }]).await;
+    let (round, _, _, _) = round_with_shares(&app, &opc).await;
+    let path = format!("/evaluation-rounds/{round}/results.xlsx");
+    let opc_b = app.sign_in("opc").await;
+    let (s, book) = workbook(&opc_b, &path).await;
+    assert_eq!(s, 200);
+    let mut book = book.unwrap();
+    assert_eq!(book.sheet_names(), vec!["평가 결과".to_string(), "포상금 지급 내역".to_string()]);
+    let sheet = book.worksheet_range("평가 결과").expect("results");
+    let rows: Vec<_> = sheet.rows().collect();
+    assert_eq!(
+        texts(rows[0]),
+        [
+            "순위",
+            "과제 ID",
+            "과제 번호",
+            "과제명",
+            "참여기관",
+            "점수",
+            "등급",
+            "우수과제",
+            "채점 수",
+            "편차(표준편차)",
+            "평가위원 간 이견"
+        ]
+    );
+    assert_eq!(rows.len(), 4, "three tasks");
+    let ids: Vec<f64> = rows[1..].iter().map(|r| number(&r[1])).collect();
+    assert_eq!(ids, vec![1.0, 30.0, 2.0], "ranking order");
+    assert_eq!(number(&rows[1][0]), 1.0);
+    assert!((number(&rows[1][5]) - 86.666).abs() < 0.01, "{:?}", rows[1]);
+    assert_eq!((number(&rows[2][5]), number(&rows[2][8])), (80.0, 3.0));
+    assert!(number(&rows[1][9]) > 0.0 && number(&rows[2][9]) == 0.0, "spread");
+    assert_eq!(rows[1][7].to_string(), "우수과제");
+    assert!(rows[1][4].to_string().contains("환경부"), "{:?}", rows[1]);
+    let prizes = book.worksheet_range("포상금 지급 내역").expect("payments");
+    let lines: Vec<_> = prizes.rows().collect();
+    assert_eq!(
+        texts(lines[0]),
+        ["과제 ID", "과제 번호", "과제명", "기관 ID", "기관", "받는 사람", "교류자 ID", "금액(원)"]
+    );
+    let total: f64 = lines[1..].iter().map(|r| number(&r[7])).sum();
+    assert_eq!((lines.len() - 1, total), (5, 100_000_000.0));
+    assert!(lines.iter().any(|r| r[5] == "김민수" && number(&r[7]) == 17_500_000.0));
+
+    let officer = app.sign_in("o-env").await;
+    let (s, book) = workbook(&officer, &path).await;
+    assert_eq!(s, 200);
+    let mut book = book.unwrap();
+    assert_eq!(book.sheet_names(), vec!["평가 결과".to_string()], "no payments before 확정");
+    let sheet = book.worksheet_range("평가 결과").expect("results");
+    let rows: Vec<_> = sheet.rows().collect();
+    assert_eq!(texts(rows[0]), ["과제 ID", "과제 번호", "과제명", "참여기관", "점수", "등급", "우수과제", "채점 수"]);
+    assert!(rows[1..].iter().all(|r| number(&r[0]) != 30.0) && rows.len() > 1, "its own tasks only");
+
+    let public = Browser { client: reqwest::Client::new(), base: app.base.clone(), csrf: String::new() };
+    assert_eq!(workbook(&public, &path).await.0, 404);
+    end_objection_period(&app, &opc, round).await;
+    for to in ["final", "published"] {
+        assert_eq!(stage(&app, &opc, round, to).await.0, 200, "{to}");
+    }
+    let (s, book) = workbook(&public, &path).await;
+    assert_eq!(s, 200);
+    let mut book = book.unwrap();
+    assert_eq!(book.sheet_names(), vec!["평가 결과".to_string()]);
+    let sheet = book.worksheet_range("평가 결과").expect("results");
+    let rows: Vec<_> = sheet.rows().collect();
+    assert_eq!(rows[0].len(), 9, "rank, no spread: {:?}", texts(rows[0]));
+    assert_eq!(rows.len(), 4);
+}
+
 on_both_backends!(
+    the_result_sheet_is_an_xlsx_with_korean_headers_and_number_cells,
     statements_show_the_arithmetic_and_only_those_allowed_read_them,
     opc_sets_shares_and_the_lines_name_the_people_with_the_cap_applied,
     only_opc_sets_shares_bad_input_writes_nothing_and_nothing_changes_after_final,

@@ -486,11 +486,15 @@ pub(crate) async fn round_detail(
     respond(result, &cx)
 }
 
-/// The links of a round to its prize money: the split for OPC and auditors once there is a result,
+/// The links of a round to its result sheet (for whoever may read its results at this stage) and
+/// its prize money: the split for OPC and auditors once there is a result,
 /// for an agency officer once the round is final (`access::prize_scope`, which the pages ask
 /// again); the pool and the cap for OPC until 확정.
 fn more_links(cx: &Ctx, id: EvaluationRoundId, stage: Stage) -> Vec<(String, &'static str)> {
     let mut links = Vec::new();
+    if hanteam_domain::access::result_access(cx.principal(), stage).is_ok() {
+        links.push((Endpoint::PageEvalResultsXlsx.href(&[&id]), "결과표 내려받기 (XLSX)"));
+    }
     if cx.principal().is_some_and(|p| hanteam_domain::access::prize_scope(p, stage).is_ok()) {
         links.push((super::evaluation_prizes::prizes_href(id), "포상금 배분"));
         for a in cx.principal().map(hanteam_domain::access::officer_agencies).unwrap_or_default() {
@@ -1224,6 +1228,7 @@ struct RankRow {
 struct ResultsPage {
     layout: Layout,
     round_href: String,
+    xlsx_href: String,
     total: i64,
     excellent_total: i64,
     table: Table,
@@ -1279,6 +1284,7 @@ pub(crate) async fn results(
         Ok::<_, AppError>(ResultsPage {
             layout: Layout::nested(&cx, Section::Evaluation, vec![(v.round_name.clone(), round_href(id))], "평가 결과"),
             round_href: round_href(id),
+            xlsx_href: Endpoint::PageEvalResultsXlsx.href(&[&id]),
             total: v.total,
             excellent_total: v.excellent_total,
             table: Table {
