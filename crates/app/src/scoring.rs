@@ -245,6 +245,39 @@ pub async fn reopen(db: &Db, by: &Caller, id: EvaluationRoundId, task: TaskId, i
     Ok(Saved { id: before.id, version })
 }
 
+/// What OPC's form to reopen a sheet of a task offers: the round, the task and its panel.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReopenChoices {
+    pub round_name: String,
+    pub stage: Stage,
+    pub task_seq: i64,
+    pub task_title: String,
+    /// (evaluator id, name) of each member of the task's panel.
+    pub members: Vec<(i64, String)>,
+}
+
+/// The panel of `task` in the round, for OPC choosing whose submitted sheet to reopen. It names the
+/// members (OPC sees the panels anyway) and nothing of their sheets.
+pub async fn reopen_choices(db: &Db, by: &Caller, id: EvaluationRoundId, task: TaskId) -> Result<ReopenChoices> {
+    let p = by.signed_in()?;
+    if !access::can_reopen_scores(p) || !access::can_see_panels(p) {
+        return Err(UseCaseError::Forbidden("채점표의 재채점은 국무조정실 관리자만 허용할 수 있습니다.".into()));
+    }
+    let r = db.get_round(id).await?.ok_or_else(|| round_not_found(id))?;
+    let seats = db.panel_seats(id, &[task]).await?;
+    if seats.is_empty() {
+        return Err(UseCaseError::NotFound(format!("이 평가 회차에서 {task}번 과제의 평가위원")));
+    }
+    let detail = crate::tasks::detail(db, by, task).await?;
+    Ok(ReopenChoices {
+        round_name: r.name.clone(),
+        stage: r.stage()?,
+        task_seq: detail.summary.seq,
+        task_title: detail.summary.title,
+        members: seats.into_iter().map(|s| (s.evaluator_id, s.display_name)).collect(),
+    })
+}
+
 /// A check cycle's light for the task, as evidence.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

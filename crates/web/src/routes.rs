@@ -162,6 +162,14 @@ macro_rules! route_table {
             PageEvalPledge => POST "/evaluation-rounds/{id}/pledge", Page(pages::evaluation::sign_pledge), SignedIn;
             PageEvalRecusalForm => GET "/evaluation-rounds/{id}/my-tasks/{task_id}/recusal", Page(pages::evaluation::recusal_form), SignedIn;
             PageEvalRecusal => POST "/evaluation-rounds/{id}/my-tasks/{task_id}/recusal", Page(pages::evaluation::recusal), SignedIn;
+            // The evaluator's scoring page (the use cases ask the seat and the pledge), and OPC's
+            // reopening of a submitted sheet
+            PageEvalScoreForm => GET "/evaluation-rounds/{id}/my-tasks/{task_id}/score", Page(pages::evaluation_scoring::score_form), SignedIn;
+            PageEvalScoreSave => POST "/evaluation-rounds/{id}/my-tasks/{task_id}/score", Page(pages::evaluation_scoring::save), SignedIn;
+            PageEvalScoreSubmitForm => GET "/evaluation-rounds/{id}/my-tasks/{task_id}/score/submit", Page(pages::evaluation_scoring::submit_form), SignedIn;
+            PageEvalScoreSubmit => POST "/evaluation-rounds/{id}/my-tasks/{task_id}/score/submit", Page(pages::evaluation_scoring::submit), SignedIn;
+            PageEvalReopenForm => GET "/evaluation-rounds/{id}/tasks/{task_id}/reopen", Page(pages::evaluation_scoring::reopen_form), Right(Write);
+            PageEvalReopen => POST "/evaluation-rounds/{id}/tasks/{task_id}/reopen", Page(pages::evaluation_scoring::reopen), Right(Write);
             // After scoring: the public result once published (the use case says 404 before), the
             // agency officer's objection and OPC's decision on it.
             PageEvalResults => GET "/evaluation-rounds/{id}/results", Page(pages::evaluation::results), Public;

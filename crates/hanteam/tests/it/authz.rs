@@ -358,6 +358,11 @@ fn expected(e: Endpoint, who: Who, target: Target) -> Outcome {
             _ => only(who, &signed_in, Invalid),
         },
         ApiEvalSheetSave | ApiEvalSheetSubmit => only(who, &[], Ok),
+        // The scoring page asks the same use cases: the evaluator holds no seat on task 1, anyone else
+        // is not an evaluator. Reopening: OPC's form (and so the form again after an empty one is
+        // refused) finds no panel on task 1, as the sample round has none.
+        PageEvalScoreForm | PageEvalScoreSave | PageEvalScoreSubmitForm | PageEvalScoreSubmit => only(who, &[], Ok),
+        PageEvalReopenForm | PageEvalReopen => only(who, &[OpcAdmin], NotFound),
         ApiEvalSheetReopen => only(who, &[OpcAdmin], Invalid),
         ApiEvalResults => match who {
             Public => NotFound,
@@ -657,6 +662,11 @@ fn sample(e: Endpoint, ids: &Ids, target: Target) -> (String, bool) {
         }
         ApiEvalSheet | ApiEvalSheetSave => any(&format!("/api/v1/evaluation-rounds/{}/tasks/1/score", ids.round)),
         ApiEvalSheetSubmit => any(&format!("/api/v1/evaluation-rounds/{}/tasks/1/score/submit", ids.round)),
+        PageEvalScoreForm | PageEvalScoreSave => any(&format!("/evaluation-rounds/{}/my-tasks/1/score", ids.round)),
+        PageEvalScoreSubmitForm | PageEvalScoreSubmit => {
+            any(&format!("/evaluation-rounds/{}/my-tasks/1/score/submit", ids.round))
+        }
+        PageEvalReopenForm | PageEvalReopen => any(&format!("/evaluation-rounds/{}/tasks/1/reopen", ids.round)),
         ApiEvalSheetReopen => any(&format!("/api/v1/evaluation-rounds/{}/tasks/1/score/reopen", ids.round)),
         ApiEvalResults => any(&format!("/api/v1/evaluation-rounds/{}/results", ids.round)),
         ApiEvalObjectionFile | ApiEvalObjections => any(&format!("/api/v1/evaluation-rounds/{}/objections", ids.round)),

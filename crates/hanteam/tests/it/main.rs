@@ -32,6 +32,7 @@ mod procedures;
 mod proposals;
 mod scale;
 mod scoring;
+mod scoring_pages;
 mod synth;
 mod task_detail;
 mod tls;

@@ -268,6 +268,8 @@ struct PanelRow {
     complete: bool,
     problem: Option<String>,
     excluded: Vec<String>,
+    /// OPC's form to reopen a submitted sheet of the task, while sheets may be reopened.
+    reopen_href: Option<String>,
 }
 
 struct ConflictRow {
@@ -390,6 +392,10 @@ pub(crate) async fn round_detail(
                                 .iter()
                                 .map(|x| format!("{} ({}: {})", x.name, x.kind_label, x.reason))
                                 .collect(),
+                            reopen_href: (opc
+                                && !t.members.is_empty()
+                                && matches!(r.stage, Stage::Scoring | Stage::Review | Stage::Objections))
+                            .then(|| Endpoint::PageEvalReopenForm.href(&[&id, &t.task.id])),
                         })
                         .collect(),
                     pager: q.pager(&round_href(id), paging, p.total),
@@ -1050,6 +1056,7 @@ struct MyTaskRow {
     seq: i64,
     title: String,
     href: String,
+    score_href: String,
     recusal_href: Option<String>,
 }
 
@@ -1109,6 +1116,7 @@ pub(crate) async fn my_tasks(
                     seq: t.seq,
                     title: t.title.clone(),
                     href: super::links::task(&t.id),
+                    score_href: Endpoint::PageEvalScoreForm.href(&[&id, &t.id]),
                     recusal_href: open.then(|| Endpoint::PageEvalRecusalForm.href(&[&id, &t.id])),
                 })
                 .collect(),

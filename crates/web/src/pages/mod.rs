@@ -13,6 +13,7 @@
 //! - `audit`: the audit log;
 //! - `evaluation`: evaluation rounds, OPC's forms for them, the evaluator's pledge and tasks;
 //! - `evaluation_prizes`: a round's prize money, OPC's forms for the pool, the cap and the shares;
+//! - `evaluation_scoring`: the evaluator's scoring page of a task, and OPC's reopening of a sheet;
 //! - `pay`: the pay tables, the special performance bonus and the exchangees' ratings.
 //!
 //! What they share: `context` (the request), `layout` (menu, breadcrumb, the person in the header),
@@ -28,6 +29,7 @@ pub(crate) mod council;
 pub(crate) mod edit;
 pub(crate) mod evaluation;
 pub(crate) mod evaluation_prizes;
+pub(crate) mod evaluation_scoring;
 pub(crate) mod form;
 pub(crate) mod format;
 pub(crate) mod layout;

@@ -519,16 +519,16 @@ struct PairInfo {
 }
 
 /// A list of a task's parts (KPIs, milestones): the button to add one and the table of them.
-struct PartsSection {
-    id: &'static str,
-    heading: &'static str,
+pub(crate) struct PartsSection {
+    pub id: &'static str,
+    pub heading: &'static str,
     /// What the section is about, above its table.
-    intro: Option<&'static str>,
-    add: Option<(String, &'static str)>,
-    empty: &'static str,
-    table: Table,
+    pub intro: Option<&'static str>,
+    pub add: Option<(String, &'static str)>,
+    pub empty: &'static str,
+    pub table: Table,
     /// A line below the table (the procedures' total saving).
-    summary: Option<String>,
+    pub summary: Option<String>,
 }
 
 #[derive(Template)]
@@ -608,7 +608,7 @@ fn part_actions(progress: bool, edit: String, remove: String, of: &str) -> Optio
 
 /// The task's KPIs and milestones, with the links to change them when the viewer may. `today`
 /// (Korean time) flags the milestones past their due date.
-fn parts_sections(task: &TaskDetail, progress: bool, today: NaiveDate) -> Vec<PartsSection> {
+pub(crate) fn parts_sections(task: &TaskDetail, progress: bool, today: NaiveDate) -> Vec<PartsSection> {
     let id = task.summary.id;
     let manage = |mut head: Vec<&'static str>| {
         if progress {
@@ -696,7 +696,7 @@ fn period(start: Option<NaiveDate>, end: Option<NaiveDate>, days: Option<i64>, o
 
 /// The task's administrative procedures with the time each saves, and the total; with the links to
 /// change them when the viewer may.
-fn procedure_section(task: &TaskDetail, may: bool) -> PartsSection {
+pub(crate) fn procedure_section(task: &TaskDetail, may: bool) -> PartsSection {
     let rows = task
         .procedures
         .items
