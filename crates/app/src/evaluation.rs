@@ -225,7 +225,7 @@ pub async fn get(db: &Db, by: &Caller, id: EvaluationRoundId) -> Result<RoundVie
 
 /// Every conflict of the round's tasks (or of `only` of them): 제척 from the affiliation histories
 /// within the look-back, 회피 and 기피 as declared.
-fn conflicts_of(
+pub(crate) fn conflicts_of(
     settings: &RoundSettings,
     schedule: &RoundSchedule,
     tasks: &[(TaskId, Vec<AgencyId>)],

@@ -38,6 +38,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::secrets::{hash_password, random_secret};
+
+mod rounds;
 use crate::{Caller, Result, UseCaseError};
 
 pub const DEFAULT_TASKS: usize = 100_000;
@@ -99,6 +101,12 @@ pub struct SynthCounts {
     pub bottleneck_agencies: u64,
     pub mediation_meetings: u64,
     pub follow_ups: u64,
+    pub evaluation_rounds: u64,
+    pub round_tasks: u64,
+    pub panel_seats: u64,
+    pub pledges: u64,
+    pub score_sheets: u64,
+    pub results: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -183,6 +191,7 @@ pub async fn synth(
     let now = tx.at();
     g.checks(&mut tx, &registry, &mut counts).await?;
     tx.set_at(now);
+    g.rounds(&mut tx, by, &registry, &password_hash, &mut counts).await?;
     let detail = serde_json::json!({
         "tasks": params.tasks,
         "agencies": params.agencies,

@@ -113,5 +113,9 @@ fn print_report(params: &SynthParams, r: &SynthReport, took: Duration, checksum_
         "  애로사항 {}건: 관계기관 {}건, 조정 회의 {}회, 후속조치 {}건",
         c.bottlenecks, c.bottleneck_agencies, c.mediation_meetings, c.follow_ups
     );
+    println!(
+        "  평가 회차 {}개(공개 1개, 채점 중 1개): 평가 대상 {}건, 평가위원 자리 {}석, 서약 {}건, 제출된 채점표 {}건, 평가 결과 {}건",
+        c.evaluation_rounds, c.round_tasks, c.panel_seats, c.pledges, c.score_sheets, c.results
+    );
     println!("걸린 시간: {:.1}초 (검사합 계산 {:.1}초는 별도)", took.as_secs_f64(), checksum_took.as_secs_f64());
 }

@@ -117,6 +117,27 @@ bulk_rows! {
     AssignmentRow => "evaluator_assignments" {
         user_id: i64, task_id: i64, created_at: DateTime<Utc>,
     }
+    /// An evaluation round (평가 회차) written whole, at the stage it has reached.
+    RoundRow => "evaluation_rounds" {
+        id: i64, name: String, stage: &'static str, setup_on: NaiveDate, assignment_on: NaiveDate,
+        scoring_on: NaiveDate, review_on: NaiveDate, objections_on: NaiveDate, final_on: NaiveDate,
+        published_on: NaiveDate, params_json: String, task_count: i64,
+        created_at: DateTime<Utc>, updated_at: DateTime<Utc>, version: i64,
+    }
+    RoundTaskRow => "evaluation_round_tasks" {
+        round_id: i64, task_id: i64,
+    }
+    PanelSeatRow => "evaluation_panel_members" {
+        id: i64, round_id: i64, task_id: i64, evaluator_id: i64, is_private_expert: bool, created_at: DateTime<Utc>,
+    }
+    PledgeRow => "evaluation_pledges" {
+        id: i64, round_id: i64, evaluator_id: i64, pledge_version: &'static str, signed_at: DateTime<Utc>,
+    }
+    SheetRow => "evaluation_score_sheets" {
+        id: i64, round_id: i64, task_id: i64, evaluator_id: i64, scores_json: String, comment: Option<String>,
+        status: &'static str, submitted_at: Option<DateTime<Utc>>,
+        created_at: DateTime<Utc>, updated_at: DateTime<Utc>, version: i64,
+    }
     /// OPC's light for a task in a check cycle.
     RatingRow => "check_ratings" {
         id: i64, cycle_id: i64, task_id: i64, rating: &'static str, reason: String, suggested: Option<&'static str>,
@@ -419,6 +440,52 @@ const DUMPED: &[Dumped] = &[
     ),
     dumped!("evaluator_assignments", key 2, ["user_id": Int, "task_id": Int, "created_at": Time]),
     dumped!(
+        "evaluation_rounds",
+        key 1,
+        [
+            "id": Int, "name": Text, "stage": Text, "setup_on": Date, "assignment_on": Date, "scoring_on": Date,
+            "review_on": Date, "objections_on": Date, "final_on": Date, "published_on": Date, "params_json": Text,
+            "task_count": Int,
+        ],
+        stamped
+    ),
+    dumped!("evaluation_round_tasks", key 2, ["round_id": Int, "task_id": Int]),
+    dumped!(
+        "evaluation_panel_members",
+        key 1,
+        ["id": Int, "round_id": Int, "task_id": Int, "evaluator_id": Int, "is_private_expert": Bool, "created_at": Time]
+    ),
+    dumped!(
+        "evaluation_pledges",
+        key 1,
+        ["id": Int, "round_id": Int, "evaluator_id": Int, "pledge_version": Text, "signed_at": Time]
+    ),
+    dumped!(
+        "evaluation_score_sheets",
+        key 1,
+        [
+            "id": Int, "round_id": Int, "task_id": Int, "evaluator_id": Int, "scores_json": Text, "comment": Text,
+            "status": Text, "submitted_at": Time, "reopened_reason": Text, "reopened_by_user_id": Int,
+            "reopened_at": Time,
+        ],
+        stamped
+    ),
+    dumped!(
+        "evaluation_results",
+        key 2,
+        [
+            "round_id": Int, "task_id": Int, "position": Int, "score": Real, "grade": Text, "grade_index": Int,
+            "excellent": Bool, "n_scores": Int, "spread": Real, "min_total": Real, "max_total": Real,
+            "dropped_low": Real, "dropped_high": Real, "disagreement": Bool,
+        ]
+    ),
+    // Without the moment of computation: a result is computed at the real time of the run.
+    dumped!(
+        "evaluation_outcomes",
+        key 1,
+        ["round_id": Int, "icc1": Real, "n_tasks": Int, "n_scores": Int, "unscored": Int, "agencies_json": Text]
+    ),
+    dumped!(
         "check_cycles",
         key 1,
         ["id": Int, "name": Text, "period_start": Date, "period_end": Date, "due": Date, "closed_at": Time],
@@ -582,6 +649,27 @@ impl Tx {
             .fetch_all("SELECT login FROM users WHERE login LIKE $1 ORDER BY login", &[format!("{prefix}%").into()])
             .await?;
         Ok(rows.into_iter().map(|(l,)| l).collect())
+    }
+
+    /// The tasks a new round evaluates by default (those `Tx::default_round_tasks` gives), with when
+    /// each was entered and every agency taking part: (task id, created at, agency ids), by task id.
+    pub async fn evaluable_tasks(&mut self) -> Result<Vec<(i64, DateTime<Utc>, Vec<i64>)>> {
+        let sql = format!(
+            "SELECT t.id, t.created_at, r.agency_id FROM tasks t LEFT JOIN task_agency_roles r ON r.task_id = t.id
+             WHERE {} ORDER BY t.id, r.agency_id",
+            crate::evaluation::ACTIVE_TASK
+        );
+        let rows: Vec<(i64, DateTime<Utc>, Option<i64>)> = self.fetch_all(&sql, &[]).await?;
+        let mut out: Vec<(i64, DateTime<Utc>, Vec<i64>)> = Vec::new();
+        for (task, created_at, agency) in rows {
+            if out.last().is_none_or(|(t, _, _)| *t != task) {
+                out.push((task, created_at, Vec::new()));
+            }
+            if let (Some(a), Some((_, _, list))) = (agency, out.last_mut()) {
+                list.push(a);
+            }
+        }
+        Ok(out)
     }
 
     /// A cycle's reports as (id, task id, agency id), by id.

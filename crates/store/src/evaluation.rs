@@ -126,7 +126,15 @@ struct BriefRow {
     title: String,
 }
 
-const ACTIVE: &str = "status IN ('confirmed', 'in_progress', 'completed') AND archived_at IS NULL";
+/// The tasks a round may evaluate, with the tasks table's columns prefixed as given.
+macro_rules! active {
+    ($t:literal) => {
+        concat!($t, "status IN ('confirmed', 'in_progress', 'completed') AND ", $t, "archived_at IS NULL")
+    };
+}
+const ACTIVE: &str = active!("");
+/// [`ACTIVE`] for a query that names the tasks table `t`.
+pub(crate) const ACTIVE_TASK: &str = active!("t.");
 /// Multi-row inserts, this many rows per statement.
 const CHUNK: usize = 200;
 

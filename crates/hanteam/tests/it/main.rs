@@ -34,6 +34,7 @@ mod scale;
 mod scoring;
 mod scoring_pages;
 mod synth;
+mod synth_rounds;
 mod task_detail;
 mod tls;
 mod users;

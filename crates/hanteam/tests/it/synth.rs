@@ -187,8 +187,10 @@ async fn synth_adds_what_was_asked_audits_it_and_reports_progress_in_plain_lines
         AND NOT EXISTS (SELECT 1 FROM mediation_meetings m WHERE m.bottleneck_id = b.id)";
     assert_eq!(number(&db, unmediated).await, 0, "a mediation has its meeting");
 
-    // Accounts: about 3% of the tasks, at least 50, all with one hash nobody knows the password of.
-    assert_eq!(number(&db, "SELECT COUNT(*) FROM users WHERE login LIKE 'synth.%'").await, 50);
+    // Accounts: about 3% of the tasks, at least 50, and the evaluation rounds' evaluators (at least
+    // 40), all with one hash nobody knows the password of.
+    let accounts = number(&db, "SELECT COUNT(*) FROM users WHERE login LIKE 'synth.%'").await;
+    assert!(accounts >= 50 + 40 - 5, "{accounts}");
     assert_eq!(number(&db, "SELECT COUNT(DISTINCT password_hash) FROM users WHERE login LIKE 'synth.%'").await, 1);
     assert_eq!(number(&db, "SELECT COUNT(*) FROM users WHERE login LIKE 'synth.%' AND must_change_password").await, 0);
     let roles = texts(
@@ -213,6 +215,8 @@ async fn synth_adds_what_was_asked_audits_it_and_reports_progress_in_plain_lines
     assert_eq!(after["counts"]["agencies"].as_i64(), Some(60));
     assert_eq!(after["counts"]["check_cycles"].as_i64(), Some(2));
     assert_eq!(after["counts"]["bottlenecks"].as_i64(), Some(bottlenecks));
+    assert_eq!(after["counts"]["accounts"].as_i64(), Some(accounts));
+    assert_eq!(after["counts"]["evaluation_rounds"].as_i64(), Some(2));
     db.close().await;
 
     let verified = run(&url, &["audit", "verify"]);
@@ -249,8 +253,12 @@ async fn a_database_with_more_than_the_built_in_dataset_is_refused_unless_forced
     assert_eq!(number(&db, "SELECT COUNT(*) FROM tasks").await, 842);
     assert_eq!(number(&db, "SELECT COUNT(DISTINCT seq) FROM tasks").await, 842);
     assert_eq!(number(&db, "SELECT MAX(seq) FROM tasks").await, 842);
-    assert_eq!(number(&db, "SELECT COUNT(DISTINCT login) FROM users WHERE login LIKE 'synth.%'").await, 100);
-    assert_eq!(texts(&db, "SELECT MAX(login) FROM users").await, ["synth.00100"]);
+    // Numbered on from the first run's accounts (its evaluation rounds' evaluators among them).
+    let synthetic = number(&db, "SELECT COUNT(DISTINCT login) FROM users WHERE login LIKE 'synth.%'").await;
+    assert_eq!(number(&db, "SELECT COUNT(*) FROM users WHERE login LIKE 'synth.%'").await, synthetic);
+    assert!(synthetic > 100, "{synthetic}");
+    assert_eq!(texts(&db, "SELECT MAX(login) FROM users").await, [format!("synth.{synthetic:05}")]);
+    assert_eq!(number(&db, "SELECT COUNT(*) FROM evaluation_rounds").await, 4, "two rounds a run");
     assert_eq!(
         number(&db, "SELECT COUNT(DISTINCT seq) FROM council_meetings").await,
         number(&db, "SELECT COUNT(*) FROM council_meetings").await
