@@ -13,6 +13,7 @@
 //! sessions, tokens, passwords, user administration), [`audit`] (reading and checking the log),
 //! [`export`] (the task list as a CSV or Excel file), [`notify`] (reminders: notifications, their
 //! e-mails and the scheduled job),
+//! [`what_if`] (a round's result under changed parameters, beside the official one),
 //! [`demo`] (the demo accounts), [`synth`] (synthetic data for load tests). A new area gets a module
 //! of its own here.
 
@@ -44,6 +45,7 @@ pub mod scoring;
 pub mod secrets;
 pub mod synth;
 pub mod tasks;
+pub mod what_if;
 
 pub use caller::{Caller, Credential};
 pub use error::UseCaseError;

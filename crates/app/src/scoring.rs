@@ -414,18 +414,9 @@ pub struct ResultSummary {
     pub icc1: Option<f64>,
 }
 
-/// Computes the round's result from its submitted sheets (of evaluators still seated) and stores
-/// it, inside the caller's transaction: one read of the tasks, one of the sheets, one pure
-/// `evaluate`, then batched inserts — no query per task. A round that cannot be evaluated as set
-/// up (e.g. grading within tiers with tasks that have none) is refused with the reason, and the
-/// caller's transaction is dropped with nothing written.
-pub async fn compute_result(
-    tx: &mut Tx,
-    by: &Caller,
-    id: EvaluationRoundId,
-    settings: &RoundSettings,
-) -> Result<ResultSummary> {
-    let started = std::time::Instant::now();
+/// The round's tasks with their agencies, and its submitted sheets: what `evaluate` takes, for the
+/// official result and for a what-if alike.
+pub(crate) async fn round_inputs(tx: &mut Tx, id: EvaluationRoundId) -> Result<RoundInputs> {
     let tasks = tx.round_task_roles(id).await?;
     let stored = tx.submitted_sheets(id).await?;
     let mut sheets = Vec::with_capacity(stored.len());
@@ -438,10 +429,25 @@ pub async fn compute_result(
             scores: criterion_scores(&scores),
         });
     }
-    let inputs = RoundInputs {
+    Ok(RoundInputs {
         tasks: tasks.into_iter().map(|(task, agencies)| TaskInput { task, tier: None, agencies }).collect(),
         sheets,
-    };
+    })
+}
+
+/// Computes the round's result from its submitted sheets (of evaluators still seated) and stores
+/// it, inside the caller's transaction: one read of the tasks, one of the sheets, one pure
+/// `evaluate`, then batched inserts — no query per task. A round that cannot be evaluated as set
+/// up (e.g. grading within tiers with tasks that have none) is refused with the reason, and the
+/// caller's transaction is dropped with nothing written.
+pub async fn compute_result(
+    tx: &mut Tx,
+    by: &Caller,
+    id: EvaluationRoundId,
+    settings: &RoundSettings,
+) -> Result<ResultSummary> {
+    let started = std::time::Instant::now();
+    let inputs = round_inputs(tx, id).await?;
     let outcome = evaluate(&settings.params, &inputs)
         .map_err(|e| UseCaseError::Conflict(format!("평가 결과를 계산할 수 없어 아무것도 바꾸지 않았습니다. {e}")))?;
     let agencies_json = serde_json::to_string(&outcome.agencies).map_err(internal)?;

@@ -11,7 +11,9 @@
 //!   and the inputs of 회피, 기피 and OPC's decision.
 //! - [`sheet`]: an evaluator's score sheet (draft, submitted) checked against the rubric.
 //! - [`outcome`]: [`evaluate`] runs all of it from one parameter struct, and [`diff`] compares two
-//!   outcomes (the what-if page).
+//!   outcomes.
+//! - [`what_if`]: the result under changed weights, drop rule, standardisation or grade shares,
+//!   beside the official one, with each task's part of the prize pool.
 //!
 //! Every weight, share, threshold and count is a parameter OPC sets per round, with a default: the
 //! rules changed from year to year (우수/보통/미흡 in 2018, S–D in 2020, tiers in 2023).
@@ -25,5 +27,6 @@ pub mod round;
 pub mod rubric;
 pub mod setup;
 pub mod sheet;
+pub mod what_if;
 
 pub use outcome::{diff, evaluate, Outcome, OutcomeDiff, RoundInputs, RoundParams};

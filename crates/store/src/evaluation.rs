@@ -533,6 +533,23 @@ impl Db {
         Ok((items, total))
     }
 
+    /// These tasks' numbers and titles, by id (a page of rows that came from elsewhere).
+    pub async fn task_briefs(&self, ids: &[TaskId]) -> Result<Vec<TaskBrief>> {
+        if ids.is_empty() {
+            return Ok(vec![]);
+        }
+        let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+        let sql = format!("SELECT id, seq, title FROM tasks WHERE id IN ({}) ORDER BY id", marks.join(", "));
+        let rows: Vec<BriefRow> = with_db!(self, |pool| {
+            let mut q = sqlx::query_as::<_, BriefRow>(&sql);
+            for i in ids {
+                q = q.bind(i.get());
+            }
+            q.fetch_all(pool).await?
+        });
+        Ok(rows.into_iter().map(|r| TaskBrief { id: TaskId::new(r.id), seq: r.seq, title: r.title }).collect())
+    }
+
     async fn agencies_of_tasks(&self, ids: &[i64]) -> Result<std::collections::HashMap<i64, Vec<AgencyId>>> {
         let mut out: std::collections::HashMap<i64, Vec<AgencyId>> = std::collections::HashMap::new();
         if ids.is_empty() {

@@ -22,6 +22,7 @@ mod api_objections;
 mod api_pay;
 mod api_proposals;
 mod api_scoring;
+mod api_what_if;
 mod assets;
 pub mod auth;
 pub mod endpoint;

@@ -174,6 +174,7 @@ macro_rules! route_table {
             // agency officer's objection and OPC's decision on it.
             PageEvalResults => GET "/evaluation-rounds/{id}/results", Page(pages::evaluation::results), Public;
             PageEvalResultsXlsx => GET "/evaluation-rounds/{id}/results.xlsx", Page(export::round_results_xlsx), Public;
+            PageEvalWhatIf => GET "/evaluation-rounds/{id}/what-if", Page(pages::evaluation_what_if::page), Right(Read);
             PageEvalObjectionForm => GET "/evaluation-rounds/{id}/objections/new", Page(pages::evaluation::objection_form), Right(Write);
             PageEvalObjectionFile => POST "/evaluation-rounds/{id}/objections", Page(pages::evaluation::file_objection), Right(Write);
             PageEvalObjectionDecisionForm => GET "/evaluation-rounds/{id}/objections/{oid}/decision", Page(pages::evaluation::objection_decision_form), Right(Write);
@@ -315,6 +316,7 @@ macro_rules! route_table {
             ApiEvalSheetSubmit => POST "/api/v1/evaluation-rounds/{id}/tasks/{task_id}/score/submit", Api(api_scoring::submit_sheet), SignedIn;
             ApiEvalSheetReopen => POST "/api/v1/evaluation-rounds/{id}/tasks/{task_id}/score/reopen", Api(api_scoring::reopen_sheet), Right(Write);
             ApiEvalResults => GET "/api/v1/evaluation-rounds/{id}/results", Api(api_scoring::results), Public;
+            ApiEvalWhatIf => POST "/api/v1/evaluation-rounds/{id}/what-if", Api(api_what_if::what_if), Right(Read);
             // After scoring: objections and OPC's answers, the published result, a task's evaluators
             // once published, the prizes and their pool (record-level rules in the use cases).
             ApiEvalObjectionFile => POST "/api/v1/evaluation-rounds/{id}/objections", Api(api_objections::file_objection), Right(Write);

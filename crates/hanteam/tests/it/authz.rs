@@ -334,6 +334,8 @@ fn expected(e: Endpoint, who: Who, target: Target) -> Outcome {
             Public => NotFound,
             _ => Refused,
         },
+        // The what-if recomputes from the sheets, so nobody runs it while scoring is open.
+        PageEvalWhatIf | ApiEvalWhatIf => only(who, &signed_in, Refused),
         PageEvalObjectionForm => only(who, &[OpcAdmin, Officer, Exchangee], Ok),
         PageEvalObjectionFile => only(who, &[OpcAdmin, Officer, Exchangee], Invalid),
         PageEvalObjectionDecisionForm | PageEvalObjectionDecide => only(who, &[OpcAdmin], NotFound),
@@ -644,6 +646,8 @@ fn sample(e: Endpoint, ids: &Ids, target: Target) -> (String, bool) {
         PageEvalRecusalForm | PageEvalRecusal => any(&format!("/evaluation-rounds/{}/my-tasks/1/recusal", ids.round)),
         PageEvalResults => any(&format!("/evaluation-rounds/{}/results", ids.round)),
         PageEvalResultsXlsx => any(&format!("/evaluation-rounds/{}/results.xlsx", ids.round)),
+        PageEvalWhatIf => any(&format!("/evaluation-rounds/{}/what-if", ids.round)),
+        ApiEvalWhatIf => any(&format!("/api/v1/evaluation-rounds/{}/what-if", ids.round)),
         PageEvalObjectionForm => any(&format!("/evaluation-rounds/{}/objections/new", ids.round)),
         PageEvalObjectionFile => any(&format!("/evaluation-rounds/{}/objections", ids.round)),
         PageEvalObjectionDecisionForm | PageEvalObjectionDecide => {

@@ -38,4 +38,5 @@ mod synth_rounds;
 mod task_detail;
 mod tls;
 mod users;
+mod what_if;
 mod writes;

@@ -321,6 +321,8 @@ struct RoundPage {
     /// The prize money and the round's files, for those who may read them.
     more_links: Vec<(String, &'static str)>,
     objection_href: Option<String>,
+    /// OPC and auditors, once scoring has closed.
+    what_if_href: Option<String>,
     objections: Option<Vec<ObjectionRow>>,
 }
 
@@ -485,6 +487,11 @@ pub(crate) async fn round_detail(
             more_links: more_links(&cx, id, r.stage),
             objection_href: (agency_officer && r.stage == Stage::Objections)
                 .then(|| Endpoint::PageEvalObjectionForm.href(&[&id])),
+            what_if_href: matches!(
+                hanteam_domain::access::result_access(cx.principal(), r.stage),
+                Ok(hanteam_domain::access::ResultAccess::Full)
+            )
+            .then(|| Endpoint::PageEvalWhatIf.href(&[&id])),
             objections,
         })
     }

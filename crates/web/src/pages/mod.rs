@@ -30,6 +30,7 @@ pub(crate) mod edit;
 pub(crate) mod evaluation;
 pub(crate) mod evaluation_prizes;
 pub(crate) mod evaluation_scoring;
+pub(crate) mod evaluation_what_if;
 pub(crate) mod form;
 pub(crate) mod format;
 pub(crate) mod layout;
