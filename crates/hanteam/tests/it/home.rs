@@ -113,8 +113,44 @@ async fn both_ways_of_finding_due_milestones_pick_the_same_ones(b: Backend) {
     }
 }
 
+/// A sorted page of a limited scope walks the sort's index and asks each task whether the scope
+/// admits it; it must list what the whole sorted list, filtered by hand, lists first.
+async fn a_limited_scopes_sorted_page_is_the_whole_list_filtered(b: Backend) {
+    use hanteam_domain::filter::{TaskFilter, TaskSort};
+    let app = TestApp::spawn(b).await;
+    let env = app.agency_id("환경부").await;
+    let moef = app.agency_id("기재부").await;
+    for agencies in [vec![env], vec![env, moef]] {
+        let scope = TaskScope::Limited {
+            agency_ids: agencies.iter().map(|a| AgencyId::new(*a)).collect(),
+            position_ids: vec![],
+            evaluator_id: None,
+            include_published: false,
+        };
+        for sort in TaskSort::ALL.into_iter().filter(|s| *s != TaskSort::Seq) {
+            let whole = TaskFilter { sort: Some(sort), limit: 1000, ..TaskFilter::default() };
+            let all = app.db.list_tasks(&TaskScope::All, &whole, None).await.unwrap();
+            let theirs: Vec<i64> = all
+                .items
+                .iter()
+                .filter(|t| t.agencies.iter().any(|a| agencies.contains(&a.id.get())))
+                .map(|t| t.id.get())
+                .collect();
+            assert!(theirs.len() > 3 && theirs.len() < all.items.len(), "{agencies:?}: {}", theirs.len());
+            for limit in [1, 3, theirs.len() as i64, theirs.len() as i64 + 1] {
+                let filter = TaskFilter { sort: Some(sort), limit, ..TaskFilter::default() };
+                let page = app.db.list_tasks(&scope, &filter, None).await.unwrap();
+                let ids: Vec<i64> = page.items.iter().map(|t| t.id.get()).collect();
+                assert_eq!(ids, theirs[..theirs.len().min(limit as usize)], "{agencies:?}, {sort:?}, {limit}");
+                assert_eq!(page.total, theirs.len() as i64);
+            }
+        }
+    }
+}
+
 on_both_backends!(
     the_summary_counts_agencies_in_tasks_and_says_zeros_in_one_line,
     a_signed_in_officer_sees_their_own_work_first,
     both_ways_of_finding_due_milestones_pick_the_same_ones,
+    a_limited_scopes_sorted_page_is_the_whole_list_filtered,
 );

@@ -240,6 +240,10 @@ async fn a_bottleneck_goes_from_raised_through_mediation_to_agreed_actions_each_
     assert!(!eval_task.contains("용수 공급 방식에 이견"));
     let (_, theirs) = pipc.send(Method::GET, "/api/v1/bottlenecks", None).await;
     assert_eq!(theirs["total"], 0, "an outsider's list holds none");
+    for who in [&molit, &env] {
+        let (_, theirs) = who.send(Method::GET, "/api/v1/bottlenecks", None).await;
+        assert_eq!((theirs["total"].as_i64(), theirs["items"][0]["id"].as_i64()), (Some(1), Some(id)), "{theirs}");
+    }
 
     // Positions: each agency writes its own, OPC none.
     let position = |agency: i64| format!("/api/v1/bottlenecks/{id}/positions/{agency}");
