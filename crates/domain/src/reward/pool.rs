@@ -14,11 +14,12 @@
 use serde::{Deserialize, Serialize};
 
 use super::shares::{parse_all, TaskShares, TaskSharesInput};
+pub use super::split::ExcellentTask;
 use super::split::{AgencyPart, PrizeRules, PrizeTask};
 use crate::edit::Check;
 use crate::evaluation::round::Stage;
 use crate::korean::thousands;
-use crate::{AgencyId, TaskId, ValidationError};
+use crate::ValidationError;
 
 /// hanteam's placeholder pool, 100,000,000원: not an official figure.
 pub const DEFAULT_POOL_WON: i64 = 100_000_000;
@@ -141,15 +142,6 @@ pub fn ensure_pool_editable(stage: Stage) -> Result<(), String> {
     }
 }
 
-/// An excellent task as stored: its grade and score, and the agencies taking part (by id).
-#[derive(Debug, Clone, PartialEq)]
-pub struct ExcellentTask {
-    pub task: TaskId,
-    pub grade: String,
-    pub score: f64,
-    pub agencies: Vec<(AgencyId, String)>,
-}
-
 /// The split's input with an equal share (1) for each agency of each task.
 pub fn equal_agency_parts(tasks: &[ExcellentTask]) -> Vec<PrizeTask> {
     tasks
@@ -171,6 +163,7 @@ pub fn equal_agency_parts(tasks: &[ExcellentTask]) -> Vec<PrizeTask> {
 mod tests {
     use super::*;
     use crate::reward::split::split_prizes;
+    use crate::{AgencyId, TaskId};
     use proptest::prelude::*;
 
     fn input(pool: &str, cap: Option<&str>) -> PrizeSettingsInput {

@@ -33,8 +33,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-use super::pool::ExcellentTask;
-use super::split::{AgencyPart, PersonPart, PrizeTask};
+use super::split::{AgencyPart, ExcellentTask, PersonPart, PrizeTask};
 use crate::edit::Check;
 use crate::korean::thousands;
 use crate::{AgencyId, ExchangeeId, TaskId, ValidationError};

@@ -8,6 +8,15 @@ use serde::{Deserialize, Serialize};
 use super::RewardError;
 use crate::{AgencyId, TaskId};
 
+/// An excellent task as stored: its grade and score, and the agencies taking part (by id).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExcellentTask {
+    pub task: TaskId,
+    pub grade: String,
+    pub score: f64,
+    pub agencies: Vec<(AgencyId, String)>,
+}
+
 /// Splits `total` in proportion to `weights` so the parts add up to `total` exactly.
 ///
 /// Each part gets ⌊total × w / W⌋; the won left over go one each to the largest remainders, and
