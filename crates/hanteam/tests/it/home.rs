@@ -93,12 +93,7 @@ async fn both_ways_of_finding_due_milestones_pick_the_same_ones(b: Backend) {
 
     let until = chrono::NaiveDate::from_ymd_opt(2020, 1, 8).unwrap();
     for agencies in [vec![env], vec![env, moef]] {
-        let scope = TaskScope::Limited {
-            agency_ids: agencies.iter().map(|a| AgencyId::new(*a)).collect(),
-            position_ids: vec![],
-            evaluator_id: None,
-            include_published: false,
-        };
+        let scope = agencies_work(&agencies);
         let every = app.db.milestones_due_walking(&scope, until, 1000, false).await.unwrap();
         assert!(every.len() > 10, "enough to pick from: {}", every.len());
         assert!(every.iter().all(|m| m.task_id.get() != gone["id"].as_i64().unwrap()), "not the archived task's");
@@ -121,12 +116,7 @@ async fn a_limited_scopes_sorted_page_is_the_whole_list_filtered(b: Backend) {
     let env = app.agency_id("환경부").await;
     let moef = app.agency_id("기재부").await;
     for agencies in [vec![env], vec![env, moef]] {
-        let scope = TaskScope::Limited {
-            agency_ids: agencies.iter().map(|a| AgencyId::new(*a)).collect(),
-            position_ids: vec![],
-            evaluator_id: None,
-            include_published: false,
-        };
+        let scope = agencies_work(&agencies);
         for sort in TaskSort::ALL.into_iter().filter(|s| *s != TaskSort::Seq) {
             let whole = TaskFilter { sort: Some(sort), limit: 1000, ..TaskFilter::default() };
             let all = app.db.list_tasks(&TaskScope::All, &whole, None).await.unwrap();
@@ -145,6 +135,16 @@ async fn a_limited_scopes_sorted_page_is_the_whole_list_filtered(b: Backend) {
                 assert_eq!(page.total, theirs.len() as i64);
             }
         }
+    }
+}
+
+/// The work scope of an officer of these agencies: their tasks only.
+fn agencies_work(agencies: &[i64]) -> TaskScope {
+    TaskScope::Limited {
+        agency_ids: agencies.iter().map(|a| AgencyId::new(*a)).collect(),
+        position_ids: vec![],
+        evaluator_id: None,
+        include_published: false,
     }
 }
 
