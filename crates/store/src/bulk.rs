@@ -1,4 +1,5 @@
-//! Bulk writes for the synthetic-data generator (`hanteam synth`): plain rows in, multi-row
+//! Bulk writes for the synthetic-data generator (`hanteam synth`) and for the few use cases that write
+//! a row per task at once (a round's result): plain rows in, multi-row
 //! `INSERT … VALUES (…), (…)` out, chunked under both databases' bind limits. The caller assigns the
 //! ids (the next one is [`Tx::next_id`]), so child rows name their parents without a round trip per
 //! row; on PostgreSQL the identity sequences are then moved past them.
@@ -137,6 +138,12 @@ bulk_rows! {
         id: i64, round_id: i64, task_id: i64, evaluator_id: i64, scores_json: String, comment: Option<String>,
         status: &'static str, submitted_at: Option<DateTime<Utc>>,
         created_at: DateTime<Utc>, updated_at: DateTime<Utc>, version: i64,
+    }
+    /// A task's line of a round's computed result (closing scoring writes them, not only synth).
+    EvaluationResultRow => "evaluation_results" {
+        round_id: i64, task_id: i64, position: i64, score: f64, grade: String, grade_index: i64,
+        excellent: bool, n_scores: i64, spread: f64, min_total: f64, max_total: f64,
+        dropped_low: Option<f64>, dropped_high: Option<f64>, disagreement: bool,
     }
     /// OPC's light for a task in a check cycle.
     RatingRow => "check_ratings" {

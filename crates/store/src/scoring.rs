@@ -9,8 +9,9 @@ use hanteam_domain::evaluation::outcome::Outcome;
 use hanteam_domain::{AgencyId, EvaluationRoundId, Paging, TaskId, UserId};
 use serde::Serialize;
 
+use crate::bulk::EvaluationResultRow;
 use crate::record::record;
-use crate::tx::{Tx, Value};
+use crate::tx::Tx;
 use crate::views::Page;
 use crate::{with_db, Db, Result};
 
@@ -75,10 +76,6 @@ pub struct SubmittedSheet {
     pub evaluator_id: i64,
     pub scores_json: String,
 }
-
-/// Rows per multi-row insert: 14 values each keeps a statement far below both databases' limits on
-/// bound values.
-const RESULT_CHUNK: usize = 1000;
 
 fn sheet_select(filter: &str) -> String {
     use crate::record::Record;
@@ -228,7 +225,8 @@ impl Tx {
         Ok(out)
     }
 
-    /// Replaces the round's stored result with `outcome`, a thousand rows per statement.
+    /// Replaces the round's stored result with `outcome`, many rows per statement
+    /// ([`Tx::insert_rows`] keeps each statement's binds where SQLite binds them fast).
     pub async fn replace_results(
         &mut self,
         round: EvaluationRoundId,
@@ -237,41 +235,30 @@ impl Tx {
     ) -> Result<()> {
         self.execute("DELETE FROM evaluation_results WHERE round_id = $1", &[round.into()]).await?;
         self.execute("DELETE FROM evaluation_outcomes WHERE round_id = $1", &[round.into()]).await?;
-        const COLUMNS: usize = 13;
-        for chunk in outcome.tasks.chunks(RESULT_CHUNK) {
-            let rows: Vec<String> = (0..chunk.len())
-                .map(|i| {
-                    let marks: Vec<String> = (0..COLUMNS).map(|c| format!("${}", 2 + i * COLUMNS + c)).collect();
-                    format!("($1, {})", marks.join(", "))
-                })
-                .collect();
-            let sql = format!(
-                "INSERT INTO evaluation_results (round_id, task_id, position, score, grade, grade_index, excellent,
-                    n_scores, spread, min_total, max_total, dropped_low, dropped_high, disagreement) VALUES {}",
-                rows.join(", ")
-            );
-            let mut values: Vec<Value> = Vec::with_capacity(1 + chunk.len() * COLUMNS);
-            values.push(round.into());
-            for t in chunk {
+        let rows = outcome
+            .tasks
+            .iter()
+            .map(|t| {
                 let r = &t.result;
-                values.extend([
-                    r.task.into(),
-                    (t.position as i64).into(),
-                    r.score.into(),
-                    t.grade.as_str().into(),
-                    (t.grade_index as i64).into(),
-                    t.excellent.into(),
-                    (r.n_scores as i64).into(),
-                    r.spread.into(),
-                    r.min.into(),
-                    r.max.into(),
-                    r.dropped.map(|d| d.0).into(),
-                    r.dropped.map(|d| d.1).into(),
-                    r.disagreement.into(),
-                ]);
-            }
-            self.execute(&sql, &values).await?;
-        }
+                EvaluationResultRow {
+                    round_id: round.get(),
+                    task_id: r.task.get(),
+                    position: t.position as i64,
+                    score: r.score,
+                    grade: t.grade.clone(),
+                    grade_index: t.grade_index as i64,
+                    excellent: t.excellent,
+                    n_scores: r.n_scores as i64,
+                    spread: r.spread,
+                    min_total: r.min,
+                    max_total: r.max,
+                    dropped_low: r.dropped.map(|d| d.0),
+                    dropped_high: r.dropped.map(|d| d.1),
+                    disagreement: r.disagreement,
+                }
+            })
+            .collect();
+        self.insert_rows(rows).await?;
         let at = self.at();
         self.execute(
             "INSERT INTO evaluation_outcomes (round_id, icc1, n_tasks, n_scores, unscored, agencies_json, computed_at)
