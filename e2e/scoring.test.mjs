@@ -84,7 +84,7 @@ test('a round from scoring to publication: score, close, object, answer, finalis
       name: '2024년 협업과제 평가(공개까지)',
       setup_on: day(-30), assignment_on: day(-20), scoring_on: day(-10), review_on: day(-5),
       objections_on: day(-1), final_on: day(3), published_on: day(3),
-      task_ids: [1, 2], evaluators_per_task: 1, tasks_per_evaluator: 100, lookback_years: 0,
+      task_ids: [1, 2], evaluators_per_task: 5, tasks_per_evaluator: 100, lookback_years: 0,
     });
     id = r.id;
     round = `/evaluation-rounds/${id}`;

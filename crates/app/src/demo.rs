@@ -1,4 +1,6 @@
-//! Demo accounts (`hanteam serve --demo`): one for every role, so a newcomer can try each view.
+//! Demo accounts (`hanteam serve --demo`): one for every role, so a newcomer can try each view, and
+//! a panel of five evaluators (four private experts and one official, so that a panel of five meets
+//! the two-thirds private share), so that a whole evaluation round can be run on the 41 tasks.
 //! Their passwords are shown on the sign-in page, so the edge allows this only on a loopback address.
 
 use hanteam_domain::access::{Grant, TaskScope};
@@ -22,7 +24,25 @@ pub struct DemoAccount {
     pub description: String,
 }
 
-pub const DEMO_LOGINS: [&str; 5] = ["demo-admin", "demo-officer", "demo-exchangee", "demo-evaluator", "demo-auditor"];
+pub const DEMO_LOGINS: [&str; 9] = [
+    "demo-admin",
+    "demo-officer",
+    "demo-exchangee",
+    "demo-evaluator",
+    "demo-evaluator-2",
+    "demo-evaluator-3",
+    "demo-evaluator-4",
+    "demo-evaluator-5",
+    "demo-auditor",
+];
+
+/// The panel's other evaluators: login, display name, private expert or not.
+const PANEL: [(&str, &str, bool); 4] = [
+    ("demo-evaluator-2", "체험용 평가위원 2", true),
+    ("demo-evaluator-3", "체험용 평가위원 3", true),
+    ("demo-evaluator-4", "체험용 평가위원 4", true),
+    ("demo-evaluator-5", "체험용 평가위원 5 (공무원)", false),
+];
 
 const OFFICER_AGENCY: &str = "환경부";
 const EXCHANGEE_AGENCY: &str = "국토부";
@@ -207,6 +227,17 @@ async fn specs(db: &Db, notes: &mut Vec<String>) -> Result<Vec<DemoSpec>> {
         is_private_expert: true,
         evaluator_task: task.map(|t| t.id),
     });
+    for (login, display_name, is_private_expert) in PANEL {
+        let kind = if is_private_expert { "민간 전문가" } else { "공무원" };
+        specs.push(DemoSpec {
+            login,
+            display_name,
+            description: format!("평가위원 ({kind}, 체험용 평가 회차의 패널)"),
+            grants: vec![Grant::Evaluator],
+            is_private_expert,
+            evaluator_task: None,
+        });
+    }
 
     specs.push(DemoSpec {
         login: "demo-auditor",

@@ -49,8 +49,9 @@ enum Command {
         #[arg(long, env = "HANTEAM_ADDR", default_value = "127.0.0.1:8080", value_parser = parse_addr)]
         addr: SocketAddr,
         /// Also create one demo account for every role (demo-admin, demo-officer, demo-exchangee,
-        /// demo-evaluator, demo-auditor) with fresh passwords, printed here and listed on the
-        /// sign-in page. Only on a loopback address (127.0.0.1, [::1])
+        /// demo-evaluator, demo-auditor) and four more evaluators for a panel (demo-evaluator-2 to
+        /// -5) with fresh passwords, printed here and listed on the sign-in page. Only on a
+        /// loopback address (127.0.0.1, [::1])
         #[arg(long)]
         demo: bool,
         /// Addresses of reverse proxies / load balancers in front of hanteam, comma-separated. For

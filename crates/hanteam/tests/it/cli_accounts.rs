@@ -9,13 +9,13 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use crate::common::Backend;
+use hanteam_app::demo::DEMO_LOGINS;
 use hanteam_app::secrets::verify_password;
 use hanteam_domain::access::Grant;
 use hanteam_domain::AuditFilter;
 use hanteam_store::Db;
 
 const OS_USER: &str = "kim.dba";
-const DEMO_LOGINS: [&str; 5] = ["demo-admin", "demo-officer", "demo-exchangee", "demo-evaluator", "demo-auditor"];
 
 fn hanteam(url: &str) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_hanteam"));
@@ -399,6 +399,9 @@ async fn demo_creates_one_account_per_role_and_renews_their_passwords(b: Backend
     let (evaluator_roles, private_expert, evaluator_id) = grants("demo-evaluator");
     assert_eq!(evaluator_roles, [("evaluator", None, None)]);
     assert!(private_expert);
+    let panel: Vec<_> = DEMO_LOGINS.iter().filter(|l| l.starts_with("demo-evaluator")).map(|l| grants(l)).collect();
+    assert!(panel.iter().all(|(roles, _, _)| roles == &[("evaluator", None, None)]), "{panel:?}");
+    assert_eq!(panel.iter().filter(|(_, private, _)| *private).count(), 4, "four of the five are private experts");
     let yongin = db
         .list_tasks(
             &hanteam_domain::access::TaskScope::All,
@@ -425,7 +428,7 @@ async fn demo_creates_one_account_per_role_and_renews_their_passwords(b: Backend
         let c = db.credentials(login).await.unwrap().unwrap();
         assert!(verify_password(&c.password_hash, new) && !verify_password(&c.password_hash, old), "{login}");
     }
-    assert_eq!(db.count_users().await.unwrap(), 6, "admin and the five demo accounts");
+    assert_eq!(db.count_users().await.unwrap(), 10, "admin and the nine demo accounts");
     assert_eq!(db.task_access(yongin.id).await.unwrap().unwrap().evaluator_ids, vec![evaluator_id]);
     assert!(db.verify_audit().await.unwrap().is_ok());
 
