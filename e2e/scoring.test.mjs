@@ -4,9 +4,10 @@
 // form, OPC rejects it through the decision form, finalises and publishes the round, and the public
 // results page shows the grades. What is not the point of the walk goes through the JSON API with
 // the browser's own session: the round, its assignment and opening, the evaluator's sheet of task 2,
-// the move into 이의신청 and the end of the objection period. axe-core on every page visited; the
-// scoring page, the objection form, the decision form and the results page must have no violation
-// at all. The real binary with `--demo`, a fresh SQLite database. Run with
+// the move into 이의신청 and the end of the objection period. After publication OPC opens the prize
+// split and 환경부's statement, and the demo exchangee (pair 1) follows the round page's link to its
+// own statement. axe-core on every page visited; the scoring page, the objection form, the decision
+// form, the prize page, the statements and the results page must have no violation at all. The real binary with `--demo`, a fresh SQLite database. Run with
 // `node --test e2e/scoring.test.mjs` after `cargo build -p hanteam`.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -41,6 +42,13 @@ async function api(page, method, path, data) {
   const body = await r.json();
   assert.ok(r.ok(), `${method} ${path}: ${r.status()} ${JSON.stringify(body)}`);
   return body;
+}
+
+/** An agency's id by its short name, from the API. */
+async function agencyId(page, shortName) {
+  const r = await page.request.get(`/api/v1/agencies/${encodeURIComponent(shortName)}`);
+  assert.ok(r.ok(), `agency ${shortName}: ${r.status()}`);
+  return (await r.json()).id;
 }
 
 async function moveStage(page, id, to) {
@@ -156,6 +164,23 @@ test('a round from scoring to publication: score, close, object, answer, finalis
     await press(page, '저장', 'the round with its objection period over');
     await stageThroughPage(page, round, 'final', '확정');
     await stageThroughPage(page, round, 'published', '공개');
+
+    // The prize split and an agency's statement (환경부, a party to task 1).
+    await clickAndLoad(page, page.locator('#main a', { hasText: '포상금 배분' }).first(), (u) => u.pathname === `${round}/prizes`);
+    await spotless(page, 'the prize page');
+    await visit(page, `${round}/statements/agencies/${await agencyId(page, '환경부')}`);
+    await spotless(page, "환경부's statement");
+    assert.match(await mainText(page), /환경부/);
+  });
+
+  // The exchangee of pair 1 (국토부 국토정책관, 국장급) finds its own statement from the round's page.
+  await asDemo(server.url, 'demo-exchangee', DESK, async (page) => {
+    await visit(page, round);
+    await clickAndLoad(page, page.locator('#main a', { hasText: '내 지급 명세서' }).first(), (u) => u.pathname === `${round}/statements/person`);
+    await spotless(page, "the exchangee's own statement");
+    const text = await mainText(page);
+    assert.match(text, /특별성과가산금/);
+    assert.match(text, /지급표에 금액 없음/, 'the 2024 table has no 국장급 amount');
   });
 
   const b = await openBrowser(server.url, { viewport: DESK });

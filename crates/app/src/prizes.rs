@@ -578,6 +578,7 @@ pub async fn set_task_shares(
 /// (`reward::person_statement`), and for an exchangee the special performance bonus of the pay
 /// table of the round's setup year.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonStatementView {
     pub round_id: i64,
     pub round_name: String,
@@ -607,6 +608,29 @@ fn statement_refusal(why: PrizeRefusal) -> UseCaseError {
             UseCaseError::Forbidden("본인의 명세서는 평가 결과가 확정된 뒤에 볼 수 있습니다.".into())
         }
     }
+}
+
+/// The caller's own statements of a round, as (person key, label): one per exchangee of the
+/// exchange posts the caller holds, once the round is final (`access::may_read_person_statement`);
+/// none for anybody else.
+pub async fn own_statements(db: &Db, by: &Caller, stage: Stage) -> Result<Vec<(String, String)>> {
+    let Some(p) = by.principal() else { return Ok(Vec::new()) };
+    let Some(access::PayScope::Own(positions)) = access::pay_scope(Some(p)) else { return Ok(Vec::new()) };
+    if positions.iter().all(|pos| access::may_read_person_statement(p, stage, Some(*pos)).is_err()) {
+        return Ok(Vec::new());
+    }
+    Ok(db
+        .exchangees_at(&positions)
+        .await?
+        .into_iter()
+        .map(|(id, name)| {
+            let label = match name {
+                Some(n) => format!("내 지급 명세서 ({n})"),
+                None => "내 지급 명세서".into(),
+            };
+            (PersonKey::Exchangee(id).as_string(), label)
+        })
+        .collect())
 }
 
 /// The statement of the person with `key` (`exchangee:12`, `agency:3:김민수`): OPC and auditors
@@ -693,6 +717,7 @@ pub async fn person_statement(db: &Db, by: &Caller, id: EvaluationRoundId, key: 
 
 /// A person paid from an agency's part of a task.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatementPerson {
     pub person: String,
     pub person_key: String,
@@ -707,6 +732,7 @@ pub struct StatementPerson {
 
 /// An excellent task of the agency with the agency's part.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgencyPrizePart {
     pub task_id: i64,
     pub task_seq: i64,
@@ -724,6 +750,7 @@ pub struct AgencyPrizePart {
 
 /// A task of the agency in the round, with its result.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgencyTaskResult {
     pub task_id: i64,
     pub task_seq: i64,
@@ -737,6 +764,7 @@ pub struct AgencyTaskResult {
 
 /// An agency's statement of a round: its tasks with their grades, and its prize parts.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgencyStatementView {
     pub round_id: i64,
     pub round_name: String,

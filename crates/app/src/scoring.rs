@@ -498,6 +498,10 @@ pub struct ResultItem {
     pub position: Option<i64>,
     /// Whether the panel disagreed strongly (the round's rule): OPC and auditors only.
     pub disagreement: Option<bool>,
+    /// The lowest and the highest total left out by the drop rule, when it applied (at least the
+    /// round's number of scores): OPC and auditors only.
+    pub dropped_low: Option<f64>,
+    pub dropped_high: Option<f64>,
 }
 
 /// A page of a round's results.
@@ -562,6 +566,8 @@ pub async fn results(db: &Db, by: &Caller, id: EvaluationRoundId, paging: Paging
                 spread: full.then_some(e.spread),
                 position: ranked.then_some(e.position),
                 disagreement: full.then_some(e.disagreement),
+                dropped_low: e.dropped_low.filter(|_| full),
+                dropped_high: e.dropped_high.filter(|_| full),
             })
             .collect(),
         total: page.total,

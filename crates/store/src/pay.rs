@@ -205,6 +205,23 @@ const EXCHANGEE_PAY_SELECT: &str =
      LEFT JOIN exchangee_ratings r ON r.exchangee_id = e.id AND r.year = $1";
 
 impl Db {
+    /// The exchangees holding these positions, with their names where known, by id.
+    pub async fn exchangees_at(&self, positions: &[PositionId]) -> Result<Vec<(ExchangeeId, Option<String>)>> {
+        if positions.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks: Vec<String> = (1..=positions.len()).map(|i| format!("${i}")).collect();
+        let sql = format!("SELECT id, name FROM exchangees WHERE position_id IN ({}) ORDER BY id", marks.join(", "));
+        let rows: Vec<(i64, Option<String>)> = with_db!(self, |pool| {
+            let mut q = sqlx::query_as(&sql);
+            for p in positions {
+                q = q.bind(p.get());
+            }
+            q.fetch_all(pool).await?
+        });
+        Ok(rows.into_iter().map(|(id, name)| (ExchangeeId::new(id), name)).collect())
+    }
+
     /// The years' tables, newest first.
     pub async fn pay_tables(&self, paging: Paging) -> Result<Page<PayTableSummary>> {
         type Row = (i64, String, Option<i64>, i64, i64, i64);

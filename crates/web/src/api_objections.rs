@@ -6,10 +6,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use hanteam_app::objections::{self, ObjectionsView, PublicationView, TaskEvaluatorsView};
-use hanteam_app::prizes::{self, PrizesView};
+use hanteam_app::prizes::{self, AgencyStatementView, PersonStatementView, PrizesView};
 use hanteam_domain::evaluation::objection::{ObjectionDecisionInput, ObjectionInput};
 use hanteam_domain::reward::pool::PrizeSettingsInput;
-use hanteam_domain::{EvaluationObjectionId, EvaluationRoundId, Paging, PagingInput, TaskId};
+use hanteam_domain::{AgencyId, EvaluationObjectionId, EvaluationRoundId, Paging, PagingInput, TaskId};
 use serde::{Deserialize, Serialize};
 
 use crate::api::Written;
@@ -138,6 +138,54 @@ pub(crate) async fn prizes(
     ApiQuery(paging): ApiQuery<PagingInput>,
 ) -> Result<Json<PrizesView>, AppError> {
     Ok(Json(prizes::prizes(&state.db, &viewer.caller, EvaluationRoundId::parse(&id)?, Paging::parse(&paging)?).await?))
+}
+
+/// Whose statement: a person's key as the prize lines give it (`person_key`).
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct PersonKeyQuery {
+    /// e.g. `exchangee:12` or `agency:3:김민수`.
+    key: Option<String>,
+}
+
+/// A person's statement (개인별 지급 명세서): each step from the pool down to what the person is paid
+/// (`lines`, each with its arithmetic in `detail`), and for an exchangee the special performance
+/// bonus from the pay table of the round's setup year (`bonus_won` null where the table has no
+/// amount). OPC and auditors once a result exists; the exchangee its own once the round is final.
+#[utoipa::path(get, path = "/api/v1/evaluation-rounds/{id}/statements/person", tag = "evaluation",
+    params(("id" = i64, Path, description = "Round id"), PersonKeyQuery), security(("token" = [])),
+    responses((status = 200, body = PersonStatementView), (status = 400, body = ErrorBody),
+               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub(crate) async fn person_statement(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<PersonKeyQuery>,
+) -> Result<Json<PersonStatementView>, AppError> {
+    let id = EvaluationRoundId::parse(&id)?;
+    let key = q.key.as_deref().map(str::trim).filter(|k| !k.is_empty()).ok_or_else(|| {
+        AppError::invalid("key", "누구의 명세서인지 key로 알려 주세요 (포상금 배분의 person_key, 예: exchangee:12).")
+    })?;
+    Ok(Json(prizes::person_statement(&state.db, &viewer.caller, id, key).await?))
+}
+
+/// An agency's statement (기관별 명세서): its parts of the excellent tasks with the people paid, and
+/// a page of its tasks with their results. OPC and auditors any agency's once a result exists; an
+/// agency officer its own once the round is final.
+#[utoipa::path(get, path = "/api/v1/evaluation-rounds/{id}/statements/agencies/{agency_id}", tag = "evaluation",
+    params(("id" = i64, Path, description = "Round id"), ("agency_id" = i64, Path, description = "Agency id"),
+           PagingInput),
+    security(("token" = [])),
+    responses((status = 200, body = AgencyStatementView), (status = 400, body = ErrorBody),
+               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub(crate) async fn agency_statement(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((id, agency)): Path<(String, String)>,
+    ApiQuery(paging): ApiQuery<PagingInput>,
+) -> Result<Json<AgencyStatementView>, AppError> {
+    let (id, agency) = (EvaluationRoundId::parse(&id)?, AgencyId::parse(&agency)?);
+    Ok(Json(prizes::agency_statement(&state.db, &viewer.caller, id, agency, Paging::parse(&paging)?).await?))
 }
 
 /// Set the round's prize settings whole (OPC), with the round's version, until it is final: the pool

@@ -326,6 +326,8 @@ macro_rules! route_table {
             ApiEvalTaskEvaluators => GET "/api/v1/evaluation-rounds/{id}/tasks/{task_id}/evaluators", Api(api_objections::task_evaluators), SignedIn;
             ApiEvalPrizes => GET "/api/v1/evaluation-rounds/{id}/prizes", Api(api_objections::prizes), SignedIn;
             ApiEvalPrizePool => PUT "/api/v1/evaluation-rounds/{id}/prizes", Api(api_objections::set_prize_pool), Right(Write);
+            ApiEvalPersonStatement => GET "/api/v1/evaluation-rounds/{id}/statements/person", Api(api_objections::person_statement), SignedIn;
+            ApiEvalAgencyStatement => GET "/api/v1/evaluation-rounds/{id}/statements/agencies/{agency_id}", Api(api_objections::agency_statement), SignedIn;
         }
     };
 }

@@ -7,6 +7,7 @@ use super::split::{PoolRule, PrizeSplit, TaskPrize};
 use super::{won, Bonus, Ratio};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatementLine {
     /// What the line is ("과제 12 몫").
     pub label: String,

@@ -348,7 +348,9 @@ fn expected(e: Endpoint, who: Who, target: Target) -> Outcome {
         PageEvalPrizeShares | PageEvalPrizeSharesSave => only(who, &[OpcAdmin], NotFound),
         // Statements: none before scoring closes for OPC and auditors; the exchangee's own and an
         // officer's agency's only once the round is final.
-        PageEvalPersonStatement | PageEvalAgencyStatement => only(who, &[OpcAdmin, Auditor], Refused),
+        PageEvalPersonStatement | PageEvalAgencyStatement | ApiEvalPersonStatement | ApiEvalAgencyStatement => {
+            only(who, &[OpcAdmin, Auditor], Refused)
+        }
         // A round's bonuses are pay: OPC and auditors everyone's, the exchangee its own.
         ApiEvalBonuses => only(who, &[OpcAdmin, Auditor, Exchangee], Ok),
         // Scoring: the evaluator signed the pledge but holds no seat on task 1, so its own sheet is
@@ -658,6 +660,12 @@ fn sample(e: Endpoint, ids: &Ids, target: Target) -> (String, bool) {
             any(&format!("/evaluation-rounds/{}/statements/person?key=exchangee:{}", ids.round, ids.exchangee))
         }
         PageEvalAgencyStatement => any(&format!("/evaluation-rounds/{}/statements/agencies/{}", ids.round, ids.env)),
+        ApiEvalPersonStatement => {
+            any(&format!("/api/v1/evaluation-rounds/{}/statements/person?key=exchangee:{}", ids.round, ids.exchangee))
+        }
+        ApiEvalAgencyStatement => {
+            any(&format!("/api/v1/evaluation-rounds/{}/statements/agencies/{}", ids.round, ids.env))
+        }
         PageEvalPrizeSettingsForm | PageEvalPrizeSettings => {
             any(&format!("/evaluation-rounds/{}/prizes/settings", ids.round))
         }

@@ -285,10 +285,15 @@ impl TestApp {
 
     /// Signs in through the sign-in form, as a browser does.
     pub async fn sign_in(&self, login: &str) -> Browser {
+        self.sign_in_with(login, TEST_PASSWORD).await
+    }
+
+    /// Signs in with this password (a demo account's, say).
+    pub async fn sign_in_with(&self, login: &str, password: &str) -> Browser {
         let (client, token) = self.anonymous_browser().await;
         let r = client
             .post(format!("{}/sign-in", self.base))
-            .form(&[("login", login), ("password", TEST_PASSWORD), ("csrf_token", &token)])
+            .form(&[("login", login), ("password", password), ("csrf_token", &token)])
             .send()
             .await
             .expect("sign in");

@@ -18,6 +18,7 @@ mod evaluation_pages;
 mod evaluation_results_pages;
 mod evaluation_rounds;
 mod export;
+mod full_round;
 mod hardening;
 mod home;
 mod lifecycle;

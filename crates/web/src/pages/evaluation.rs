@@ -319,7 +319,7 @@ struct RoundPage {
     panels: Option<PanelsSummary>,
     results_href: Option<String>,
     /// The prize money and the round's files, for those who may read them.
-    more_links: Vec<(String, &'static str)>,
+    more_links: Vec<(String, String)>,
     objection_href: Option<String>,
     /// OPC and auditors, once scoring has closed.
     what_if_href: Option<String>,
@@ -484,7 +484,12 @@ pub(crate) async fn round_detail(
             my_tasks_href: evaluator.then(|| my_tasks_href(id)),
             panels,
             results_href: published.then(|| results_href(id)),
-            more_links: more_links(&cx, id, r.stage),
+            more_links: more_links(
+                &cx,
+                id,
+                r.stage,
+                hanteam_app::prizes::own_statements(&state.db, cx.by(), r.stage).await?,
+            ),
             objection_href: (agency_officer && r.stage == Stage::Objections)
                 .then(|| Endpoint::PageEvalObjectionForm.href(&[&id])),
             what_if_href: matches!(
@@ -502,20 +507,24 @@ pub(crate) async fn round_detail(
 /// The links of a round to its result sheet (for whoever may read its results at this stage) and
 /// its prize money: the split for OPC and auditors once there is a result,
 /// for an agency officer once the round is final (`access::prize_scope`, which the pages ask
-/// again); the pool and the cap for OPC until 확정.
-fn more_links(cx: &Ctx, id: EvaluationRoundId, stage: Stage) -> Vec<(String, &'static str)> {
+/// again); the pool and the cap for OPC until 확정; an exchangee's own statements (`own`, from
+/// `prizes::own_statements`) once final.
+fn more_links(cx: &Ctx, id: EvaluationRoundId, stage: Stage, own: Vec<(String, String)>) -> Vec<(String, String)> {
     let mut links = Vec::new();
     if hanteam_domain::access::result_access(cx.principal(), stage).is_ok() {
-        links.push((Endpoint::PageEvalResultsXlsx.href(&[&id]), "결과표 내려받기 (XLSX)"));
+        links.push((Endpoint::PageEvalResultsXlsx.href(&[&id]), "결과표 내려받기 (XLSX)".into()));
     }
     if cx.principal().is_some_and(|p| hanteam_domain::access::prize_scope(p, stage).is_ok()) {
-        links.push((super::evaluation_prizes::prizes_href(id), "포상금 배분"));
+        links.push((super::evaluation_prizes::prizes_href(id), "포상금 배분".into()));
         for a in cx.principal().map(hanteam_domain::access::officer_agencies).unwrap_or_default() {
-            links.push((super::evaluation_prizes::agency_statement_href(id, a.get()), "우리 기관 명세서"));
+            links.push((super::evaluation_prizes::agency_statement_href(id, a.get()), "우리 기관 명세서".into()));
         }
     }
+    for (key, label) in own {
+        links.push((super::evaluation_prizes::person_statement_href(id, &key), label));
+    }
     if cx.principal().is_some_and(hanteam_domain::access::can_decide_objections) && stage < Stage::Final {
-        links.push((Endpoint::PageEvalPrizeSettingsForm.href(&[&id]), "포상금 총액과 1인 상한"));
+        links.push((Endpoint::PageEvalPrizeSettingsForm.href(&[&id]), "포상금 총액과 1인 상한".into()));
     }
     links
 }
