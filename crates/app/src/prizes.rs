@@ -78,12 +78,21 @@ pub(crate) struct Computed {
 }
 
 impl Computed {
+    /// The split with the titles and exchangees of every excellent task.
     pub(crate) async fn of(db: &Db, r: &RoundRecord) -> Result<Computed> {
+        let mut c = Computed::split_of(db, r).await?;
+        c.name(db, EvaluationRoundId::new(r.id), None).await?;
+        Ok(c)
+    }
+
+    /// The split alone; a page then names (`name`) only the tasks it shows: at scale a round has
+    /// thousands of excellent tasks, and reading all their titles and exchangees costs more than the
+    /// split itself.
+    pub(crate) async fn split_of(db: &Db, r: &RoundRecord) -> Result<Computed> {
         let id = EvaluationRoundId::new(r.id);
         let settings = settings_of(r)?;
         let excellent = db.excellent_tasks(id).await?;
-        let titles = db.excellent_task_titles(id).await?;
-        let exchangees = db.excellent_task_exchangees(id).await?;
+        let (titles, exchangees) = (Vec::new(), Vec::new());
         let split = if excellent.is_empty() {
             None
         } else {
@@ -94,6 +103,13 @@ impl Computed {
             )
         };
         Ok(Computed { settings, excellent, titles, exchangees, split })
+    }
+
+    /// Reads the titles and the exchangees of these tasks (`None`: of all the excellent ones).
+    pub(crate) async fn name(&mut self, db: &Db, id: EvaluationRoundId, only: Option<&[TaskId]>) -> Result<()> {
+        self.titles = db.excellent_task_titles(id, only).await?;
+        self.exchangees = db.excellent_task_exchangees(id, only).await?;
+        Ok(())
     }
 
     /// A person as the pages name them: an exchangee by name or post, anyone else by name.
@@ -266,16 +282,38 @@ pub async fn prizes(db: &Db, by: &Caller, id: EvaluationRoundId, paging: Paging)
     let r = readable(db, by, id).await?;
     let stage = r.stage()?;
     let scope = scope(by, stage)?;
-    let c = Computed::of(db, &r).await?;
-    let mine: Vec<PrizeLine> =
-        c.lines().into_iter().filter(|l| scope.as_ref().is_none_or(|a| a.contains(&l.agency_id))).collect();
+    let mut c = Computed::split_of(db, &r).await?;
+    let mine = lines_in(&c, &scope);
+    let shown: Vec<PrizeLine> =
+        mine.iter().skip(paging.offset.max(0) as usize).take(paging.limit.max(0) as usize).cloned().collect();
+    let mut named: Vec<TaskId> = shown.iter().map(|l| l.task_id).collect();
+    if scope.is_none() {
+        named.extend(c.settings.prizes.shares.iter().map(|s| s.task_id));
+    }
+    c.name(db, id, Some(&named)).await?;
+    Ok(summary_of(&c, &r, stage, &scope, &mine, &shown, paging))
+}
+
+/// The caller's lines of the split (all of them for OPC and auditors).
+fn lines_in(c: &Computed, scope: &Option<Vec<AgencyId>>) -> Vec<PrizeLine> {
+    c.lines().into_iter().filter(|l| in_scope(scope, l.agency_id)).collect()
+}
+
+/// The prize split as `prizes` answers it: `mine` the caller's lines, `shown` the page of them.
+fn summary_of(
+    c: &Computed,
+    r: &RoundRecord,
+    stage: Stage,
+    scope: &Option<Vec<AgencyId>>,
+    mine: &[PrizeLine],
+    shown: &[PrizeLine],
+    paging: Paging,
+) -> PrizesView {
     let paid_won: i64 = mine.iter().map(|l| l.amount_won).sum();
     let pool = c.settings.prizes.pool_won;
-    let items =
-        mine.iter().skip(paging.offset.max(0) as usize).take(paging.limit.max(0) as usize).map(|l| c.item(l)).collect();
     let all = scope.is_none();
-    Ok(PrizesView {
-        round_id: id.get(),
+    PrizesView {
+        round_id: r.id,
         stage,
         provisional: stage < Stage::Final,
         version: all.then_some(r.version),
@@ -286,10 +324,10 @@ pub async fn prizes(db: &Db, by: &Caller, id: EvaluationRoundId, paging: Paging)
         undistributed_won: all.then_some(pool - paid_won),
         shares: all.then(|| c.settings.prizes.shares.iter().map(|s| c.shares_view(s)).collect()),
         total: mine.len() as i64,
-        items,
+        items: shown.iter().map(|l| c.item(l)).collect(),
         limit: paging.limit,
         offset: paging.offset,
-    })
+    }
 }
 
 /// An excellent task with its part and the lines the caller reads.
@@ -320,24 +358,28 @@ pub struct PrizeTasksView {
 /// The prize page: the summary, and a page of the excellent tasks (those with lines in the caller's
 /// scope) with their lines.
 pub async fn prize_tasks_page(db: &Db, by: &Caller, id: EvaluationRoundId, paging: Paging) -> Result<PrizeTasksView> {
-    let summary = prizes(db, by, id, Paging { limit: 1, offset: 0 }).await?;
     let r = readable(db, by, id).await?;
     let stage = r.stage()?;
     let scope = scope(by, stage)?;
-    let c = Computed::of(db, &r).await?;
-    let Some(split) = &c.split else {
+    let mut c = Computed::split_of(db, &r).await?;
+    let lines = lines_in(&c, &scope);
+    let summary_page = Paging { limit: 1, offset: 0 };
+    let Some(split) = c.split.take() else {
+        c.name(db, id, Some(&[])).await?;
+        let summary = summary_of(&c, &r, stage, &scope, &lines, &[], summary_page);
         return Ok(PrizeTasksView { summary, tasks: vec![], tasks_total: 0, editable: editable(by, stage) });
     };
-    let lines = c.lines();
-    let visible: Vec<_> = split
-        .tasks
+    let with_lines: std::collections::HashSet<TaskId> = lines.iter().map(|l| l.task_id).collect();
+    let visible: Vec<_> = split.tasks.iter().filter(|t| scope.is_none() || with_lines.contains(&t.task)).collect();
+    let page: Vec<_> = visible.iter().skip(paging.offset.max(0) as usize).take(paging.limit.max(0) as usize).collect();
+    let mut named: Vec<TaskId> = page.iter().map(|t| t.task).collect();
+    named.extend(lines.first().map(|l| l.task_id));
+    if scope.is_none() {
+        named.extend(c.settings.prizes.shares.iter().map(|s| s.task_id));
+    }
+    c.name(db, id, Some(&named)).await?;
+    let tasks = page
         .iter()
-        .filter(|t| scope.is_none() || lines.iter().any(|l| l.task_id == t.task && in_scope(&scope, l.agency_id)))
-        .collect();
-    let tasks = visible
-        .iter()
-        .skip(paging.offset.max(0) as usize)
-        .take(paging.limit.max(0) as usize)
         .map(|t| {
             let (seq, title) = c.title(t.task);
             PrizeTaskView {
@@ -357,6 +399,7 @@ pub async fn prize_tasks_page(db: &Db, by: &Caller, id: EvaluationRoundId, pagin
             }
         })
         .collect();
+    let summary = summary_of(&c, &r, stage, &scope, &lines, &lines[..lines.len().min(1)], summary_page);
     Ok(PrizeTasksView { summary, tasks, tasks_total: visible.len() as i64, editable: editable(by, stage) })
 }
 

@@ -24,27 +24,53 @@ pub struct TaskTitle {
 }
 
 impl Db {
-    /// The round's excellent tasks' numbers and titles, by task id.
-    pub async fn excellent_task_titles(&self, round: EvaluationRoundId) -> Result<Vec<TaskTitle>> {
-        const SQL: &str = "SELECT e.task_id, t.seq, t.title FROM evaluation_results e JOIN tasks t ON t.id = e.task_id
-            WHERE e.round_id = $1 AND e.excellent ORDER BY e.task_id";
-        let rows: Vec<(i64, i64, String)> =
-            with_db!(self, |pool| sqlx::query_as(SQL).bind(round.get()).fetch_all(pool).await?);
+    /// The round's excellent tasks' numbers and titles, by task id: all of them, or `only` these.
+    pub async fn excellent_task_titles(
+        &self,
+        round: EvaluationRoundId,
+        only: Option<&[TaskId]>,
+    ) -> Result<Vec<TaskTitle>> {
+        let Some(among) = among(only) else { return Ok(Vec::new()) };
+        let sql = format!(
+            "SELECT e.task_id, t.seq, t.title FROM evaluation_results e JOIN tasks t ON t.id = e.task_id
+             WHERE e.round_id = $1 AND e.excellent{among} ORDER BY e.task_id"
+        );
+        let rows: Vec<(i64, i64, String)> = with_db!(self, |pool| {
+            let mut q = sqlx::query_as(&sql).bind(round.get());
+            for t in only.unwrap_or_default() {
+                q = q.bind(t.get());
+            }
+            q.fetch_all(pool).await?
+        });
         Ok(rows.into_iter().map(|(t, seq, title)| TaskTitle { task: TaskId::new(t), seq, title }).collect())
     }
 
-    /// Every exchangee of the pairs of the round's excellent tasks, by task and exchangee id. Named
-    /// by their name, or by their post while the name is not entered ("국토부 국토정책관 교류자").
-    pub async fn excellent_task_exchangees(&self, round: EvaluationRoundId) -> Result<Vec<TaskExchangee>> {
-        const SQL: &str = "SELECT e.task_id, x.id, x.position_id, p.agency_id, x.name, a.short_name, p.title
-            FROM evaluation_results e JOIN tasks t ON t.id = e.task_id
-            JOIN exchange_pairs pr ON pr.id = t.pair_id
-            JOIN positions p ON p.id = pr.position_a_id OR p.id = pr.position_b_id
-            JOIN exchangees x ON x.position_id = p.id
-            JOIN agencies a ON a.id = p.agency_id
-            WHERE e.round_id = $1 AND e.excellent ORDER BY e.task_id, x.id";
+    /// Every exchangee of the pairs of the round's excellent tasks (all of them, or `only` these),
+    /// by task and exchangee id. Named by their name, or by their post while the name is not entered
+    /// ("국토부 국토정책관 교류자").
+    pub async fn excellent_task_exchangees(
+        &self,
+        round: EvaluationRoundId,
+        only: Option<&[TaskId]>,
+    ) -> Result<Vec<TaskExchangee>> {
+        let Some(among) = among(only) else { return Ok(Vec::new()) };
+        let sql = format!(
+            "SELECT e.task_id, x.id, x.position_id, p.agency_id, x.name, a.short_name, p.title
+             FROM evaluation_results e JOIN tasks t ON t.id = e.task_id
+             JOIN exchange_pairs pr ON pr.id = t.pair_id
+             JOIN positions p ON p.id = pr.position_a_id OR p.id = pr.position_b_id
+             JOIN exchangees x ON x.position_id = p.id
+             JOIN agencies a ON a.id = p.agency_id
+             WHERE e.round_id = $1 AND e.excellent{among} ORDER BY e.task_id, x.id"
+        );
         type Row = (i64, i64, i64, i64, Option<String>, String, String);
-        let rows: Vec<Row> = with_db!(self, |pool| sqlx::query_as(SQL).bind(round.get()).fetch_all(pool).await?);
+        let rows: Vec<Row> = with_db!(self, |pool| {
+            let mut q = sqlx::query_as(&sql).bind(round.get());
+            for t in only.unwrap_or_default() {
+                q = q.bind(t.get());
+            }
+            q.fetch_all(pool).await?
+        });
         Ok(rows
             .into_iter()
             .map(|(task, x, position, agency, name, short, title)| TaskExchangee {
@@ -57,6 +83,19 @@ impl Db {
                 },
             })
             .collect())
+    }
+}
+
+/// The condition that keeps only these tasks (binds from $2 on), nothing for all of them; `None` when
+/// the list is empty (nothing to read).
+fn among(only: Option<&[TaskId]>) -> Option<String> {
+    match only {
+        None => Some(String::new()),
+        Some([]) => None,
+        Some(ids) => {
+            let marks: Vec<String> = (2..ids.len() + 2).map(|i| format!("${i}")).collect();
+            Some(format!(" AND e.task_id IN ({})", marks.join(", ")))
+        }
     }
 }
 
