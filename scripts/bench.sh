@@ -151,6 +151,13 @@ bench_backend() { # BACKEND URL
     | python3 -c 'import json,sys; print([c["id"] for c in json.load(sys.stdin)["items"] if not c.get("closed_at")][0])')"
   checked_task="$(curl -fsS -H "Authorization: Bearer $token" "$base/api/v1/bottlenecks?limit=1" \
     | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["task"]["id"])')"
+  # The evaluation rounds (`hanteam synth` makes last year's, published with its result, and this
+  # year's, in 채점 with every sheet submitted): last year's results, prize split and 환경부's statement.
+  local rounds published_round scoring_round env_id
+  rounds="$(curl -fsS -H "Authorization: Bearer $token" "$base/api/v1/evaluation-rounds?limit=100")"
+  published_round="$(python3 -c 'import json,sys; print([r["id"] for r in json.loads(sys.argv[1])["items"] if r["stage"] == "published"][0])' "$rounds")"
+  scoring_round="$(python3 -c 'import json,sys; print([r["id"] for r in json.loads(sys.argv[1])["items"] if r["stage"] == "scoring"][0])' "$rounds")"
+  env_id="$(curl -fsS "$base/api/v1/agencies/$env_agency" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')"
   # An officer of 환경부: the home page's work list (내 점검 보고, 내 후속조치) and the report filing.
   DATABASE_URL="$url" RUST_LOG=warn "$serve_bin" user add --service --login bench.officer --name "부하 측정 담당관" \
     --role agency_officer --agency 환경부 >/dev/null
@@ -178,6 +185,10 @@ bench_backend() { # BACKEND URL
     "bottleneck list JSON (OPC)|/api/v1/bottlenecks|$token"
     "task page with reports and a bottleneck (OPC)|/tasks/$checked_task|$token"
     "home page, agency officer (work list)|/|$officer"
+    "round results JSON, 100 rows (OPC)|/api/v1/evaluation-rounds/$published_round/results?limit=100|$token"
+    "round results page (OPC)|/evaluation-rounds/$published_round/results|$token"
+    "prize split page (OPC)|/evaluation-rounds/$published_round/prizes|$token"
+    "agency statement (환경부, OPC)|/evaluation-rounds/$published_round/statements/agencies/$env_id|$token"
   )
   for conns in 1 16; do
     for r in "${requests[@]}"; do
@@ -200,6 +211,17 @@ bench_backend() { # BACKEND URL
     HANTEAM_BENCH_TOKEN="$officer" HANTEAM_BENCH_ROWS="$run_dir/write_reports.lua" \
       measure "$backend" "write (report filing with version)" "$conns" "/api/v1/check-cycles" scripts/bench/write.lua
   done
+  # Last, as it changes the data: closing scoring of this year's round (every task, every sheet):
+  # aggregate, grade and store the result in one request.
+  log "$backend: closing scoring of round $scoring_round"
+  local version close_s
+  version="$(curl -fsS -H "Authorization: Bearer $token" "$base/api/v1/evaluation-rounds/$scoring_round" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["version"])')"
+  close_s="$(curl -sS -o "$run_dir/close.json" -w '%{http_code} %{time_total}' -H "Authorization: Bearer $token" \
+    -H 'content-type: application/json' -d "{\"to\":\"review\",\"version\":$version}" \
+    "$base/api/v1/evaluation-rounds/$scoring_round/stage")"
+  [ "${close_s%% *}" = 200 ] || { cat "$run_dir/close.json" >&2; log "closing scoring failed: $close_s"; exit 1; }
+  printf '%s\tclose_ms\t%s\n' "$backend" "$(python3 -c 'import sys; print(round(float(sys.argv[1]) * 1000))' "${close_s#* }")" >>"$facts"
   printf '%s\trss_mib\t%s\n' "$backend" $(($(awk '/VmRSS/ {print $2}' "/proc/$server_pid/status") / 1024)) >>"$facts"
   stop_server
 }

@@ -63,11 +63,13 @@ for backend in [b for b in NAMES if any(r["backend"] == b for r in rows)]:
     rss = num(fact.get((backend, "rss_mib"), "nan"))
     startup = num(fact.get((backend, "startup_ms"), "nan"))
     size = fact.get((backend, "db_mib"), "—")
+    close = num(fact.get((backend, "close_ms"), "nan"))
     rss_ok = "met" if backend != "sqlite" or rss < 100 else "**missed**"
     start_ok = "met" if backend != "sqlite" or startup < 500 else "**missed**"
     print(f"\nResident memory after the run: {rss:.0f} MiB ({'target < 100 MiB: ' + rss_ok if backend == 'sqlite' else 'no target'}); "
           f"start to first response: {startup:.0f} ms ({'target < 500 ms: ' + start_ok if backend == 'sqlite' else 'no target'}); "
-          f"database size: {size} MiB.\n")
+          f"database size: {size} MiB; closing scoring of the synthetic round in 채점 (every task, five sheets "
+          f"each: aggregate, grade, store): {close / 1000:.1f} s.\n")
     if "missed" in rss_ok:
         missed.append(f"{NAMES[backend]}: resident memory")
     if "missed" in start_ok:
