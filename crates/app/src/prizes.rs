@@ -462,7 +462,8 @@ pub async fn task_shares_form(db: &Db, by: &Caller, id: EvaluationRoundId, task:
     }
     let r = readable(db, by, id).await?;
     ensure_pool_editable(r.stage()?).map_err(UseCaseError::Conflict)?;
-    let c = Computed::of(db, &r).await?;
+    let mut c = Computed::split_of(db, &r).await?;
+    c.name(db, id, Some(&[task])).await?;
     let t = c
         .excellent
         .iter()
@@ -850,7 +851,15 @@ pub async fn agency_statement(
         .find(|a| a.id == agency)
         .map(|a| a.short_name)
         .ok_or_else(|| UseCaseError::NotFound(format!("{agency}번 기관")))?;
-    let c = Computed::of(db, &r).await?;
+    let mut c = Computed::split_of(db, &r).await?;
+    let its: Vec<TaskId> = c
+        .split
+        .iter()
+        .flat_map(|s| &s.tasks)
+        .filter(|t| t.agencies.iter().any(|a| a.agency == agency))
+        .map(|t| t.task)
+        .collect();
+    c.name(db, id, Some(&its)).await?;
     let mut parts = Vec::new();
     for t in c.split.iter().flat_map(|s| &s.tasks) {
         let Some(a) = t.agencies.iter().find(|a| a.agency == agency) else { continue };

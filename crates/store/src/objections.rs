@@ -280,11 +280,18 @@ impl Db {
     /// The round's excellent tasks by id, each with the agencies taking part (the lead agency and
     /// the others of its roles), named, in one query.
     pub async fn excellent_tasks(&self, round: EvaluationRoundId) -> Result<Vec<ExcellentTask>> {
-        const SQL: &str = "SELECT e.task_id, e.grade, e.score, a.id, a.short_name
-            FROM evaluation_results e JOIN tasks t ON t.id = e.task_id
-            JOIN agencies a ON a.id = t.lead_agency_id
-                OR a.id IN (SELECT r.agency_id FROM task_agency_roles r WHERE r.task_id = e.task_id)
-            WHERE e.round_id = $1 AND e.excellent ORDER BY e.task_id, a.id";
+        // The lead agency and the roles as two joins made one (UNION drops a lead that also has a
+        // role). Joined as `a.id = lead OR a.id IN (roles)`, PostgreSQL tried every agency against
+        // every excellent task: seconds a request at 10,000 excellent tasks.
+        const SQL: &str = "SELECT x.task_id, x.grade, x.score, a.id, a.short_name FROM (
+                SELECT e.task_id, e.grade, e.score, t.lead_agency_id AS agency_id
+                FROM evaluation_results e JOIN tasks t ON t.id = e.task_id
+                WHERE e.round_id = $1 AND e.excellent AND t.lead_agency_id IS NOT NULL
+                UNION
+                SELECT e.task_id, e.grade, e.score, r.agency_id
+                FROM evaluation_results e JOIN task_agency_roles r ON r.task_id = e.task_id
+                WHERE e.round_id = $1 AND e.excellent
+            ) x JOIN agencies a ON a.id = x.agency_id ORDER BY x.task_id, a.id";
         let rows: Vec<(i64, String, f64, i64, String)> =
             with_db!(self, |pool| sqlx::query_as(SQL).bind(round.get()).fetch_all(pool).await?);
         let mut out: Vec<ExcellentTask> = Vec::new();
