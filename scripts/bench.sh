@@ -210,6 +210,13 @@ bench_backend() { # BACKEND URL
     python3 scripts/bench/prepare_reports.py "$base" "$officer" "$open_cycle" 환경부 "$run_dir/write_reports.lua" >/dev/null
     HANTEAM_BENCH_TOKEN="$officer" HANTEAM_BENCH_ROWS="$run_dir/write_reports.lua" \
       measure "$backend" "write (report filing with version)" "$conns" "/api/v1/check-cycles" scripts/bench/write.lua
+    log "$backend: saving a score × $conns"
+    # An evaluator's sheets in this year's round, reopened by OPC so that they save as drafts.
+    local evaluator
+    evaluator="$(DATABASE_URL="$url" RUST_LOG=warn python3 scripts/bench/prepare_sheets.py "$base" "$token" \
+      "$scoring_round" "$run_dir/write_sheets.lua" "$serve_bin")"
+    HANTEAM_BENCH_TOKEN="$evaluator" HANTEAM_BENCH_ROWS="$run_dir/write_sheets.lua" \
+      measure "$backend" "write (saving a score, draft sheet)" "$conns" "/api/v1/evaluation-rounds" scripts/bench/write.lua
   done
   # Last, as it changes the data: closing scoring of this year's round (every task, every sheet):
   # aggregate, grade and store the result in one request.

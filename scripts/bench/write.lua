@@ -1,4 +1,4 @@
--- wrk script: versioned writes (PUT to each row's path: a task edit, a progress report's save) with
+-- wrk script: versioned writes (PUT to each row's path: a task edit, a progress report's save, a score
 -- the version each record was last seen at. Threads take alternate rows, so no record is written by
 -- two connections at once; each answer's new version is kept for that record's next write.
 local all = dofile(os.getenv("HANTEAM_BENCH_ROWS"))
