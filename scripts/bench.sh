@@ -76,7 +76,7 @@ trap cleanup EXIT
 
 # --- the synthetic set ----------------------------------------------------------------------------
 # Cached by what makes it: the generator, the schema, the parameters.
-key="$(cat crates/app/src/synth.rs crates/store/src/bulk.rs crates/store/migrations/*.sql | sha256sum | cut -c1-12)"
+key="$(cat crates/app/src/synth.rs crates/app/src/synth/*.rs crates/store/src/bulk.rs crates/store/migrations/*.sql | sha256sum | cut -c1-12)"
 cached="$out/synth-$tasks-$agencies-$seed-$key.db"
 synth() { # URL
   DATABASE_URL="$1" RUST_LOG=warn "$bin" synth --tasks "$tasks" --agencies "$agencies" --seed "$seed" 2>&1 | tail -n 3 >&2
