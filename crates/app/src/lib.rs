@@ -74,3 +74,23 @@ pub async fn database_answers(db: &Db) -> Result<()> {
     db.count_users().await?;
     Ok(())
 }
+
+/// Whether this instance can take requests, as `/readyz` tells a load balancer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Readiness {
+    Ready,
+    /// The database lacks migrations this binary has (another instance is migrating it, or it
+    /// was restored from an older backup): these versions.
+    MigrationsPending(Vec<i64>),
+    /// The database does not answer, or holds a schema newer than this binary: the cause.
+    DatabaseUnavailable(String),
+}
+
+/// Reads the database's schema versions: one small query, so a probe every second costs nothing.
+pub async fn readiness(db: &Db) -> Readiness {
+    match db.pending_migrations().await {
+        Ok(pending) if pending.is_empty() => Readiness::Ready,
+        Ok(pending) => Readiness::MigrationsPending(pending.into_iter().map(|(version, _)| version).collect()),
+        Err(e) => Readiness::DatabaseUnavailable(e.to_string()),
+    }
+}

@@ -10,7 +10,7 @@ use anyhow::{anyhow, Context};
 use clap::{Parser, Subcommand};
 use hanteam_app::{notify, registry, Caller, Db, SeedOutcome, UseCaseError, DEFAULT_DATABASE_URL};
 use hanteam_web::site::{Operator, Site};
-use hanteam_web::AppState;
+use hanteam_web::{AppState, Shutdown};
 
 mod accounts;
 mod audit;
@@ -82,9 +82,29 @@ enum Command {
         /// Who reminder e-mails come from, e.g. "한팀 알림 <hanteam@korea.kr>"
         #[arg(long, env = "HANTEAM_MAIL_FROM")]
         mail_from: Option<String>,
+        /// On SIGTERM or Ctrl-C: seconds to keep serving while /readyz already answers 503, so a load
+        /// balancer stops sending requests here before the port closes
+        #[arg(long, env = "HANTEAM_SHUTDOWN_DELAY", default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=300))]
+        shutdown_delay: u64,
+        /// Then: seconds the requests in flight get to finish; what still runs after that is dropped
+        /// unanswered and nothing of it is kept
+        #[arg(long, env = "HANTEAM_SHUTDOWN_GRACE", default_value_t = 20, value_parser = clap::value_parser!(u64).range(0..=600))]
+        shutdown_grace: u64,
+        /// Addresses that may read /metrics (Prometheus), comma-separated, e.g. 10.0.0.9. Behind a
+        /// reverse proxy the client is found as for the audit log (--trusted-proxy)
+        #[arg(long, env = "HANTEAM_METRICS_FROM", value_delimiter = ',', value_parser = parse_ip)]
+        metrics_from: Vec<std::net::IpAddr>,
+        /// A secret that lets anyone who sends it as `Authorization: Bearer …` read /metrics (at
+        /// least 32 characters). Without this and --metrics-from, /metrics answers 403 to everyone
+        #[arg(long, env = "HANTEAM_METRICS_TOKEN", hide_env_values = true, value_parser = parse_metrics_token)]
+        metrics_token: Option<String>,
     },
     /// Apply the database migrations embedded in this binary, then exit
-    Migrate,
+    Migrate {
+        /// Only list the migrations that would run, changing nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Load the built-in 2024 dataset (does nothing if it was loaded before)
     Seed,
     /// Make today's due-date reminders (the bell) once, then exit: what `serve` does every minute.
@@ -115,6 +135,14 @@ enum Command {
 
 fn parse_ip(raw: &str) -> Result<std::net::IpAddr, String> {
     raw.trim().parse().map_err(|_| format!("IP 주소가 아닙니다: '{raw}'. 예: 10.0.0.5"))
+}
+
+fn parse_metrics_token(raw: &str) -> Result<String, String> {
+    let token = raw.trim();
+    if token.chars().count() < 32 || token.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("지표 토큰은 공백 없이 32자 이상이어야 합니다. 예: openssl rand -hex 32 로 만든 값".into());
+    }
+    Ok(token.to_string())
 }
 
 fn parse_addr(raw: &str) -> Result<SocketAddr, String> {
@@ -163,15 +191,30 @@ pub fn use_case_error(e: UseCaseError) -> anyhow::Error {
     }
 }
 
+/// Logs go to standard error: lines for people, or with `HANTEAM_LOG_FORMAT=json` one JSON object a
+/// line for a log collector, each with its request's span (method, route, request id).
+fn init_logging(format: Option<&str>) -> Result<(), String> {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format.map(str::trim) {
+        None | Some("") | Some("text") => logs.init(),
+        Some("json") => logs.json().with_current_span(true).with_span_list(false).init(),
+        Some(other) => {
+            return Err(format!(
+                "HANTEAM_LOG_FORMAT은 text 또는 json이어야 합니다 (지금 값: '{other}'). 예: HANTEAM_LOG_FORMAT=json"
+            ))
+        }
+    }
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    if let Err(message) = init_logging(std::env::var("HANTEAM_LOG_FORMAT").ok().as_deref()) {
+        eprintln!("{message}");
+        return ExitCode::from(EXIT_USAGE);
+    }
     let cli = Cli::parse();
     // `audit verify` exits 1 only when it finds tampering; when it cannot check at all, 2 (as `diff`).
     let failure = match cli.command {
@@ -213,13 +256,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             None
         }
         Command::User { command } => Some(command.plan()?),
+        Command::Migrate { dry_run: true } => return migrate_dry_run(&cli.database_url).await,
         _ => None,
     };
     let db = Db::open(&cli.database_url)
         .await
         .with_context(|| format!("데이터베이스를 열 수 없습니다 ({})", redact(&cli.database_url)))?;
     let code = match cli.command {
-        Command::Migrate => {
+        Command::Migrate { .. } => {
             println!("데이터베이스({})가 최신 구조입니다.", db.backend());
             ExitCode::SUCCESS
         }
@@ -250,10 +294,21 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             operator_contact,
             smtp_url,
             mail_from,
+            shutdown_delay,
+            shutdown_grace,
+            metrics_from,
+            metrics_token,
         } => {
-            let operator = Operator { name: operator, address: operator_address, contact: operator_contact };
             let mail = MailSettings { smtp_url, from: mail_from };
-            serve(&db, addr, demo, trusted_proxy, public_url.as_deref(), operator, mail).await?;
+            let mut state = AppState::new(db.clone());
+            state.trusted_proxies = trusted_proxy;
+            state.operator = Operator { name: operator, address: operator_address, contact: operator_contact };
+            state.shutdown = Shutdown {
+                delay: std::time::Duration::from_secs(shutdown_delay),
+                grace: std::time::Duration::from_secs(shutdown_grace),
+            };
+            state.metrics_access = hanteam_web::MetricsAccess { from: metrics_from, token: metrics_token };
+            serve(&db, addr, demo, public_url.as_deref(), mail, state).await?;
             ExitCode::SUCCESS
         }
         Command::User { .. } => match user_action {
@@ -266,8 +321,31 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             ExitCode::SUCCESS
         }
     };
-    db.close().await;
+    // A stop that dropped requests may leave connections out; the database recovers those on its
+    // own (their transactions never committed), so the wait is bounded.
+    if tokio::time::timeout(std::time::Duration::from_secs(10), db.close()).await.is_err() {
+        tracing::warn!("database connections still busy after 10 s; exiting without waiting for them");
+    }
     Ok(code)
+}
+
+/// `migrate --dry-run`: the versions this binary would apply, from a connection that applies none.
+async fn migrate_dry_run(database_url: &str) -> anyhow::Result<ExitCode> {
+    let db = Db::connect(database_url)
+        .await
+        .with_context(|| format!("데이터베이스를 열 수 없습니다 ({})", redact(database_url)))?;
+    let pending = db.pending_migrations().await;
+    db.close().await;
+    let pending = pending.context("마이그레이션 상태를 읽을 수 없습니다")?;
+    if pending.is_empty() {
+        println!("데이터베이스({})가 최신 구조입니다. 적용할 마이그레이션이 없습니다.", db.backend());
+    } else {
+        println!("적용할 마이그레이션 {}개 (아무것도 바꾸지 않았습니다):", pending.len());
+        for (version, name) in pending {
+            println!("  {version:04} {name}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Where reminder e-mails go out (both set, or no e-mail).
@@ -281,36 +359,56 @@ const JOB_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// The reminder job: every minute, due-date reminders and the queued e-mails, at the time of the
 /// tick. Several servers on one database may all run it: each reminder and e-mail goes out once.
-fn spawn_reminder_job(db: Db, mailer: Option<notify::Mailer>) {
+/// It stops between runs once `stopping` is set; the handle ends when it has.
+fn spawn_reminder_job(
+    db: Db,
+    mailer: Option<notify::Mailer>,
+    metrics: std::sync::Arc<hanteam_web::Metrics>,
+    mut stopping: tokio::sync::watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(JOB_EVERY);
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
-            every.tick().await;
+            tokio::select! {
+                biased;
+                _ = stopping.wait_for(|stop| *stop) => return,
+                _ = every.tick() => {}
+            }
             match notify::run_job(&db, mailer.as_ref(), chrono::Utc::now()).await {
-                Ok((made, sent)) if made > 0 || sent.sent > 0 || sent.failed > 0 => {
-                    tracing::info!(
-                        notifications = made,
-                        mails_sent = sent.sent,
-                        mails_failed = sent.failed,
-                        "reminder job"
-                    )
+                Ok((made, sent)) => {
+                    let did = [
+                        ("reminders_made", made as u64),
+                        ("mails_sent", sent.sent as u64),
+                        ("mails_failed", sent.failed as u64),
+                    ];
+                    metrics.job_ran("reminders", true, &did);
+                    if made > 0 || sent.sent > 0 || sent.failed > 0 {
+                        tracing::info!(
+                            notifications = made,
+                            mails_sent = sent.sent,
+                            mails_failed = sent.failed,
+                            "reminder job"
+                        )
+                    }
                 }
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "reminder job failed; it runs again in a minute"),
+                Err(e) => {
+                    metrics.job_ran("reminders", false, &[]);
+                    tracing::warn!(error = %e, "reminder job failed; it runs again in a minute")
+                }
             }
         }
-    });
+    })
 }
 
+/// `state` comes with the settings of the command line; the site and the demo accounts are added here.
 async fn serve(
     db: &Db,
     addr: SocketAddr,
     demo: bool,
-    trusted_proxies: Vec<std::net::IpAddr>,
     public_url: Option<&str>,
-    operator: Operator,
     mail: MailSettings,
+    mut state: AppState,
 ) -> anyhow::Result<()> {
     // Asked before anything is touched; again once the port is known.
     Site::new(addr, public_url).map_err(|e| anyhow!(e))?;
@@ -321,9 +419,6 @@ async fn serve(
         .with_context(|| format!("{addr}에서 기다릴 수 없습니다 (이미 쓰는 포트인지 확인해 주세요)"))?;
     let local = listener.local_addr()?;
     accounts::create_first_admin(db).await.context("첫 관리자 계정을 만들 수 없습니다")?;
-    let mut state = AppState::new(db.clone());
-    state.trusted_proxies = trusted_proxies;
-    state.operator = operator;
     state.site = Some(Site::new(local, public_url).map_err(|e| anyhow!(e))?);
     if !demo && !local.ip().is_loopback() {
         demo::warn_if_left_enabled(db).await?;
@@ -341,10 +436,21 @@ async fn serve(
     if mailer.is_some() {
         tracing::info!("reminders are e-mailed as well");
     }
-    spawn_reminder_job(db.clone(), mailer);
-    let shutdown = shutdown_signal();
+    let (stop_jobs, jobs_stopping) = tokio::sync::watch::channel(false);
+    let job = spawn_reminder_job(db.clone(), mailer, state.metrics.clone(), jobs_stopping);
+    let signal = shutdown_signal();
     println!("hanteam listening on http://{local}");
-    hanteam_web::serve(listener, state, shutdown).await?;
+    let served = hanteam_web::serve(listener, state, async move {
+        signal.await;
+        let _ = stop_jobs.send(true);
+    })
+    .await;
+    // A run under way finishes (its reminders and e-mails are marked as sent in the same step).
+    if tokio::time::timeout(std::time::Duration::from_secs(30), job).await.is_err() {
+        tracing::warn!("the reminder job did not finish within 30 s; stopping without it");
+    }
+    served?;
+    tracing::info!("stopped");
     Ok(())
 }
 

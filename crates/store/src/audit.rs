@@ -191,6 +191,13 @@ impl Db {
         Ok(checked.map(|_| head))
     }
 
+    /// How many rows the audit log holds, from its head (one row, however long the log).
+    pub async fn audit_rows(&self) -> Result<i64> {
+        let sql = "SELECT count FROM audit_head WHERE id = 1";
+        let count: Option<i64> = with_db!(self, |pool| sqlx::query_scalar(sql).fetch_optional(pool).await?);
+        Ok(count.unwrap_or(0))
+    }
+
     pub async fn list_audit(&self, f: &AuditFilter) -> Result<Page<AuditRecord>> {
         let mut conditions = vec!["1 = 1".to_string()];
         enum P {

@@ -74,6 +74,11 @@ pub enum StoreError {
     Corrupt(String),
     #[error("내장 데이터를 읽을 수 없습니다: {0}")]
     Dataset(#[from] hanteam_domain::dataset::DatasetError),
+    #[error(
+        "데이터베이스의 스키마(버전 {database})가 이 프로그램이 아는 것(버전 {binary})보다 새롭습니다. \
+         이 데이터베이스를 마지막으로 올린 버전 이상의 hanteam으로 실행해 주세요. 아무것도 바뀌지 않았습니다."
+    )]
+    SchemaNewer { database: i64, binary: i64 },
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -149,6 +154,11 @@ impl Db {
         }
     }
 
+    /// The pool's connections: open, idle among them, and the most it opens.
+    pub fn connections(&self) -> (u32, usize, u32) {
+        with_db!(self, |pool| (pool.size(), pool.num_idle(), pool.options().get_max_connections()))
+    }
+
     pub async fn close(&self) {
         with_db!(self, |pool| pool.close().await)
     }
@@ -156,6 +166,11 @@ impl Db {
     /// Applies the migrations embedded in the binary that this database has not seen yet.
     pub async fn migrate(&self) -> Result<Vec<i64>> {
         migrate::run(self).await
+    }
+
+    /// The migrations this binary would apply to this database (version and name), applying none.
+    pub async fn pending_migrations(&self) -> Result<Vec<(i64, &'static str)>> {
+        migrate::pending(self).await
     }
 
     /// Loads the built-in 2024 dataset unless it was loaded before; `actor` is named in the audit log.

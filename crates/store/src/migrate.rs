@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 
-use crate::{with_db, Db, Result};
+use crate::{with_db, Db, Result, StoreError};
 
 struct Migration {
     version: i64,
@@ -159,6 +159,40 @@ pub(crate) fn schema_lock_sql(postgres: bool) -> Option<&'static str> {
     postgres.then_some("SELECT pg_advisory_xact_lock(72120240415)")
 }
 
+/// The newest schema this binary knows.
+fn latest_known() -> i64 {
+    MIGRATIONS.iter().map(|m| m.version).max().unwrap_or(0)
+}
+
+/// A database a newer binary has migrated may hold what this one would misread or overwrite: it is
+/// refused before anything runs.
+fn refuse_newer(done: &[i64]) -> Result<()> {
+    let binary = latest_known();
+    match done.iter().copied().max() {
+        Some(database) if database > binary => Err(StoreError::SchemaNewer { database, binary }),
+        _ => Ok(()),
+    }
+}
+
+/// The versions recorded as applied; none on a database no hanteam has opened.
+async fn applied(db: &Db) -> Result<Vec<i64>> {
+    let found = with_db!(db, |pool| {
+        sqlx::query_scalar::<_, i64>("SELECT version FROM schema_migrations").fetch_all(pool).await
+    });
+    match found {
+        Ok(done) => Ok(done),
+        // No table yet: nothing applied. Any other failure is the database's.
+        Err(sqlx::Error::Database(e)) if e.message().contains("schema_migrations") => Ok(Vec::new()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub(crate) async fn pending(db: &Db) -> Result<Vec<(i64, &'static str)>> {
+    let done = applied(db).await?;
+    refuse_newer(&done)?;
+    Ok(MIGRATIONS.iter().filter(|m| !done.contains(&m.version)).map(|m| (m.version, m.name)).collect())
+}
+
 pub(crate) async fn run(db: &Db) -> Result<Vec<i64>> {
     let lock = schema_lock_sql(matches!(db, Db::Postgres(_)));
     let pending: Vec<(i64, &'static str, String)> =
@@ -175,6 +209,7 @@ pub(crate) async fn run(db: &Db) -> Result<Vec<i64>> {
         .execute(&mut *tx)
         .await?;
         let done: Vec<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations").fetch_all(&mut *tx).await?;
+        refuse_newer(&done)?;
         let mut applied_now = Vec::new();
         for (version, name, sql) in &pending {
             if done.contains(version) {

@@ -41,12 +41,49 @@ pub struct Health {
     status: &'static str,
 }
 
-/// Liveness and readiness: answers ok when the database answers.
+/// Liveness: answers ok when the database answers (readiness is `/readyz`).
 #[utoipa::path(get, path = "/healthz", tag = "system",
     responses((status = 200, body = Health), (status = 500, body = ErrorBody)))]
 pub(crate) async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, AppError> {
     hanteam_app::database_answers(&state.db).await?;
     Ok(Json(Health { status: "ok" }))
+}
+
+/// Whether this instance should be sent requests.
+#[derive(Serialize, ToSchema)]
+pub struct Readiness {
+    /// ready, stopping, migrations_pending or database_unavailable.
+    status: &'static str,
+    /// Why not, in Korean (absent when ready).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<String>,
+}
+
+/// Readiness, for a load balancer: 200 when the database answers with every migration of this
+/// binary applied and the server is not stopping; 503 otherwise, with the reason.
+#[utoipa::path(get, path = "/readyz", tag = "system",
+    responses((status = 200, body = Readiness), (status = 503, body = Readiness)))]
+pub(crate) async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Readiness>) {
+    use hanteam_app::Readiness as R;
+    let (status, message) = if state.stopping.load(std::sync::atomic::Ordering::SeqCst) {
+        ("stopping", "서버가 멈추는 중입니다. 다른 서버로 보내 주세요.".to_string())
+    } else {
+        match hanteam_app::readiness(&state.db).await {
+            R::Ready => return (StatusCode::OK, Json(Readiness { status: "ready", message: None })),
+            R::MigrationsPending(versions) => (
+                "migrations_pending",
+                format!(
+                    "데이터베이스에 아직 적용되지 않은 마이그레이션이 있습니다 (버전 {}). `hanteam migrate`를 실행해 주세요.",
+                    versions.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+                ),
+            ),
+            R::DatabaseUnavailable(cause) => {
+                tracing::warn!(%cause, "not ready: the database");
+                ("database_unavailable", "데이터베이스에 연결할 수 없습니다. 서버 기록을 확인해 주세요.".to_string())
+            }
+        }
+    };
+    (StatusCode::SERVICE_UNAVAILABLE, Json(Readiness { status, message: Some(message) }))
 }
 
 /// Counts for a dashboard: pairs, tasks by type and status (those the caller may see), agencies, meetings.

@@ -101,6 +101,7 @@ impl Endpoint {
                 | Endpoint::StaticKrds
                 | Endpoint::StaticOwn
                 | Endpoint::Healthz
+                | Endpoint::Readyz
                 | Endpoint::ApiOpenApi
                 | Endpoint::ApiMe
         )
@@ -112,7 +113,7 @@ impl Endpoint {
 pub fn answers_in_json(endpoint: Option<Endpoint>, path: &str) -> bool {
     match endpoint {
         Some(e) => e.kind() == Kind::Api,
-        None => path.starts_with("/api/") || path == Endpoint::Healthz.path(),
+        None => path.starts_with("/api/") || path == Endpoint::Healthz.path() || path == Endpoint::Readyz.path(),
     }
 }
 

@@ -68,14 +68,16 @@ pub struct ErrorDetail {
     /// With stale_version: the record's current version, to re-read before trying again.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_version: Option<i64>,
-    /// Quote this when reporting a server error.
+    /// The request's id (also in the X-Request-Id header): quote it when reporting a problem, as
+    /// the server's log names the request by it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
 impl ErrorDetail {
     fn new(code: &'static str, message: String) -> ErrorDetail {
-        ErrorDetail { code, message, field: None, errors: vec![], current_version: None, request_id: None }
+        let request_id = crate::middleware::current_request_id();
+        ErrorDetail { code, message, field: None, errors: vec![], current_version: None, request_id }
     }
 }
 
@@ -165,13 +167,11 @@ impl AppError {
 
 /// A server error says nothing of its cause; the log has it, under the same request id.
 pub fn internal_detail(request_id: Option<String>) -> ErrorDetail {
-    ErrorDetail {
-        request_id,
-        ..ErrorDetail::new(
-            "internal",
-            "서버에서 오류가 발생했습니다. 잠시 후 다시 시도하고, 계속되면 요청 번호를 담당자에게 알려 주세요.".into(),
-        )
-    }
+    let detail = ErrorDetail::new(
+        "internal",
+        "서버에서 오류가 발생했습니다. 잠시 후 다시 시도하고, 계속되면 요청 번호를 담당자에게 알려 주세요.".into(),
+    );
+    ErrorDetail { request_id: request_id.or(detail.request_id), ..detail }
 }
 
 /// The one place a use case's outcome becomes HTTP's.

@@ -30,8 +30,9 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
      form-action 'self'; frame-ancestors 'none'";
 
 /// Wraps every route of `router` in the layers above.
-pub fn apply(router: Router, timeout: Duration) -> Router {
+pub fn apply(router: Router, timeout: Duration, metrics: std::sync::Arc<crate::Metrics>) -> Router {
     let layers = ServiceBuilder::new()
+        .layer(axum::middleware::from_fn(refuse_unfit_request_ids))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -50,6 +51,8 @@ pub fn apply(router: Router, timeout: Duration) -> Router {
             }),
         )
         .layer(axum::middleware::from_fn(name_request_in_server_errors))
+        .layer(axum::middleware::from_fn(keep_request_id))
+        .layer(axum::middleware::from_fn_with_state(metrics, crate::metrics::count))
         // Text is compressed (the KRDS stylesheet is 584 KB, 60 KB in gzip); fonts, images and Excel
         // files (zip archives) are compressed already.
         .layer(
@@ -64,6 +67,35 @@ pub fn apply(router: Router, timeout: Duration) -> Router {
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, timeout))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
     router.layer(layers)
+}
+
+tokio::task_local! {
+    /// The request being answered on this task, for the error bodies that name it.
+    static CURRENT_REQUEST: String;
+}
+
+/// The id of the request this task is answering (none outside one).
+pub fn current_request_id() -> Option<String> {
+    CURRENT_REQUEST.try_with(Clone::clone).ok()
+}
+
+/// A proxy's or a client's own X-Request-Id is kept, so one id follows a request through every
+/// log; but only a short plain one, as it goes into logs and answers as it is. Any other gets a new id.
+async fn refuse_unfit_request_ids(mut req: Request, next: Next) -> Response {
+    let fit = |v: &HeaderValue| {
+        (1..=64).contains(&v.len())
+            && v.as_bytes().iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
+    };
+    if req.headers().get(&REQUEST_ID).is_some_and(|v| !fit(v)) {
+        req.headers_mut().remove(&REQUEST_ID);
+    }
+    next.run(req).await
+}
+
+/// Runs the rest of the request with its id at hand ([`current_request_id`]).
+async fn keep_request_id(req: Request, next: Next) -> Response {
+    let id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    CURRENT_REQUEST.scope(id, next.run(req)).await
 }
 
 /// A 500 from the API gets the standard error body with the request id, so a user can quote it and

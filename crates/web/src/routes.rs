@@ -207,6 +207,9 @@ macro_rules! route_table {
             UserReset => POST "/users/{id}/reset-password", Page(pages::users::reset), Right(Admin);
             // JSON API
             Healthz => GET "/healthz", Api(api::healthz), Public;
+            Readyz => GET "/readyz", Api(api::readyz), Public;
+            // Its own rule: a configured address or token (metrics.rs).
+            Metrics => GET "/metrics", Api(metrics::metrics), Public;
             ApiOpenApi => GET "/api/v1/openapi.json", Api(router::openapi_json), Public;
             ApiOverview => GET "/api/v1/overview", Api(api::overview), Public;
             ApiAgencies => GET "/api/v1/agencies", Api(api::list_agencies), Public;

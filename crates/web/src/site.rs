@@ -105,11 +105,12 @@ fn strip_default_port<'a>(scheme: &str, authority: &'a str) -> &'a str {
     authority.strip_suffix(default).unwrap_or(authority)
 }
 
-/// Middleware: a request for another host gets 400. Health checks answer whatever the host: a load
-/// balancer asks for them by the instance's own address, and they show nothing.
+/// Middleware: a request for another host gets 400. Health checks and metrics answer whatever the
+/// host: a load balancer and Prometheus ask for them by the instance's own address; they show
+/// nothing (the metrics only to whom they are for).
 pub async fn check_host(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
-    if path == "/healthz" || path == "/readyz" {
+    if path == "/healthz" || path == "/readyz" || path == "/metrics" {
         return next.run(req).await;
     }
     let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok());

@@ -109,8 +109,10 @@ fn expected(e: Endpoint, who: Who, target: Target) -> Outcome {
     match e {
         PageHome | PageTasks | PagePairs | PageAgencies | PageAgency | PageMeetings | PageMeeting
         | PageMeetingMinutes | PagePrivacy | PageCopyright | PageAccessibility | StaticKrds | StaticOwn
-        | SignInForm | Healthz | ApiOpenApi | ApiOverview | ApiAgencies | ApiAgency | ApiPairs | ApiTasks
+        | SignInForm | Healthz | Readyz | ApiOpenApi | ApiOverview | ApiAgencies | ApiAgency | ApiPairs | ApiTasks
         | ApiMeetings | ApiMeeting => Ok,
+        // Not an account's: only a configured address or token (none here) reads the metrics.
+        Metrics => Forbidden,
         // The list as a file: what each reader sees of it (tests/it/export.rs checks the rows).
         PageTasksCsv | PageTasksXlsx | ApiTasksCsv | ApiTasksXlsx => Ok,
         // An evaluator sees only the tasks assigned to it.
@@ -507,6 +509,8 @@ fn sample(e: Endpoint, ids: &Ids, target: Target) -> (String, bool) {
         UserDisableForm | UserDisable => (format!("/users/{}/disable", ids.user), false),
         UserResetForm | UserReset => (format!("/users/{}/reset-password", ids.user), false),
         Healthz => any("/healthz"),
+        Readyz => any("/readyz"),
+        Metrics => any("/metrics"),
         ApiOpenApi => any("/api/v1/openapi.json"),
         ApiOverview => any("/api/v1/overview"),
         ApiAgencies => any("/api/v1/agencies"),

@@ -26,6 +26,7 @@ mod lists;
 mod mediation;
 mod notifications;
 mod objections;
+mod operations;
 mod pages;
 mod pay;
 mod prizes;

@@ -3,4 +3,4 @@
 pub mod csrf;
 pub mod session;
 
-pub use session::{Account, Viewer};
+pub use session::{client_of, Account, Viewer};

@@ -87,19 +87,22 @@ impl<S: Send + Sync> FromRequestParts<S> for Viewer {
 /// read only from them).
 fn client_addr(req: &Request, trusted: &[IpAddr]) -> Option<String> {
     let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip())?;
+    Some(client_of(peer, req.headers(), trusted).to_string())
+}
+
+/// The client behind `peer`, as [`client_addr`] finds it.
+pub fn client_of(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAddr {
     if !trusted.contains(&peer) {
-        return Some(peer.to_string());
+        return peer;
     }
-    let forwarded: Vec<IpAddr> = req
-        .headers()
+    let forwarded: Vec<IpAddr> = headers
         .get_all("x-forwarded-for")
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
         .filter_map(|a| a.trim().parse().ok())
         .collect();
-    let client = forwarded.into_iter().rev().find(|a| !trusted.contains(a)).unwrap_or(peer);
-    Some(client.to_string())
+    forwarded.into_iter().rev().find(|a| !trusted.contains(a)).unwrap_or(peer)
 }
 
 fn is_https(headers: &HeaderMap) -> bool {
@@ -114,7 +117,8 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 /// Middleware: works out the [`Viewer`] of every request.
 pub async fn identify(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     // Static files are the same for everyone: no session lookup (and no write) for each of them.
-    if req.uri().path().starts_with("/static/") {
+    // The metrics have a token of their own, not an account's.
+    if req.uri().path().starts_with("/static/") || req.uri().path() == "/metrics" {
         return next.run(req).await;
     }
     let addr = client_addr(&req, &state.trusted_proxies);
