@@ -21,6 +21,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod backup;
 mod caller;
 pub mod checks;
 pub mod council;

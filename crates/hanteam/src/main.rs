@@ -14,6 +14,7 @@ use hanteam_web::{AppState, Shutdown};
 
 mod accounts;
 mod audit;
+mod backup;
 mod demo;
 mod synth;
 
@@ -107,6 +108,23 @@ enum Command {
     },
     /// Load the built-in 2024 dataset (does nothing if it was loaded before)
     Seed,
+    /// Copy the whole database into FILE while the server runs and writes go on: a consistent copy
+    /// as of one moment (SQLite: VACUUM INTO; PostgreSQL: pg_dump in its custom format, which must
+    /// be installed). Never overwrites FILE
+    Backup {
+        /// The new file
+        file: std::path::PathBuf,
+    },
+    /// Put a copy made by `hanteam backup` back into the database of DATABASE_URL, then bring it up
+    /// to this binary's schema and check its audit chain. Stop every server on that database first.
+    /// Refuses a database that holds records unless --force
+    Restore {
+        /// The copy
+        file: std::path::PathBuf,
+        /// Replace what the database holds now
+        #[arg(long)]
+        force: bool,
+    },
     /// Make today's due-date reminders (the bell) once, then exit: what `serve` does every minute.
     /// Each reminder goes out once, so running it beside a server, or twice, sends nothing twice.
     /// For a first start on a large database, or before a load test, so the server does not spend
@@ -257,12 +275,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::User { command } => Some(command.plan()?),
         Command::Migrate { dry_run: true } => return migrate_dry_run(&cli.database_url).await,
+        // Neither migrates: a copy is of the database as it is, and a restore needs its target as
+        // it is to tell whether it is empty.
+        Command::Backup { file } => return backup::backup(&cli.database_url, file).await,
+        Command::Restore { file, force } => return backup::restore(&cli.database_url, file, *force).await,
         _ => None,
     };
     let db = Db::open(&cli.database_url)
         .await
         .with_context(|| format!("데이터베이스를 열 수 없습니다 ({})", redact(&cli.database_url)))?;
     let code = match cli.command {
+        // Answered above, before the database was opened.
+        Command::Backup { .. } | Command::Restore { .. } => ExitCode::SUCCESS,
         Command::Migrate { .. } => {
             println!("데이터베이스({})가 최신 구조입니다.", db.backend());
             ExitCode::SUCCESS

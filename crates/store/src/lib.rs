@@ -168,6 +168,24 @@ impl Db {
         migrate::run(self).await
     }
 
+    /// Whether any hanteam migration was ever applied here.
+    pub async fn has_schema(&self) -> Result<bool> {
+        migrate::applied(self).await.map(|done| !done.is_empty())
+    }
+
+    /// A consistent copy of a SQLite database into a new file (`VACUUM INTO`: one read transaction,
+    /// so writers go on and the copy is the database as of one moment). PostgreSQL has `pg_dump`.
+    pub async fn copy_sqlite_into(&self, path: &std::path::Path) -> Result<()> {
+        let Db::Sqlite(pool) = self else {
+            return Err(StoreError::File(
+                "VACUUM INTO는 SQLite에서만 씁니다; PostgreSQL은 pg_dump로 백업합니다".into(),
+            ));
+        };
+        let target = path.to_str().ok_or_else(|| StoreError::File(format!("{}: UTF-8이 아닌 경로", path.display())))?;
+        sqlx::query("VACUUM INTO $1").bind(target).execute(pool).await?;
+        Ok(())
+    }
+
     /// The migrations this binary would apply to this database (version and name), applying none.
     pub async fn pending_migrations(&self) -> Result<Vec<(i64, &'static str)>> {
         migrate::pending(self).await

@@ -175,7 +175,7 @@ fn refuse_newer(done: &[i64]) -> Result<()> {
 }
 
 /// The versions recorded as applied; none on a database no hanteam has opened.
-async fn applied(db: &Db) -> Result<Vec<i64>> {
+pub(crate) async fn applied(db: &Db) -> Result<Vec<i64>> {
     let found = with_db!(db, |pool| {
         sqlx::query_scalar::<_, i64>("SELECT version FROM schema_migrations").fetch_all(pool).await
     });

@@ -9,6 +9,7 @@ mod api;
 mod audit_page;
 mod auth;
 mod authz;
+mod backup;
 mod checks;
 mod cli;
 mod cli_accounts;
