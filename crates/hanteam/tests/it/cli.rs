@@ -21,6 +21,12 @@ fn run(cmd: &mut Command) -> (bool, String, String) {
 /// Starts `hanteam serve` and waits (up to a deadline) for the line that gives its address.
 fn start_server(cmd: &mut Command) -> (Child, String) {
     let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().expect("spawn hanteam serve");
+    let url = address_of(&mut child);
+    (child, url)
+}
+
+/// Waits (up to a deadline) for the line of `child`'s standard output that gives its address.
+fn address_of(child: &mut Child) -> String {
     let stdout = child.stdout.take().expect("stdout");
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
@@ -30,8 +36,7 @@ fn start_server(cmd: &mut Command) -> (Child, String) {
             }
         }
     });
-    let url = rx.recv_timeout(Duration::from_secs(60)).expect("hanteam serve did not report its address within 60 s");
-    (child, url)
+    rx.recv_timeout(Duration::from_secs(60)).expect("hanteam serve did not report its address within 60 s")
 }
 
 fn stop(mut child: Child) {
@@ -138,16 +143,7 @@ fn start_server_logging(cmd: &mut Command) -> (Child, String, mpsc::Receiver<Str
             let _ = log_tx.send(line);
         }
     });
-    let stdout = child.stdout.take().expect("stdout");
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Some(url) = line.strip_prefix("hanteam listening on ") {
-                let _ = tx.send(url.to_string());
-            }
-        }
-    });
-    let url = rx.recv_timeout(Duration::from_secs(60)).expect("hanteam serve did not report its address within 60 s");
+    let url = address_of(&mut child);
     (child, url, logs)
 }
 

@@ -79,18 +79,26 @@ async fn until_in_flight(addr: std::net::SocketAddr, n: usize) {
     }
 }
 
-async fn a_stop_answers_the_request_in_flight_and_takes_no_new_one(b: Backend) {
-    let app = TestApp::spawn(b).await;
-    let token = app.token_for("opc", vec![Grant::OpcAdmin]).await;
+/// A server with `grace` that is working on a memo whose body it has only half of: the server,
+/// the connection and the rest of the body.
+async fn a_memo_half_sent(app: &TestApp, token: &str, grace: Duration, text: &str) -> (Stoppable, TcpStream, Vec<u8>) {
     let server = configured(&app.db, |s| {
-        s.shutdown = Shutdown { delay: Duration::ZERO, grace: Duration::from_secs(60) };
+        s.shutdown = Shutdown { delay: Duration::ZERO, grace };
         s.metrics_access.token = Some(METRICS_TOKEN.into());
     })
     .await;
-    let (first, rest) = memo_request(server.addr, &token, "멈추는 중에 받은 메모");
+    let (first, rest) = memo_request(server.addr, token, text);
     let mut conn = TcpStream::connect(server.addr).await.expect("connect");
     conn.write_all(&first).await.expect("send the first half");
     until_in_flight(server.addr, 1).await;
+    (server, conn, rest)
+}
+
+async fn a_stop_answers_the_request_in_flight_and_takes_no_new_one(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let token = app.token_for("opc", vec![Grant::OpcAdmin]).await;
+    let (server, mut conn, rest) =
+        a_memo_half_sent(&app, &token, Duration::from_secs(60), "멈추는 중에 받은 메모").await;
 
     server.stop.send(()).expect("stop");
     until_port_closed(server.addr).await;
@@ -107,15 +115,8 @@ async fn a_stop_answers_the_request_in_flight_and_takes_no_new_one(b: Backend) {
 async fn a_stop_returns_after_the_grace_without_the_request_still_running(b: Backend) {
     let app = TestApp::spawn(b).await;
     let token = app.token_for("opc", vec![Grant::OpcAdmin]).await;
-    let server = configured(&app.db, |s| {
-        s.shutdown = Shutdown { delay: Duration::ZERO, grace: Duration::from_millis(200) };
-        s.metrics_access.token = Some(METRICS_TOKEN.into());
-    })
-    .await;
-    let (first, _never_sent) = memo_request(server.addr, &token, "끝나지 않은 요청의 메모");
-    let mut conn = TcpStream::connect(server.addr).await.expect("connect");
-    conn.write_all(&first).await.expect("send the first half");
-    until_in_flight(server.addr, 1).await;
+    let (server, _conn, _never_sent) =
+        a_memo_half_sent(&app, &token, Duration::from_millis(200), "끝나지 않은 요청의 메모").await;
 
     server.stop.send(()).expect("stop");
     let stopped = tokio::time::timeout(Duration::from_secs(20), server.served).await;
