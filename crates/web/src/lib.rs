@@ -68,7 +68,7 @@ pub struct AppState {
 /// How a stop goes, once its signal comes: for `delay`, `/readyz` answers 503 while everything else
 /// is still served (so a load balancer stops sending requests before the port closes); then the
 /// port closes and the requests in flight get up to `grace` to finish. Whatever is still running
-/// then is dropped unanswered: its transaction never commits, so nothing of it is kept.
+/// then ends with the process, unanswered; its transaction never committed, so nothing of it is kept.
 #[derive(Clone, Copy, Debug)]
 pub struct Shutdown {
     pub delay: Duration,

@@ -8,7 +8,6 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
@@ -169,24 +168,37 @@ fn method_label(m: &Method) -> &'static str {
     }
 }
 
-/// Middleware: counts and times every request under its route's template (never its path, which
-/// would make a series per task).
-pub async fn count(State(metrics): State<Arc<Metrics>>, req: Request, next: Next) -> Response {
-    let method = method_label(req.method());
-    let route = req.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
-    let started = Instant::now();
-    // A guard, as a request whose client goes away is dropped mid-way and never reaches the end.
-    struct InFlight(Gauge);
-    impl Drop for InFlight {
-        fn drop(&mut self) {
-            self.0.dec();
-        }
+/// A request being answered: in flight until dropped (also when its client goes away and it is
+/// dropped mid-way); [`InFlight::finish`] counts and times it under its route's template (never
+/// its path, which would make a series per task).
+pub struct InFlight {
+    metrics: Arc<Metrics>,
+    method: &'static str,
+    route: String,
+    started: Instant,
+}
+
+impl Metrics {
+    pub fn start(self: &Arc<Self>, req: &Request) -> InFlight {
+        self.in_flight.inc();
+        let route =
+            req.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+        InFlight { metrics: self.clone(), method: method_label(req.method()), route, started: Instant::now() }
     }
-    metrics.in_flight.inc();
-    let _in_flight = InFlight(metrics.in_flight.clone());
-    let response = next.run(req).await;
-    metrics.record(method, route, response.status().as_u16(), started.elapsed().as_secs_f64());
-    response
+}
+
+impl InFlight {
+    pub fn finish(mut self, status: u16) {
+        let seconds = self.started.elapsed().as_secs_f64();
+        let route = std::mem::take(&mut self.route);
+        self.metrics.record(self.method, route, status, seconds);
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.metrics.in_flight.dec();
+    }
 }
 
 /// Metrics for Prometheus (OpenMetrics text): only from the addresses in HANTEAM_METRICS_FROM, or

@@ -1,11 +1,12 @@
 //! Layers every response goes through: request ids, tracing, limits, security headers, and
 //! server errors that name their request id.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::DefaultBodyLimit;
-use axum::extract::{MatchedPath, Request};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -14,13 +15,14 @@ use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::compression::CompressionLayer;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::request_id::{MakeRequestId, MakeRequestUuid};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::endpoint::answers_in_json;
 use crate::error::{internal_detail, ErrorBody, MAX_BODY_BYTES};
+use crate::Metrics;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -30,11 +32,9 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
      form-action 'self'; frame-ancestors 'none'";
 
 /// Wraps every route of `router` in the layers above.
-pub fn apply(router: Router, timeout: Duration, metrics: std::sync::Arc<crate::Metrics>) -> Router {
+pub fn apply(router: Router, timeout: Duration, metrics: Arc<Metrics>) -> Router {
     let layers = ServiceBuilder::new()
-        .layer(axum::middleware::from_fn(refuse_unfit_request_ids))
-        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
-        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(axum::middleware::from_fn_with_state(metrics, name_and_count))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CONTENT_SECURITY_POLICY),
@@ -51,8 +51,6 @@ pub fn apply(router: Router, timeout: Duration, metrics: std::sync::Arc<crate::M
             }),
         )
         .layer(axum::middleware::from_fn(name_request_in_server_errors))
-        .layer(axum::middleware::from_fn(keep_request_id))
-        .layer(axum::middleware::from_fn_with_state(metrics, crate::metrics::count))
         // Text is compressed (the KRDS stylesheet is 584 KB, 60 KB in gzip); fonts, images and Excel
         // files (zip archives) are compressed already.
         .layer(
@@ -79,23 +77,31 @@ pub fn current_request_id() -> Option<String> {
     CURRENT_REQUEST.try_with(Clone::clone).ok()
 }
 
-/// A proxy's or a client's own X-Request-Id is kept, so one id follows a request through every
-/// log; but only a short plain one, as it goes into logs and answers as it is. Any other gets a new id.
-async fn refuse_unfit_request_ids(mut req: Request, next: Next) -> Response {
+/// Every request gets an id, in the header of the request (for the log's span) and of its answer,
+/// and at hand for the error bodies ([`current_request_id`]); and it is counted for `/metrics`.
+/// One layer for both, as each layer costs every request (the cheapest ones most).
+///
+/// A proxy's or a client's own X-Request-Id is kept, so one id follows a request through every log;
+/// but only a short plain one, as it goes into logs and answers as it is. Any other gets a new id.
+async fn name_and_count(State(metrics): State<Arc<Metrics>>, mut req: Request, next: Next) -> Response {
     let fit = |v: &HeaderValue| {
         (1..=64).contains(&v.len())
             && v.as_bytes().iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
     };
-    if req.headers().get(&REQUEST_ID).is_some_and(|v| !fit(v)) {
-        req.headers_mut().remove(&REQUEST_ID);
-    }
-    next.run(req).await
-}
-
-/// Runs the rest of the request with its id at hand ([`current_request_id`]).
-async fn keep_request_id(req: Request, next: Next) -> Response {
-    let id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-    CURRENT_REQUEST.scope(id, next.run(req)).await
+    let id = match req.headers().get(&REQUEST_ID) {
+        Some(v) if fit(v) => v.clone(),
+        _ => MakeRequestUuid
+            .make_request_id(&req)
+            .map(|id| id.header_value().clone())
+            .unwrap_or(HeaderValue::from_static("-")),
+    };
+    req.headers_mut().insert(REQUEST_ID, id.clone());
+    let counting = metrics.start(&req);
+    let text = id.to_str().unwrap_or_default().to_owned();
+    let mut response = CURRENT_REQUEST.scope(text, next.run(req)).await;
+    counting.finish(response.status().as_u16());
+    response.headers_mut().insert(REQUEST_ID, id);
+    response
 }
 
 /// A 500 from the API gets the standard error body with the request id, so a user can quote it and
