@@ -24,13 +24,20 @@ pub async fn backup(database_url: &str, file: &Path) -> anyhow::Result<ExitCode>
     }
     let started = std::time::Instant::now();
     let db = connect(database_url).await?;
+    // Official records: the copy is readable by its owner only. Both tools write into the empty
+    // file as it is (VACUUM INTO takes an empty file; pg_dump keeps the mode of the file it opens).
+    private_file(file, true)?;
     let made = match &db {
         Db::Sqlite(_) => hanteam_app::backup::copy_sqlite(&db, file).await.map_err(crate::use_case_error),
         Db::Postgres(_) => pg_tool("pg_dump", database_url, &["--format=custom", "--no-owner", "--file"], file),
     };
     let rows = hanteam_app::audit::rows_in_log(&db).await.map_err(crate::use_case_error);
     db.close().await;
-    made?;
+    if let Err(e) = made {
+        // Nothing half made is left behind to be taken for a copy.
+        let _ = std::fs::remove_file(file);
+        return Err(e);
+    }
     let size = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
     println!(
         "백업했습니다: {} ({}, {:.1} MiB, 감사기록 {}건 시점, {:.1}초). `hanteam restore`로 되돌릴 수 있습니다.",
@@ -106,6 +113,7 @@ fn replace_sqlite_file(database_url: &str, copy: &Path) -> anyhow::Result<()> {
     staged.push(".restoring");
     let staged = PathBuf::from(staged);
     std::fs::copy(copy, &staged).with_context(|| format!("{}에 쓸 수 없습니다", staged.display()))?;
+    private_file(&staged, false)?;
     std::fs::File::open(&staged).and_then(|f| f.sync_all()).context("복원 파일을 디스크에 쓰지 못했습니다")?;
     for side in ["-wal", "-shm"] {
         let mut path = target.clone().into_os_string();
@@ -118,6 +126,21 @@ fn replace_sqlite_file(database_url: &str, copy: &Path) -> anyhow::Result<()> {
     }
     std::fs::rename(&staged, &target).with_context(|| format!("{}을(를) 바꿀 수 없습니다", target.display()))?;
     Ok(())
+}
+
+/// Makes `path` readable and writable by its owner only: a new empty file (`create`), or one there.
+fn private_file(path: &Path, create: bool) -> anyhow::Result<()> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    if create {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)
+            .with_context(|| format!("{}을(를) 만들 수 없습니다", path.display()))?;
+    }
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+        .with_context(|| format!("{}의 권한을 바꿀 수 없습니다", path.display()))
 }
 
 fn sqlite_path(database_url: &str) -> anyhow::Result<PathBuf> {

@@ -128,6 +128,9 @@ async fn a_backup_under_write_load_restores_to_what_was_acknowledged_and_a_copy_
         tokio::task::spawn_blocking(move || hanteam(&url, &["backup", &path])).await.expect("backup runs");
     assert!(ok, "backup: {err}");
     assert!(out.contains("백업했습니다"), "{out}");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&file).expect("the copy").permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "a copy of official records is readable by its owner only");
     until_acked(&acked, before.len() + 20).await;
     stop.store(true, Ordering::SeqCst);
     for h in handles {
