@@ -10,6 +10,12 @@ use hanteam_domain::ValidationError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+tokio::task_local! {
+    /// The id of the request being answered on this task (set by the middleware), for the error
+    /// bodies that name it.
+    pub static CURRENT_REQUEST: String;
+}
+
 /// Request bodies above this are refused with 413 before a handler sees them.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
@@ -76,7 +82,7 @@ pub struct ErrorDetail {
 
 impl ErrorDetail {
     fn new(code: &'static str, message: String) -> ErrorDetail {
-        let request_id = crate::middleware::current_request_id();
+        let request_id = CURRENT_REQUEST.try_with(Clone::clone).ok();
         ErrorDetail { code, message, field: None, errors: vec![], current_version: None, request_id }
     }
 }

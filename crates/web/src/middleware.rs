@@ -21,7 +21,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::endpoint::answers_in_json;
-use crate::error::{internal_detail, ErrorBody, MAX_BODY_BYTES};
+use crate::error::{internal_detail, ErrorBody, CURRENT_REQUEST, MAX_BODY_BYTES};
 use crate::Metrics;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -67,18 +67,8 @@ pub fn apply(router: Router, timeout: Duration, metrics: Arc<Metrics>) -> Router
     router.layer(layers)
 }
 
-tokio::task_local! {
-    /// The request being answered on this task, for the error bodies that name it.
-    static CURRENT_REQUEST: String;
-}
-
-/// The id of the request this task is answering (none outside one).
-pub fn current_request_id() -> Option<String> {
-    CURRENT_REQUEST.try_with(Clone::clone).ok()
-}
-
 /// Every request gets an id, in the header of the request (for the log's span) and of its answer,
-/// and at hand for the error bodies ([`current_request_id`]); and it is counted for `/metrics`.
+/// and at hand for the error bodies ([`CURRENT_REQUEST`]); and it is counted for `/metrics`.
 /// One layer for both, as each layer costs every request (the cheapest ones most).
 ///
 /// A proxy's or a client's own X-Request-Id is kept, so one id follows a request through every log;
