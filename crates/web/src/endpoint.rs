@@ -113,7 +113,10 @@ impl Endpoint {
 pub fn answers_in_json(endpoint: Option<Endpoint>, path: &str) -> bool {
     match endpoint {
         Some(e) => e.kind() == Kind::Api,
-        None => path.starts_with("/api/") || path == Endpoint::Healthz.path() || path == Endpoint::Readyz.path(),
+        None => {
+            path.starts_with("/api/")
+                || [Endpoint::Healthz, Endpoint::Readyz, Endpoint::Metrics].iter().any(|e| e.path() == path)
+        }
     }
 }
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::common::Backend;
 
-fn hanteam() -> Command {
+pub(crate) fn hanteam() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_hanteam"));
     cmd.env_remove("DATABASE_URL").env_remove("HANTEAM_ADDR").env("RUST_LOG", "warn");
     cmd
@@ -19,7 +19,7 @@ fn run(cmd: &mut Command) -> (bool, String, String) {
 }
 
 /// Starts `hanteam serve` and waits (up to a deadline) for the line that gives its address.
-fn start_server(cmd: &mut Command) -> (Child, String) {
+pub(crate) fn start_server(cmd: &mut Command) -> (Child, String) {
     let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().expect("spawn hanteam serve");
     let url = address_of(&mut child);
     (child, url)
@@ -39,7 +39,7 @@ fn address_of(child: &mut Child) -> String {
     rx.recv_timeout(Duration::from_secs(60)).expect("hanteam serve did not report its address within 60 s")
 }
 
-fn stop(mut child: Child) {
+pub(crate) fn stop(mut child: Child) {
     // SIGTERM asks for a graceful stop; the exit status says whether it was clean.
     let _ = Command::new("kill").arg("-TERM").arg(child.id().to_string()).status();
     let status = child.wait().expect("wait");

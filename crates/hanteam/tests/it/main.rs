@@ -14,6 +14,7 @@ mod checks;
 mod cli;
 mod cli_accounts;
 mod council;
+mod crash;
 mod edges;
 mod evaluation_pages;
 mod evaluation_results_pages;
