@@ -6,6 +6,8 @@ import sys
 import urllib.parse
 import urllib.request
 
+from lua_rows import body_head, write_rows
+
 base, token, cycle, agency, target = sys.argv[1:6]
 
 
@@ -36,11 +38,7 @@ for offset in range(0, 5000, 500):
         break
 if not targets:
     sys.exit(f"bench: no report of {agency} left to file in cycle {cycle}")
-body = json.dumps({"narrative": "부하 측정 중에 쓴 추진실적", "citizen_change": None, "bottlenecks": None,
-                   "milestones": [], "kpis": []}, ensure_ascii=False)[:-1]  # the version follows
-with open(target, "w", encoding="utf-8") as f:
-    f.write("return {\n")
-    for rid, path, version in targets:
-        f.write(f"  {{ id = {rid}, path = \"{path}\", version = {version}, head = [==[{body}]==] }},\n")
-    f.write("}\n")
+head = body_head({"narrative": "부하 측정 중에 쓴 추진실적", "citizen_change": None, "bottlenecks": None,
+                  "milestones": [], "kpis": []})
+write_rows(target, [(rid, path, version, head) for rid, path, version in targets])
 print(agency_id)

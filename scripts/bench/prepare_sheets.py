@@ -14,6 +14,8 @@ import sys
 import urllib.error
 import urllib.request
 
+from lua_rows import body_head, write_rows
+
 base, opc, round_id, target, binary = sys.argv[1:6]
 WANTED = 40
 
@@ -60,10 +62,6 @@ for t in tasks:
     except urllib.error.HTTPError as e:
         sys.exit(f"bench: preparing {path}: {e.code} {e.read().decode()}")
     rows.append((w["id"], path, w["version"]))
-body = json.dumps({"scores": scores, "comment": "부하 측정 중 임시 저장"}, ensure_ascii=False)[:-1]  # the version follows
-with open(target, "w", encoding="utf-8") as f:
-    f.write("return {\n")
-    for sid, path, version in rows:
-        f.write(f"  {{ id = {sid}, path = \"{path}\", version = {version}, head = [==[{body}]==] }},\n")
-    f.write("}\n")
+head = body_head({"scores": scores, "comment": "부하 측정 중 임시 저장"})
+write_rows(target, [(sid, path, version, head) for sid, path, version in rows])
 print(evaluator)

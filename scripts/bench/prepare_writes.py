@@ -4,6 +4,8 @@ import json
 import sys
 import urllib.request
 
+from lua_rows import body_head, write_rows
+
 base, token, target = sys.argv[1:4]
 tasks = []
 for offset in range(0, 4000, 500):
@@ -14,15 +16,12 @@ for offset in range(0, 4000, 500):
     tasks.extend(page["items"])
     if len(page["items"]) < 500:
         break
-with open(target, "w", encoding="utf-8") as f:
-    f.write("return {\n")
-    for t in tasks:
-        # A PUT names every field: the task's own, with a new description.
-        body = {"title": t["title"], "type": t.get("type"), "source": t["source"], "status": t["status"],
-                "pair_id": t.get("pair_id"),
-                "lead_agency_id": None, "description": "부하 측정 중에 고친 설명"}
-        head = json.dumps(body, ensure_ascii=False)[:-1]  # without the closing brace: the version follows
-        # A build from before the list carried versions: synthetic tasks start at version 1.
-        version = t.get("version", 1)
-        f.write(f"  {{ id = {t['id']}, path = \"/api/v1/tasks/{t['id']}\", version = {version}, head = [==[{head}]==] }},\n")
-    f.write("}\n")
+rows = []
+for t in tasks:
+    # A PUT names every field: the task's own, with a new description.
+    body = {"title": t["title"], "type": t.get("type"), "source": t["source"], "status": t["status"],
+            "pair_id": t.get("pair_id"),
+            "lead_agency_id": None, "description": "부하 측정 중에 고친 설명"}
+    # A build from before the list carried versions: synthetic tasks start at version 1.
+    rows.append((t["id"], f"/api/v1/tasks/{t['id']}", t.get("version", 1), body_head(body)))
+write_rows(target, rows)

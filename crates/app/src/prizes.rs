@@ -286,12 +286,19 @@ pub async fn prizes(db: &Db, by: &Caller, id: EvaluationRoundId, paging: Paging)
     let mine = lines_in(&c, &scope);
     let shown: Vec<PrizeLine> =
         mine.iter().skip(paging.offset.max(0) as usize).take(paging.limit.max(0) as usize).cloned().collect();
-    let mut named: Vec<TaskId> = shown.iter().map(|l| l.task_id).collect();
+    let named = tasks_to_name(&c, &scope, shown.iter().map(|l| l.task_id));
+    c.name(db, id, Some(&named)).await?;
+    Ok(summary_of(&c, &r, stage, &scope, &mine, &shown, paging))
+}
+
+/// The tasks whose titles and exchangees a page reads: those it shows, and for OPC and auditors
+/// (whose summary lists the shares set) every task with shares set.
+fn tasks_to_name(c: &Computed, scope: &Option<Vec<AgencyId>>, shown: impl IntoIterator<Item = TaskId>) -> Vec<TaskId> {
+    let mut named: Vec<TaskId> = shown.into_iter().collect();
     if scope.is_none() {
         named.extend(c.settings.prizes.shares.iter().map(|s| s.task_id));
     }
-    c.name(db, id, Some(&named)).await?;
-    Ok(summary_of(&c, &r, stage, &scope, &mine, &shown, paging))
+    named
 }
 
 /// The caller's lines of the split (all of them for OPC and auditors).
@@ -372,11 +379,8 @@ pub async fn prize_tasks_page(db: &Db, by: &Caller, id: EvaluationRoundId, pagin
     let with_lines: std::collections::HashSet<TaskId> = lines.iter().map(|l| l.task_id).collect();
     let visible: Vec<_> = split.tasks.iter().filter(|t| scope.is_none() || with_lines.contains(&t.task)).collect();
     let page: Vec<_> = visible.iter().skip(paging.offset.max(0) as usize).take(paging.limit.max(0) as usize).collect();
-    let mut named: Vec<TaskId> = page.iter().map(|t| t.task).collect();
-    named.extend(lines.first().map(|l| l.task_id));
-    if scope.is_none() {
-        named.extend(c.settings.prizes.shares.iter().map(|s| s.task_id));
-    }
+    let shown = page.iter().map(|t| t.task).chain(lines.first().map(|l| l.task_id));
+    let named = tasks_to_name(&c, &scope, shown);
     c.name(db, id, Some(&named)).await?;
     let tasks = page
         .iter()

@@ -210,8 +210,8 @@ impl Db {
         if positions.is_empty() {
             return Ok(Vec::new());
         }
-        let marks: Vec<String> = (1..=positions.len()).map(|i| format!("${i}")).collect();
-        let sql = format!("SELECT id, name FROM exchangees WHERE position_id IN ({}) ORDER BY id", marks.join(", "));
+        let marks = crate::queries::placeholders(1, positions.len());
+        let sql = format!("SELECT id, name FROM exchangees WHERE position_id IN ({marks}) ORDER BY id");
         let rows: Vec<(i64, Option<String>)> = with_db!(self, |pool| {
             let mut q = sqlx::query_as(&sql);
             for p in positions {

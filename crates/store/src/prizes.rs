@@ -92,10 +92,7 @@ fn among(only: Option<&[TaskId]>) -> Option<String> {
     match only {
         None => Some(String::new()),
         Some([]) => None,
-        Some(ids) => {
-            let marks: Vec<String> = (2..ids.len() + 2).map(|i| format!("${i}")).collect();
-            Some(format!(" AND e.task_id IN ({})", marks.join(", ")))
-        }
+        Some(ids) => Some(format!(" AND e.task_id IN ({})", crate::queries::placeholders(2, ids.len()))),
     }
 }
 
