@@ -28,6 +28,42 @@ fn session_cookie(r: &reqwest::Response) -> Option<String> {
         .map(str::to_string)
 }
 
+/// `/api/v1/me` on `app` with the session `cookie` (`name=value`): the status and the body.
+async fn me_with(app: &TestApp, cookie: &str) -> (u16, serde_json::Value) {
+    let r = app.client.get(format!("{}/api/v1/me", app.base)).header("cookie", cookie).send().await.unwrap();
+    (r.status().as_u16(), r.json().await.unwrap_or_default())
+}
+
+/// Two servers on one database, as behind a load balancer: what one keeps, the other sees.
+async fn a_session_a_sign_out_and_a_lock_out_made_on_one_instance_hold_on_the_other(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let other = app.spawn_sharing().await;
+    app.user("choi", vec![Grant::Auditor]).await;
+    let r = post_sign_in(&app, "choi", TEST_PASSWORD, &[]).await;
+    let cookie = session_cookie(&r).expect("a session cookie").split(';').next().unwrap().to_string();
+    let (status, me) = me_with(&other, &cookie).await;
+    assert_eq!((status, me["login"].as_str()), (200, Some("choi")), "signed in on one, known on the other: {me}");
+
+    let csrf = me["csrf_token"].as_str().expect("the session's CSRF token").to_string();
+    let out = other
+        .client
+        .post(format!("{}/sign-out", other.base))
+        .header("cookie", &cookie)
+        .form(&[("csrf_token", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status().as_u16(), 303, "signed out on the other");
+    assert_eq!(me_with(&app, &cookie).await.0, 401, "the session ended for both");
+
+    app.user("jung", vec![Grant::Auditor]).await;
+    for _ in 0..5 {
+        assert_eq!(post_sign_in(&app, "jung", "wrong-password-1", &[]).await.status().as_u16(), 401);
+    }
+    let r = post_sign_in(&other, "jung", TEST_PASSWORD, &[]).await;
+    assert_eq!(r.status().as_u16(), 429, "locked out on one, locked out on the other");
+}
+
 async fn signing_in_sets_a_protected_session_cookie_and_is_audited(b: Backend) {
     let app = TestApp::spawn(b).await;
     app.user("kim", vec![Grant::Auditor]).await;
@@ -300,6 +336,7 @@ async fn security_headers_are_on_every_page(b: Backend) {
 on_both_backends!(
     signing_in_sets_a_protected_session_cookie_and_is_audited,
     a_wrong_password_is_refused_and_repeated_failures_lock_sign_in,
+    a_session_a_sign_out_and_a_lock_out_made_on_one_instance_hold_on_the_other,
     attempts_sent_at_the_same_moment_cannot_pass_the_limit,
     only_failures_count_against_an_address,
     behind_a_trusted_proxy_the_forwarded_client_address_is_used,
