@@ -22,12 +22,12 @@ fn may_read(by: &Caller) -> Result<()> {
     }
 }
 
-/// The log, newest first, filtered by person, record and Korean days.
 /// How long the audit log is (for the metrics; it says nothing of what is in it).
 pub async fn rows_in_log(db: &Db) -> Result<i64> {
     Ok(db.audit_rows().await?)
 }
 
+/// The log, newest first, filtered by person, record and Korean days.
 pub async fn log(db: &Db, by: &Caller, input: &AuditFilterInput) -> Result<Page<AuditRecord>> {
     may_read(by)?;
     let filter = AuditFilter::parse(input)?;

@@ -12,7 +12,7 @@ use anyhow::{anyhow, bail, Context};
 use hanteam_app::backup::Contents;
 use hanteam_app::Db;
 
-use crate::redact;
+use crate::{connect, redact, without_password};
 
 /// The command that makes the copy.
 pub async fn backup(database_url: &str, file: &Path) -> anyhow::Result<ExitCode> {
@@ -100,10 +100,6 @@ pub async fn restore(database_url: &str, file: &Path, force: bool) -> anyhow::Re
     }
 }
 
-async fn connect(database_url: &str) -> anyhow::Result<Db> {
-    Db::connect(database_url).await.with_context(|| format!("데이터베이스를 열 수 없습니다 ({})", redact(database_url)))
-}
-
 /// Swaps the SQLite file for the copy: written beside it, synced, then renamed over it, so a
 /// crash leaves either the old file or the new one. Its old write-ahead log must go with it, or
 /// SQLite would replay the old database's pages onto the copy.
@@ -175,53 +171,9 @@ fn pg_tool(tool: &str, url: &str, args: &[&str], file: &Path) -> anyhow::Result<
     Ok(())
 }
 
-/// `postgres://user:secret@host/db` → (`postgres://user@host/db`, the decoded secret).
-fn without_password(url: &str) -> (String, Option<String>) {
-    let (Some(scheme), Some(at)) = (url.find("://"), url.rfind('@')) else { return (url.to_string(), None) };
-    if at < scheme {
-        return (url.to_string(), None);
-    }
-    let userinfo = &url[scheme + 3..at];
-    match userinfo.split_once(':') {
-        Some((user, secret)) => {
-            (format!("{}{user}@{}", &url[..scheme + 3], &url[at + 1..]), Some(percent_decode(secret)))
-        }
-        None => (url.to_string(), None),
-    }
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
-        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
-            (b'%', Some(b)) => {
-                out.push(b);
-                i += 3;
-            }
-            (b, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_password_leaves_the_url_for_the_environment_decoded() {
-        assert_eq!(
-            without_password("postgres://app:s%40cret%3A1@db:5432/hanteam?sslmode=verify-full"),
-            ("postgres://app@db:5432/hanteam?sslmode=verify-full".to_string(), Some("s@cret:1".to_string()))
-        );
-        assert_eq!(without_password("postgres://app@db/hanteam"), ("postgres://app@db/hanteam".to_string(), None));
-    }
 
     #[test]
     fn a_sqlite_url_names_its_file() {

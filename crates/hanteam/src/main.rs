@@ -355,9 +355,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 /// `migrate --dry-run`: the versions this binary would apply, from a connection that applies none.
 async fn migrate_dry_run(database_url: &str) -> anyhow::Result<ExitCode> {
-    let db = Db::connect(database_url)
-        .await
-        .with_context(|| format!("데이터베이스를 열 수 없습니다 ({})", redact(database_url)))?;
+    let db = connect(database_url).await?;
     let pending = db.pending_migrations().await;
     db.close().await;
     let pending = pending.context("마이그레이션 상태를 읽을 수 없습니다")?;
@@ -480,14 +478,47 @@ async fn serve(
 
 /// The database URL without its password, for messages.
 fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let userinfo = &url[scheme + 3..at];
-            let user = userinfo.split(':').next().unwrap_or("");
-            format!("{}{}@{}", &url[..scheme + 3], user, &url[at + 1..])
-        }
-        _ => url.to_string(),
+    without_password(url).0
+}
+
+/// `postgres://user:secret@host/db` → (`postgres://user@host/db`, the decoded secret).
+fn without_password(url: &str) -> (String, Option<String>) {
+    let (Some(scheme), Some(at)) = (url.find("://"), url.rfind('@')) else { return (url.to_string(), None) };
+    if at < scheme {
+        return (url.to_string(), None);
     }
+    let userinfo = &url[scheme + 3..at];
+    match userinfo.split_once(':') {
+        Some((user, secret)) => {
+            (format!("{}{user}@{}", &url[..scheme + 3], &url[at + 1..]), Some(percent_decode(secret)))
+        }
+        None => (url.to_string(), None),
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Connects without migrating (for the commands that must see the database as it is).
+async fn connect(database_url: &str) -> anyhow::Result<Db> {
+    Db::connect(database_url).await.with_context(|| format!("데이터베이스를 열 수 없습니다 ({})", redact(database_url)))
 }
 
 /// Resolves on Ctrl-C or SIGTERM. The handlers are installed when this is called, not when the
@@ -520,6 +551,15 @@ fn shutdown_signal() -> impl std::future::Future<Output = ()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_password_leaves_the_url_for_the_environment_decoded() {
+        assert_eq!(
+            without_password("postgres://app:s%40cret%3A1@db:5432/hanteam?sslmode=verify-full"),
+            ("postgres://app@db:5432/hanteam?sslmode=verify-full".to_string(), Some("s@cret:1".to_string()))
+        );
+        assert_eq!(without_password("postgres://app@db/hanteam"), ("postgres://app@db/hanteam".to_string(), None));
+    }
 
     #[test]
     fn passwords_are_left_out_of_database_urls_in_messages() {
